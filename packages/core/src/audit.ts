@@ -1,0 +1,111 @@
+/**
+ * Audit events: a typed hook the host wires to its audit log.
+ *
+ * @module
+ */
+import type { SsoErrorCode } from './errors.ts';
+import type { IdentityKey } from './types.ts';
+
+interface EventBase {
+  /** When it happened. */
+  at: Date;
+}
+
+/** A login finished and a session may be issued. */
+export interface LoginSucceededEvent extends EventBase {
+  type: 'login.succeeded';
+  connectionId: string;
+  userId: string;
+  identity: IdentityKey;
+  roles: string[];
+}
+
+/** A login was refused; nothing was written. */
+export interface LoginFailedEvent extends EventBase {
+  type: 'login.failed';
+  connectionId: string;
+  code: SsoErrorCode;
+  message: string;
+  /** Present when the failure came after the IdP's answer was validated. */
+  identity?: IdentityKey;
+}
+
+/** A user was created by just-in-time provisioning. */
+export interface UserCreatedEvent extends EventBase {
+  type: 'user.created';
+  connectionId: string;
+  userId: string;
+}
+
+/** An IdP identity was linked to a user. */
+export interface IdentityLinkedEvent extends EventBase {
+  type: 'identity.linked';
+  connectionId: string;
+  userId: string;
+  identity: IdentityKey;
+  /** `created`: a new user; `invitation`: an invited user; `email`: an existing user, by verified email. */
+  via: 'created' | 'invitation' | 'email';
+}
+
+/** Group sync changed a user's memberships. */
+export interface MembershipsChangedEvent extends EventBase {
+  type: 'memberships.changed';
+  connectionId: string;
+  userId: string;
+  added: { groupId: string; groupName?: string }[];
+  removed: { groupId: string }[];
+}
+
+/** An admin created, updated or deleted a connection. */
+export interface ConnectionChangedEvent extends EventBase {
+  type: 'connection.created' | 'connection.updated' | 'connection.deleted';
+  connectionId: string;
+  name: string;
+  /** Who did it, as the host's admin hook identified them. */
+  actor?: string;
+  /** The top-level fields that changed (`updated` only). Never their values. */
+  changedFields?: string[];
+}
+
+/** Every audit event. Switch on `type`. */
+export type AuditEvent =
+  | LoginSucceededEvent
+  | LoginFailedEvent
+  | UserCreatedEvent
+  | IdentityLinkedEvent
+  | MembershipsChangedEvent
+  | ConnectionChangedEvent;
+
+/** Every audit event type. */
+export type AuditEventType = AuditEvent['type'];
+
+/**
+ * Receives audit events. It may be async; it is awaited, and a failure in it is reported to
+ * `onError` and never fails the login it describes.
+ *
+ * @example
+ * ```ts
+ * import type { AuditHook } from '@ssokit/core';
+ *
+ * const audit: AuditHook = async (event) => {
+ *   if (event.type === 'login.failed') console.warn('SSO login refused:', event.code);
+ * };
+ * ```
+ */
+export type AuditHook = (event: AuditEvent) => void | Promise<void>;
+
+/**
+ * Delivers an event to a hook, never throwing: a hook failure goes to `onError`.
+ */
+export async function emitAudit(
+  hook: AuditHook | undefined,
+  event: AuditEvent,
+  onError?: (error: unknown, event: AuditEvent) => void,
+): Promise<void> {
+  if (!hook) return;
+  try {
+    await hook(event);
+  } catch (error) {
+    onError?.(error, event);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * `@ssokit/core`: types, claim mapping, login policy, role matching, group-sync planning, the login
+ * pipeline and the error classes of ssokit. No runtime dependencies and no I/O.
+ *
+ * @packageDocumentation
+ */
+export type {
+  AuditEvent,
+  AuditEventType,
+  AuditHook,
+  ConnectionChangedEvent,
+  IdentityLinkedEvent,
+  LoginFailedEvent,
+  LoginSucceededEvent,
+  MembershipsChangedEvent,
+  UserCreatedEvent,
+} from './audit.ts';
+export { emitAudit } from './audit.ts';
+export { readClaim, toBoolean, toSingleString, toStringList } from './claims.ts';
+export {
+  defaultGroupSync,
+  defaultOidcClaimMapping,
+  defaultProvisioning,
+  defaultSamlClaimMapping,
+  resolveClaimMapping,
+  resolveGroupSync,
+  resolveProvisioning,
+} from './connection-defaults.ts';
+export type { AnySsoError, ConfigIssue, SsoErrorCode, SsoErrorOptions } from './errors.ts';
+export { ConfigError, isSsoError, SsoError, ssoErrorCodes } from './errors.ts';
+export type { GroupIndex, GroupMatchOptions, GroupSyncInput, GroupSyncPlan } from './group-sync.ts';
+export { applyGroupSyncPlan, createGroupIndex, planGroupSync } from './group-sync.ts';
+export type { ArgumentErrorCode } from './internal/assert.ts';
+export type {
+  LoginCommit,
+  LoginDependencies,
+  LoginErrorCode,
+  LoginInput,
+  LoginResult,
+  LoginStore,
+  UserProfileFields,
+} from './login.ts';
+export { completeLogin } from './login.ts';
+export type { GroupsClaim, MapClaimsOptions, Profile } from './mapping.ts';
+export { mapClaims } from './mapping.ts';
+export type { RoleMatch, RoleMatchEntry, RoleMatcher, RoleMatchingOptions, RoleRule } from './roles.ts';
+export { compileRoleMatcher, matchRoles } from './roles.ts';
+export type { Clock } from './symbols.ts';
+export { allowInsecureRequests, customFetch, now } from './symbols.ts';
+export type {
+  ClaimMapping,
+  ClaimPath,
+  Connection,
+  Group,
+  GroupSyncSettings,
+  IdentityKey,
+  LinkedIdentity,
+  Membership,
+  MembershipSource,
+  OidcConnection,
+  OidcEndpoints,
+  OidcSettings,
+  Protocol,
+  ProviderId,
+  ProvisioningSettings,
+  RoleDefinition,
+  RoleScope,
+  SamlConnection,
+  SamlIdpDescriptor,
+  SamlSettings,
+  User,
+} from './types.ts';
+export { membershipSource } from './types.ts';

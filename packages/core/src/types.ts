@@ -1,0 +1,275 @@
+/**
+ * The data ssokit works with: connections to identity providers, and the host app's users, linked
+ * identities, groups and memberships as the store interfaces see them.
+ *
+ * @module
+ */
+
+/** A claim path: where a value sits in the claims, or a list of paths tried in order. See `readClaim`. */
+export type ClaimPath = string | readonly string[];
+
+/** The protocols a connection can speak. */
+export type Protocol = 'oidc' | 'saml';
+
+/** The provider presets (DESIGN.md). `custom` is any standard IdP. */
+export type ProviderId =
+  | 'keycloak'
+  | 'okta'
+  | 'entra'
+  | 'cognito'
+  | 'auth0'
+  | 'ping'
+  | 'google'
+  | 'adfs'
+  | 'onelogin'
+  | 'duo'
+  | 'jumpcloud'
+  | 'custom';
+
+/**
+ * Where each profile field is read from. Every field is a {@link ClaimPath}; `''` means "not mapped"
+ * (as in Arthur's configuration) and an omitted field takes the protocol's default
+ * (`defaultOidcClaimMapping` / `defaultSamlClaimMapping`).
+ */
+export interface ClaimMapping {
+  /** The user's stable id at the IdP. Default for OIDC: `sub`. */
+  userId: ClaimPath;
+  username: ClaimPath;
+  email: ClaimPath;
+  /** Whether the IdP verified the email. A boolean, or the strings `"true"`/`"false"` (Cognito). */
+  emailVerified: ClaimPath;
+  /** Full name; derived from given + family name when absent. */
+  name: ClaimPath;
+  givenName: ClaimPath;
+  familyName: ClaimPath;
+  picture: ClaimPath;
+  /** The IdP groups used for group sync and role matching. A string or a list of strings. */
+  groups: ClaimPath;
+  /** Roles the IdP states directly (e.g. Keycloak's `realm_access.roles`). A string or a list. */
+  roles: ClaimPath;
+}
+
+/** Just-in-time provisioning: who may log in through a connection. */
+export interface ProvisioningSettings {
+  /**
+   * Create a user on the first login of an unknown identity. When false, only users that already exist
+   * (linked, or invited by verified email) can log in. Default: `true`.
+   */
+  createUsers: boolean;
+  /**
+   * Refuse logins whose email is missing or not verified by the IdP (`email_not_verified`).
+   * Default: `true`.
+   */
+  requireVerifiedEmail: boolean;
+  /**
+   * Link an unlinked, already active user of the app whose email equals the IdP's *verified* email.
+   * Invited users are always linked by verified email; this extends it to existing accounts, which is
+   * safe only when the IdP is authoritative for the email's domain. Default: `false`.
+   */
+  linkExistingUsersByEmail?: boolean;
+  /**
+   * Treat the IdP's email as verified when the claims carry no verification flag at all (an explicit
+   * `email_verified: false` always wins). Default: `true` for SAML, whose assertions have no standard
+   * verification attribute and are signed by the IdP the admin configured; `false` for OIDC, where
+   * `email_verified` is a standard claim.
+   */
+  trustEmail?: boolean;
+}
+
+/** Group synchronisation settings (ClearML's "User Groups Synchronization"). */
+export interface GroupSyncSettings {
+  /** Apply the IdP's groups to the app's groups on each login. Default: `false`. */
+  enabled: boolean;
+  /**
+   * Remove memberships this connection granted earlier when the IdP no longer sends the group.
+   * Manual memberships are never removed. Default: `true`.
+   */
+  removeRevoked: boolean;
+  /**
+   * How an IdP group value finds an app group: by `name`, or by `externalId` for IdPs that send ids
+   * (Entra sends group object ids). Default: `'name'`.
+   */
+  matchBy?: 'name' | 'externalId';
+  /** Compare names case-insensitively. Default: `false`. */
+  caseInsensitive?: boolean;
+}
+
+/** The OIDC endpoints that can complete or replace discovery. */
+export interface OidcEndpoints {
+  authorization?: string;
+  token?: string;
+  userinfo?: string;
+  jwks?: string;
+  revocation?: string;
+  endSession?: string;
+  introspection?: string;
+  deviceAuthorization?: string;
+  registration?: string;
+}
+
+/** The OpenID Connect settings of a connection. */
+export interface OidcSettings {
+  /** The issuer identifier; discovery is at `issuer + '/.well-known/openid-configuration'`. */
+  issuer: string;
+  /** Endpoints that complete or replace discovery (Arthur's `endpointOverrides`). */
+  endpoints?: OidcEndpoints;
+  clientId: string;
+  /** Write-only: never returned by the admin API nor exported. */
+  clientSecret?: string;
+  /** `implicit` is `response_type=id_token` with `response_mode=form_post`. Default: `'code'`. */
+  flow: 'code' | 'implicit';
+  /** Default: `'S256'`. */
+  pkce: 'S256' | 'plain' | 'none';
+  /** Default: `['openid', 'profile', 'email']`. */
+  scopes: string[];
+  additionalScopes?: string[];
+  /** Where claims come from. Default: `'id_token'`. */
+  userInfo: 'id_token' | 'userinfo';
+  /** Default: `true`. */
+  verifySignature: boolean;
+  /** Extra accepted audiences besides the client id. */
+  audience?: string[];
+  /** Allowed clock skew in seconds. Default: 60 (bounded to 300 by the validators). */
+  clockToleranceSec?: number;
+  /** Arthur's `resourceID`: the `resource` parameter of the authorization request. */
+  resource?: string;
+}
+
+/** The parsed IdP side of a SAML connection. */
+export interface SamlIdpDescriptor {
+  entityId: string;
+  ssoUrl: string;
+  sloUrl?: string;
+  /** PEM or base64 DER signing certificates (several during a rotation). */
+  certificates: string[];
+}
+
+/** The SAML 2.0 settings of a connection. */
+export interface SamlSettings {
+  /** The IdP's metadata document; parsed into `idp` by `@ssokit/saml`. */
+  idpMetadataXml?: string;
+  idp?: SamlIdpDescriptor;
+  spEntityId: string;
+  /** Default: `true`. */
+  wantAssertionsSigned: boolean;
+  /** Default: `false`. */
+  wantResponseSigned?: boolean;
+  /** Default: `false`. */
+  signRequests?: boolean;
+  /** Write-only: never returned by the admin API nor exported. */
+  spPrivateKey?: string;
+  spCertificate?: string;
+  nameIdFormat?: string;
+  /** Accept unsolicited (IdP-initiated) responses. Default: `false`. */
+  allowIdpInitiated?: boolean;
+}
+
+interface ConnectionBase {
+  /** Stable id, generated on create. */
+  id: string;
+  /** Display name on the login page; unique across connections, case-insensitively. */
+  name: string;
+  provider: ProviderId;
+  /** Disabled connections can neither start nor finish a login. */
+  active: boolean;
+  /** Overrides of the protocol's default mapping. */
+  claimMapping?: Partial<ClaimMapping>;
+  provisioning?: Partial<ProvisioningSettings>;
+  groupSync?: Partial<GroupSyncSettings>;
+  createdAt: Date;
+  /** Doubles as the optimistic-concurrency token. */
+  updatedAt: Date;
+}
+
+/** A configured OpenID Connect identity provider. */
+export interface OidcConnection extends ConnectionBase {
+  protocol: 'oidc';
+  oidc: OidcSettings;
+}
+
+/** A configured SAML 2.0 identity provider. */
+export interface SamlConnection extends ConnectionBase {
+  protocol: 'saml';
+  saml: SamlSettings;
+}
+
+/** One configured identity provider (ClearML's "provider connection"). */
+export type Connection = OidcConnection | SamlConnection;
+
+/** A user of the host app, as ssokit sees it. The host may store more. */
+export interface User {
+  id: string;
+  /** `invited` users exist before their first login and are linked by verified email. */
+  status: 'active' | 'invited' | 'disabled';
+  email?: string;
+  emailVerified?: boolean;
+  username?: string;
+  name?: string;
+  givenName?: string;
+  familyName?: string;
+  picture?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * The key that identifies a person at an IdP: `(issuer, sub)` for OIDC, `(IdP entityID, NameID)` for
+ * SAML. Never the email alone.
+ */
+export interface IdentityKey {
+  issuer: string;
+  subject: string;
+}
+
+/** An IdP identity linked to a user. */
+export interface LinkedIdentity extends IdentityKey {
+  userId: string;
+  /** The connection through which it was linked. */
+  connectionId: string;
+  createdAt: Date;
+  lastLoginAt: Date;
+}
+
+/** A group of the host app. */
+export interface Group {
+  id: string;
+  name: string;
+  /** The id an IdP uses for this group, for IdPs that send ids rather than names (Entra). */
+  externalId?: string;
+}
+
+/** Who made a membership: an admin by hand, or group sync of one connection. */
+export type MembershipSource = 'manual' | `sso:${string}`;
+
+/**
+ * A user's membership of a group. `(userId, groupId, source)` is unique: a manual membership and one
+ * granted by a connection can coexist, and group sync only ever touches its own.
+ */
+export interface Membership {
+  userId: string;
+  groupId: string;
+  source: MembershipSource;
+  createdAt: Date;
+}
+
+/** Where a role applies (Arthur's global roles and organization-scoped roles). */
+export type RoleScope = 'global' | 'organization';
+
+/**
+ * A role of the host app. Arthur's `globalRoleDefs`: a name matching an IdP group, and permissions as
+ * resource → actions.
+ */
+export interface RoleDefinition {
+  /** Unique across the role definitions. */
+  name: string;
+  /** Default: `'global'`. */
+  scope?: RoleScope;
+  /** Resource → allowed actions, e.g. `{ custom_roles: ['read', 'write'] }`. */
+  permissions?: Readonly<Record<string, readonly string[]>>;
+  description?: string;
+}
+
+/** The source string of the memberships a connection grants. */
+export function membershipSource(connectionId: string): `sso:${string}` {
+  return `sso:${connectionId}`;
+}

@@ -1,0 +1,413 @@
+/**
+ * `memoryStorage()`: the embedded default store, for tests, demos and single-instance apps.
+ *
+ * @module
+ */
+
+import type {
+  Clock,
+  Connection,
+  Group,
+  IdentityKey,
+  LinkedIdentity,
+  LoginCommit,
+  Membership,
+  User,
+} from '@ssokit/core';
+import { now as nowSymbol, SsoError } from '@ssokit/core';
+import { assertTtl, nextUpdatedAt, notFound, sameInstant } from './internal/shared.ts';
+import type {
+  ConnectionPatch,
+  MembershipKey,
+  NewConnection,
+  NewGroup,
+  NewUser,
+  SsoStorage,
+  TransactionValue,
+} from './types.ts';
+
+/** Options of {@link memoryStorage}. */
+export interface MemoryStorageOptions {
+  /**
+   * The most unexpired transactions and replay entries kept, each. Past it the oldest are dropped, so a
+   * flood of abandoned logins cannot exhaust memory. Default: 100000.
+   */
+  maxEntries?: number;
+  /** The clock, for expiry and timestamps. Default: `Date.now`. */
+  [nowSymbol]?: Clock;
+}
+
+interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
+
+/** The internal state, reachable by the testkit's raw reader through this registered symbol. */
+export interface MemoryState {
+  connections: Map<string, Connection>;
+  users: Map<string, User>;
+  identities: Map<string, LinkedIdentity>;
+  groups: Map<string, Group>;
+  memberships: Map<string, Membership>;
+  transactions: Map<string, Expiring<string>>;
+  replay: Map<string, number>;
+}
+
+/** The key under which a memory store exposes its state, for `memoryRawReader` in the testkit. */
+export const memoryStateKey: unique symbol = Symbol.for('ssokit.memoryStorage.state') as never;
+
+const clone = <T>(value: T): T => structuredClone(value);
+const identityKey = (key: IdentityKey) => `${key.issuer.length}:${key.issuer}|${key.subject}`;
+const membershipKey = (key: MembershipKey) =>
+  `${key.userId.length}:${key.userId}|${key.groupId.length}:${key.groupId}|${key.source}`;
+const folded = (text: string) => text.toLowerCase();
+
+/**
+ * Creates an in-memory store. Everything lives in this process and is lost on restart; use a SQL or
+ * Redis adapter when several instances serve logins. Every operation is atomic (none awaits midway).
+ *
+ * @example
+ * ```ts
+ * import { createSso } from '@ssokit/server';
+ * import { memoryStorage } from '@ssokit/storage';
+ *
+ * const sso = createSso({ baseUrl: 'http://localhost:3000', storage: memoryStorage(), secret });
+ * ```
+ */
+export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
+  const clock = options[nowSymbol] ?? Date.now;
+  const maxEntries = options.maxEntries ?? 100_000;
+  const state: MemoryState = {
+    connections: new Map(),
+    users: new Map(),
+    identities: new Map(),
+    groups: new Map(),
+    memberships: new Map(),
+    transactions: new Map(),
+    replay: new Map(),
+  };
+  const userByEmail = (email: string, exceptId?: string): User | undefined => {
+    const wanted = folded(email);
+    for (const user of state.users.values()) {
+      if (user.id !== exceptId && user.email !== undefined && folded(user.email) === wanted) return user;
+    }
+    return undefined;
+  };
+  const connectionByName = (name: string, exceptId?: string): Connection | undefined => {
+    const wanted = folded(name);
+    for (const connection of state.connections.values()) {
+      if (connection.id !== exceptId && folded(connection.name) === wanted) return connection;
+    }
+    return undefined;
+  };
+  const nameTaken = (name: string) =>
+    new SsoError(
+      'connection_name_taken',
+      `A connection named "${name}" already exists; connection names must be unique.`,
+      {
+        details: { name },
+      },
+    );
+  const emailTaken = () =>
+    new SsoError('storage_conflict', 'Another user already has this email address.', {
+      details: { reason: 'email' },
+    });
+  const sweep = <T>(map: Map<string, T>, expiresAt: (entry: T) => number) => {
+    const at = clock();
+    for (const [key, entry] of map) if (expiresAt(entry) <= at) map.delete(key);
+    // Maps iterate in insertion order, so the first keys are the oldest.
+    for (const key of map.keys()) {
+      if (map.size < maxEntries) break;
+      map.delete(key);
+    }
+  };
+
+  const storage: SsoStorage = {
+    connections: {
+      async list() {
+        return [...state.connections.values()].map(clone);
+      },
+      async get(id) {
+        const found = state.connections.get(id);
+        return found ? clone(found) : null;
+      },
+      async findByName(name) {
+        const found = connectionByName(name);
+        return found ? clone(found) : null;
+      },
+      async create(input: NewConnection) {
+        if (connectionByName(input.name)) throw nameTaken(input.name);
+        const id = input.id ?? crypto.randomUUID();
+        if (state.connections.has(id)) {
+          throw new SsoError('storage_conflict', `A connection with id "${id}" already exists.`, {
+            details: { reason: 'id' },
+          });
+        }
+        const at = new Date(clock());
+        const record = { ...clone(input), id, createdAt: at, updatedAt: at } as Connection;
+        state.connections.set(id, record);
+        return clone(record);
+      },
+      async update(id, patch: ConnectionPatch, { expectedUpdatedAt }) {
+        const current = state.connections.get(id);
+        if (!current) throw notFound(id);
+        if (!sameInstant(current.updatedAt, expectedUpdatedAt)) throw staleUpdate(current);
+        if (patch.name !== undefined && connectionByName(patch.name, id)) throw nameTaken(patch.name);
+        const {
+          id: _i,
+          createdAt: _c,
+          updatedAt: _u,
+          protocol: _p,
+          ...fields
+        } = patch as Record<string, unknown>;
+        const record = {
+          ...current,
+          ...clone(fields),
+          updatedAt: nextUpdatedAt(current.updatedAt, clock()),
+        } as Connection;
+        state.connections.set(id, record);
+        return clone(record);
+      },
+      async delete(id, options = {}) {
+        const current = state.connections.get(id);
+        if (!current) return false;
+        if (options.expectedUpdatedAt && !sameInstant(current.updatedAt, options.expectedUpdatedAt))
+          throw staleUpdate(current);
+        state.connections.delete(id);
+        return true;
+      },
+    },
+
+    users: {
+      async get(id) {
+        const found = state.users.get(id);
+        return found ? clone(found) : null;
+      },
+      async findByEmail(email) {
+        const found = userByEmail(email);
+        return found ? clone(found) : null;
+      },
+      async findByIdentity(key) {
+        const link = state.identities.get(identityKey(key));
+        const found = link && state.users.get(link.userId);
+        return found ? clone(found) : null;
+      },
+      async create(input: NewUser) {
+        const id = input.id ?? crypto.randomUUID();
+        if (state.users.has(id)) {
+          throw new SsoError('storage_conflict', `A user with id "${id}" already exists.`, {
+            details: { reason: 'id' },
+          });
+        }
+        if (input.email !== undefined && userByEmail(input.email)) throw emailTaken();
+        const at = new Date(clock());
+        const user = { ...clone(input), id, createdAt: at, updatedAt: at } as User;
+        state.users.set(id, user);
+        return clone(user);
+      },
+      async update(id, patch) {
+        const current = state.users.get(id);
+        if (!current)
+          throw new SsoError('storage_conflict', `No user has id "${id}".`, {
+            details: { reason: 'missing' },
+          });
+        if (patch.email !== undefined && userByEmail(patch.email, id)) throw emailTaken();
+        const { id: _i, createdAt: _c, updatedAt: _u, ...fields } = patch as Record<string, unknown>;
+        const user = { ...current, ...clone(fields), updatedAt: new Date(clock()) } as User;
+        state.users.set(id, user);
+        return clone(user);
+      },
+      async listIdentities(userId) {
+        return [...state.identities.values()].filter((link) => link.userId === userId).map(clone);
+      },
+      async unlinkIdentity(key) {
+        return state.identities.delete(identityKey(key));
+      },
+    },
+
+    groups: {
+      async list() {
+        return [...state.groups.values()].map(clone);
+      },
+      async get(id) {
+        const found = state.groups.get(id);
+        return found ? clone(found) : null;
+      },
+      async create(input: NewGroup) {
+        const id = input.id ?? crypto.randomUUID();
+        if (state.groups.has(id)) {
+          throw new SsoError('storage_conflict', `A group with id "${id}" already exists.`, {
+            details: { reason: 'id' },
+          });
+        }
+        const group = { ...clone(input), id } as Group;
+        state.groups.set(id, group);
+        return clone(group);
+      },
+      async delete(id) {
+        if (!state.groups.delete(id)) return false;
+        for (const [key, membership] of state.memberships)
+          if (membership.groupId === id) state.memberships.delete(key);
+        return true;
+      },
+      async find(query) {
+        const wanted = new Set(query.caseInsensitive ? query.values.map(folded) : query.values);
+        const found: Group[] = [];
+        for (const group of state.groups.values()) {
+          const raw = query.matchBy === 'name' ? group.name : group.externalId;
+          if (raw !== undefined && wanted.has(query.caseInsensitive ? folded(raw) : raw))
+            found.push(clone(group));
+        }
+        return found;
+      },
+    },
+
+    memberships: {
+      async listForUser(userId) {
+        return [...state.memberships.values()].filter((m) => m.userId === userId).map(clone);
+      },
+      async listForGroup(groupId) {
+        return [...state.memberships.values()].filter((m) => m.groupId === groupId).map(clone);
+      },
+      async add(key) {
+        if (!state.users.has(key.userId) || !state.groups.has(key.groupId)) {
+          throw new SsoError('storage_conflict', 'A membership needs an existing user and group.', {
+            details: { reason: 'missing' },
+          });
+        }
+        const k = membershipKey(key);
+        let membership = state.memberships.get(k);
+        if (!membership) {
+          membership = {
+            userId: key.userId,
+            groupId: key.groupId,
+            source: key.source,
+            createdAt: new Date(clock()),
+          };
+          state.memberships.set(k, membership);
+        }
+        return clone(membership);
+      },
+      async remove(key) {
+        return state.memberships.delete(membershipKey(key));
+      },
+    },
+
+    login: {
+      async findUserByIdentity(key) {
+        return storage.users.findByIdentity(key);
+      },
+      async findUserByEmail(email) {
+        return storage.users.findByEmail(email);
+      },
+      async findGroups(query) {
+        return storage.groups.find(query);
+      },
+      async listMemberships(userId) {
+        return storage.memberships.listForUser(userId);
+      },
+      async commitLogin(commit: LoginCommit) {
+        // Check everything first, then write: nothing awaits in between, so the commit is atomic.
+        const at = commit.at;
+        const existing = commit.user.kind === 'existing' ? state.users.get(commit.user.id) : undefined;
+        if (commit.user.kind === 'existing' && !existing) {
+          throw new SsoError('storage_conflict', 'The user was deleted during the login.', {
+            details: { reason: 'missing' },
+          });
+        }
+        const idKey = identityKey(commit.identity.key);
+        const link = state.identities.get(idKey);
+        if (commit.identity.link && link) {
+          throw new SsoError('storage_conflict', 'This identity was linked by a concurrent login.', {
+            details: { reason: 'identity' },
+          });
+        }
+        if (!commit.identity.link && (!link || link.userId !== existing?.id)) {
+          throw new SsoError('storage_conflict', 'The identity link changed during the login.', {
+            details: { reason: 'identity' },
+          });
+        }
+        const email = commit.user.profile.email;
+        if (email !== undefined && userByEmail(email, existing?.id)) throw emailTaken();
+
+        const user: User = existing
+          ? {
+              ...existing,
+              ...clone(commit.user.profile),
+              status: existing.status === 'invited' ? 'active' : existing.status,
+              updatedAt: at,
+            }
+          : {
+              ...clone(commit.user.profile),
+              id: crypto.randomUUID(),
+              status: 'active',
+              createdAt: at,
+              updatedAt: at,
+            };
+        state.users.set(user.id, user);
+        state.identities.set(
+          idKey,
+          link
+            ? { ...link, lastLoginAt: at }
+            : {
+                ...clone(commit.identity.key),
+                userId: user.id,
+                connectionId: commit.identity.connectionId,
+                createdAt: at,
+                lastLoginAt: at,
+              },
+        );
+        const source = commit.memberships.source;
+        for (const groupId of commit.memberships.remove)
+          state.memberships.delete(membershipKey({ userId: user.id, groupId, source }));
+        for (const groupId of commit.memberships.add) {
+          const k = membershipKey({ userId: user.id, groupId, source });
+          if (state.groups.has(groupId) && !state.memberships.has(k)) {
+            state.memberships.set(k, { userId: user.id, groupId, source, createdAt: at });
+          }
+        }
+        return clone(user);
+      },
+    },
+
+    transactions: {
+      async put(key, value: TransactionValue, ttlMs) {
+        assertTtl(ttlMs);
+        if (state.transactions.size >= maxEntries) sweep(state.transactions, (entry) => entry.expiresAt);
+        state.transactions.delete(key);
+        state.transactions.set(key, { value: JSON.stringify(value), expiresAt: clock() + ttlMs });
+      },
+      async take(key) {
+        const entry = state.transactions.get(key);
+        if (!entry) return null;
+        state.transactions.delete(key);
+        return entry.expiresAt > clock() ? (JSON.parse(entry.value) as TransactionValue) : null;
+      },
+    },
+
+    replay: {
+      async firstSeen(key, ttlMs) {
+        assertTtl(ttlMs);
+        const at = clock();
+        const expiresAt = state.replay.get(key);
+        if (expiresAt !== undefined && expiresAt > at) return false;
+        if (state.replay.size >= maxEntries) sweep(state.replay, (entry) => entry);
+        state.replay.delete(key);
+        state.replay.set(key, at + ttlMs);
+        return true;
+      },
+    },
+
+    async close() {},
+  };
+  Object.defineProperty(storage, memoryStateKey, { value: state, enumerable: false });
+  return storage;
+}
+
+function staleUpdate(current: Connection): SsoError {
+  return new SsoError(
+    'concurrent_update',
+    `The connection "${current.name}" was changed by someone else; reload it and apply your change again.`,
+    { details: { id: current.id, updatedAt: current.updatedAt.toISOString() } },
+  );
+}

@@ -1,0 +1,68 @@
+import type { MemoryState } from '../memory.ts';
+import { memoryStateKey } from '../memory.ts';
+import type { SsoStorage } from '../types.ts';
+
+/**
+ * Reads what really reached an adapter's backing store, bypassing the adapter's own read methods. An
+ * adapter author implements it with direct queries (`SELECT ... FROM ssokit_users WHERE id = $1`), so
+ * the conformance suite can tell "the adapter said it wrote" from "it is written".
+ */
+export interface RawReader {
+  /** The stored connection's name and `updatedAt`, or `null`. */
+  connection(id: string): Promise<{ name: string; updatedAt: Date } | null>;
+  connectionCount(): Promise<number>;
+  /** The stored user's email and status, or `null`. */
+  user(id: string): Promise<{ email?: string | null; status: string } | null>;
+  userCount(): Promise<number>;
+  /** The identities linked to a user, as `issuer|subject` strings. */
+  identities(userId: string): Promise<string[]>;
+  /** The user's memberships, as `groupId|source` strings. */
+  memberships(userId: string): Promise<string[]>;
+  /** Whether an unexpired-or-not transaction row is still present under `key`. */
+  hasTransaction(key: string): Promise<boolean>;
+}
+
+/**
+ * The {@link RawReader} of a store made by `memoryStorage()`.
+ *
+ * @example
+ * ```ts
+ * import { memoryStorage } from '@ssokit/storage';
+ * import { memoryRawReader, runStorageConformance } from '@ssokit/storage/testkit';
+ *
+ * runStorageConformance({ name: 'memory', create: () => memoryStorage(), raw: memoryRawReader });
+ * ```
+ */
+export function memoryRawReader(storage: SsoStorage): RawReader {
+  const state = (storage as unknown as Record<symbol, MemoryState | undefined>)[memoryStateKey];
+  if (!state) throw new TypeError('"storage" was not made by memoryStorage().');
+  return {
+    async connection(id) {
+      const found = state.connections.get(id);
+      return found ? { name: found.name, updatedAt: found.updatedAt } : null;
+    },
+    async connectionCount() {
+      return state.connections.size;
+    },
+    async user(id) {
+      const found = state.users.get(id);
+      return found ? { email: found.email ?? null, status: found.status } : null;
+    },
+    async userCount() {
+      return state.users.size;
+    },
+    async identities(userId) {
+      return [...state.identities.values()]
+        .filter((l) => l.userId === userId)
+        .map((l) => `${l.issuer}|${l.subject}`);
+    },
+    async memberships(userId) {
+      return [...state.memberships.values()]
+        .filter((m) => m.userId === userId)
+        .map((m) => `${m.groupId}|${m.source}`);
+    },
+    async hasTransaction(key) {
+      return state.transactions.has(key);
+    },
+  };
+}

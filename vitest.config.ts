@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per package: `pnpm test` runs them all, `vitest --project core` one of them. The
+// `dev-source` condition makes `@ssokit/*` resolve to each package's src/ so no build is needed.
+const conditions = ['dev-source', 'node', 'import', 'module', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'storage',
+          root: 'packages/storage',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'tools',
+          root: '.',
+          include: ['tools/**/*.test.ts', 'test-fixtures/**/*.test.ts', 'bench/**/*.test.ts'],
+        },
+      },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      exclude: ['**/*.test.ts', '**/index.ts', 'packages/storage/src/testkit/**'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: {
+        'packages/core/src/**': { lines: 90, branches: 85, functions: 90, statements: 90 },
+      },
+    },
+  },
+});

@@ -109,7 +109,8 @@ describe('planGroupSync', () => {
       memberships: [],
       match: { caseInsensitive: true },
     });
-    expect(insensitive.add.map((g) => g.id)).toEqual(['g-ml', 'g-admins']);
+    expect(insensitive.add.map((g) => g.id).sort()).toEqual(['g-admins', 'g-ml']);
+    expect(insensitive.unmatched).toEqual([]);
     const exact = planGroupSync({
       connectionId: 'c1',
       groups: { state: 'present', values: ['ml-engineers'] },
@@ -227,6 +228,49 @@ describe('planGroupSync properties', () => {
         expect(plan.remove).toEqual([]);
         expect(plan.kept).toEqual(memberships);
       }),
+    );
+  });
+});
+
+describe('planGroupSync: list and index give the same plan', () => {
+  it('property: for any claim, options and groups, both matching paths agree', () => {
+    const names = ['Ops', 'ops', 'dev', 'DEV', 'qa', 'x'];
+    const groupsArb = fc.uniqueArray(
+      fc.record({
+        id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+        name: fc.constantFrom(...names),
+        externalId: fc.option(fc.constantFrom(...names), { nil: undefined }),
+      }),
+      { selector: (g) => g.id, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(
+        groupsArb,
+        fc.array(fc.constantFrom(...names, 'missing', 'MISSING'), { maxLength: 10 }),
+        fc.constantFrom<'name' | 'externalId'>('name', 'externalId'),
+        fc.boolean(),
+        (list, values, matchBy, caseInsensitive) => {
+          const groupsList = list.map(({ externalId, ...g }) =>
+            externalId === undefined ? g : { ...g, externalId },
+          );
+          const input = {
+            connectionId: 'c1',
+            groups: { state: 'present' as const, values },
+            memberships: [],
+          };
+          const viaList = planGroupSync({
+            ...input,
+            appGroups: groupsList,
+            match: { matchBy, caseInsensitive },
+          });
+          const viaIndex = planGroupSync({
+            ...input,
+            appGroups: createGroupIndex(groupsList, { matchBy, caseInsensitive }),
+          });
+          expect(viaList.add.map((g) => g.id).sort()).toEqual(viaIndex.add.map((g) => g.id).sort());
+          expect(viaList.unmatched).toEqual(viaIndex.unmatched);
+        },
+      ),
     );
   });
 });

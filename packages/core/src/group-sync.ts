@@ -83,7 +83,7 @@ export interface GroupSyncPlan {
   state: GroupsClaim['state'];
   /** The source of every membership this plan adds or removes. */
   source: MembershipSource;
-  /** App groups to add a membership of `source` to. */
+  /** App groups to add a membership of `source` to, in no particular order (sort them for display). */
   add: Group[];
   /** Memberships of `source` to remove. Never a membership of another source. */
   remove: Membership[];
@@ -96,7 +96,9 @@ export interface GroupSyncPlan {
 }
 
 /**
- * Plans group sync for one login. Pure and linear in the number of groups and memberships.
+ * Plans group sync for one login. Pure and linear in the number of groups and memberships. Given a
+ * list of app groups it indexes the (usually fewer) claim values and scans the groups once; given a
+ * {@link GroupIndex} it only looks the values up, the fastest path when many logins share one index.
  *
  * - `absent` claim: nothing changes.
  * - `unresolvable` claim: nothing changes, and `reason` says why (report it; never read it as empty).
@@ -135,22 +137,9 @@ export function planGroupSync(input: GroupSyncInput): GroupSyncPlan {
     return plan;
   }
 
-  const index = isGroupIndex(input.appGroups)
-    ? input.appGroups
-    : createGroupIndex(input.appGroups, input.match);
-  const wanted = new Map<string, Group>();
-  const unmatched: string[] = [];
-  const seenValues = new Set<string>();
-  for (const value of claim.values) {
-    if (seenValues.has(value)) continue;
-    seenValues.add(value);
-    const found = index.lookup(value);
-    if (!found) {
-      unmatched.push(value);
-      continue;
-    }
-    for (const group of found) wanted.set(group.id, group);
-  }
+  const { wanted, unmatched } = isGroupIndex(input.appGroups)
+    ? matchWithIndex(claim.values, input.appGroups)
+    : matchWithList(claim.values, input.appGroups, input.match);
 
   const removeRevoked = input.removeRevoked !== false;
   const owned = new Set<string>();
@@ -184,6 +173,59 @@ export function applyGroupSyncPlan(userId: string, plan: GroupSyncPlan, at: Date
     ...plan.kept,
     ...plan.add.map((group) => ({ userId, groupId: group.id, source: plan.source, createdAt: at })),
   ];
+}
+
+interface Matched {
+  wanted: Map<string, Group>;
+  unmatched: string[];
+}
+
+function matchWithIndex(values: readonly string[], index: GroupIndex): Matched {
+  const wanted = new Map<string, Group>();
+  const unmatched: string[] = [];
+  const reported = new Set<string>();
+  for (const value of values) {
+    const found = index.lookup(value);
+    if (found) {
+      for (const group of found) wanted.set(group.id, group);
+    } else if (!reported.has(value)) {
+      reported.add(value);
+      unmatched.push(value);
+    }
+  }
+  return { wanted, unmatched };
+}
+
+// Indexes the user's values (thousands) rather than the app's groups (maybe many more), then scans
+// the groups once: one Map insert per value and one lookup per group.
+function matchWithList(
+  values: readonly string[],
+  groups: readonly Group[],
+  options: GroupMatchOptions = {},
+): Matched {
+  const byExternalId = options.matchBy === 'externalId';
+  const fold = options.caseInsensitive === true;
+  const hits = new Map<string, boolean>();
+  for (const value of values) hits.set(fold ? value.toLowerCase() : value, false);
+  const wanted = new Map<string, Group>();
+  for (const group of groups) {
+    const raw = byExternalId ? group.externalId : group.name;
+    if (raw === undefined) continue;
+    const key = fold ? raw.toLowerCase() : raw;
+    if (hits.has(key)) {
+      hits.set(key, true);
+      wanted.set(group.id, group);
+    }
+  }
+  const unmatched: string[] = [];
+  const reported = new Set<string>();
+  for (const value of values) {
+    if (hits.get(fold ? value.toLowerCase() : value) === false && !reported.has(value)) {
+      reported.add(value);
+      unmatched.push(value);
+    }
+  }
+  return { wanted, unmatched };
 }
 
 function isGroupIndex(value: GroupSyncInput['appGroups']): value is GroupIndex {

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export type { MemoryState, MemoryStorageOptions } from './memory.ts';
+export type { MemoryStorageOptions } from './memory.ts';
 export { memoryStorage } from './memory.ts';
 export type {
   ConnectionPatch,

@@ -4,17 +4,10 @@
  * @module
  */
 
-import type {
-  Clock,
-  Connection,
-  Group,
-  IdentityKey,
-  LinkedIdentity,
-  LoginCommit,
-  Membership,
-  User,
-} from '@ssokit/core';
+import type { Clock, Connection, Group, IdentityKey, LoginCommit, User } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
+import type { MemoryState } from './internal/memory-state.ts';
+import { memoryStateKey } from './internal/memory-state.ts';
 import { assertTtl, nextUpdatedAt, notFound, sameInstant } from './internal/shared.ts';
 import type {
   ConnectionPatch,
@@ -36,25 +29,6 @@ export interface MemoryStorageOptions {
   /** The clock, for expiry and timestamps. Default: `Date.now`. */
   [nowSymbol]?: Clock;
 }
-
-interface Expiring<T> {
-  value: T;
-  expiresAt: number;
-}
-
-/** The internal state, reachable by the testkit's raw reader through this registered symbol. */
-export interface MemoryState {
-  connections: Map<string, Connection>;
-  users: Map<string, User>;
-  identities: Map<string, LinkedIdentity>;
-  groups: Map<string, Group>;
-  memberships: Map<string, Membership>;
-  transactions: Map<string, Expiring<string>>;
-  replay: Map<string, number>;
-}
-
-/** The key under which a memory store exposes its state, for `memoryRawReader` in the testkit. */
-export const memoryStateKey: unique symbol = Symbol.for('ssokit.memoryStorage.state') as never;
 
 const clone = <T>(value: T): T => structuredClone(value);
 const identityKey = (key: IdentityKey) => `${key.issuer.length}:${key.issuer}|${key.subject}`;

@@ -1,6 +1,7 @@
 import type { AuditEvent, Connection, LoginDependencies, LoginInput } from '@ssokit/core';
 import type { SsoStorage } from '../src/index.ts';
 import { memoryStorage } from '../src/index.ts';
+import { memoryStateKey } from '../src/internal/memory-state.ts';
 import { memoryRawReader } from '../src/testkit/index.ts';
 
 export const ISSUER = 'https://idp.example.com/realms/demo';
@@ -49,7 +50,7 @@ export function setup() {
         symbol,
         { users: Map<string, unknown>; identities: Map<string, unknown>; memberships: Map<string, unknown> }
       >
-    )[Symbol.for('ssokit.memoryStorage.state')];
+    )[memoryStateKey];
     if (!state) throw new Error('not a memory store');
     for (const id of state.users.keys())
       users.push({

@@ -1,5 +1,5 @@
-import type { MemoryState } from '../memory.ts';
-import { memoryStateKey } from '../memory.ts';
+import type { MemoryState } from '../internal/memory-state.ts';
+import { memoryStateKey } from '../internal/memory-state.ts';
 import type { SsoStorage } from '../types.ts';
 
 /**

@@ -1,0 +1,127 @@
+/**
+ * `pnpm bench [filter]`: runs every suite in bench/suites/ (or those whose name contains `filter`),
+ * prints ops/s, median and ratios, and writes bench/results/<suite>.json plus bench/results/latest.json.
+ * Peers run in the same process and the same run, so ratios compare like with like.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+import type { BenchSuite, BenchTarget } from './suite.ts';
+
+interface TaskReport {
+  name: string;
+  role: string;
+  opsPerSec: number;
+  medianMs: number;
+  p99Ms: number;
+  rmePercent: number;
+  samples: number;
+  ratios: Record<string, number>;
+}
+
+const here = import.meta.dirname;
+const filter = process.argv[2];
+const files = readdirSync(join(here, 'suites'))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
+const environment = {
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  date: new Date().toISOString(),
+};
+const all: Record<string, unknown>[] = [];
+let missed = 0;
+
+for (const file of files) {
+  const suite = ((await import(join(here, 'suites', file))) as { default: BenchSuite }).default;
+  if (filter && !suite.name.includes(filter) && !file.includes(filter)) continue;
+  console.log(`\n## ${suite.name}\n${suite.description}\n`);
+  await suite.setup?.();
+  const bench = new Bench({ time: suite.timeMs ?? 1500, warmupTime: 300 });
+  for (const task of suite.tasks) bench.add(task.name, task.fn);
+  await bench.run();
+
+  const reports: TaskReport[] = suite.tasks.map((task) => {
+    const result = bench.getTask(task.name)?.result;
+    if (!result || !('latency' in result)) {
+      const error = result && 'error' in result ? result.error : new Error('no result');
+      throw new Error(`bench task "${task.name}" failed: ${String(error)}`);
+    }
+    return {
+      name: task.name,
+      role: task.role,
+      opsPerSec: result.throughput.mean,
+      medianMs: result.latency.p50,
+      p99Ms: result.latency.p99,
+      rmePercent: result.latency.rme,
+      samples: result.latency.samplesCount,
+      ratios: {},
+    };
+  });
+  for (const subject of reports.filter((r) => r.role === 'subject')) {
+    for (const other of reports.filter((r) => r.role !== 'subject'))
+      subject.ratios[other.name] = subject.opsPerSec / other.opsPerSec;
+  }
+  printTable(reports);
+  const targets = (suite.targets ?? []).map((target) => checkTarget(target, reports));
+  for (const t of targets) {
+    console.log(`${t.met ? 'target met   ' : 'target MISSED'}  ${t.text}`);
+    if (!t.met) missed++;
+  }
+  const report = { suite: suite.name, description: suite.description, environment, tasks: reports, targets };
+  all.push(report);
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(
+    join(here, 'results', `${file.replace('.bench.ts', '')}.json`),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+}
+writeFileSync(
+  join(here, 'results', 'latest.json'),
+  `${JSON.stringify({ environment, suites: all }, null, 2)}\n`,
+);
+console.log(
+  `\nReports written to bench/results/. ${missed === 0 ? 'Every target met.' : `${missed} target(s) missed.`}`,
+);
+if (missed > 0 && process.env.BENCH_STRICT === '1') process.exit(1);
+
+function printTable(reports: TaskReport[]): void {
+  const others = reports.filter((r) => r.role !== 'subject').map((r) => r.name);
+  const head = ['task', 'role', 'ops/s', 'median', 'p99', '±rme', ...others.map((o) => `× ${o}`)];
+  const rows = reports.map((r) => [
+    r.name,
+    r.role,
+    Math.round(r.opsPerSec).toLocaleString('en-US'),
+    formatMs(r.medianMs),
+    formatMs(r.p99Ms),
+    `${r.rmePercent.toFixed(1)}%`,
+    ...others.map((o) => (r.ratios[o] === undefined ? '' : `${(r.ratios[o] as number).toFixed(2)}×`)),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
+}
+
+function checkTarget(target: BenchTarget, reports: TaskReport[]): { met: boolean; text: string } {
+  const task = reports.find((r) => r.name === target.task);
+  if (!task) return { met: false, text: `unknown task "${target.task}"` };
+  if ('medianMsBelow' in target) {
+    return {
+      met: task.medianMs < target.medianMsBelow,
+      text: `${task.name}: median ${formatMs(task.medianMs)} (target < ${target.medianMsBelow} ms)`,
+    };
+  }
+  const ratio = task.ratios[target.versus] ?? Number.NaN;
+  return {
+    met: ratio >= target.ratioAtLeast,
+    text: `${task.name}: ${ratio.toFixed(2)}× ${target.versus} (target ≥ ${target.ratioAtLeast}×)`,
+  };
+}

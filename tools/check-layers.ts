@@ -96,7 +96,8 @@ export function checkLayers(root: string): Violation[] {
           });
       }
     }
-    for (const file of sourceFiles(pkg.dir)) {
+    // Build configs (tsup.config.ts, vitest configs) are tooling, not package source.
+    for (const file of sourceFiles(pkg.dir).filter((f) => !/\.config\.[cm]?[jt]s$/.test(f))) {
       const isTest = /\.test\.ts$|[/\\]test[/\\]|[/\\]test-d[/\\]|[/\\]bench[/\\]/.test(file);
       for (const { specifier, typeOnly } of importsOf(readFileSync(file, 'utf8'))) {
         const where = rel(root, file);

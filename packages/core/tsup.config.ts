@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { ssokitPackage } from '../../tools/tsup-preset.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
-  platform: 'neutral',
-  treeshake: true,
-});
+export default ssokitPackage({ index: 'src/index.ts' });

@@ -31,6 +31,20 @@ export interface MemoryStorageOptions {
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
+const copyOf = <T>(map: Map<string, T>, key: string): T | null => {
+  const found = map.get(key);
+  return found === undefined ? null : clone(found);
+};
+/** The id a new record gets: the caller's, or a random UUID; an id already in use is a conflict. */
+const newId = (map: Map<string, unknown>, requested: string | undefined, kind: string): string => {
+  const id = requested ?? crypto.randomUUID();
+  if (map.has(id)) {
+    throw new SsoError('storage_conflict', `A ${kind} with id "${id}" already exists.`, {
+      details: { reason: 'id' },
+    });
+  }
+  return id;
+};
 const identityKey = (key: IdentityKey) => `${key.issuer.length}:${key.issuer}|${key.subject}`;
 const membershipKey = (key: MembershipKey) =>
   `${key.userId.length}:${key.userId}|${key.groupId.length}:${key.groupId}|${key.source}`;
@@ -102,8 +116,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         return [...state.connections.values()].map(clone);
       },
       async get(id) {
-        const found = state.connections.get(id);
-        return found ? clone(found) : null;
+        return copyOf(state.connections, id);
       },
       async findByName(name) {
         const found = connectionByName(name);
@@ -111,12 +124,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
       },
       async create(input: NewConnection) {
         if (connectionByName(input.name)) throw nameTaken(input.name);
-        const id = input.id ?? crypto.randomUUID();
-        if (state.connections.has(id)) {
-          throw new SsoError('storage_conflict', `A connection with id "${id}" already exists.`, {
-            details: { reason: 'id' },
-          });
-        }
+        const id = newId(state.connections, input.id, 'connection');
         const at = new Date(clock());
         const record = { ...clone(input), id, createdAt: at, updatedAt: at } as Connection;
         state.connections.set(id, record);
@@ -154,8 +162,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
 
     users: {
       async get(id) {
-        const found = state.users.get(id);
-        return found ? clone(found) : null;
+        return copyOf(state.users, id);
       },
       async findByEmail(email) {
         const found = userByEmail(email);
@@ -167,12 +174,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         return found ? clone(found) : null;
       },
       async create(input: NewUser) {
-        const id = input.id ?? crypto.randomUUID();
-        if (state.users.has(id)) {
-          throw new SsoError('storage_conflict', `A user with id "${id}" already exists.`, {
-            details: { reason: 'id' },
-          });
-        }
+        const id = newId(state.users, input.id, 'user');
         if (input.email !== undefined && userByEmail(input.email)) throw emailTaken();
         const at = new Date(clock());
         const user = { ...clone(input), id, createdAt: at, updatedAt: at } as User;
@@ -204,16 +206,10 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         return [...state.groups.values()].map(clone);
       },
       async get(id) {
-        const found = state.groups.get(id);
-        return found ? clone(found) : null;
+        return copyOf(state.groups, id);
       },
       async create(input: NewGroup) {
-        const id = input.id ?? crypto.randomUUID();
-        if (state.groups.has(id)) {
-          throw new SsoError('storage_conflict', `A group with id "${id}" already exists.`, {
-            details: { reason: 'id' },
-          });
-        }
+        const id = newId(state.groups, input.id, 'group');
         const group = { ...clone(input), id } as Group;
         state.groups.set(id, group);
         return clone(group);

@@ -1,0 +1,73 @@
+/**
+ * Runs the conformance suite against stores with one deliberate fault each (and one intact control),
+ * so that `testkit-catches-faults.test.ts` can check the suite notices every fault. Not collected by
+ * the normal test run; see vitest.faults.config.ts.
+ */
+
+import type { SsoStorage } from '../../src/index.ts';
+import { memoryStorage } from '../../src/index.ts';
+import type { MemoryState } from '../../src/internal/memory-state.ts';
+import { memoryStateKey } from '../../src/internal/memory-state.ts';
+import { memoryRawReader, runStorageConformance } from '../../src/testkit/index.ts';
+
+export const faults = {
+  'take-keeps-value': (s: SsoStorage) => {
+    const { put, take } = s.transactions;
+    s.transactions.take = async (key) => {
+      const value = await take(key);
+      if (value) await put(key, value, 60_000);
+      return value;
+    };
+  },
+  'names-case-sensitive': (s: SsoStorage, state: MemoryState) => {
+    const { create } = s.connections;
+    s.connections.create = async (input) => {
+      const clash = [...state.connections.values()].find(
+        (c) => c.name.toLowerCase() === input.name.toLowerCase(),
+      );
+      if (!clash || clash.name === input.name) return create(input);
+      const at = new Date();
+      const record = { ...input, id: crypto.randomUUID(), createdAt: at, updatedAt: at } as never;
+      state.connections.set((record as { id: string }).id, record);
+      return record;
+    };
+  },
+  'ignores-updated-at': (s: SsoStorage, state: MemoryState) => {
+    const { update } = s.connections;
+    s.connections.update = (id, patch, options) =>
+      update(id, patch, {
+        expectedUpdatedAt: state.connections.get(id)?.updatedAt ?? options.expectedUpdatedAt,
+      });
+  },
+  'non-atomic-commit': (s: SsoStorage) => {
+    const { commitLogin } = s.login;
+    s.login.commitLogin = async (commit) => {
+      if (commit.user.kind !== 'create') return commitLogin(commit);
+      const user = await s.users.create({ status: 'active', ...commit.user.profile });
+      return commitLogin({
+        ...commit,
+        user: { kind: 'existing', id: user.id, profile: commit.user.profile },
+      });
+    };
+  },
+  'replay-always-new': (s: SsoStorage) => {
+    s.replay.firstSeen = async () => true;
+  },
+  'no-expiry': (s: SsoStorage) => {
+    const { put } = s.transactions;
+    s.transactions.put = (key, value) => put(key, value, 3_600_000);
+  },
+} satisfies Record<string, (s: SsoStorage, state: MemoryState) => void>;
+
+runStorageConformance({ name: 'control', create: () => memoryStorage(), raw: memoryRawReader });
+for (const [name, inject] of Object.entries(faults)) {
+  runStorageConformance({
+    name: `fault ${name}`,
+    create: () => {
+      const storage = memoryStorage();
+      inject(storage, (storage as unknown as Record<symbol, MemoryState>)[memoryStateKey] as MemoryState);
+      return storage;
+    },
+    raw: memoryRawReader,
+  });
+}

@@ -96,6 +96,15 @@ export type AuditHook = (event: AuditEvent) => void | Promise<void>;
 
 /**
  * Delivers an event to a hook, never throwing: a hook failure goes to `onError`.
+ *
+ * @example
+ * ```ts
+ * import { emitAudit } from '@ssokit/core';
+ *
+ * await emitAudit(audit, { type: 'connection.deleted', at: new Date(), connectionId: id, name }, (err) =>
+ *   console.warn('audit hook failed', err),
+ * );
+ * ```
  */
 export async function emitAudit(
   hook: AuditHook | undefined,

@@ -122,6 +122,14 @@ export function toBoolean(value: unknown): boolean | undefined {
 /**
  * Reads a single string claim: a string (trimmed), or a finite number as a string; `undefined` for
  * anything else or an empty string. A one-element list is unwrapped (SAML attributes are lists).
+ *
+ * @example
+ * ```ts
+ * import { toSingleString } from '@ssokit/core';
+ *
+ * toSingleString(['ada@example.com']); // 'ada@example.com'
+ * toSingleString(['a', 'b']); // undefined: not a single value
+ * ```
  */
 export function toSingleString(value: unknown): string | undefined {
   const single = Array.isArray(value) && value.length === 1 ? value[0] : value;

@@ -106,6 +106,14 @@ export function resolveClaimMapping(protocol: Protocol, overrides: Partial<Claim
 /**
  * The provisioning settings a connection uses: its own over {@link defaultProvisioning}; `trustEmail`
  * defaults to `true` for SAML and `false` for OIDC.
+ *
+ * @example
+ * ```ts
+ * import { resolveProvisioning } from '@ssokit/core';
+ *
+ * resolveProvisioning({ protocol: 'saml', provisioning: { createUsers: false } });
+ * // { createUsers: false, requireVerifiedEmail: true, linkExistingUsersByEmail: false, trustEmail: true }
+ * ```
  */
 export function resolveProvisioning(
   connection: Pick<Connection, 'provisioning' | 'protocol'>,
@@ -117,7 +125,17 @@ export function resolveProvisioning(
   } as Required<ProvisioningSettings>;
 }
 
-/** The group-sync settings a connection uses: its own over {@link defaultGroupSync}. */
+/**
+ * The group-sync settings a connection uses: its own over {@link defaultGroupSync}.
+ *
+ * @example
+ * ```ts
+ * import { resolveGroupSync } from '@ssokit/core';
+ *
+ * resolveGroupSync({ groupSync: { enabled: true, matchBy: 'externalId' } });
+ * // { enabled: true, removeRevoked: true, matchBy: 'externalId', caseInsensitive: false }
+ * ```
+ */
 export function resolveGroupSync(connection: Pick<Connection, 'groupSync'>): Required<GroupSyncSettings> {
   return { ...defaultGroupSync, ...stripUndefined(connection.groupSync) };
 }

@@ -269,7 +269,16 @@ export interface RoleDefinition {
   description?: string;
 }
 
-/** The source string of the memberships a connection grants. */
+/**
+ * The source string of the memberships a connection grants.
+ *
+ * @example
+ * ```ts
+ * import { membershipSource } from '@ssokit/core';
+ *
+ * membershipSource('okta-prod'); // 'sso:okta-prod'
+ * ```
+ */
 export function membershipSource(connectionId: string): `sso:${string}` {
   return `sso:${connectionId}`;
 }

@@ -1,0 +1,33 @@
+/**
+ * Type-level tests of @ssokit/storage's public names. Checked by `pnpm typecheck`; never run.
+ */
+import type { LoginStore } from '@ssokit/core';
+import type { NewConnection, SsoStorage, TransactionValue } from '@ssokit/storage';
+import { memoryStorage } from '@ssokit/storage';
+import type { RawReader, StorageConformanceOptions } from '@ssokit/storage/testkit';
+
+// memoryStorage() is an SsoStorage, and its login member is the pipeline's port.
+const storage: SsoStorage = memoryStorage();
+storage.login satisfies LoginStore;
+
+// A new connection has no id requirement, no timestamps, and the protocol settings it names.
+const input: NewConnection = {
+  name: 'x',
+  protocol: 'saml',
+  provider: 'custom',
+  active: true,
+  saml: { spEntityId: 'https://app.example.com', wantAssertionsSigned: true },
+};
+// @ts-expect-error: timestamps are the store's to set
+const stamped: NewConnection = { ...input, createdAt: new Date() };
+
+// Transactions hold JSON only.
+const value: TransactionValue = { state: 's', nested: { list: [1, 'two', null, true] } };
+// @ts-expect-error: a Date is not JSON
+const notJson: TransactionValue = { at: new Date() };
+
+// The testkit's options name the raw reader.
+type Raw = ReturnType<StorageConformanceOptions['raw']>;
+const raw: Raw extends RawReader ? true : false = true;
+
+export { notJson, raw, stamped, value };

@@ -1,7 +1,11 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// One project per package: `pnpm test` runs them all, `vitest --project core` one of them. The
+// One project per package folder: `pnpm test` runs them all, `vitest --project core` one of them. The
 // `dev-source` condition makes `@ssokit/*` resolve to each package's src/ so no build is needed.
+const packages = readdirSync(new URL('packages/', import.meta.url)).filter((name) =>
+  existsSync(new URL(`packages/${name}/package.json`, import.meta.url)),
+);
 const conditions = ['dev-source', 'node', 'import', 'module', 'default'];
 
 export default defineConfig({
@@ -10,18 +14,10 @@ export default defineConfig({
   test: {
     reporters: ['default', './tools/summary-reporter.ts'],
     projects: [
-      {
-        extends: true,
-        test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'storage',
-          root: 'packages/storage',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        },
-      },
+      ...packages.map((name) => ({
+        extends: true as const,
+        test: { name, root: `packages/${name}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      })),
       {
         extends: true,
         test: {

@@ -18,7 +18,11 @@ interface TaskReport {
   rmePercent: number;
   samples: number;
   ratios: Record<string, number>;
+  /** ops/s of each round, sorted; the reported figures are the median round's. */
+  rounds?: number[];
 }
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const here = import.meta.dirname;
 const filter = process.argv[2];
@@ -34,30 +38,58 @@ const environment = {
 const all: Record<string, unknown>[] = [];
 let missed = 0;
 
+const selected: { file: string; suite: BenchSuite; slug: string }[] = [];
 for (const file of files) {
-  const suite = ((await import(join(here, 'suites', file))) as { default: BenchSuite }).default;
-  if (filter && !suite.name.includes(filter) && !file.includes(filter)) continue;
+  const exported = ((await import(join(here, 'suites', file))) as { default: BenchSuite | BenchSuite[] })
+    .default;
+  const suites = Array.isArray(exported) ? exported : [exported];
+  for (const suite of suites) {
+    if (filter && !suite.name.includes(filter) && !file.includes(filter)) continue;
+    const slug =
+      suites.length === 1
+        ? file.replace('.bench.ts', '')
+        : `${file.replace('.bench.ts', '')}-${suite.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+    selected.push({ file, suite, slug });
+  }
+}
+
+for (const { suite, slug } of selected) {
   console.log(`\n## ${suite.name}\n${suite.description}\n`);
   await suite.setup?.();
-  const bench = new Bench({ time: suite.timeMs ?? 1500, warmupTime: 300 });
-  for (const task of suite.tasks) bench.add(task.name, task.fn);
-  await bench.run();
-
-  const reports: TaskReport[] = suite.tasks.map((task) => {
-    const result = bench.getTask(task.name)?.result;
-    if (!result || !('latency' in result)) {
-      const error = result && 'error' in result ? result.error : new Error('no result');
-      throw new Error(`bench task "${task.name}" failed: ${String(error)}`);
+  // Several short rounds, every task in each, reported as the median round: a slow spell of the
+  // machine then hits all tasks alike instead of skewing one ratio.
+  const rounds = suite.rounds ?? ROUNDS;
+  const perRound: Record<string, TaskReport[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time: (suite.timeMs ?? 1500) / rounds, warmupTime: round === 0 ? 300 : 50 });
+    const order = round % 2 === 0 ? suite.tasks : [...suite.tasks].reverse();
+    for (const task of order) bench.add(task.name, task.fn);
+    await bench.run();
+    for (const task of suite.tasks) {
+      const result = bench.getTask(task.name)?.result;
+      if (!result || !('latency' in result)) {
+        const error = result && 'error' in result ? result.error : new Error('no result');
+        throw new Error(`bench task "${task.name}" failed: ${String(error)}`);
+      }
+      const runs = perRound[task.name] ?? [];
+      perRound[task.name] = runs;
+      runs.push({
+        name: task.name,
+        role: task.role,
+        opsPerSec: result.throughput.mean,
+        medianMs: result.latency.p50,
+        p99Ms: result.latency.p99,
+        rmePercent: result.latency.rme,
+        samples: result.latency.samplesCount,
+        ratios: {},
+      });
     }
+  }
+  const reports: TaskReport[] = suite.tasks.map((task) => {
+    const runs = [...(perRound[task.name] ?? [])].sort((a, b) => a.opsPerSec - b.opsPerSec);
     return {
-      name: task.name,
-      role: task.role,
-      opsPerSec: result.throughput.mean,
-      medianMs: result.latency.p50,
-      p99Ms: result.latency.p99,
-      rmePercent: result.latency.rme,
-      samples: result.latency.samplesCount,
-      ratios: {},
+      ...(runs[Math.floor(runs.length / 2)] as TaskReport),
+      rounds: runs.map((r) => Math.round(r.opsPerSec)),
     };
   });
   for (const subject of reports.filter((r) => r.role === 'subject')) {
@@ -73,10 +105,7 @@ for (const file of files) {
   const report = { suite: suite.name, description: suite.description, environment, tasks: reports, targets };
   all.push(report);
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(
-    join(here, 'results', `${file.replace('.bench.ts', '')}.json`),
-    `${JSON.stringify(report, null, 2)}\n`,
-  );
+  writeFileSync(join(here, 'results', `${slug}.json`), `${JSON.stringify(report, null, 2)}\n`);
 }
 writeFileSync(
   join(here, 'results', 'latest.json'),

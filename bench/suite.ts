@@ -26,8 +26,10 @@ export interface BenchSuite {
   setup?: () => void | Promise<void>;
   tasks: BenchTask[];
   targets?: BenchTarget[];
-  /** Measuring time per task in ms. Default: 1500. */
+  /** Measuring time per task in ms, split across the rounds. Default: 1500. */
   timeMs?: number;
+  /** How many interleaved rounds. Default: 5 (env BENCH_ROUNDS). */
+  rounds?: number;
 }
 
 export function defineSuite(suite: BenchSuite): BenchSuite {

@@ -90,13 +90,21 @@ export function toStringList(value: unknown): string[] | undefined {
   for (const item of items) {
     const text =
       typeof item === 'string'
-        ? item.trim()
+        ? trimmed(item)
         : typeof item === 'number' && Number.isFinite(item)
           ? String(item)
           : '';
     if (text !== '') seen.add(text);
   }
   return [...seen];
+}
+
+// `trim()` only where an end might be white space: most claim values have none, and skipping the call
+// saves an allocation per value on large groups claims.
+function trimmed(text: string): string {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? text : text.trim();
 }
 
 /**

@@ -30,6 +30,7 @@ export type SsoErrorCode =
   | 'idp_unreachable'
   | 'discovery_failed'
   | 'id_token_invalid'
+  | 'access_token_invalid'
   | 'userinfo_invalid'
   // SAML
   | 'saml_invalid'
@@ -62,6 +63,7 @@ export const ssoErrorCodes: readonly SsoErrorCode[] = Object.freeze([
   'idp_unreachable',
   'discovery_failed',
   'id_token_invalid',
+  'access_token_invalid',
   'userinfo_invalid',
   'saml_invalid',
   'saml_signature_invalid',

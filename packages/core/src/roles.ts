@@ -189,12 +189,12 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
           const role = byName.get(fold(group));
           if (role !== undefined) grant({ group, role, via: 'name' });
         }
-        for (const hit of exact.get(group) ?? [])
-          grant({ group, role: hit.role, via: 'exact', ruleIndex: hit.index });
-        if (exactFolded.size > 0) {
-          for (const hit of exactFolded.get(group.toLowerCase()) ?? [])
-            grant({ group, role: hit.role, via: 'exact', ruleIndex: hit.index });
-        }
+        const exactHits = exact.size > 0 ? exact.get(group) : undefined;
+        if (exactHits)
+          for (const hit of exactHits) grant({ group, role: hit.role, via: 'exact', ruleIndex: hit.index });
+        const foldedHits = exactFolded.size > 0 ? exactFolded.get(group.toLowerCase()) : undefined;
+        if (foldedHits)
+          for (const hit of foldedHits) grant({ group, role: hit.role, via: 'exact', ruleIndex: hit.index });
         for (const rule of patterns) {
           if (rule.regex.test(group))
             grant({ group, role: rule.role, via: rule.kind, ruleIndex: rule.index });

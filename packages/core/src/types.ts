@@ -129,6 +129,12 @@ export interface OidcSettings {
   verifySignature: boolean;
   /** Extra accepted audiences besides the client id. */
   audience?: string[];
+  /**
+   * For a multi-tenant issuer (Entra `common` or `organizations`, whose discovery issuer is the
+   * `{tenantid}` template): the tenant ids accepted, or `'any'` to accept every tenant on purpose.
+   * Required for such an issuer. Default: none.
+   */
+  tenants?: string[] | 'any';
   /** Allowed clock skew in seconds. Default: 60 (bounded to 300 by the validators). */
   clockToleranceSec?: number;
   /** Arthur's `resourceID`: the `resource` parameter of the authorization request. */

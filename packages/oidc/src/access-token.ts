@@ -1,0 +1,227 @@
+/**
+ * Bearer-token verification for API requests: Arthur's `accessTokenValidation`.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { ClaimMapping, Clock, Profile, RoleMatch, RoleMatcher, RoleMatchingOptions } from '@ssokit/core';
+import { compileRoleMatcher, mapClaims, now as nowSymbol, resolveClaimMapping, SsoError } from '@ssokit/core';
+import { createDiscoveryCache, type DiscoveryCache } from './discovery.ts';
+import { checkIssuer, checkTimes, clockTolerance, verifyJwt } from './id-token.ts';
+import type { HttpOptions } from './internal/http.ts';
+import { type JwsAlgorithm, supportedAlgorithms } from './internal/jws.ts';
+import { createJwksCache, type JwksCache } from './jwks.ts';
+
+/** Options of {@link createAccessTokenVerifier}. */
+export interface AccessTokenVerifierOptions extends HttpOptions {
+  /** The issuer tokens must carry; its discovery document gives the JWKS URI unless `jwksUri` is set. */
+  issuer?: string;
+  /** Further issuers accepted (AD FS signs access tokens as `http://<host>/adfs/services/trust`). */
+  additionalIssuers?: readonly string[];
+  /** For a `{tenantid}` issuer: the accepted tenant ids, or `'any'`. */
+  tenants?: readonly string[] | 'any';
+  /** Where the keys are. Required when `issuer` is not set. */
+  jwksUri?: string;
+  /** The audiences accepted; the token's `aud` must name at least one. Required, not empty. */
+  audience: readonly string[];
+  /** Allowed algorithms (Arthur's `signatureAlgo`). Default: every asymmetric algorithm, never `none` or HMAC. */
+  algorithms?: readonly JwsAlgorithm[];
+  /** Where profile fields and roles are read from. Default: the OIDC claim mapping. */
+  claimMapping?: Partial<ClaimMapping>;
+  /** Role matching of the token's groups and roles claims. Default: no roles. */
+  roles?: RoleMatcher | RoleMatchingOptions;
+  /** Allowed clock skew in seconds, 0 to 300. Default: 60. */
+  clockToleranceSec?: number;
+  /**
+   * Remembers verified tokens by their SHA-256, so a client repeating one token skips the signature
+   * check; an entry is never used past the token's `exp`. `false` turns it off. Default: 1000 entries.
+   */
+  cache?: { maxEntries: number } | false;
+  /** A key cache to share with other verifiers and the login flow. Default: a new one. */
+  keys?: JwksCache;
+  /** A discovery cache to share. Default: a new one. */
+  discovery?: DiscoveryCache;
+  [nowSymbol]?: Clock;
+}
+
+/**
+ * A verified bearer token. Roles are matched when first read and remembered, so an API that only
+ * needs the user id pays nothing for role matching.
+ */
+export interface VerifiedAccessToken {
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly profile: Profile;
+  readonly roles: string[];
+  readonly primaryRole: string | undefined;
+  readonly roleMatch: RoleMatch;
+}
+
+function verifiedToken(
+  claims: Record<string, unknown>,
+  profile: Profile,
+  matcher: RoleMatcher,
+): VerifiedAccessToken {
+  let match: RoleMatch | undefined;
+  const roleMatch = (): RoleMatch => {
+    if (match === undefined) {
+      const groups = profile.groups.state === 'present' ? profile.groups.values : [];
+      match = matcher.match(profile.roles ? [...groups, ...profile.roles] : groups);
+    }
+    return match;
+  };
+  return Object.freeze({
+    claims: Object.freeze(claims),
+    profile,
+    get roleMatch() {
+      return roleMatch();
+    },
+    get roles() {
+      return roleMatch().roles;
+    },
+    get primaryRole() {
+      return roleMatch().primaryRole;
+    },
+  });
+}
+
+/** Verifies bearer tokens; see {@link createAccessTokenVerifier}. */
+export interface AccessTokenVerifier {
+  /** Verifies a token (without the `Bearer ` prefix). Failures are `access_token_invalid`. */
+  verify(token: string): Promise<VerifiedAccessToken>;
+}
+
+/**
+ * Creates a verifier for the JWT access tokens clients send to the host's API. It checks the
+ * signature with the issuer's keys, the algorithm, issuer, audience and times, then maps the claims
+ * and matches roles like a login does.
+ *
+ * @example
+ * ```ts
+ * import { createAccessTokenVerifier } from '@ssokit/oidc';
+ *
+ * const verifier = createAccessTokenVerifier({
+ *   issuer: 'https://dev.okta.com/oauth2/default',
+ *   audience: ['api://default'],
+ *   claimMapping: { roles: 'Groups', userId: 'EmployeeID', username: 'Login', email: 'Login' },
+ *   roles: { roleDefinitions: [{ name: 'idp-admin', permissions: { custom_roles: ['read', 'write'] } }] },
+ * });
+ * const { profile, roles } = await verifier.verify(bearerToken);
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9068
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  if (typeof options !== 'object' || options === null)
+    throw argError('"options" must be an object.', 'ERR_INVALID_ARG_TYPE');
+  if (options.issuer === undefined && options.jwksUri === undefined)
+    throw argError('Set "options.issuer" or "options.jwksUri".', 'ERR_INVALID_ARG_VALUE');
+  if (
+    !Array.isArray(options.audience) ||
+    options.audience.length === 0 ||
+    !options.audience.every((a) => typeof a === 'string' && a !== '')
+  ) {
+    throw argError(
+      '"options.audience" must be a non-empty list of audience strings.',
+      'ERR_INVALID_ARG_VALUE',
+    );
+  }
+  for (const alg of options.algorithms ?? []) {
+    if (!supportedAlgorithms.includes(alg)) {
+      throw argError(
+        `"options.algorithms" has "${String(alg)}"; supported: ${supportedAlgorithms.join(', ')}.`,
+        'ERR_INVALID_ARG_VALUE',
+      );
+    }
+  }
+  const tolerance = clockTolerance(options.clockToleranceSec);
+  const allowed = new Set<string>(options.algorithms ?? supportedAlgorithms);
+  const audience = new Set(options.audience);
+  const mapping = resolveClaimMapping('oidc', options.claimMapping);
+  const matcher =
+    options.roles && 'match' in options.roles ? options.roles : compileRoleMatcher(options.roles);
+  const keys = options.keys ?? createJwksCache(options);
+  const discovery = options.discovery ?? createDiscoveryCache(options);
+  const clock = options[nowSymbol] ?? Date.now;
+  const maxEntries = options.cache === false ? 0 : (options.cache?.maxEntries ?? 1000);
+  const cache = new Map<string, { exp: number; result: VerifiedAccessToken }>();
+  const issuers = options.issuer === undefined ? [] : [options.issuer, ...(options.additionalIssuers ?? [])];
+  let jwksUri: Promise<string> | undefined;
+  const resolveJwksUri = () => {
+    if (options.jwksUri !== undefined) return Promise.resolve(options.jwksUri);
+    jwksUri ??= discovery.get(options.issuer as string).then(
+      (metadata) => metadata.jwks_uri,
+      (error: unknown) => {
+        jwksUri = undefined;
+        throw error;
+      },
+    );
+    return jwksUri;
+  };
+
+  return {
+    async verify(token) {
+      const nowMs = clock();
+      const nowSec = Math.floor(nowMs / 1000);
+      const cacheKey =
+        maxEntries > 0 && typeof token === 'string'
+          ? createHash('sha256').update(token).digest('base64url')
+          : undefined;
+      if (cacheKey !== undefined) {
+        const hit = cache.get(cacheKey);
+        if (hit && nowSec - tolerance < hit.exp) return hit.result;
+        if (hit) cache.delete(cacheKey);
+      }
+      let claims: Record<string, unknown>;
+      try {
+        ({ claims } = await verifyJwt(token, allowed, await resolveJwksUri(), keys));
+        if (issuers.length > 0) checkAnyIssuer(claims, issuers, options.tenants);
+        checkTimes(claims, nowSec, tolerance, false);
+        const aud = claims.aud;
+        const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+        if (!named.some((a) => typeof a === 'string' && audience.has(a))) {
+          throw new SsoError(
+            'id_token_invalid',
+            'The token is not meant for this API (no accepted audience in "aud").',
+            { details: { reason: 'aud' } },
+          );
+        }
+      } catch (error) {
+        if (error instanceof SsoError && error.code === 'id_token_invalid') {
+          throw new SsoError('access_token_invalid', error.message, { details: error.details ?? {} });
+        }
+        throw error;
+      }
+      const subject = typeof claims.sub === 'string' ? claims.sub : undefined;
+      const result = verifiedToken(
+        claims,
+        mapClaims(claims, mapping, subject === undefined ? {} : { subject }),
+        matcher,
+      );
+      if (cacheKey !== undefined) {
+        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+        cache.set(cacheKey, { exp: claims.exp as number, result });
+      }
+      return result;
+    },
+  };
+}
+
+function checkAnyIssuer(
+  claims: Record<string, unknown>,
+  issuers: readonly string[],
+  tenants: readonly string[] | 'any' | undefined,
+): void {
+  let last: unknown;
+  for (const issuer of issuers) {
+    try {
+      checkIssuer(claims, issuer, tenants);
+      return;
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}
+
+function argError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE'): TypeError {
+  return Object.assign(new TypeError(message), { code });
+}

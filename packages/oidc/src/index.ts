@@ -1,0 +1,23 @@
+/**
+ * `@ssokit/oidc`: the OpenID Connect relying party of ssokit, as small exported steps that
+ * `@ssokit/server` composes, and a bearer-token verifier for API requests.
+ *
+ * @packageDocumentation
+ */
+export type { AccessTokenVerifier, AccessTokenVerifierOptions, VerifiedAccessToken } from './access-token.ts';
+export { createAccessTokenVerifier } from './access-token.ts';
+export type { DiscoveryCache, DiscoveryOptions, ProviderMetadata } from './discovery.ts';
+export {
+  createDiscoveryCache,
+  discover,
+  discoveryUrl,
+  processDiscoveryDocument,
+  resolveProviderMetadata,
+} from './discovery.ts';
+export type { IdTokenClaims, IdTokenExpectations } from './id-token.ts';
+export { validateIdToken } from './id-token.ts';
+export type { HttpOptions } from './internal/http.ts';
+export type { JwsAlgorithm } from './internal/jws.ts';
+export { supportedAlgorithms } from './internal/jws.ts';
+export type { JwksCache, JwksCacheOptions } from './jwks.ts';
+export { createJwksCache } from './jwks.ts';

@@ -1,0 +1,184 @@
+/**
+ * The one place the OIDC package talks to an identity provider: a timeout on every request, a cap on
+ * the response size, https only (loopback hosts excepted), and errors that name the URL and status
+ * and never a secret.
+ */
+
+import type { SsoErrorCode } from '@ssokit/core';
+import { allowInsecureRequests, customFetch, SsoError } from '@ssokit/core';
+
+/** Transport options shared by every step that calls the IdP. */
+export interface HttpOptions {
+  /** Milliseconds before a request to the IdP is abandoned. Default: 10000 (10 seconds). */
+  timeoutMs?: number;
+  /** The largest response body accepted, in bytes. Default: 1048576 (1 MiB). */
+  maxResponseBytes?: number;
+  /** A `fetch` replacement for proxies, custom CAs or logging. Default: `globalThis.fetch`. */
+  [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Allows `http:` URLs on hosts other than loopback.
+   * @deprecated Marked so to stand out: plain http lets the network forge keys and tokens.
+   */
+  [allowInsecureRequests]?: boolean;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Whether a host name is a loopback host, where plain http is allowed for development and tests. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost');
+}
+
+/**
+ * Parses and checks an IdP URL: absolute, `https:`, or `http:` on a loopback host. `what` names the
+ * URL in errors ("the JWKS URI").
+ */
+export function assertIdpUrl(
+  value: string,
+  what: string,
+  options: HttpOptions = {},
+  code: SsoErrorCode = 'discovery_failed',
+): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SsoError(code, `${capitalise(what)} "${truncate(value)}" is not an absolute URL.`, {
+      details: { url: truncate(value) },
+    });
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && (isLoopbackHost(url.hostname) || options[allowInsecureRequests] === true))
+    return url;
+  throw new SsoError(
+    code,
+    `${capitalise(what)} ${url.origin} must use https (plain http is allowed only on localhost, 127.0.0.1 and ::1).`,
+    { details: { url: url.href } },
+  );
+}
+
+/** A response whose body was read within the size limit. */
+export interface IdpResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+  url: string;
+}
+
+/**
+ * Sends a request to the IdP and reads the body, bounded in time and size. Network failures, timeouts
+ * and oversize bodies throw `idp_unreachable` (or `errorCode`) naming the URL; the status is left to
+ * the caller, who knows which statuses are errors.
+ */
+export async function requestIdp(
+  url: URL,
+  init: RequestInit,
+  what: string,
+  options: HttpOptions = {},
+  errorCode: SsoErrorCode = 'idp_unreachable',
+): Promise<IdpResponse> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+  const doFetch =
+    options[customFetch] ?? ((input: string, requestInit: RequestInit) => fetch(input, requestInit));
+  const where = `${url.origin}${url.pathname}`;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await doFetch(url.href, { ...init, redirect: 'manual', signal });
+  } catch (cause) {
+    const timedOut = signal.aborted;
+    throw new SsoError(
+      errorCode,
+      timedOut
+        ? `${capitalise(what)} at ${where} did not answer within ${timeoutMs} ms.`
+        : `${capitalise(what)} at ${where} could not be reached (${describeCause(cause)}).`,
+      { cause, details: { url: where, timeoutMs, timedOut } },
+    );
+  }
+  let body: string;
+  try {
+    body = await readBounded(response, maxBytes);
+  } catch (cause) {
+    if (cause instanceof SsoError) {
+      throw new SsoError(errorCode, `${capitalise(what)} at ${where} sent more than ${maxBytes} bytes.`, {
+        details: { url: where, status: response.status, maxBytes },
+      });
+    }
+    throw new SsoError(errorCode, `${capitalise(what)} at ${where} broke off while sending its answer.`, {
+      cause,
+      details: { url: where, status: response.status, timedOut: signal.aborted },
+    });
+  }
+  return { status: response.status, headers: response.headers, body, url: where };
+}
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new SsoError('invalid_request', 'too large');
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new SsoError('invalid_request', 'too large');
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Parses a JSON object from an IdP response, or throws `code` naming the URL: for a non-2xx status
+ * (with the status), a body that is not JSON, or JSON that is not an object.
+ */
+export function jsonObject(response: IdpResponse, what: string, code: SsoErrorCode): Record<string, unknown> {
+  if (response.status < 200 || response.status > 299) {
+    throw new SsoError(code, `${capitalise(what)} at ${response.url} answered HTTP ${response.status}.`, {
+      details: { url: response.url, status: response.status },
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    throw new SsoError(code, `${capitalise(what)} at ${response.url} is not valid JSON.`, {
+      details: { url: response.url, status: response.status },
+    });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SsoError(code, `${capitalise(what)} at ${response.url} is not a JSON object.`, {
+      details: { url: response.url, status: response.status },
+    });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function describeCause(cause: unknown): string {
+  const error = cause as { cause?: { code?: string }; code?: string; message?: string };
+  return error?.cause?.code ?? error?.code ?? error?.message ?? 'network error';
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function truncate(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

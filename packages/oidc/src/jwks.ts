@@ -1,0 +1,174 @@
+/**
+ * A cache of identity providers' signing keys (JWKS), shared by ID token validation and the bearer
+ * token verifier.
+ *
+ * @module
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { Clock } from '@ssokit/core';
+import { now as nowSymbol, SsoError } from '@ssokit/core';
+import { assertIdpUrl, type HttpOptions, jsonObject, requestIdp } from './internal/http.ts';
+import { type JwsAlgorithm, keyFitsAlgorithm, supportedAlgorithms } from './internal/jws.ts';
+
+/** Options of {@link createJwksCache}. */
+export interface JwksCacheOptions extends HttpOptions {
+  /** How long a fetched key set is used before it is fetched again, in ms. Default: 600000 (10 minutes). */
+  maxAgeMs?: number;
+  /**
+   * The least time between two fetches of one key set caused by a token with an unknown `kid`, in ms.
+   * Bounds how often forged `kid`s can make ssokit call the IdP. Default: 30000 (30 seconds).
+   */
+  cooldownMs?: number;
+  /** The most keys taken from one key set. Default: 50. */
+  maxKeys?: number;
+  [nowSymbol]?: Clock;
+}
+
+interface CachedKey {
+  kid: string | undefined;
+  alg: string | undefined;
+  key: KeyObject;
+  /** The algorithms this key can verify, worked out once at import. */
+  fits: ReadonlySet<JwsAlgorithm>;
+}
+
+interface Entry {
+  keys: CachedKey[];
+  fetchedAt: number;
+  pending?: Promise<CachedKey[]>;
+}
+
+/** Resolves the key that verifies a token. */
+export interface JwksCache {
+  /**
+   * The key for a token header: the signing key with the header's `kid`, or the only signing key that
+   * fits `alg` when the header has no `kid`. Refetches the set once (within the cooldown) on an
+   * unknown `kid`. Throws `id_token_invalid` when no single key fits, and `idp_unreachable` /
+   * `discovery_failed` when the set cannot be fetched.
+   */
+  keyFor(jwksUri: string, header: { kid?: unknown }, alg: JwsAlgorithm): Promise<KeyObject>;
+  /** Forgets every cached key set. */
+  clear(): void;
+}
+
+/**
+ * Creates a JWKS cache. One cache is shared by every connection of an `createSso()` instance.
+ *
+ * @example
+ * ```ts
+ * import { createJwksCache } from '@ssokit/oidc';
+ *
+ * const jwks = createJwksCache({ maxAgeMs: 5 * 60_000 });
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7517
+ */
+export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
+  const maxAgeMs = options.maxAgeMs ?? 600_000;
+  const cooldownMs = options.cooldownMs ?? 30_000;
+  const maxKeys = options.maxKeys ?? 50;
+  const clock = options[nowSymbol] ?? Date.now;
+  const entries = new Map<string, Entry>();
+
+  const load = (uri: string, entry: Entry | undefined): Promise<CachedKey[]> => {
+    if (entry?.pending) return entry.pending;
+    const target: Entry = entry ?? { keys: [], fetchedAt: Number.NEGATIVE_INFINITY };
+    entries.set(uri, target);
+    const pending = fetchKeys(uri, options, maxKeys).then(
+      (keys) => {
+        target.keys = keys;
+        target.fetchedAt = clock();
+        target.pending = undefined;
+        return keys;
+      },
+      (error: unknown) => {
+        target.pending = undefined;
+        // A failed refetch keeps the keys it had; the cooldown still applies.
+        target.fetchedAt = Math.max(target.fetchedAt, clock() - maxAgeMs + cooldownMs);
+        throw error;
+      },
+    );
+    target.pending = pending;
+    return pending;
+  };
+
+  return {
+    async keyFor(jwksUri, header, alg) {
+      let entry = entries.get(jwksUri);
+      let keys = entry && clock() - entry.fetchedAt < maxAgeMs ? entry.keys : await load(jwksUri, entry);
+      const kid = typeof header.kid === 'string' ? header.kid : undefined;
+      let found = select(keys, kid, alg);
+      entry = entries.get(jwksUri);
+      if (found.length === 0 && kid !== undefined && entry && clock() - entry.fetchedAt >= cooldownMs) {
+        keys = await load(jwksUri, entry);
+        found = select(keys, kid, alg);
+      }
+      if (found.length === 1) return (found[0] as CachedKey).key;
+      if (found.length === 0) {
+        throw new SsoError(
+          'id_token_invalid',
+          kid === undefined
+            ? `The identity provider's key set has no key for ${alg}.`
+            : `The identity provider's key set has no ${alg} signing key with kid "${truncate(kid)}".`,
+          { details: { reason: 'kid', kid, alg } },
+        );
+      }
+      throw new SsoError(
+        'id_token_invalid',
+        `The token names no key (no "kid") and the identity provider publishes ${found.length} ${alg} signing keys; ssokit does not guess.`,
+        { details: { reason: 'kid', alg, candidates: found.length } },
+      );
+    },
+    clear() {
+      entries.clear();
+    },
+  };
+}
+
+function select(keys: CachedKey[], kid: string | undefined, alg: JwsAlgorithm): CachedKey[] {
+  return keys.filter(
+    (k) => (kid === undefined || k.kid === kid) && (k.alg === undefined || k.alg === alg) && k.fits.has(alg),
+  );
+}
+
+async function fetchKeys(uri: string, options: HttpOptions, maxKeys: number): Promise<CachedKey[]> {
+  const url = assertIdpUrl(uri, 'the JWKS URI', options);
+  const response = await requestIdp(
+    url,
+    { headers: { accept: 'application/json, application/jwk-set+json' } },
+    'the JWKS',
+    options,
+  );
+  const body = jsonObject(response, 'the JWKS', 'idp_unreachable');
+  if (!Array.isArray(body.keys)) {
+    throw new SsoError('idp_unreachable', `The JWKS at ${response.url} has no "keys" list.`, {
+      details: { url: response.url },
+    });
+  }
+  const keys: CachedKey[] = [];
+  for (const jwk of body.keys.slice(0, maxKeys)) {
+    if (typeof jwk !== 'object' || jwk === null) continue;
+    const { kty, use, key_ops: ops, kid, alg, d } = jwk as Record<string, unknown>;
+    // Signing keys only: no encryption keys (Keycloak publishes an RSA-OAEP one), no symmetric or
+    // private material.
+    if (use !== undefined && use !== 'sig') continue;
+    if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) continue;
+    if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') continue;
+    if (d !== undefined) continue;
+    try {
+      const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+      keys.push({
+        kid: typeof kid === 'string' ? kid : undefined,
+        alg: typeof alg === 'string' ? alg : undefined,
+        key,
+        fits: new Set(supportedAlgorithms.filter((candidate) => keyFitsAlgorithm(key, candidate))),
+      });
+    } catch {
+      // A key that cannot be imported (an unknown curve) is skipped, as RFC 7517 §5 allows.
+    }
+  }
+  return keys;
+}
+
+function truncate(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}

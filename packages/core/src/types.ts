@@ -116,6 +116,11 @@ export interface OidcSettings {
   clientId: string;
   /** Write-only: never returned by the admin API nor exported. */
   clientSecret?: string;
+  /**
+   * How the client authenticates at the token endpoint. Default: `client_secret_basic` with a secret
+   * (or `client_secret_post` when the IdP supports only that), `none` without one (public client).
+   */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** `implicit` is `response_type=id_token` with `response_mode=form_post`. Default: `'code'`. */
   flow: 'code' | 'implicit';
   /** Default: `'S256'`. */
@@ -125,7 +130,10 @@ export interface OidcSettings {
   additionalScopes?: string[];
   /** Where claims come from. Default: `'id_token'`. */
   userInfo: 'id_token' | 'userinfo';
-  /** Default: `true`. */
+  /**
+   * Kept for configurations imported from products that have the switch (ClearML). ssokit verifies
+   * every ID token signature and refuses to log in with `false`. Default: `true`.
+   */
   verifySignature: boolean;
   /** Extra accepted audiences besides the client id. */
   audience?: string[];

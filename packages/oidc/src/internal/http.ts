@@ -115,6 +115,56 @@ export async function requestIdp(
   return { status: response.status, headers: response.headers, body, url: where };
 }
 
+/**
+ * Reads a response that another library fetched (oauth4webapi's token request) with the same size
+ * limit and errors as {@link requestIdp}.
+ */
+export async function readIdpResponse(
+  response: Response,
+  url: URL,
+  what: string,
+  options: HttpOptions = {},
+  errorCode: SsoErrorCode = 'idp_unreachable',
+): Promise<IdpResponse> {
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+  const where = `${url.origin}${url.pathname}`;
+  try {
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: await readBounded(response, maxBytes),
+      url: where,
+    };
+  } catch (cause) {
+    const tooLarge = cause instanceof SsoError;
+    throw new SsoError(
+      errorCode,
+      tooLarge
+        ? `${capitalise(what)} at ${where} sent more than ${maxBytes} bytes.`
+        : `${capitalise(what)} at ${where} broke off while sending its answer.`,
+      { ...(tooLarge ? {} : { cause }), details: { url: where, status: response.status } },
+    );
+  }
+}
+
+/** Turns a failed `fetch` (network error or timeout) into `idp_unreachable` naming the URL. */
+export function unreachable(
+  url: URL,
+  what: string,
+  cause: unknown,
+  signal: AbortSignal,
+  timeoutMs: number,
+): SsoError {
+  const where = `${url.origin}${url.pathname}`;
+  return new SsoError(
+    'idp_unreachable',
+    signal.aborted
+      ? `${capitalise(what)} at ${where} did not answer within ${timeoutMs} ms.`
+      : `${capitalise(what)} at ${where} could not be reached (${describeCause(cause)}).`,
+    { cause, details: { url: where, timeoutMs, timedOut: signal.aborted } },
+  );
+}
+
 async function readBounded(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {

@@ -1,0 +1,236 @@
+/**
+ * A certified OpenID Provider (panva's oidc-provider) in this process on 127.0.0.1, with the logins
+ * and consents answered programmatically, and a tiny cookie-carrying "browser" that follows its
+ * redirects to the relying party's callback.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Configuration } from 'oidc-provider';
+
+export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
+export const POST_LOGOUT_URI = 'http://127.0.0.1:9/bye';
+
+export interface TestUser {
+  sub: string;
+  email: string;
+  email_verified: boolean;
+  name: string;
+  given_name: string;
+  family_name: string;
+  preferred_username: string;
+  groups: string[];
+}
+
+export const users: Record<string, TestUser> = {
+  ada: {
+    sub: 'ada-uuid',
+    email: 'ada@example.com',
+    email_verified: true,
+    name: 'Ada Lovelace',
+    given_name: 'Ada',
+    family_name: 'Lovelace',
+    preferred_username: 'ada',
+    groups: ['admins', 'ml-engineers'],
+  },
+  grace: {
+    sub: 'grace-uuid',
+    email: 'grace@example.com',
+    email_verified: true,
+    name: 'Grace Hopper',
+    given_name: 'Grace',
+    family_name: 'Hopper',
+    preferred_username: 'grace',
+    groups: ['viewers'],
+  },
+};
+
+export function rsaJwk(kid: string) {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>),
+    kid,
+    alg: 'RS256',
+    use: 'sig',
+  };
+}
+
+export interface TestOp {
+  issuer: string;
+  port: number;
+  /** Who logs in at the next interaction. */
+  nextUser: keyof typeof users;
+  close(): Promise<void>;
+}
+
+export async function startProvider(
+  options: { port?: number; keys?: Record<string, unknown>[]; conformIdTokenClaims?: boolean } = {},
+): Promise<TestOp> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const issuer = `http://127.0.0.1:${port}`;
+  const state = { nextUser: 'ada' as keyof typeof users };
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: 'confidential',
+        client_secret: 'confidential-secret-with-enough-entropy-0123456789',
+        redirect_uris: [REDIRECT_URI],
+        post_logout_redirect_uris: [POST_LOGOUT_URI],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      {
+        client_id: 'confidential-post',
+        client_secret: 'confidential-post-secret-with-entropy-0123456789',
+        redirect_uris: [REDIRECT_URI],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+      {
+        client_id: 'public-pkce',
+        redirect_uris: [REDIRECT_URI],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'none',
+      },
+      {
+        client_id: 'implicit',
+        // Web clients using the implicit grant need https redirect URIs; a native client may use loopback.
+        application_type: 'native',
+        redirect_uris: [REDIRECT_URI],
+        response_types: ['id_token'],
+        grant_types: ['implicit'],
+        token_endpoint_auth_method: 'none',
+      },
+    ],
+    jwks: { keys: (options.keys ?? [rsaJwk('k1')]) as never },
+    cookies: { keys: ['test-cookie-key-0123456789abcdef'] },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+      groups: ['groups'],
+    },
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    conformIdTokenClaims: options.conformIdTokenClaims ?? false,
+    responseTypes: ['code', 'id_token'],
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    pkce: { required: (_ctx, client) => client.clientId === 'public-pkce' },
+    findAccount: async (_ctx, id) => {
+      const user = Object.values(users).find((u) => u.sub === id);
+      if (!user) return undefined;
+      return { accountId: id, claims: async () => ({ ...user }) };
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  };
+  const provider = new Provider(issuer, configuration);
+  const providerCallback = provider.callback();
+  server.on('request', async (req, res) => {
+    if (req.url?.startsWith('/interaction/')) {
+      try {
+        const details = await provider.interactionDetails(req, res);
+        if (details.prompt.name === 'login') {
+          await provider.interactionFinished(
+            req,
+            res,
+            { login: { accountId: (users[state.nextUser] as TestUser).sub } },
+            { mergeWithLastSubmission: false },
+          );
+          return;
+        }
+        const grant = new provider.Grant({
+          accountId: details.session?.accountId as string,
+          clientId: details.params.client_id as string,
+        });
+        grant.addOIDCScope(String(details.params.scope));
+        await provider.interactionFinished(
+          req,
+          res,
+          { consent: { grantId: await grant.save() } },
+          { mergeWithLastSubmission: true },
+        );
+      } catch (error) {
+        res.writeHead(500).end(String(error));
+      }
+      return;
+    }
+    providerCallback(req, res);
+  });
+  return {
+    issuer,
+    port,
+    get nextUser() {
+      return state.nextUser;
+    },
+    set nextUser(user) {
+      state.nextUser = user;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Follows redirects from `start` like a browser (keeping cookies per host) until the OP sends the
+ * browser to the redirect URI. Returns the callback parameters: the query of a redirect, or the fields
+ * of a form_post page.
+ */
+export async function browserLogin(
+  start: URL,
+  jar = new Map<string, string>(),
+): Promise<{ method: 'GET' | 'POST'; params: URLSearchParams }> {
+  let url = start;
+  for (let hop = 0; hop < 20; hop++) {
+    if (url.href.startsWith(REDIRECT_URI)) return { method: 'GET', params: url.searchParams };
+    const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
+    const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
+    if (cookies.length > 0) {
+      const existing = new Map(
+        (jar.get(url.host) ?? '')
+          .split('; ')
+          .filter(Boolean)
+          .map((c) => [c.split('=')[0], c] as const),
+      );
+      for (const c of cookies) existing.set(c?.split('=')[0] ?? '', c as string);
+      jar.set(url.host, [...existing.values()].join('; '));
+    }
+    const location = response.headers.get('location');
+    if (location) {
+      url = new URL(location, url);
+      continue;
+    }
+    const html = await response.text();
+    const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1];
+    if (response.status === 200 && action?.startsWith(REDIRECT_URI)) {
+      const params = new URLSearchParams();
+      for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
+        params.set(m[1] as string, decodeHtml(m[2] as string));
+      return { method: 'POST', params };
+    }
+    const detail = /<pre>([\s\S]*?)<\/pre>|<p>([\s\S]*?)<\/p>/.exec(html);
+    throw new Error(
+      `The OP answered ${response.status} at ${url.pathname}: ${(detail?.[1] ?? detail?.[2] ?? html).slice(0, 400)}`,
+    );
+  }
+  throw new Error('Too many redirects.');
+}
+
+function decodeHtml(text: string): string {
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+}

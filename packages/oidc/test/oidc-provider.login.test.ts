@@ -1,0 +1,297 @@
+/**
+ * Full logins against a certified OpenID Provider (oidc-provider) on 127.0.0.1: every flow ssokit
+ * offers, from the authorization request through the browser's redirects to a validated callback.
+ */
+
+import type { OidcSettings } from '@ssokit/core';
+import { mapClaims, resolveClaimMapping, SsoError } from '@ssokit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildAuthorizationRequest,
+  buildEndSessionUrl,
+  createDiscoveryCache,
+  createJwksCache,
+  discover,
+  type ProviderMetadata,
+  processCallback,
+  revokeToken,
+} from '../src/index.ts';
+import {
+  browserLogin,
+  POST_LOGOUT_URI,
+  REDIRECT_URI,
+  rsaJwk,
+  startProvider,
+  type TestOp,
+} from './helpers/provider.ts';
+
+let op: TestOp;
+let metadata: ProviderMetadata;
+
+beforeAll(async () => {
+  op = await startProvider();
+  metadata = await discover(op.issuer);
+});
+afterAll(() => op.close());
+
+const settings = (overrides: Partial<OidcSettings> = {}): OidcSettings => ({
+  issuer: op.issuer,
+  clientId: 'public-pkce',
+  flow: 'code',
+  pkce: 'S256',
+  scopes: ['openid', 'profile', 'email'],
+  additionalScopes: ['groups'],
+  userInfo: 'id_token',
+  verifySignature: true,
+  ...overrides,
+});
+
+async function login(oidc: OidcSettings, keys = createJwksCache(), meta = metadata) {
+  const { url, transaction } = buildAuthorizationRequest(oidc, meta, { redirectUri: REDIRECT_URI });
+  const callback = await browserLogin(url);
+  const result = await processCallback(callback.params, transaction, oidc, meta, { keys });
+  return { result, callback, transaction, url };
+}
+
+describe('full logins against oidc-provider', () => {
+  it('code + PKCE S256 with a public client', async () => {
+    const { result, callback, url } = await login(settings());
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(callback.method).toBe('GET');
+    expect(result.identity).toEqual({ issuer: op.issuer, subject: 'ada-uuid' });
+    expect(result.claims).toMatchObject({
+      email: 'ada@example.com',
+      email_verified: true,
+      groups: ['admins', 'ml-engineers'],
+    });
+    const profile = mapClaims(result.claims, resolveClaimMapping('oidc'), {
+      subject: result.identity.subject,
+    });
+    expect(profile).toMatchObject({
+      username: 'ada',
+      name: 'Ada Lovelace',
+      groups: { state: 'present', values: ['admins', 'ml-engineers'] },
+    });
+    expect(result.tokens.accessToken).toEqual(expect.any(String));
+  });
+
+  it('code with a confidential client (client_secret_basic) and no PKCE', async () => {
+    op.nextUser = 'grace';
+    const oidc = settings({
+      clientId: 'confidential',
+      clientSecret: 'confidential-secret-with-enough-entropy-0123456789',
+      pkce: 'none',
+    });
+    const { result, url } = await login(oidc);
+    op.nextUser = 'ada';
+    expect(url.searchParams.has('code_challenge')).toBe(false);
+    expect(result.identity.subject).toBe('grace-uuid');
+    expect(result.claims.groups).toEqual(['viewers']);
+  });
+
+  it('code + S256 with client_secret_post', async () => {
+    const oidc = settings({
+      clientId: 'confidential-post',
+      clientSecret: 'confidential-post-secret-with-entropy-0123456789',
+      tokenEndpointAuthMethod: 'client_secret_post',
+    });
+    const { result } = await login(oidc);
+    expect(result.identity.subject).toBe('ada-uuid');
+  });
+
+  it('implicit flow with response_mode=form_post (W&B default)', async () => {
+    const oidc = settings({ clientId: 'implicit', flow: 'implicit' });
+    const { result, callback, url } = await login(oidc);
+    expect(url.searchParams.get('response_type')).toBe('id_token');
+    expect(url.searchParams.get('response_mode')).toBe('form_post');
+    expect(callback.method).toBe('POST');
+    expect(result.tokens.accessToken).toBeUndefined();
+    expect(result.claims).toMatchObject({ sub: 'ada-uuid', email: 'ada@example.com' });
+  });
+
+  it("userinfo mode (ClearML's 'obtain user information from identity token' unchecked)", async () => {
+    const strict = await startProvider({ conformIdTokenClaims: true });
+    try {
+      const meta = await discover(strict.issuer);
+      const oidc = { ...settings(), issuer: strict.issuer };
+      const withoutUserinfo = await login(oidc, createJwksCache(), meta);
+      expect(withoutUserinfo.result.claims.email).toBeUndefined();
+      const withUserinfo = await login({ ...oidc, userInfo: 'userinfo' }, createJwksCache(), meta);
+      expect(withUserinfo.result.claims).toMatchObject({
+        sub: 'ada-uuid',
+        email: 'ada@example.com',
+        groups: ['admins', 'ml-engineers'],
+      });
+      expect(withUserinfo.result.idTokenClaims.email).toBeUndefined();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('follows a key rotation on the OP between two logins', async () => {
+    const rotating = await startProvider({ keys: [rsaJwk('old-key')] });
+    const port = rotating.port;
+    const keys = createJwksCache({ cooldownMs: 0 });
+    const meta = await discover(rotating.issuer);
+    const oidc = { ...settings(), issuer: rotating.issuer };
+    const first = await login(oidc, keys, meta);
+    expect(first.result.identity.subject).toBe('ada-uuid');
+    await rotating.close();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let pooled keep-alive sockets notice
+    const rotated = await startProvider({ port, keys: [rsaJwk('new-key')] });
+    try {
+      const second = await login(oidc, keys, meta);
+      expect(second.result.identity.subject).toBe('ada-uuid');
+      const header = JSON.parse(
+        Buffer.from(second.result.tokens.idToken.split('.')[0] as string, 'base64url').toString(),
+      );
+      expect(header.kid).toBe('new-key');
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it('builds an RP-initiated logout URL the OP accepts', async () => {
+    const oidc = settings({
+      clientId: 'confidential',
+      clientSecret: 'confidential-secret-with-enough-entropy-0123456789',
+      pkce: 'none',
+    });
+    const { result } = await login(oidc);
+    const url = buildEndSessionUrl(metadata, {
+      idTokenHint: result.tokens.idToken,
+      postLogoutRedirectUri: POST_LOGOUT_URI,
+      state: 'bye',
+    });
+    expect(url?.origin).toBe(op.issuer);
+    const response = await fetch(url as URL, { redirect: 'manual' });
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('logout');
+    expect(page).not.toMatch(/invalid_request|error/i);
+  });
+
+  it('revokes the access token', async () => {
+    const oidc = settings({
+      clientId: 'confidential',
+      clientSecret: 'confidential-secret-with-enough-entropy-0123456789',
+      pkce: 'none',
+    });
+    const { result } = await login(oidc);
+    expect(await revokeToken(oidc, metadata, result.tokens.accessToken as string)).toBe(true);
+    const info = await fetch(metadata.userinfo_endpoint as string, {
+      headers: { authorization: `Bearer ${result.tokens.accessToken}` },
+    });
+    expect(info.status).toBe(401);
+  });
+
+  it('uses the discovery cache for repeated logins', async () => {
+    const cache = createDiscoveryCache();
+    expect(await cache.get(op.issuer)).toBe(await cache.get(op.issuer));
+  });
+});
+
+describe('refused callbacks against oidc-provider', () => {
+  async function refused(promise: Promise<unknown>, code: string): Promise<SsoError> {
+    const error = await promise.then(
+      () => new Error('accepted'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SsoError);
+    expect((error as SsoError).code).toBe(code);
+    return error as SsoError;
+  }
+
+  it('refuses a callback whose state belongs to another login', async () => {
+    const oidc = settings();
+    const a = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const b = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(a.url);
+    await refused(
+      processCallback(callback.params, b.transaction, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_state',
+    );
+  });
+
+  it('refuses a replayed code: the OP answers invalid_grant, as idp_error', async () => {
+    const oidc = settings();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(url);
+    await processCallback(callback.params, transaction, oidc, metadata, { keys: createJwksCache() });
+    const error = await refused(
+      processCallback(callback.params, transaction, oidc, metadata, { keys: createJwksCache() }),
+      'idp_error',
+    );
+    expect(error.details).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("turns the IdP's error answer into idp_error with its description", async () => {
+    const oidc = settings();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, {
+      redirectUri: REDIRECT_URI,
+      prompt: 'none',
+    });
+    const callback = await browserLogin(url, new Map());
+    const error = await refused(
+      processCallback(callback.params, transaction, oidc, metadata, { keys: createJwksCache() }),
+      'idp_error',
+    );
+    expect(error.details).toMatchObject({ error: 'login_required' });
+    expect(error.message).toContain('login_required');
+  });
+
+  it('checks the RFC 9207 iss parameter the OP sends', async () => {
+    expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
+    const oidc = settings();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(url);
+    expect(callback.params.get('iss')).toBe(op.issuer);
+    const forged = new URLSearchParams(callback.params);
+    forged.set('iss', 'https://evil.example.com');
+    const error = await refused(
+      processCallback(forged, transaction, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_state',
+    );
+    expect(error.details).toMatchObject({ reason: 'iss' });
+    forged.delete('iss');
+    await refused(
+      processCallback(forged, transaction, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_state',
+    );
+  });
+
+  it('refuses a wrong client secret at the token endpoint as idp_error', async () => {
+    const oidc = settings({ clientId: 'confidential', clientSecret: 'wrong-secret', pkce: 'none' });
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(url);
+    const error = await refused(
+      processCallback(callback.params, transaction, oidc, metadata, { keys: createJwksCache() }),
+      'idp_error',
+    );
+    expect(error.details).toMatchObject({ error: 'invalid_client' });
+    expect(error.message).not.toContain('wrong-secret');
+  });
+
+  it('refuses verifySignature: false and userinfo with the implicit flow as configuration errors', async () => {
+    const { transaction } = buildAuthorizationRequest(settings(), metadata, { redirectUri: REDIRECT_URI });
+    await refused(
+      processCallback(new URLSearchParams(), transaction, settings({ verifySignature: false }), metadata, {
+        keys: createJwksCache(),
+      }),
+      'config_invalid',
+    );
+    const implicit = buildAuthorizationRequest(settings({ flow: 'implicit' }), metadata, {
+      redirectUri: REDIRECT_URI,
+    });
+    await refused(
+      processCallback(
+        new URLSearchParams(),
+        implicit.transaction,
+        settings({ flow: 'implicit', userInfo: 'userinfo' }),
+        metadata,
+        { keys: createJwksCache() },
+      ),
+      'config_invalid',
+    );
+  });
+});

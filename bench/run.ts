@@ -22,7 +22,7 @@ interface TaskReport {
   rounds?: number[];
 }
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 
 const here = import.meta.dirname;
 const filter = process.argv[2];
@@ -85,6 +85,9 @@ for (const { suite, slug } of selected) {
       });
     }
   }
+  const perRoundInOrder: Record<string, number[]> = Object.fromEntries(
+    suite.tasks.map((task) => [task.name, (perRound[task.name] ?? []).map((r) => r.opsPerSec)]),
+  );
   const reports: TaskReport[] = suite.tasks.map((task) => {
     const runs = [...(perRound[task.name] ?? [])].sort((a, b) => a.opsPerSec - b.opsPerSec);
     return {
@@ -92,9 +95,16 @@ for (const { suite, slug } of selected) {
       rounds: runs.map((r) => Math.round(r.opsPerSec)),
     };
   });
+  // Ratios are taken within each round (both tasks ran moments apart, in the same state of the
+  // machine), then the median round's ratio is reported: this machine drifts between speeds, and a
+  // ratio of medians from different rounds would mix those states.
   for (const subject of reports.filter((r) => r.role === 'subject')) {
-    for (const other of reports.filter((r) => r.role !== 'subject'))
-      subject.ratios[other.name] = subject.opsPerSec / other.opsPerSec;
+    for (const other of reports.filter((r) => r.role !== 'subject')) {
+      const mine = perRoundInOrder[subject.name] ?? [];
+      const theirs = perRoundInOrder[other.name] ?? [];
+      const ratios = mine.map((ops, i) => ops / (theirs[i] ?? Number.NaN)).sort((a, b) => a - b);
+      subject.ratios[other.name] = ratios[Math.floor(ratios.length / 2)] ?? Number.NaN;
+    }
   }
   printTable(reports);
   const targets = (suite.targets ?? []).map((target) => checkTarget(target, reports));

@@ -28,7 +28,7 @@ export interface BenchSuite {
   targets?: BenchTarget[];
   /** Measuring time per task in ms, split across the rounds. Default: 1500. */
   timeMs?: number;
-  /** How many interleaved rounds. Default: 5 (env BENCH_ROUNDS). */
+  /** How many interleaved rounds. Default: 9 (env BENCH_ROUNDS). */
   rounds?: number;
 }
 

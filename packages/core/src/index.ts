@@ -42,7 +42,7 @@ export type {
 } from './login.ts';
 export { completeLogin } from './login.ts';
 export type { GroupsClaim, MapClaimsOptions, Profile } from './mapping.ts';
-export { mapClaims } from './mapping.ts';
+export { checkClaims, mapClaims } from './mapping.ts';
 export type { RoleMatch, RoleMatchEntry, RoleMatcher, RoleMatchingOptions, RoleRule } from './roles.ts';
 export { compileRoleMatcher, matchRoles } from './roles.ts';
 export type { Clock } from './symbols.ts';

@@ -77,15 +77,7 @@ export function mapClaims(
   mapping: ClaimMapping,
   options: MapClaimsOptions = {},
 ): Profile {
-  const unmapped = mapping.userId === '' || mapping.userId.length === 0;
-  const externalId = unmapped ? options.subject : toSingleString(readClaim(claims, mapping.userId));
-  if (externalId === undefined) {
-    throw new SsoError(
-      'claim_missing',
-      `The identity provider sent no user id in claim ${describePath(mapping.userId)}. Map "userId" to a claim the IdP sends.`,
-      { details: { field: 'userId', path: mapping.userId } },
-    );
-  }
+  const externalId = checkClaims(claims, mapping, options);
   const email = toSingleString(readClaim(claims, mapping.email));
   const verifiedFlag = toBoolean(unwrap(readClaim(claims, mapping.emailVerified)));
   const givenName = toSingleString(readClaim(claims, mapping.givenName));
@@ -97,7 +89,7 @@ export function mapClaims(
   const profile: Profile = {
     externalId,
     emailVerified: email !== undefined && (verifiedFlag ?? options.trustEmail === true),
-    groups: options.groups ?? readGroups(claims, mapping.groups, 'groups'),
+    groups: options.groups ?? readGroups(claims, mapping.groups),
   };
   assign(profile, 'username', toSingleString(readClaim(claims, mapping.username)));
   assign(profile, 'email', email);
@@ -105,14 +97,44 @@ export function mapClaims(
   assign(profile, 'givenName', givenName);
   assign(profile, 'familyName', familyName);
   assign(profile, 'picture', toSingleString(readClaim(claims, mapping.picture)));
-  const roles = readGroups(claims, mapping.roles, 'roles');
-  if (roles.state === 'present') profile.roles = [...roles.values];
+  const roles = readGroups(claims, mapping.roles);
+  if (roles.state === 'present') profile.roles = roles.values as string[];
   return profile;
 }
 
-function readGroups(claims: Readonly<Record<string, unknown>>, path: ClaimPath, field: string): GroupsClaim {
-  const raw = readClaim(claims, path);
-  if (raw === undefined || raw === null) return { state: 'absent' };
+/**
+ * Checks that claims can be mapped, without building the profile: the user id is there, and the groups
+ * and roles claims have a usable shape. Throws exactly what {@link mapClaims} would (`claim_missing`,
+ * `claim_invalid`) and returns the user id. For callers that validate eagerly and map on demand.
+ *
+ * @example
+ * ```ts
+ * import { checkClaims, resolveClaimMapping } from '@ssokit/core';
+ *
+ * checkClaims({ sub: '42', groups: 'admins' }, resolveClaimMapping('oidc')); // '42'
+ * ```
+ */
+export function checkClaims(
+  claims: Readonly<Record<string, unknown>>,
+  mapping: ClaimMapping,
+  options: MapClaimsOptions = {},
+): string {
+  const unmapped = mapping.userId === '' || mapping.userId.length === 0;
+  const externalId = unmapped ? options.subject : toSingleString(readClaim(claims, mapping.userId));
+  if (externalId === undefined) {
+    throw new SsoError(
+      'claim_missing',
+      `The identity provider sent no user id in claim ${describePath(mapping.userId)}. Map "userId" to a claim the IdP sends.`,
+      { details: { field: 'userId', path: mapping.userId } },
+    );
+  }
+  if (!options.groups) checkListShape(readClaim(claims, mapping.groups), mapping.groups, 'groups');
+  checkListShape(readClaim(claims, mapping.roles), mapping.roles, 'roles');
+  return externalId;
+}
+
+function checkListShape(raw: unknown, path: ClaimPath, field: string): void {
+  if (raw === undefined || raw === null) return;
   if (typeof raw !== 'string' && !Array.isArray(raw)) {
     throw new SsoError(
       'claim_invalid',
@@ -125,6 +147,11 @@ function readGroups(claims: Readonly<Record<string, unknown>>, path: ClaimPath, 
       details: { field, path, count: raw.length },
     });
   }
+}
+
+function readGroups(claims: Readonly<Record<string, unknown>>, path: ClaimPath): GroupsClaim {
+  const raw = readClaim(claims, path);
+  if (raw === undefined || raw === null) return { state: 'absent' };
   return { state: 'present', values: toStringList(raw) ?? [] };
 }
 

@@ -3,9 +3,15 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import type { ClaimMapping, Clock, Profile, RoleMatch, RoleMatcher, RoleMatchingOptions } from '@ssokit/core';
-import { compileRoleMatcher, mapClaims, now as nowSymbol, resolveClaimMapping, SsoError } from '@ssokit/core';
+import {
+  checkClaims,
+  compileRoleMatcher,
+  mapClaims,
+  now as nowSymbol,
+  resolveClaimMapping,
+  SsoError,
+} from '@ssokit/core';
 import { createDiscoveryCache, type DiscoveryCache } from './discovery.ts';
 import { checkIssuer, checkTimes, clockTolerance, verifyJwt } from './id-token.ts';
 import type { HttpOptions } from './internal/http.ts';
@@ -33,8 +39,10 @@ export interface AccessTokenVerifierOptions extends HttpOptions {
   /** Allowed clock skew in seconds, 0 to 300. Default: 60. */
   clockToleranceSec?: number;
   /**
-   * Remembers verified tokens by their SHA-256, so a client repeating one token skips the signature
-   * check; an entry is never used past the token's `exp`. `false` turns it off. Default: 1000 entries.
+   * Remembers verified tokens, so a client repeating one token skips the signature check. Entries are
+   * keyed by the whole token (never a prefix or a truncated hash, so no two tokens can collide), are
+   * never used past the token's `exp`, and are bounded in number (oldest dropped first). `false`
+   * turns it off. Default: 1000 entries.
    */
   cache?: { maxEntries: number } | false;
   /** A key cache to share with other verifiers and the login flow. Default: a new one. */
@@ -45,8 +53,9 @@ export interface AccessTokenVerifierOptions extends HttpOptions {
 }
 
 /**
- * A verified bearer token. Roles are matched when first read and remembered, so an API that only
- * needs the user id pays nothing for role matching.
+ * A verified bearer token. The claims are checked when the token is verified (a missing user id or a
+ * malformed groups claim fails `verify`); the profile is built and the roles are matched when first
+ * read, then remembered, so an API that only needs the claims pays for neither.
  */
 export interface VerifiedAccessToken {
   readonly claims: Readonly<Record<string, unknown>>;
@@ -58,20 +67,28 @@ export interface VerifiedAccessToken {
 
 function verifiedToken(
   claims: Record<string, unknown>,
-  profile: Profile,
+  makeProfile: () => Profile,
   matcher: RoleMatcher,
 ): VerifiedAccessToken {
+  let profile: Profile | undefined;
   let match: RoleMatch | undefined;
+  const getProfile = (): Profile => {
+    profile ??= makeProfile();
+    return profile;
+  };
   const roleMatch = (): RoleMatch => {
     if (match === undefined) {
-      const groups = profile.groups.state === 'present' ? profile.groups.values : [];
-      match = matcher.match(profile.roles ? [...groups, ...profile.roles] : groups);
+      const { groups, roles } = getProfile();
+      const names = groups.state === 'present' ? groups.values : [];
+      match = matcher.match(roles ? [...names, ...roles] : names);
     }
     return match;
   };
   return Object.freeze({
     claims: Object.freeze(claims),
-    profile,
+    get profile() {
+      return getProfile();
+    },
     get roleMatch() {
       return roleMatch();
     },
@@ -161,10 +178,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     async verify(token) {
       const nowMs = clock();
       const nowSec = Math.floor(nowMs / 1000);
-      const cacheKey =
-        maxEntries > 0 && typeof token === 'string'
-          ? createHash('sha256').update(token).digest('base64url')
-          : undefined;
+      // The token itself is the key: the Map hashes it and compares whole tokens, so two tokens can
+      // never share an entry. Bounded by maxEntries; an entry is never used past the token's exp.
+      const cacheKey = maxEntries > 0 && typeof token === 'string' ? token : undefined;
       if (cacheKey !== undefined) {
         const hit = cache.get(cacheKey);
         if (hit && nowSec - tolerance < hit.exp) return hit.result;
@@ -190,12 +206,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         }
         throw error;
       }
-      const subject = typeof claims.sub === 'string' ? claims.sub : undefined;
-      const result = verifiedToken(
-        claims,
-        mapClaims(claims, mapping, subject === undefined ? {} : { subject }),
-        matcher,
-      );
+      const mapOptions = typeof claims.sub === 'string' ? { subject: claims.sub } : {};
+      checkClaims(claims, mapping, mapOptions);
+      const result = verifiedToken(claims, () => mapClaims(claims, mapping, mapOptions), matcher);
       if (cacheKey !== undefined) {
         if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
         cache.set(cacheKey, { exp: claims.exp as number, result });

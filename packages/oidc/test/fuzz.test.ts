@@ -5,8 +5,10 @@ import { SsoError } from '@ssokit/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildAuthorizationRequest,
   createAccessTokenVerifier,
   createJwksCache,
+  processCallback,
   processDiscoveryDocument,
   validateIdToken,
 } from '../src/index.ts';
@@ -82,6 +84,45 @@ describe('fuzzing', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('processCallback answers arbitrary callback parameters with a typed error, never a crash', async () => {
+    const oidc = {
+      issuer: op.issuer,
+      clientId: 'c',
+      flow: 'implicit' as const,
+      pkce: 'none' as const,
+      scopes: ['openid'],
+      userInfo: 'id_token' as const,
+      verifySignature: true,
+    };
+    const metadata = {
+      issuer: op.issuer,
+      authorization_endpoint: `${op.issuer}/authorize`,
+      jwks_uri: op.jwksUri,
+    };
+    const { transaction } = buildAuthorizationRequest(oidc, metadata, {
+      redirectUri: 'http://127.0.0.1:9/cb',
+    });
+    const keys = createJwksCache();
+    const paramArb = fc.dictionary(
+      fc.constantFrom('state', 'id_token', 'code', 'error', 'error_description', 'iss', 'session_state', 'x'),
+      fc.oneof(fc.string(), tokenish, fc.constant(transaction.state)),
+    );
+    await fc.assert(
+      fc.asyncProperty(paramArb, fc.boolean(), async (record, rightState) => {
+        const params = new URLSearchParams(record);
+        if (rightState) params.set('state', transaction.state);
+        const error = await processCallback(params, transaction, oidc, metadata, { keys }).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(SsoError);
+        expect(['invalid_state', 'idp_error', 'invalid_request', 'id_token_invalid']).toContain(
+          (error as SsoError).code,
+        );
+      }),
+      { numRuns: 300 },
     );
   });
 });

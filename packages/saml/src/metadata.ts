@@ -1,0 +1,224 @@
+/**
+ * Identity provider metadata (SAML 2.0 Metadata, saml-metadata-2.0-os).
+ *
+ * @module
+ */
+import { X509Certificate } from 'node:crypto';
+import type { Clock, SamlIdpDescriptor } from '@ssokit/core';
+import { ConfigError, now as nowSymbol, SsoError } from '@ssokit/core';
+import { attr, children, descendants, is, NS, parseXml, textOf, type XmlElement } from './internal/xml.ts';
+
+export const BINDINGS = {
+  redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
+  post: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
+} as const;
+const SAML2_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
+
+/** One certificate from the metadata, decoded once. */
+export interface IdpCertificate {
+  /** Base64 DER, without line breaks (the `X509Certificate` element's content). */
+  base64: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** SHA-256 fingerprint, `AA:BB:...`. */
+  fingerprint256: string;
+}
+
+/** What ssokit needs from an IdP's metadata. */
+export interface IdpMetadata {
+  entityId: string;
+  /** SSO endpoints by binding. */
+  sso: { redirect?: string; post?: string };
+  /** Single Logout endpoints by binding. */
+  slo: { redirect?: string; post?: string };
+  /** Every signing certificate (several during a rotation). Responses verify against any of them. */
+  signingCertificates: IdpCertificate[];
+  encryptionCertificates: IdpCertificate[];
+  nameIdFormats: string[];
+  wantAuthnRequestsSigned: boolean;
+  validUntil?: Date;
+  /** `cacheDuration`, in ms. */
+  cacheDurationMs?: number;
+  /** Whether `validUntil` has passed. Reported, not refused: the admin decides. */
+  expired: boolean;
+}
+
+/** Options of {@link parseIdpMetadata}. */
+export interface ParseIdpMetadataOptions {
+  /** For an `EntitiesDescriptor` holding several IdPs: the entityID to pick. */
+  entityId?: string;
+  /** The largest document accepted, in characters. Default: 2000000. */
+  maxLength?: number;
+  [nowSymbol]?: Clock;
+}
+
+/**
+ * Parses IdP metadata: an `EntityDescriptor`, or an `EntitiesDescriptor` aggregate from which the IdP
+ * is picked by entityID. A BOM, leading comments, WS-Federation role descriptors and signed metadata are
+ * all fine. Missing pieces are a `ConfigError` saying what is missing.
+ *
+ * @example
+ * ```ts
+ * import { parseIdpMetadata } from '@ssokit/saml';
+ *
+ * const idp = parseIdpMetadata(await (await fetch(metadataUrl)).text());
+ * idp.sso.post; idp.signingCertificates.map((c) => c.notAfter);
+ * ```
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf
+ */
+export function parseIdpMetadata(xml: string, options: ParseIdpMetadataOptions = {}): IdpMetadata {
+  const problem = (message: string): never => {
+    throw new ConfigError([{ path: 'saml.idpMetadataXml', message }]);
+  };
+  let root: XmlElement;
+  try {
+    root = parseXml(xml, {
+      kind: 'metadata',
+      maxLength: options.maxLength ?? 2_000_000,
+      code: 'config_invalid',
+    });
+  } catch (error) {
+    return problem(error instanceof SsoError ? error.message : 'the metadata could not be read.');
+  }
+  const rootName = root.localName;
+  let entity: XmlElement | undefined;
+  if (is(root, NS.md, 'EntityDescriptor')) {
+    entity = root;
+  } else if (is(root, NS.md, 'EntitiesDescriptor')) {
+    const idps = descendants(root, NS.md, 'EntityDescriptor').filter(
+      (e) => children(e, NS.md, 'IDPSSODescriptor').length > 0,
+    );
+    const wanted = options.entityId;
+    entity =
+      wanted === undefined
+        ? idps.length === 1
+          ? idps[0]
+          : undefined
+        : idps.find((e) => attr(e, 'entityID') === wanted);
+    if (!entity) {
+      const ids = idps.map((e) => attr(e, 'entityID')).join(', ');
+      return problem(
+        wanted === undefined
+          ? `the metadata lists ${idps.length} identity providers (${ids}); say which entityID to use.`
+          : `the metadata has no identity provider with entityID "${wanted}" (it has: ${ids}).`,
+      );
+    }
+  } else {
+    return problem(
+      `the document is <${rootName}>, not SAML metadata (an EntityDescriptor or EntitiesDescriptor).`,
+    );
+  }
+  const entityId = attr(entity, 'entityID');
+  if (!entityId) return problem('the EntityDescriptor has no entityID.');
+  const descriptor = children(entity, NS.md, 'IDPSSODescriptor').find((d) =>
+    (attr(d, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(SAML2_PROTOCOL),
+  );
+  if (!descriptor)
+    return problem(
+      `the entity "${entityId}" has no IDPSSODescriptor for SAML 2.0: it is not a SAML 2.0 identity provider.`,
+    );
+
+  const endpoints = (name: string) => {
+    const found: { redirect?: string; post?: string } = {};
+    for (const endpoint of children(descriptor, NS.md, name)) {
+      const binding = attr(endpoint, 'Binding');
+      const location = attr(endpoint, 'Location');
+      if (!location) continue;
+      if (binding === BINDINGS.redirect) found.redirect ??= location;
+      if (binding === BINDINGS.post) found.post ??= location;
+    }
+    return found;
+  };
+  const sso = endpoints('SingleSignOnService');
+  if (!sso.redirect && !sso.post)
+    return problem(
+      `the identity provider "${entityId}" has no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding.`,
+    );
+
+  const signingCertificates: IdpCertificate[] = [];
+  const encryptionCertificates: IdpCertificate[] = [];
+  for (const keyDescriptor of children(descriptor, NS.md, 'KeyDescriptor')) {
+    const use = attr(keyDescriptor, 'use');
+    for (const element of descendants(keyDescriptor, NS.ds, 'X509Certificate')) {
+      const certificate = decodeCertificate(textOf(element) ?? '', entityId);
+      if (use !== 'encryption') signingCertificates.push(certificate);
+      if (use !== 'signing') encryptionCertificates.push(certificate);
+    }
+  }
+  if (signingCertificates.length === 0)
+    return problem(
+      `the identity provider "${entityId}" publishes no signing certificate, so its responses cannot be verified.`,
+    );
+
+  const validUntilText = attr(entity, 'validUntil') ?? attr(root, 'validUntil');
+  const validUntil = validUntilText === undefined ? undefined : new Date(validUntilText);
+  const cacheDurationText = attr(entity, 'cacheDuration') ?? attr(root, 'cacheDuration');
+  const cacheDurationMs = cacheDurationText === undefined ? undefined : parseDuration(cacheDurationText);
+  const now = (options[nowSymbol] ?? Date.now)();
+  const metadata: IdpMetadata = {
+    entityId,
+    sso,
+    slo: endpoints('SingleLogoutService'),
+    signingCertificates,
+    encryptionCertificates,
+    nameIdFormats: children(descriptor, NS.md, 'NameIDFormat')
+      .map((e) => textOf(e) ?? '')
+      .filter(Boolean),
+    wantAuthnRequestsSigned: attr(descriptor, 'WantAuthnRequestsSigned') === 'true',
+    expired: validUntil !== undefined && !Number.isNaN(validUntil.getTime()) && validUntil.getTime() < now,
+  };
+  if (validUntil && !Number.isNaN(validUntil.getTime())) metadata.validUntil = validUntil;
+  if (cacheDurationMs !== undefined) metadata.cacheDurationMs = cacheDurationMs;
+  return metadata;
+}
+
+/** The descriptor a connection stores (`SamlSettings.idp`), from parsed metadata. */
+export function toIdpDescriptor(metadata: IdpMetadata): SamlIdpDescriptor {
+  const descriptor: SamlIdpDescriptor = {
+    entityId: metadata.entityId,
+    ssoUrl: (metadata.sso.redirect ?? metadata.sso.post) as string,
+    certificates: metadata.signingCertificates.map((c) => c.base64),
+  };
+  const slo = metadata.slo.redirect ?? metadata.slo.post;
+  if (slo) descriptor.sloUrl = slo;
+  return descriptor;
+}
+
+/** Decodes a base64 (or PEM) certificate once, or throws a ConfigError naming the entity. */
+export function decodeCertificate(text: string, owner: string): IdpCertificate {
+  const base64 = text.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+  try {
+    const x509 = new X509Certificate(Buffer.from(base64, 'base64'));
+    return {
+      base64,
+      subject: x509.subject,
+      notBefore: new Date(x509.validFrom),
+      notAfter: new Date(x509.validTo),
+      fingerprint256: x509.fingerprint256,
+    };
+  } catch {
+    throw new ConfigError([
+      {
+        path: 'saml.idpMetadataXml',
+        message: `a certificate of "${owner}" is not a valid X.509 certificate.`,
+      },
+    ]);
+  }
+}
+
+/** An ISO 8601 duration (`PT5H`, `P1D`, `PT300S`) in ms; `undefined` when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+    text.trim(),
+  );
+  if (!m || text.trim() === 'P' || text.trim().endsWith('T')) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map((v) => (v === undefined ? 0 : Number(v)));
+  return (
+    (((((y as number) * 365 + (mo as number) * 30 + (d as number)) * 24 + (h as number)) * 60 +
+      (mi as number)) *
+      60 +
+      (s as number)) *
+    1000
+  );
+}

@@ -135,7 +135,7 @@ export function checkLayers(root: string): Violation[] {
         const allowed =
           edge.runtime.includes(target.folder) ||
           (typeOnly && (edge.typeOnly ?? []).includes(target.folder)) ||
-          (isTest && testOnly.includes(target.folder));
+          (isTest && (testOnly.includes(target.folder) || (edge.typeOnly ?? []).includes(target.folder)));
         if (!allowed) {
           const hint = (edge.typeOnly ?? []).includes(target.folder)
             ? ' (only `import type` is allowed here)'

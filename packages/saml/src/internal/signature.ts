@@ -1,0 +1,197 @@
+/**
+ * XML Signature verification for SAML, parse-once: the element is verified in the DOM it was parsed
+ * into, with keys decoded once from the IdP's metadata and never from the document's KeyInfo. The only
+ * module that imports xml-crypto, and only for its exclusive canonicalisation.
+ */
+import { createHash, type KeyObject, timingSafeEqual, verify, X509Certificate } from 'node:crypto';
+import { SsoError } from '@ssokit/core';
+import type { Element, Node } from '@xmldom/xmldom';
+import { ExclusiveCanonicalization } from 'xml-crypto';
+import { attr, children, descendants, NS, onlyChild, textOf } from './xml.ts';
+
+const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+
+const SIGNATURE_ALGORITHMS: Record<string, { hash: string; kind: 'rsa' | 'ec'; sha1?: true }> = {
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': { hash: 'sha256', kind: 'rsa' },
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384': { hash: 'sha384', kind: 'rsa' },
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512': { hash: 'sha512', kind: 'rsa' },
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256': { hash: 'sha256', kind: 'ec' },
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384': { hash: 'sha384', kind: 'ec' },
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512': { hash: 'sha512', kind: 'ec' },
+  'http://www.w3.org/2000/09/xmldsig#rsa-sha1': { hash: 'sha1', kind: 'rsa', sha1: true },
+};
+const DIGEST_ALGORITHMS: Record<string, { hash: string; sha1?: true }> = {
+  'http://www.w3.org/2001/04/xmlenc#sha256': { hash: 'sha256' },
+  'http://www.w3.org/2001/04/xmldsig-more#sha384': { hash: 'sha384' },
+  'http://www.w3.org/2001/04/xmlenc#sha512': { hash: 'sha512' },
+  'http://www.w3.org/2000/09/xmldsig#sha1': { hash: 'sha1', sha1: true },
+};
+
+const canonicaliser = new ExclusiveCanonicalization();
+
+/** Public keys of the IdP's signing certificates, decoded once per connection. */
+export function keysFromCertificates(base64Certificates: readonly string[]): KeyObject[] {
+  return base64Certificates.map(
+    (base64) =>
+      new X509Certificate(Buffer.from(base64.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ''), 'base64'))
+        .publicKey,
+  );
+}
+
+function fail(reason: string, message: string): never {
+  throw new SsoError('saml_signature_invalid', message, { details: { reason } });
+}
+
+/** The element's own `ds:Signature` child, if it has one; two is a refusal. */
+export function signatureOf(element: Element): Element | undefined {
+  const found = children(element, NS.ds, 'Signature');
+  if (found.length > 1)
+    fail('several_signatures', `<${element.localName}> carries ${found.length} signatures.`);
+  return found[0];
+}
+
+/**
+ * Verifies the enveloped signature of `element`: its one Reference must name `element`'s own ID, so
+ * the element whose content is then read is exactly the element that was signed (no signature
+ * wrapping). Throws `saml_signature_invalid` with `details.reason`.
+ */
+export function verifyElementSignature(
+  element: Element,
+  keys: readonly KeyObject[],
+  options: { allowSha1: boolean },
+): void {
+  const signature = signatureOf(element);
+  if (!signature) fail('unsigned', `<${element.localName}> is not signed.`);
+  if (descendants(signature, NS.ds, 'SignedInfo').length !== 1)
+    fail('signed_info', 'The signature must have exactly one SignedInfo.');
+  const signedInfo = onlyChild(signature, NS.ds, 'SignedInfo', 'saml_signature_invalid') as Element;
+
+  const c14n = attr(
+    onlyChild(signedInfo, NS.ds, 'CanonicalizationMethod', 'saml_signature_invalid') ?? signedInfo,
+    'Algorithm',
+  );
+  if (c14n !== EXC_C14N)
+    fail(
+      'c14n',
+      `The signature uses canonicalisation "${c14n ?? 'none'}"; only exclusive C14N (without comments) is accepted.`,
+    );
+  const methodName =
+    attr(
+      onlyChild(signedInfo, NS.ds, 'SignatureMethod', 'saml_signature_invalid') ?? signedInfo,
+      'Algorithm',
+    ) ?? '';
+  const method = SIGNATURE_ALGORITHMS[methodName];
+  if (!method) fail('algorithm', `The signature algorithm "${methodName}" is not accepted.`);
+  if (method.sha1 && !options.allowSha1)
+    fail('sha1', 'The signature uses SHA-1, which is refused unless the connection allows it explicitly.');
+
+  const references = children(signedInfo, NS.ds, 'Reference');
+  if (references.length !== 1)
+    fail('reference', `The signature must have exactly one Reference (it has ${references.length}).`);
+  const reference = references[0] as Element;
+  const id = attr(element, 'ID');
+  if (!id || attr(reference, 'URI') !== `#${id}`) {
+    fail('reference', `The signature does not cover the <${element.localName}> it is attached to.`);
+  }
+
+  let prefixList: string[] = [];
+  const transforms = onlyChild(reference, NS.ds, 'Transforms', 'saml_signature_invalid');
+  for (const transform of transforms ? children(transforms, NS.ds, 'Transform') : []) {
+    const algorithm = attr(transform, 'Algorithm');
+    if (algorithm === EXC_C14N) {
+      const inclusive = children(transform, EXC_C14N, 'InclusiveNamespaces')[0];
+      prefixList = (inclusive ? (attr(inclusive, 'PrefixList') ?? '') : '').split(/\s+/).filter(Boolean);
+    } else if (algorithm !== ENVELOPED) {
+      fail(
+        'transform',
+        `The signature uses the transform "${algorithm ?? 'none'}"; only enveloped-signature and exclusive C14N are accepted.`,
+      );
+    }
+  }
+  const digestName =
+    attr(onlyChild(reference, NS.ds, 'DigestMethod', 'saml_signature_invalid') ?? reference, 'Algorithm') ??
+    '';
+  const digest = DIGEST_ALGORITHMS[digestName];
+  if (!digest) fail('algorithm', `The digest algorithm "${digestName}" is not accepted.`);
+  if (digest.sha1 && !options.allowSha1)
+    fail(
+      'sha1',
+      'The signature digest uses SHA-1, which is refused unless the connection allows it explicitly.',
+    );
+  const digestValue = Buffer.from(
+    textOf(onlyChild(reference, NS.ds, 'DigestValue', 'saml_signature_invalid')) ?? '',
+    'base64',
+  );
+  const signatureValue = Buffer.from(
+    (textOf(onlyChild(signature, NS.ds, 'SignatureValue', 'saml_signature_invalid')) ?? '').replace(
+      /\s+/g,
+      '',
+    ),
+    'base64',
+  );
+  if (digestValue.length === 0 || signatureValue.length === 0)
+    fail('malformed', 'The signature has no digest or signature value.');
+
+  // The enveloped-signature transform: the element without its own Signature, canonicalised.
+  const next = signature.nextSibling;
+  element.removeChild(signature);
+  let canonical: string;
+  try {
+    canonical = canonicalise(element, prefixList);
+  } finally {
+    element.insertBefore(signature, next);
+  }
+  const computed = createHash(digest.hash).update(canonical, 'utf8').digest();
+  if (computed.length !== digestValue.length || !timingSafeEqual(computed, digestValue)) {
+    fail(
+      'digest',
+      `The content of <${element.localName}> does not match its signature: it was changed after signing.`,
+    );
+  }
+
+  const signedInfoCanonical = Buffer.from(canonicalise(signedInfo, []), 'utf8');
+  const matches = keys.some((key) => {
+    const fits =
+      method.kind === 'rsa'
+        ? key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss'
+        : key.asymmetricKeyType === 'ec';
+    if (!fits) return false;
+    try {
+      return verify(
+        method.hash,
+        signedInfoCanonical,
+        method.kind === 'ec' ? { key, dsaEncoding: 'ieee-p1363' } : key,
+        signatureValue,
+      );
+    } catch {
+      return false;
+    }
+  });
+  if (!matches)
+    fail(
+      'signature',
+      `The signature of <${element.localName}> does not verify with the identity provider's certificates from its metadata.`,
+    );
+}
+
+function canonicalise(element: Element, prefixList: string[]): string {
+  return canonicaliser.process(element as never, {
+    inclusiveNamespacesPrefixList: prefixList,
+    ancestorNamespaces: prefixList.length > 0 ? ancestorNamespaces(element) : [],
+  });
+}
+
+/** The namespace declarations in scope above `element`, nearest first, for InclusiveNamespaces. */
+function ancestorNamespaces(element: Element): { prefix: string; namespaceURI: string }[] {
+  const found = new Map<string, string>();
+  for (let node: Node | null = element.parentNode; node && node.nodeType === 1; node = node.parentNode) {
+    const attributes = (node as Element).attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes.item(i);
+      if (a && a.prefix === 'xmlns' && a.localName && !found.has(a.localName))
+        found.set(a.localName, a.value ?? '');
+    }
+  }
+  return [...found].map(([prefix, namespaceURI]) => ({ prefix, namespaceURI }));
+}

@@ -1,0 +1,325 @@
+/**
+ * SAML Response validation (Web Browser SSO profile, HTTP-POST binding), in one fixed order so that
+ * each bad input gets exactly one error code.
+ *
+ * @module
+ */
+import type { KeyObject } from 'node:crypto';
+import type { Clock, IdentityKey } from '@ssokit/core';
+import { now as nowSymbol, SsoError } from '@ssokit/core';
+import type { Element } from '@xmldom/xmldom';
+import { signatureOf, verifyElementSignature } from './internal/signature.ts';
+import { attr, children, descendants, is, NS, onlyChild, parseXml, textOf } from './internal/xml.ts';
+
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+
+/** What a SAML response must satisfy. */
+export interface SamlResponseExpectations {
+  /** The IdP's entityID, exactly (no URL normalisation). */
+  idpEntityId: string;
+  /** The IdP's signing keys, from its metadata (see `keysFromCertificates`). Never the document's. */
+  idpKeys: readonly KeyObject[];
+  /** This SP's entityID: the audience. */
+  spEntityId: string;
+  /** This SP's Assertion Consumer Service URL: the Destination and the Recipient. */
+  acsUrl: string;
+  /**
+   * The ID of the AuthnRequest this login sent, from the transaction. `null` only for an unsolicited
+   * (IdP-initiated) response, which needs `allowIdpInitiated`.
+   */
+  requestId: string | null;
+  /** Accept unsolicited responses. Default: `false`. */
+  allowIdpInitiated?: boolean;
+  /** Require a signed assertion. Default: `true`. */
+  wantAssertionsSigned?: boolean;
+  /** Require a signed response. Default: `false`. */
+  wantResponseSigned?: boolean;
+  /** Accept SHA-1 signatures and digests. Default: `false`. */
+  allowSha1?: boolean;
+  /** Allowed clock skew in seconds, 0 to 600. Default: 120. */
+  clockToleranceSec?: number;
+  /** The replay cache; each assertion ID is accepted once while it is valid. */
+  replay: { firstSeen(key: string, ttlMs: number): Promise<boolean> };
+  /** The largest SAMLResponse accepted, in base64 characters. Default: 524288 (512 KiB). */
+  maxLength?: number;
+  [nowSymbol]?: Clock;
+}
+
+/** A validated assertion. */
+export interface SamlAssertion {
+  /** `(IdP entityID, NameID)`. */
+  identity: IdentityKey;
+  nameId: string;
+  nameIdFormat?: string;
+  sessionIndex?: string;
+  assertionId: string;
+  /** Attributes by Name, every value (repeated Attribute elements merged). */
+  attributes: Record<string, string[]>;
+  /** `attributes`, plus each attribute under its FriendlyName too, ready for claim mapping. */
+  claims: Record<string, string[]>;
+  /** Until when the IdP session may be used (`SessionNotOnOrAfter`). */
+  sessionNotOnOrAfter?: Date;
+  authnInstant?: Date;
+}
+
+function invalid(reason: string, message: string): never {
+  throw new SsoError('saml_invalid', message, { details: { reason } });
+}
+
+/**
+ * Validates a base64 `SAMLResponse` from the HTTP-POST binding and returns the assertion's identity and
+ * attributes, read only from the signed assertion. Codes: `saml_invalid` (with `details.reason`),
+ * `saml_signature_invalid`, `saml_replay`, and `idp_error` for a non-success status.
+ *
+ * @example
+ * ```ts
+ * import { keysFromCertificates, validateSamlResponse } from '@ssokit/saml';
+ *
+ * const assertion = await validateSamlResponse(form.get('SAMLResponse'), {
+ *   idpEntityId: idp.entityId,
+ *   idpKeys: keysFromCertificates(idp.certificates),
+ *   spEntityId: 'https://app.example.com/sso/saml/metadata/okta',
+ *   acsUrl: 'https://app.example.com/sso/saml/acs',
+ *   requestId: transaction.requestId,
+ *   replay: storage.replay,
+ * });
+ * ```
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf (§4.1.4)
+ */
+export async function validateSamlResponse(
+  samlResponse: string,
+  expected: SamlResponseExpectations,
+): Promise<SamlAssertion> {
+  const tolerance = (expected.clockToleranceSec ?? 120) * 1000;
+  if (!(tolerance >= 0 && tolerance <= 600_000)) {
+    throw Object.assign(new TypeError('"clockToleranceSec" must be a number of seconds from 0 to 600.'), {
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+  }
+  const now = (expected[nowSymbol] ?? Date.now)();
+  const maxLength = expected.maxLength ?? 512 * 1024;
+
+  // 1. size, 2. base64, 3. parse
+  if (typeof samlResponse !== 'string' || samlResponse.length === 0)
+    invalid('empty', 'The SAMLResponse is missing.');
+  if (samlResponse.length > maxLength)
+    invalid('size', `The SAMLResponse is larger than ${maxLength} characters.`);
+  const compact = samlResponse.replace(/[\r\n\t ]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0)
+    invalid('base64', 'The SAMLResponse is not base64.');
+  const root = parseXml(Buffer.from(compact, 'base64').toString('utf8'), {
+    kind: 'protocol',
+    maxLength,
+    code: 'saml_invalid',
+  });
+  const rootName = root.localName;
+  if (!is(root, NS.samlp, 'Response'))
+    invalid('not_response', `The message is <${rootName}>, not a SAML Response.`);
+
+  // 4. the response signature, if any
+  const responseSigned = signatureOf(root) !== undefined;
+  if (responseSigned)
+    verifyElementSignature(root, expected.idpKeys, { allowSha1: expected.allowSha1 === true });
+  else if (expected.wantResponseSigned)
+    fail('unsigned', 'The SAML Response is not signed, and this connection requires signed responses.');
+
+  // 5. status (a non-success response legitimately has no assertion)
+  const status = onlyChild(root, NS.samlp, 'Status', 'saml_invalid');
+  const statusCode = status && onlyChild(status, NS.samlp, 'StatusCode', 'saml_invalid');
+  const topCode = statusCode && attr(statusCode, 'Value');
+  if (topCode !== SUCCESS) {
+    const nested = statusCode
+      ? children(statusCode, NS.samlp, 'StatusCode').map((c) => attr(c, 'Value') ?? '')
+      : [];
+    const message = status ? textOf(onlyChild(status, NS.samlp, 'StatusMessage', 'saml_invalid')) : undefined;
+    const codes = [topCode ?? 'none', ...nested].map((c) =>
+      c.replace('urn:oasis:names:tc:SAML:2.0:status:', ''),
+    );
+    throw new SsoError(
+      'idp_error',
+      `The identity provider answered ${codes.join(' / ')}${message ? `: ${clean(message)}` : ''}.`,
+      {
+        details: { statusCodes: [topCode, ...nested], ...(message ? { statusMessage: clean(message) } : {}) },
+      },
+    );
+  }
+
+  // 6. exactly one assertion, a direct child of the Response; no other anywhere in the document
+  if (descendants(root, NS.saml, 'EncryptedAssertion').length > 0) {
+    invalid(
+      'encrypted',
+      'The response carries an EncryptedAssertion; encrypted assertions are not supported yet.',
+    );
+  }
+  const assertions = descendants(root, NS.saml, 'Assertion');
+  if (assertions.length !== 1)
+    invalid(
+      'assertion_count',
+      `The response must carry exactly one assertion (it has ${assertions.length}).`,
+    );
+  const assertion = assertions[0] as Element;
+  if (assertion.parentNode !== root)
+    invalid('assertion_position', 'The assertion is not a direct child of the Response.');
+
+  // 7. the assertion signature
+  const assertionSigned = signatureOf(assertion) !== undefined;
+  if (assertionSigned)
+    verifyElementSignature(assertion, expected.idpKeys, { allowSha1: expected.allowSha1 === true });
+  else if (expected.wantAssertionsSigned !== false)
+    fail('unsigned', 'The SAML assertion is not signed, and this connection requires signed assertions.');
+  if (!assertionSigned && !responseSigned)
+    fail('unsigned', 'Neither the SAML Response nor its assertion is signed.');
+
+  // 8. issuer
+  const responseIssuer = textOf(onlyChild(root, NS.saml, 'Issuer', 'saml_invalid'));
+  if (responseIssuer !== undefined && responseIssuer !== expected.idpEntityId) {
+    invalid(
+      'issuer',
+      `The response comes from "${clean(responseIssuer)}", not the configured IdP "${expected.idpEntityId}".`,
+    );
+  }
+  const assertionIssuer = textOf(onlyChild(assertion, NS.saml, 'Issuer', 'saml_invalid'));
+  if (assertionIssuer !== expected.idpEntityId) {
+    invalid(
+      'issuer',
+      `The assertion was issued by "${clean(assertionIssuer ?? 'nobody')}", not the configured IdP "${expected.idpEntityId}".`,
+    );
+  }
+
+  // 9. destination and recipient
+  const destination = attr(root, 'Destination');
+  if (destination !== undefined ? destination !== expected.acsUrl : responseSigned) {
+    invalid(
+      'destination',
+      `The response is addressed to "${clean(destination ?? 'nowhere')}", not this SP's ACS URL ${expected.acsUrl}.`,
+    );
+  }
+  const subject = onlyChild(assertion, NS.saml, 'Subject', 'saml_invalid');
+  if (!subject) invalid('subject', 'The assertion has no Subject.');
+  const nameIdElement = onlyChild(subject, NS.saml, 'NameID', 'saml_invalid');
+  const nameId = textOf(nameIdElement);
+  if (!nameIdElement || !nameId)
+    invalid('name_id', 'The assertion has no NameID (or one with markup inside).');
+  const bearer = children(subject, NS.saml, 'SubjectConfirmation').filter(
+    (c) => attr(c, 'Method') === BEARER,
+  );
+  const confirmation = bearer
+    .map((c) => onlyChild(c, NS.saml, 'SubjectConfirmationData', 'saml_invalid'))
+    .find((d) => d !== undefined);
+  if (!confirmation) invalid('subject_confirmation', 'The assertion has no bearer SubjectConfirmationData.');
+  if (attr(confirmation, 'Recipient') !== expected.acsUrl) {
+    invalid(
+      'recipient',
+      `The assertion is meant for "${clean(attr(confirmation, 'Recipient') ?? 'nobody')}", not this SP's ACS URL ${expected.acsUrl}.`,
+    );
+  }
+
+  // 10. InResponseTo, failing closed
+  const inResponseTo = [attr(root, 'InResponseTo'), attr(confirmation, 'InResponseTo')];
+  if (expected.requestId === null) {
+    if (!expected.allowIdpInitiated)
+      invalid(
+        'unsolicited',
+        'The response was not asked for (IdP-initiated), and this connection does not allow that.',
+      );
+    if (inResponseTo.some((v) => v !== undefined))
+      invalid('in_response_to', 'The response answers a request this login did not send.');
+  } else if (inResponseTo.some((v) => v !== expected.requestId) || !expected.requestId) {
+    invalid('in_response_to', 'The response does not answer the request this login sent (InResponseTo).');
+  }
+
+  // 11. time window
+  const time = (element: Element | undefined, name: string): number | undefined => {
+    const value = element && attr(element, name);
+    if (value === undefined) return undefined;
+    const parsed = Date.parse(value);
+    if (Number.isNaN(parsed)) invalid('time', `The ${name} "${clean(value)}" is not a valid time.`);
+    return parsed;
+  };
+  const confirmationExpiry = time(confirmation, 'NotOnOrAfter');
+  if (confirmationExpiry === undefined)
+    invalid('time', 'The bearer SubjectConfirmationData has no NotOnOrAfter.');
+  if (now - tolerance >= confirmationExpiry)
+    invalid('expired', 'The assertion has expired (SubjectConfirmationData NotOnOrAfter).');
+  const conditions = onlyChild(assertion, NS.saml, 'Conditions', 'saml_invalid');
+  const notBefore = time(conditions, 'NotBefore');
+  const notOnOrAfter = time(conditions, 'NotOnOrAfter');
+  if (notBefore !== undefined && notBefore > now + tolerance)
+    invalid('not_yet_valid', 'The assertion is not valid yet (Conditions NotBefore); check the clocks.');
+  if (notOnOrAfter !== undefined && now - tolerance >= notOnOrAfter)
+    invalid('expired', 'The assertion has expired (Conditions NotOnOrAfter).');
+  const authn = onlyChild(assertion, NS.saml, 'AuthnStatement', 'saml_invalid');
+  const sessionExpiry = time(authn, 'SessionNotOnOrAfter');
+  if (sessionExpiry !== undefined && now - tolerance >= sessionExpiry)
+    invalid('expired', 'The IdP session has ended (SessionNotOnOrAfter).');
+
+  // 12. audience: every AudienceRestriction must name this SP
+  const restrictions = conditions ? children(conditions, NS.saml, 'AudienceRestriction') : [];
+  if (restrictions.length === 0)
+    invalid('audience', 'The assertion has no AudienceRestriction, so it could be meant for any SP.');
+  for (const restriction of restrictions) {
+    if (!children(restriction, NS.saml, 'Audience').some((a) => textOf(a) === expected.spEntityId)) {
+      invalid(
+        'audience',
+        `The assertion is meant for another service provider, not "${expected.spEntityId}".`,
+      );
+    }
+  }
+
+  // 13. replay
+  const assertionId = attr(assertion, 'ID');
+  if (!assertionId) invalid('assertion_id', 'The assertion has no ID.');
+  const until = Math.max(confirmationExpiry, notOnOrAfter ?? 0) + tolerance;
+  if (
+    !(await expected.replay.firstSeen(
+      `saml:${expected.idpEntityId}:${assertionId}`,
+      Math.max(until - now, 1000),
+    ))
+  ) {
+    throw new SsoError('saml_replay', 'This assertion was already used to log in.', {
+      details: { assertionId },
+    });
+  }
+
+  // Claims, from the verified assertion only.
+  const attributes: Record<string, string[]> = {};
+  const claims: Record<string, string[]> = {};
+  for (const statement of children(assertion, NS.saml, 'AttributeStatement')) {
+    for (const attribute of children(statement, NS.saml, 'Attribute')) {
+      const name = attr(attribute, 'Name');
+      if (!name) continue;
+      const values = children(attribute, NS.saml, 'AttributeValue')
+        .map((v) => textOf(v))
+        .filter((v): v is string => v !== undefined);
+      attributes[name] = [...(attributes[name] ?? []), ...values];
+      const friendly = attr(attribute, 'FriendlyName');
+      if (friendly && friendly !== name) claims[friendly] = [...(claims[friendly] ?? []), ...values];
+    }
+  }
+  Object.assign(claims, attributes);
+  const result: SamlAssertion = {
+    identity: { issuer: expected.idpEntityId, subject: nameId },
+    nameId,
+    assertionId,
+    attributes,
+    claims,
+  };
+  const format = attr(nameIdElement, 'Format');
+  if (format) result.nameIdFormat = format;
+  const sessionIndex = authn && attr(authn, 'SessionIndex');
+  if (sessionIndex) result.sessionIndex = sessionIndex;
+  if (sessionExpiry !== undefined) result.sessionNotOnOrAfter = new Date(sessionExpiry);
+  const instant = time(authn, 'AuthnInstant');
+  if (instant !== undefined) result.authnInstant = new Date(instant);
+  return result;
+}
+
+function fail(reason: string, message: string): never {
+  throw new SsoError('saml_signature_invalid', message, { details: { reason } });
+}
+
+function clean(text: string): string {
+  const printable = text.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
+}

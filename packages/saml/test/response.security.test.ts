@@ -1,0 +1,367 @@
+/**
+ * Invariant family: a SAML response yields claims only from the element its signature covers,
+ * verified with the metadata's certificates only. Attacks built with our own signer and DOM mutations:
+ * XML signature wrapping (XSW1–XSW8 shapes), comment and processing-instruction injection, signature
+ * removal, attacker KeyInfo, unsigned assertions, several assertions or SignedInfo, wrong audience,
+ * recipient, destination or issuer, time window, replay, InResponseTo, DTDs and entities, SHA-1,
+ * non-success status, duplicate IDs. Each is refused with its code; the attacker's NameID never comes out.
+ */
+import { SsoError } from '@ssokit/core';
+import { memoryStorage } from '@ssokit/storage';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keysFromCertificates, type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
+import { assertionXml, b64, type ForgeOptions, responseXml, sign } from './helpers/forge.ts';
+import { makeCertificate, type TestKeyPair } from './helpers/keys.ts';
+import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from './helpers/samlify-idp.ts';
+
+let idp: TestKeyPair;
+let attacker: TestKeyPair;
+beforeAll(async () => {
+  [idp, attacker] = await Promise.all([
+    makeCertificate('idp.example.com'),
+    makeCertificate('attacker.example.com'),
+  ]);
+}, 30_000);
+
+const EVIL = 'mallory@evil.example.com';
+const expectations = (overrides: Partial<SamlResponseExpectations> = {}): SamlResponseExpectations => ({
+  idpEntityId: IDP_ENTITY_ID,
+  idpKeys: keysFromCertificates([idp.certificateBase64]),
+  spEntityId: SP_ENTITY_ID,
+  acsUrl: ACS_URL,
+  requestId: '_req-1',
+  replay: memoryStorage().replay,
+  ...overrides,
+});
+
+/** A response whose assertion is signed by the IdP. */
+const signedAssertionResponse = (o: ForgeOptions = {}) =>
+  responseXml(sign(assertionXml(o), { target: 'Assertion', privateKeyPem: idp.privateKeyPem }), o);
+/** A response signed as a whole by the IdP (assertion unsigned inside). */
+const signedResponse = (o: ForgeOptions = {}) =>
+  sign(responseXml(assertionXml(o), o), { target: 'Response', privateKeyPem: idp.privateKeyPem });
+
+async function refused(
+  xml: string,
+  code: string,
+  reason?: string,
+  overrides: Partial<SamlResponseExpectations> = {},
+): Promise<SsoError> {
+  const outcome = await validateSamlResponse(b64(xml), expectations(overrides)).then(
+    (assertion) => assertion,
+    (e: unknown) => e,
+  );
+  expect(outcome, `accepted with NameID ${(outcome as { nameId?: string }).nameId}`).toBeInstanceOf(SsoError);
+  expect((outcome as SsoError).code).toBe(code);
+  if (reason) expect((outcome as SsoError).details?.reason).toBe(reason);
+  expect((outcome as Error).message).not.toContain(EVIL);
+  return outcome as SsoError;
+}
+
+const evilAssertion = (id: string) => assertionXml({ nameId: EVIL, assertionId: id });
+const idOf = (xml: string, element: 'Assertion' | 'Response') =>
+  new RegExp(`<(?:saml|samlp):${element}[^>]* ID="([^"]+)"`).exec(xml)?.[1] as string;
+
+describe('the baseline', () => {
+  it('accepts our own correctly signed responses, assertion-signed and response-signed', async () => {
+    const one = await validateSamlResponse(b64(signedAssertionResponse()), expectations());
+    expect(one.nameId).toBe('ada@example.com');
+    expect(one.attributes).toEqual({ email: ['ada@example.com'], groups: ['admins', 'ml-engineers'] });
+    expect(one.claims.memberOf).toEqual(['admins', 'ml-engineers']);
+    expect(one.sessionIndex).toBe('_session-1');
+    const two = await validateSamlResponse(
+      b64(signedResponse()),
+      expectations({ wantAssertionsSigned: false }),
+    );
+    expect(two.nameId).toBe('ada@example.com');
+  });
+
+  it("merges repeated Attribute elements (Keycloak's one-per-group shape)", async () => {
+    const assertion = await validateSamlResponse(
+      b64(signedAssertionResponse({ repeatGroupAttribute: true, groups: ['a', 'b', 'c'] })),
+      expectations(),
+    );
+    expect(assertion.attributes.groups).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('XML signature wrapping', () => {
+  it('XSW: an evil assertion before the signed one', async () => {
+    const good = signedAssertionResponse();
+    await refused(
+      good.replace('<samlp:Status>', `${evilAssertion('_evil')}<samlp:Status>`),
+      'saml_invalid',
+      'assertion_count',
+    );
+  });
+
+  it('XSW: the signed assertion moved into Extensions, an evil one in its place', async () => {
+    const signed = sign(assertionXml(), { target: 'Assertion', privateKeyPem: idp.privateKeyPem });
+    const xml = responseXml(evilAssertion('_evil')).replace(
+      '<samlp:Status>',
+      `<samlp:Extensions>${signed}</samlp:Extensions><samlp:Status>`,
+    );
+    await refused(xml, 'saml_invalid', 'assertion_count');
+  });
+
+  it('XSW: the evil assertion inside the signature Object of the signed one', async () => {
+    const good = signedAssertionResponse();
+    await refused(
+      good.replace('</ds:Signature>', `<ds:Object>${evilAssertion('_evil')}</ds:Object></ds:Signature>`),
+      'saml_invalid',
+      'assertion_count',
+    );
+  });
+
+  it("XSW: an evil assertion reusing the signed one's ID", async () => {
+    const good = signedAssertionResponse();
+    const id = idOf(good, 'Assertion');
+    await refused(
+      good.replace('<samlp:Status>', `${evilAssertion(id)}<samlp:Status>`),
+      'saml_invalid',
+      'duplicate_id',
+    );
+  });
+
+  it('XSW: the signed assertion replaced by an evil one carrying the copied signature', async () => {
+    const good = signedAssertionResponse();
+    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(good)?.[0] as string;
+    const evil = evilAssertion('_evil').replace(
+      `<saml:Issuer>${IDP_ENTITY_ID}</saml:Issuer>`,
+      `<saml:Issuer>${IDP_ENTITY_ID}</saml:Issuer>${signature}`,
+    );
+    await refused(responseXml(evil), 'saml_signature_invalid', 'reference');
+  });
+
+  it('XSW: the evil assertion given the signed ID, the signed original hidden in the signature', async () => {
+    const good = signedAssertionResponse();
+    const id = idOf(good, 'Assertion');
+    const original = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(good)?.[0] as string;
+    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(original)?.[0] as string;
+    const evil = evilAssertion(id).replace(
+      `<saml:Issuer>${IDP_ENTITY_ID}</saml:Issuer>`,
+      `<saml:Issuer>${IDP_ENTITY_ID}</saml:Issuer>${signature.replace('</ds:Signature>', `<ds:Object>${original.replace(` ID="${id}"`, ' ID="_hidden"')}</ds:Object></ds:Signature>`)}`,
+    );
+    await refused(responseXml(evil), 'saml_invalid', 'assertion_count');
+  });
+
+  it('XSW: a signed response wrapped in an evil response', async () => {
+    const good = signedResponse();
+    const evil = responseXml(evilAssertion('_evil')).replace(
+      '<samlp:Status>',
+      `<samlp:Extensions>${good}</samlp:Extensions><samlp:Status>`,
+    );
+    await refused(evil, 'saml_invalid', 'assertion_count', { wantAssertionsSigned: false });
+  });
+
+  it('XSW: a signed response whose signature is moved onto an evil root', async () => {
+    const good = signedResponse();
+    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(good)?.[0] as string;
+    const evil = responseXml(evilAssertion('_evil')).replace('<samlp:Status>', `${signature}<samlp:Status>`);
+    await refused(evil, 'saml_signature_invalid', 'reference', { wantAssertionsSigned: false });
+  });
+});
+
+describe('content injection', () => {
+  it('refuses a comment inside the NameID (the CVE-2017-11427 family)', async () => {
+    const good = signedAssertionResponse({ nameId: 'mallory@evil.example.com.attacker' });
+    const xml = good.replace('mallory@evil.example.com.attacker', 'mallory@evil.example.com<!---->.attacker');
+    await refused(xml, 'saml_invalid', 'comment');
+  });
+
+  it('refuses processing instructions', async () => {
+    await refused(
+      signedAssertionResponse().replace('<saml:NameID', '<?evil data?><saml:NameID'),
+      'saml_invalid',
+      'pi',
+    );
+  });
+
+  it('refuses a DOCTYPE with entities, before parsing', async () => {
+    const xml = `<!DOCTYPE r [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>${signedAssertionResponse().replace('ada@example.com', '&lol2;')}`;
+    await refused(xml, 'saml_invalid', 'dtd');
+  });
+
+  it('refuses markup inside the NameID', async () => {
+    const good = signedAssertionResponse();
+    await refused(
+      good.replace('ada@example.com</saml:NameID>', `ada@example.com<x>${EVIL}</x></saml:NameID>`),
+      'saml_signature_invalid',
+      'digest',
+    );
+  });
+});
+
+describe('signatures', () => {
+  it('refuses a tampered NameID (digest mismatch)', async () => {
+    await refused(
+      signedAssertionResponse().replace('>ada@example.com</saml:NameID>', `>${EVIL}</saml:NameID>`),
+      'saml_signature_invalid',
+      'digest',
+    );
+  });
+
+  it('refuses a removed signature', async () => {
+    await refused(
+      signedAssertionResponse().replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''),
+      'saml_signature_invalid',
+      'unsigned',
+    );
+  });
+
+  it('refuses an assertion signed by the attacker, whose certificate is in KeyInfo', async () => {
+    const xml = responseXml(
+      sign(assertionXml({ nameId: EVIL }), {
+        target: 'Assertion',
+        privateKeyPem: attacker.privateKeyPem,
+        certificatePem: attacker.certificatePem,
+      }),
+    );
+    await refused(xml, 'saml_signature_invalid', 'signature');
+  });
+
+  it('refuses an unsigned assertion inside a signed response when assertions must be signed', async () => {
+    await refused(signedResponse(), 'saml_signature_invalid', 'unsigned');
+  });
+
+  it('refuses an unsigned response when responses must be signed', async () => {
+    await refused(signedAssertionResponse(), 'saml_signature_invalid', 'unsigned', {
+      wantResponseSigned: true,
+    });
+  });
+
+  it('refuses several SignedInfo', async () => {
+    const good = signedAssertionResponse();
+    const signedInfo = /<ds:SignedInfo>[\s\S]*<\/ds:SignedInfo>/.exec(good)?.[0] as string;
+    await refused(
+      good.replace('</ds:SignedInfo>', `</ds:SignedInfo>${signedInfo}`),
+      'saml_signature_invalid',
+      'signed_info',
+    );
+  });
+
+  it('refuses SHA-1 unless allowed', async () => {
+    const xml = responseXml(
+      sign(assertionXml(), { target: 'Assertion', privateKeyPem: idp.privateKeyPem, sha1: true }),
+    );
+    await refused(xml, 'saml_signature_invalid', 'sha1');
+    await expect(validateSamlResponse(b64(xml), expectations({ allowSha1: true }))).resolves.toMatchObject({
+      nameId: 'ada@example.com',
+    });
+  });
+
+  it('refuses canonicalisation with comments and unknown transforms', async () => {
+    const good = signedAssertionResponse();
+    await refused(
+      good.replace(
+        'Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod',
+        'Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#WithComments"/><ds:SignatureMethod',
+      ),
+      'saml_signature_invalid',
+      'c14n',
+    );
+    await refused(
+      good.replace('xmldsig#enveloped-signature', 'xmldsig-filter2'),
+      'saml_signature_invalid',
+      'transform',
+    );
+  });
+});
+
+describe('conditions', () => {
+  it('refuses a wrong audience, recipient, destination or issuer (each re-signed by the IdP)', async () => {
+    await refused(
+      signedAssertionResponse({ audience: 'https://other-sp.example.com' }),
+      'saml_invalid',
+      'audience',
+    );
+    await refused(
+      signedAssertionResponse({ recipient: 'https://evil.example.com/acs' }),
+      'saml_invalid',
+      'recipient',
+    );
+    await refused(
+      signedAssertionResponse({ destination: 'https://evil.example.com/acs' }),
+      'saml_invalid',
+      'destination',
+    );
+    await refused(
+      signedAssertionResponse({ issuer: 'https://other-idp.example.com' }),
+      'saml_invalid',
+      'issuer',
+    );
+  });
+
+  it('refuses expired and not-yet-valid assertions, with a bounded skew', async () => {
+    await refused(
+      signedAssertionResponse({ notOnOrAfter: new Date(Date.now() - 600_000) }),
+      'saml_invalid',
+      'expired',
+    );
+    await refused(
+      signedAssertionResponse({
+        notBefore: new Date(Date.now() + 600_000),
+        notOnOrAfter: new Date(Date.now() + 900_000),
+      }),
+      'saml_invalid',
+      'not_yet_valid',
+    );
+    const slightlyEarly = signedAssertionResponse({ notBefore: new Date(Date.now() + 60_000) });
+    await expect(validateSamlResponse(b64(slightlyEarly), expectations())).resolves.toBeTruthy();
+  });
+
+  it('refuses unknown and missing InResponseTo', async () => {
+    await refused(signedAssertionResponse({ requestId: '_someone-elses' }), 'saml_invalid', 'in_response_to');
+    await refused(
+      signedAssertionResponse().replace(/ InResponseTo="_req-1"/g, ''),
+      'saml_signature_invalid',
+      'digest',
+    );
+    const unsolicited = responseXml(
+      sign(assertionXml().replace(' InResponseTo="_req-1"', ''), {
+        target: 'Assertion',
+        privateKeyPem: idp.privateKeyPem,
+      }),
+    ).replace(' InResponseTo="_req-1"', '');
+    await refused(unsolicited, 'saml_invalid', 'in_response_to');
+    await expect(
+      validateSamlResponse(b64(unsolicited), expectations({ requestId: null, allowIdpInitiated: true })),
+    ).resolves.toBeTruthy();
+  });
+
+  it('refuses a replayed assertion', async () => {
+    const replay = memoryStorage().replay;
+    const xml = signedAssertionResponse();
+    await validateSamlResponse(b64(xml), expectations({ replay }));
+    await refused(xml, 'saml_replay', undefined, { replay });
+  });
+
+  it('reports a non-success status as idp_error with its codes', async () => {
+    const xml = responseXml('', { status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }).replace(
+      '<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/>',
+      '<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:AuthnFailed"/></samlp:StatusCode><samlp:StatusMessage>Wrong password</samlp:StatusMessage>',
+    );
+    const error = await refused(xml, 'idp_error');
+    expect(error.message).toBe('The identity provider answered Responder / AuthnFailed: Wrong password.');
+  });
+
+  it('refuses malformed input early: not base64, too large, not a Response, two roots', async () => {
+    await expect(validateSamlResponse('not base64!', expectations())).rejects.toMatchObject({
+      code: 'saml_invalid',
+      details: { reason: 'base64' },
+    });
+    await expect(validateSamlResponse('A'.repeat(600_000), expectations())).rejects.toMatchObject({
+      code: 'saml_invalid',
+      details: { reason: 'size' },
+    });
+    await expect(
+      validateSamlResponse(
+        b64('<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'),
+        expectations(),
+      ),
+    ).rejects.toMatchObject({ details: { reason: 'not_response' } });
+    await expect(
+      validateSamlResponse(b64(`${signedAssertionResponse()}<x/>`), expectations()),
+    ).rejects.toMatchObject({ code: 'saml_invalid' });
+  });
+});

@@ -4,8 +4,12 @@
  * @packageDocumentation
  */
 
+export type { AuthnRequest, AuthnRequestOptions } from './authn-request.ts';
+export { autoPostForm, createAuthnRequest, samlId } from './authn-request.ts';
 export { keysFromCertificates } from './internal/signature.ts';
 export type { IdpCertificate, IdpMetadata, ParseIdpMetadataOptions } from './metadata.ts';
 export { BINDINGS, decodeCertificate, parseDuration, parseIdpMetadata, toIdpDescriptor } from './metadata.ts';
 export type { SamlAssertion, SamlResponseExpectations } from './response.ts';
 export { validateSamlResponse } from './response.ts';
+export type { SpMetadataOptions } from './sp-metadata.ts';
+export { buildSpMetadata } from './sp-metadata.ts';

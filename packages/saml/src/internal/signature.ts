@@ -6,7 +6,7 @@
 import { createHash, type KeyObject, timingSafeEqual, verify, X509Certificate } from 'node:crypto';
 import { SsoError } from '@ssokit/core';
 import type { Element, Node } from '@xmldom/xmldom';
-import { ExclusiveCanonicalization } from 'xml-crypto';
+import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { attr, children, descendants, NS, onlyChild, textOf } from './xml.ts';
 
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
@@ -194,4 +194,36 @@ function ancestorNamespaces(element: Element): { prefix: string; namespaceURI: s
     }
   }
   return [...found].map(([prefix, namespaceURI]) => ({ prefix, namespaceURI }));
+}
+
+/** The signature algorithm SP requests are signed with. */
+export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+/**
+ * Signs the root element of `xml` with an enveloped RSA-SHA256 signature (exclusive C14N), placed
+ * after its Issuer, for HTTP-POST requests and signed metadata.
+ */
+export function signRootElement(
+  xml: string,
+  rootLocalName: string,
+  privateKeyPem: string,
+  certificatePem?: string,
+): string {
+  const signer = new SignedXml({
+    privateKey: privateKeyPem,
+    ...(certificatePem ? { publicCert: certificatePem } : {}),
+    canonicalizationAlgorithm: EXC_C14N,
+    signatureAlgorithm: RSA_SHA256,
+  });
+  const target = `/*[local-name(.)='${rootLocalName}']`;
+  signer.addReference({
+    xpath: target,
+    transforms: [ENVELOPED, EXC_C14N],
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  });
+  signer.computeSignature(xml, {
+    prefix: 'ds',
+    location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
+  });
+  return signer.getSignedXml();
 }

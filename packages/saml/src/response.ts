@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock, IdentityKey } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
 import type { Element } from '@xmldom/xmldom';
+import { decryptAssertion, namespacesInScope } from './internal/decrypt.ts';
 import { signatureOf, verifyElementSignature } from './internal/signature.ts';
 import { attr, children, descendants, is, NS, onlyChild, parseXml, textOf } from './internal/xml.ts';
 
@@ -41,6 +42,8 @@ export interface SamlResponseExpectations {
   clockToleranceSec?: number;
   /** The replay cache; each assertion ID is accepted once while it is valid. */
   replay: { firstSeen(key: string, ttlMs: number): Promise<boolean> };
+  /** The SP's private key, to decrypt EncryptedAssertions. Default: none (encrypted assertions refused). */
+  decryptionKey?: KeyObject;
   /** The largest SAMLResponse accepted, in base64 characters. Default: 524288 (512 KiB). */
   maxLength?: number;
   [nowSymbol]?: Clock;
@@ -145,22 +148,27 @@ export async function validateSamlResponse(
     );
   }
 
-  // 6. exactly one assertion, a direct child of the Response; no other anywhere in the document
-  if (descendants(root, NS.saml, 'EncryptedAssertion').length > 0) {
-    invalid(
-      'encrypted',
-      'The response carries an EncryptedAssertion; encrypted assertions are not supported yet.',
-    );
-  }
-  const assertions = descendants(root, NS.saml, 'Assertion');
-  if (assertions.length !== 1)
+  // 6. exactly one assertion (plain or encrypted) in the whole document, a direct child of the Response
+  const plain = descendants(root, NS.saml, 'Assertion');
+  const encrypted = descendants(root, NS.saml, 'EncryptedAssertion');
+  if (plain.length + encrypted.length !== 1) {
     invalid(
       'assertion_count',
-      `The response must carry exactly one assertion (it has ${assertions.length}).`,
+      `The response must carry exactly one assertion (it has ${plain.length + encrypted.length}).`,
     );
-  const assertion = assertions[0] as Element;
-  if (assertion.parentNode !== root)
+  }
+  const carrier = (plain[0] ?? encrypted[0]) as Element;
+  if (carrier.parentNode !== root)
     invalid('assertion_position', 'The assertion is not a direct child of the Response.');
+  let assertion = carrier;
+  if (encrypted.length === 1) {
+    if (!expected.decryptionKey)
+      invalid(
+        'encrypted',
+        'The assertion is encrypted, and this connection has no SP private key to decrypt it.',
+      );
+    assertion = decryptAssertion(carrier, expected.decryptionKey, namespacesInScope(carrier), maxLength);
+  }
 
   // 7. the assertion signature
   const assertionSigned = signatureOf(assertion) !== undefined;

@@ -99,7 +99,7 @@ for (const { suite, slug } of selected) {
   // machine), then the median round's ratio is reported: this machine drifts between speeds, and a
   // ratio of medians from different rounds would mix those states.
   for (const subject of reports.filter((r) => r.role === 'subject')) {
-    for (const other of reports.filter((r) => r.role !== 'subject')) {
+    for (const other of reports.filter((r) => r.role === 'peer' || r.role === 'limit')) {
       const mine = perRoundInOrder[subject.name] ?? [];
       const theirs = perRoundInOrder[other.name] ?? [];
       const ratios = mine.map((ops, i) => ops / (theirs[i] ?? Number.NaN)).sort((a, b) => a - b);
@@ -107,6 +107,13 @@ for (const { suite, slug } of selected) {
     }
   }
   printTable(reports);
+  const firstSubject = reports.find((r) => r.role === 'subject');
+  for (const step of reports.filter((r) => r.role === 'step')) {
+    if (firstSubject)
+      console.log(
+        `share of "${firstSubject.name}": ${((100 * firstSubject.opsPerSec) / step.opsPerSec).toFixed(0)}%  ${step.name}`,
+      );
+  }
   const targets = (suite.targets ?? []).map((target) => checkTarget(target, reports));
   for (const t of targets) {
     console.log(`${t.met ? 'target met   ' : 'target MISSED'}  ${t.text}`);
@@ -127,7 +134,7 @@ console.log(
 if (missed > 0 && process.env.BENCH_STRICT === '1') process.exit(1);
 
 function printTable(reports: TaskReport[]): void {
-  const others = reports.filter((r) => r.role !== 'subject').map((r) => r.name);
+  const others = reports.filter((r) => r.role === 'peer' || r.role === 'limit').map((r) => r.name);
   const head = ['task', 'role', 'ops/s', 'median', 'p99', '±rme', ...others.map((o) => `× ${o}`)];
   const rows = reports.map((r) => [
     r.name,

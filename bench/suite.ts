@@ -8,8 +8,9 @@ export interface BenchTask {
   /**
    * `subject`: ssokit's own code. `peer`: another library doing the same job. `limit`: the least work
    * that can do the job (raw `node:crypto`, a bare Set difference), the ceiling no library can beat.
+   * `step`: one part of the first subject's work, reported as its share of that subject's time.
    */
-  role: 'subject' | 'peer' | 'limit';
+  role: 'subject' | 'peer' | 'limit' | 'step';
   fn: () => unknown | Promise<unknown>;
 }
 

@@ -7,6 +7,8 @@
 export type { AuthnRequest, AuthnRequestOptions } from './authn-request.ts';
 export { autoPostForm, createAuthnRequest, samlId } from './authn-request.ts';
 export { keysFromCertificates } from './internal/signature.ts';
+export type { SpKeyPair, SpKeyPairOptions } from './keys.ts';
+export { generateSpKeyPair } from './keys.ts';
 export type { IdpCertificate, IdpMetadata, ParseIdpMetadataOptions } from './metadata.ts';
 export { BINDINGS, decodeCertificate, parseDuration, parseIdpMetadata, toIdpDescriptor } from './metadata.ts';
 export type { SamlAssertion, SamlResponseExpectations } from './response.ts';

@@ -13,5 +13,12 @@ export type { IdpCertificate, IdpMetadata, ParseIdpMetadataOptions } from './met
 export { BINDINGS, decodeCertificate, parseDuration, parseIdpMetadata, toIdpDescriptor } from './metadata.ts';
 export type { SamlAssertion, SamlResponseExpectations } from './response.ts';
 export { validateSamlResponse } from './response.ts';
+export type { IncomingLogoutRequest, LogoutExpectations } from './slo.ts';
+export {
+  createLogoutRequest,
+  createLogoutResponse,
+  validateLogoutRequest,
+  validateLogoutResponse,
+} from './slo.ts';
 export type { SpMetadataOptions } from './sp-metadata.ts';
 export { buildSpMetadata } from './sp-metadata.ts';

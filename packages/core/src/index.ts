@@ -71,3 +71,4 @@ export type {
   User,
 } from './types.ts';
 export { membershipSource } from './types.ts';
+export type { SsoWarningCode, WarningHook } from './warnings.ts';

@@ -11,6 +11,8 @@ export type { SpKeyPair, SpKeyPairOptions } from './keys.ts';
 export { generateSpKeyPair } from './keys.ts';
 export type { IdpCertificate, IdpMetadata, ParseIdpMetadataOptions } from './metadata.ts';
 export { BINDINGS, decodeCertificate, parseDuration, parseIdpMetadata, toIdpDescriptor } from './metadata.ts';
+export type { IdpMetadataCache, IdpMetadataCacheOptions } from './metadata-cache.ts';
+export { createIdpMetadataCache } from './metadata-cache.ts';
 export type { SamlAssertion, SamlResponseExpectations } from './response.ts';
 export { validateSamlResponse } from './response.ts';
 export type { IncomingLogoutRequest, LogoutExpectations } from './slo.ts';

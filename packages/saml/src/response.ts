@@ -5,7 +5,7 @@
  * @module
  */
 import type { KeyObject } from 'node:crypto';
-import type { Clock, IdentityKey } from '@ssokit/core';
+import type { Clock, IdentityKey, WarningHook } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
 import type { Element } from '@xmldom/xmldom';
 import { decryptAssertion, namespacesInScope } from './internal/decrypt.ts';
@@ -36,8 +36,10 @@ export interface SamlResponseExpectations {
   wantAssertionsSigned?: boolean;
   /** Require a signed response. Default: `false`. */
   wantResponseSigned?: boolean;
-  /** Accept SHA-1 signatures and digests. Default: `false`. */
+  /** Accept SHA-1 signatures and digests (then reported as the `sha1-signature` warning). Default: `false`. */
   allowSha1?: boolean;
+  /** Receives non-fatal findings (`sha1-signature`). Default: none. */
+  onWarning?: WarningHook;
   /** Allowed clock skew in seconds, 0 to 600. Default: 120. */
   clockToleranceSec?: number;
   /** The replay cache; each assertion ID is accepted once while it is valid. */
@@ -102,6 +104,14 @@ export async function validateSamlResponse(
   }
   const now = (expected[nowSymbol] ?? Date.now)();
   const maxLength = expected.maxLength ?? 512 * 1024;
+  const onSha1 = () =>
+    expected.onWarning?.(
+      'sha1-signature',
+      `A signature from ${expected.idpEntityId} uses SHA-1; configure the IdP to sign with SHA-256.`,
+      {
+        idpEntityId: expected.idpEntityId,
+      },
+    );
 
   // 1. size, 2. base64, 3. parse
   if (typeof samlResponse !== 'string' || samlResponse.length === 0)
@@ -123,7 +133,7 @@ export async function validateSamlResponse(
   // 4. the response signature, if any
   const responseSigned = signatureOf(root) !== undefined;
   if (responseSigned)
-    verifyElementSignature(root, expected.idpKeys, { allowSha1: expected.allowSha1 === true });
+    verifyElementSignature(root, expected.idpKeys, { allowSha1: expected.allowSha1 === true, onSha1 });
   else if (expected.wantResponseSigned)
     fail('unsigned', 'The SAML Response is not signed, and this connection requires signed responses.');
 
@@ -173,7 +183,7 @@ export async function validateSamlResponse(
   // 7. the assertion signature
   const assertionSigned = signatureOf(assertion) !== undefined;
   if (assertionSigned)
-    verifyElementSignature(assertion, expected.idpKeys, { allowSha1: expected.allowSha1 === true });
+    verifyElementSignature(assertion, expected.idpKeys, { allowSha1: expected.allowSha1 === true, onSha1 });
   else if (expected.wantAssertionsSigned !== false)
     fail('unsigned', 'The SAML assertion is not signed, and this connection requires signed assertions.');
   if (!assertionSigned && !responseSigned)

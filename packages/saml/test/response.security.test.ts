@@ -245,9 +245,14 @@ describe('signatures', () => {
       sign(assertionXml(), { target: 'Assertion', privateKeyPem: idp.privateKeyPem, sha1: true }),
     );
     await refused(xml, 'saml_signature_invalid', 'sha1');
-    await expect(validateSamlResponse(b64(xml), expectations({ allowSha1: true }))).resolves.toMatchObject({
-      nameId: 'ada@example.com',
-    });
+    const warnings: string[] = [];
+    await expect(
+      validateSamlResponse(
+        b64(xml),
+        expectations({ allowSha1: true, onWarning: (code) => void warnings.push(code) }),
+      ),
+    ).resolves.toMatchObject({ nameId: 'ada@example.com' });
+    expect(warnings).toEqual(['sha1-signature']);
   });
 
   it('refuses canonicalisation with comments and unknown transforms', async () => {

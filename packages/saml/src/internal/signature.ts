@@ -59,7 +59,7 @@ export function signatureOf(element: Element): Element | undefined {
 export function verifyElementSignature(
   element: Element,
   keys: readonly KeyObject[],
-  options: { allowSha1: boolean },
+  options: { allowSha1: boolean; onSha1?: () => void },
 ): void {
   const signature = signatureOf(element);
   if (!signature) fail('unsigned', `<${element.localName}> is not signed.`);
@@ -173,6 +173,7 @@ export function verifyElementSignature(
       'signature',
       `The signature of <${element.localName}> does not verify with the identity provider's certificates from its metadata.`,
     );
+  if (method.sha1 || digest.sha1) options.onSha1?.();
 }
 
 function canonicalise(element: Element, prefixList: string[]): string {

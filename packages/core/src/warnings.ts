@@ -1,0 +1,36 @@
+/**
+ * Non-fatal findings: things that work but that an operator should know about. Delivered to the
+ * host's `onWarning` hook, never thrown.
+ *
+ * - `sha1-signature`: a SAML signature or digest used SHA-1, accepted because the connection allows it.
+ * - `idp-metadata-expired`: the IdP's metadata is past its `validUntil`.
+ * - `idp-certificate-expiring`: an IdP signing certificate expires within 30 days (or has expired).
+ * - `insecure-http`: an IdP URL uses plain http outside loopback, allowed by `allowInsecureRequests`.
+ * - `idp-initiated-login`: a connection accepts unsolicited SAML responses (`allowIdpInitiated`).
+ *
+ * @module
+ */
+
+/** The warning codes; each is documented above. */
+export type SsoWarningCode =
+  | 'sha1-signature'
+  | 'idp-metadata-expired'
+  | 'idp-certificate-expiring'
+  | 'insecure-http'
+  | 'idp-initiated-login';
+
+/**
+ * Receives warnings.
+ *
+ * @example
+ * ```ts
+ * import type { WarningHook } from '@ssokit/core';
+ *
+ * const onWarning: WarningHook = (code, message) => console.warn(`[ssokit] ${code}: ${message}`);
+ * ```
+ */
+export type WarningHook = (
+  code: SsoWarningCode,
+  message: string,
+  details?: Readonly<Record<string, unknown>>,
+) => void;

@@ -162,6 +162,103 @@ describe('XML signature wrapping', () => {
   });
 });
 
+describe('XSW1–XSW8 (the SAML Raider taxonomy)', () => {
+  const EVIL_NAME = `>${EVIL}</saml:NameID>`;
+  const ORIGINAL_NAME = '>ada@example.com</saml:NameID>';
+  const stripSignature = (xml: string) => xml.replace(/<ds:Signature[\s\S]*?<\/ds:Signature>/, '');
+  const assertionOf = (xml: string) => /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)?.[0] as string;
+  const signatureIn = (xml: string) => /<ds:Signature[\s\S]*?<\/ds:Signature>/.exec(xml)?.[0] as string;
+
+  it('XSW1: an evil response whose signature wraps the signed original response', async () => {
+    const original = signedResponse();
+    const signature = signatureIn(original);
+    const evil = responseXml(evilAssertion('_evil'), { responseId: '_evil-response' }).replace(
+      '<samlp:Status>',
+      `${signature.replace('</ds:Signature>', `${stripSignature(original)}</ds:Signature>`)}<samlp:Status>`,
+    );
+    await refused(evil, 'saml_signature_invalid', 'reference', { wantAssertionsSigned: false });
+  });
+
+  it('XSW2: an evil response with the signed original response placed before the signature', async () => {
+    const original = signedResponse();
+    const signature = signatureIn(original);
+    const evil = responseXml(evilAssertion('_evil'), { responseId: '_evil-response' }).replace(
+      '<samlp:Status>',
+      `${stripSignature(original)}${signature}<samlp:Status>`,
+    );
+    await refused(evil, 'saml_signature_invalid', 'reference', { wantAssertionsSigned: false });
+  });
+
+  it('XSW3: an unsigned evil copy of the assertion before the signed assertion', async () => {
+    const good = signedAssertionResponse();
+    const copy = stripSignature(assertionOf(good))
+      .replace(ORIGINAL_NAME, EVIL_NAME)
+      .replace(/ ID="[^"]+"/, ' ID="_evil"');
+    await refused(
+      good.replace('<saml:Assertion', `${copy}<saml:Assertion`),
+      'saml_invalid',
+      'assertion_count',
+    );
+  });
+
+  it('XSW4: the signed assertion inside an unsigned evil copy', async () => {
+    const good = signedAssertionResponse();
+    const original = assertionOf(good);
+    const wrapper = stripSignature(original)
+      .replace(ORIGINAL_NAME, EVIL_NAME)
+      .replace(/ ID="[^"]+"/, ' ID="_evil"')
+      .replace('</saml:Assertion>', `${original}</saml:Assertion>`);
+    await refused(good.replace(original, wrapper), 'saml_invalid', 'assertion_count');
+  });
+
+  it('XSW5: the signed assertion changed, an unsigned copy of the original appended to the response', async () => {
+    const good = signedAssertionResponse();
+    const original = assertionOf(good);
+    const changed = original.replace(ORIGINAL_NAME, EVIL_NAME);
+    // The copy keeps the original's ID, as SAML Raider builds it: refused already at parsing.
+    await refused(
+      good
+        .replace(original, changed)
+        .replace('</samlp:Response>', `${stripSignature(original)}</samlp:Response>`),
+      'saml_invalid',
+      'duplicate_id',
+    );
+  });
+
+  it('XSW6: the signed assertion changed, a copy of the original inside its signature', async () => {
+    const good = signedAssertionResponse();
+    const original = assertionOf(good);
+    const changed = original
+      .replace(ORIGINAL_NAME, EVIL_NAME)
+      .replace(
+        '</ds:SignatureValue>',
+        `</ds:SignatureValue>${stripSignature(original).replace(/ ID="[^"]+"/, ' ID="_copy"')}`,
+      );
+    await refused(good.replace(original, changed), 'saml_invalid', 'assertion_count');
+  });
+
+  it('XSW7: an Extensions block holding an unsigned copy of the assertion', async () => {
+    const good = signedAssertionResponse();
+    const copy = stripSignature(assertionOf(good))
+      .replace(ORIGINAL_NAME, EVIL_NAME)
+      .replace(/ ID="[^"]+"/, ' ID="_evil"');
+    await refused(
+      good.replace('<samlp:Status>', `<samlp:Extensions>${copy}</samlp:Extensions><samlp:Status>`),
+      'saml_invalid',
+      'assertion_count',
+    );
+  });
+
+  it('XSW8: the signed assertion changed, the original (signature removed) in a ds:Object of its signature', async () => {
+    const good = signedAssertionResponse();
+    const original = assertionOf(good);
+    const changed = original
+      .replace(ORIGINAL_NAME, EVIL_NAME)
+      .replace('</ds:Signature>', `<ds:Object>${stripSignature(original)}</ds:Object></ds:Signature>`);
+    await refused(good.replace(original, changed), 'saml_invalid', 'duplicate_id');
+  });
+});
+
 describe('content injection', () => {
   it('refuses a comment inside the NameID (the CVE-2017-11427 family)', async () => {
     const good = signedAssertionResponse({ nameId: 'mallory@evil.example.com.attacker' });
@@ -317,6 +414,13 @@ describe('conditions', () => {
 
   it('refuses unknown and missing InResponseTo', async () => {
     await refused(signedAssertionResponse({ requestId: '_someone-elses' }), 'saml_invalid', 'in_response_to');
+    const missing = responseXml(
+      sign(assertionXml().replace(' InResponseTo="_req-1"', ''), {
+        target: 'Assertion',
+        privateKeyPem: idp.privateKeyPem,
+      }),
+    ).replace(' InResponseTo="_req-1"', '');
+    await refused(missing, 'saml_invalid', 'in_response_to');
     await refused(
       signedAssertionResponse().replace(/ InResponseTo="_req-1"/g, ''),
       'saml_signature_invalid',

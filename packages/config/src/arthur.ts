@@ -1,0 +1,283 @@
+/**
+ * Arthur-style v2 OIDC configuration (YAML).
+ *
+ * @module
+ */
+
+import type { ClaimMapping, ConfigIssue, OidcConnection, OidcEndpoints, RoleDefinition } from '@ssokit/core';
+import { ConfigError } from '@ssokit/core';
+import { checkSchema, type SchemaProblem } from './internal/schema.ts';
+import { didYouMean } from './internal/suggest.ts';
+import { type Path, parseYaml } from './internal/yaml.ts';
+
+/** A connection to create: everything but the id and timestamps. */
+export type OidcConnectionInput = Omit<OidcConnection, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** Bearer-token settings for the host's API (Arthur's `accessTokenValidation`), ready for `createAccessTokenVerifier`. */
+export interface AccessTokenValidationSettings {
+  type: 'JWT';
+  issuer: string;
+  jwksUri?: string;
+  audience: string[];
+  /** Arthur's `signatureAlgo`, as an allow-list of one. */
+  algorithms?: string[];
+  claimMapping: Partial<ClaimMapping>;
+}
+
+/** What an Arthur configuration means in ssokit's terms. */
+export interface ArthurConfig {
+  connection: OidcConnectionInput;
+  /** `globalRoleDefs`: roles of global scope, matched by IdP group name. */
+  roleDefinitions: RoleDefinition[];
+  accessTokenValidation: AccessTokenValidationSettings;
+}
+
+const ENDPOINTS: Record<string, keyof OidcEndpoints | 'issuer'> = {
+  issuer: 'issuer',
+  authorization_endpoint: 'authorization',
+  token_endpoint: 'token',
+  jwks_uri: 'jwks',
+  userinfo_endpoint: 'userinfo',
+  end_session_endpoint: 'endSession',
+  device_authorization_endpoint: 'deviceAuthorization',
+  revocation_endpoint: 'revocation',
+  introspection_endpoint: 'introspection',
+  registration_endpoint: 'registration',
+};
+const WELL_KNOWN = '/.well-known/openid-configuration';
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Loads an Arthur-style v2 YAML configuration (`version: v2`, `kind: OIDC`, `config:`) into a
+ * connection, role definitions and bearer-token settings. Throws one {@link ConfigError} listing every
+ * problem, each with its path, line, column and a fix.
+ *
+ * @example
+ * ```ts
+ * import { loadArthurConfig } from '@ssokit/config';
+ *
+ * const { connection, roleDefinitions, accessTokenValidation } = loadArthurConfig(readFileSync('oidc.yaml', 'utf8'));
+ * await sso.connections.create(connection);
+ * ```
+ */
+export function loadArthurConfig(yamlText: string): ArthurConfig {
+  if (typeof yamlText !== 'string') {
+    throw Object.assign(new TypeError('"yamlText" must be a string.'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  const yaml = parseYaml(yamlText);
+  if (yaml.issues.length > 0) throw new ConfigError(yaml.issues);
+  const issues: ConfigIssue[] = [];
+  const report = (path: Path, message: string, options: { key?: boolean } = {}) =>
+    issues.push({ path: dotted(path), message, ...yaml.position(path, options) });
+
+  const value = yaml.value as Record<string, unknown>;
+  const problems = checkSchema('arthur', value);
+  // A misspelt key ("clientId") also makes the key it was meant to be ("clientID") missing: say it once,
+  // as the did-you-mean of the unknown key.
+  const suggested = new Set<string>();
+  for (const problem of problems) {
+    if (problem.keyword !== 'additionalProperties') continue;
+    const allowed = Object.keys((problem.parentSchema?.properties as Record<string, unknown>) ?? {});
+    const guess = didYouMean(String(problem.params.additionalProperty), allowed);
+    if (guess) suggested.add(`${dotted(problem.path)}|${guess}`);
+  }
+  for (const problem of problems) {
+    if (
+      problem.keyword === 'required' &&
+      suggested.has(`${dotted(problem.path)}|${String(problem.params.missingProperty)}`)
+    )
+      continue;
+    describeProblem(problem, value, report);
+  }
+  const config = (isObject(value) && isObject(value.config) ? value.config : {}) as Record<string, unknown>;
+
+  // Checks the schema cannot phrase well.
+  const flowType = config.flowType;
+  let flow: 'code' | 'implicit' = 'code';
+  if (typeof flowType === 'string') {
+    const normalised = flowType.toLowerCase();
+    if (normalised === 'implicit') flow = 'implicit';
+    else if (normalised !== 'pkce') {
+      const guess = didYouMean(flowType, ['implicit', 'PKCE']);
+      report(
+        ['config', 'flowType'],
+        `"${flowType}" is not a flow type${guess ? `; did you mean "${guess}"?` : ''} Use "implicit" or "PKCE".`,
+      );
+    }
+  }
+  const discovery = typeof config.discoveryBaseURL === 'string' ? config.discoveryBaseURL : undefined;
+  if (discovery !== undefined) {
+    if (discovery.replace(/\/$/, '').endsWith(WELL_KNOWN)) {
+      report(
+        ['config', 'discoveryBaseURL'],
+        `remove "${WELL_KNOWN}" from the end: discoveryBaseURL is the issuer, and ssokit adds the well-known path itself.`,
+      );
+    } else {
+      checkUrl(discovery, ['config', 'discoveryBaseURL'], report);
+    }
+  }
+  const overrides = isObject(config.endpointOverrides)
+    ? (config.endpointOverrides as Record<string, unknown>)
+    : {};
+  for (const [key, url] of Object.entries(overrides))
+    if (typeof url === 'string') checkUrl(url, ['config', 'endpointOverrides', key], report);
+  const issuer = typeof overrides.issuer === 'string' ? overrides.issuer : discovery;
+  if (issuer === undefined && isObject(value) && isObject(value.config)) {
+    report(
+      ['config'],
+      'set "discoveryBaseURL" (the issuer), or "endpointOverrides.issuer" with the other endpoints.',
+      { key: true },
+    );
+  }
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+
+  const validation = config.accessTokenValidation as Record<string, unknown>;
+  const mappingIn = validation.claimMapping as Record<string, string>;
+  const claimMapping: Partial<ClaimMapping> = {};
+  const rename: [string, keyof ClaimMapping][] = [
+    ['roles', 'roles'],
+    ['userID', 'userId'],
+    ['username', 'username'],
+    ['firstName', 'givenName'],
+    ['lastName', 'familyName'],
+    ['email', 'email'],
+  ];
+  for (const [from, to] of rename)
+    if (mappingIn[from] !== undefined) claimMapping[to] = mappingIn[from] as string;
+  // Arthur matches IdP groups to role names: the roles claim is the groups claim too.
+  claimMapping.groups = claimMapping.roles ?? '';
+
+  const endpoints: OidcEndpoints = {};
+  for (const [key, url] of Object.entries(overrides)) {
+    const target = ENDPOINTS[key];
+    if (target && target !== 'issuer' && typeof url === 'string') endpoints[target] = url;
+  }
+  const audience = validation.audience as string[];
+  const connection: OidcConnectionInput = {
+    name: 'OIDC',
+    protocol: 'oidc',
+    provider: 'custom',
+    active: true,
+    oidc: {
+      issuer: issuer as string,
+      ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
+      clientId: config.clientID as string,
+      flow,
+      pkce: flow === 'code' ? 'S256' : 'none',
+      scopes: (config.authorizeScopes as string[] | undefined) ?? ['openid'],
+      userInfo: 'id_token',
+      verifySignature: true,
+      ...(typeof config.resourceID === 'string' && config.resourceID !== ''
+        ? { resource: config.resourceID }
+        : {}),
+    },
+    claimMapping,
+  };
+  const roleDefinitions: RoleDefinition[] = (
+    (config.globalRoleDefs as { name: string; permissions?: Record<string, string[]> }[] | undefined) ?? []
+  ).map((role) => ({ name: role.name, scope: 'global', permissions: role.permissions ?? {} }));
+  const accessTokenValidation: AccessTokenValidationSettings = {
+    type: 'JWT',
+    issuer: issuer as string,
+    ...(endpoints.jwks ? { jwksUri: endpoints.jwks } : {}),
+    audience,
+    ...(typeof validation.signatureAlgo === 'string' ? { algorithms: [validation.signatureAlgo] } : {}),
+    claimMapping,
+  };
+  return { connection, roleDefinitions, accessTokenValidation };
+}
+
+function describeProblem(
+  problem: SchemaProblem,
+  value: unknown,
+  report: (path: Path, message: string, options?: { key?: boolean }) => void,
+): void {
+  const { path, keyword, params } = problem;
+  const name = path.length > 0 ? String(path[path.length - 1]) : 'the document';
+  switch (keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((problem.parentSchema?.properties as Record<string, unknown>) ?? {});
+      const guess = didYouMean(key, allowed);
+      report(
+        [...path, key],
+        `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} Allowed here: ${allowed.join(', ')}.`,
+        { key: true },
+      );
+      return;
+    }
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const hint =
+        missing === 'roles'
+          ? ' Name the claim that holds the user\'s groups, e.g. "roles: Groups"; roles are matched to role names.'
+          : missing === 'audience'
+            ? ' List the audiences your IdP puts in access tokens, e.g. "audience: [api://default]".'
+            : '';
+      report(path, `"${missing}" is required in ${path.length > 0 ? `"${name}"` : 'the document'}.${hint}`, {
+        key: true,
+      });
+      return;
+    }
+    case 'type': {
+      const actual = Array.isArray(getIn(value, path)) ? 'a list' : typeof getIn(value, path);
+      if (name === 'audience' && actual === 'string') {
+        report(
+          path,
+          `"audience" must be a list, not a single string: write "audience: [${String(getIn(value, path))}]" or put it on its own "- " line.`,
+        );
+      } else {
+        report(
+          path,
+          `"${name}" must be ${params.type === 'array' ? 'a list' : params.type === 'object' ? 'a section of keys' : `a ${String(params.type)}`}, not ${actual}.`,
+        );
+      }
+      return;
+    }
+    case 'const':
+      report(path, `"${name}" must be "${String(params.allowedValue)}".`);
+      return;
+    default:
+      report(path, `"${name}" ${problem.message}.`);
+  }
+}
+
+function checkUrl(url: string, path: Path, report: (path: Path, message: string) => void): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    report(path, `"${url}" is not a valid URL; write it in full, starting with https://.`);
+    return;
+  }
+  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname)) {
+    report(
+      path,
+      `"${url}" uses http; identity providers must be reached over https (http is allowed only for localhost, 127.0.0.1 and ::1).`,
+    );
+  } else if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    report(path, `"${url}" is not an http(s) URL.`);
+  }
+}
+
+function getIn(value: unknown, path: Path): unknown {
+  let node = value;
+  for (const part of path)
+    node =
+      isObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[part] : undefined;
+  return node;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function dotted(path: Path): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}

@@ -5,3 +5,12 @@
  */
 export type { AccessTokenValidationSettings, ArthurConfig, OidcConnectionInput } from './arthur.ts';
 export { loadArthurConfig } from './arthur.ts';
+export type {
+  MergedSettings,
+  RestoreMode,
+  SettingSource,
+  WandbEnv,
+  WandbEnvOptions,
+  WandbOidcFields,
+} from './wandb.ts';
+export { loadWandbEnv, mergeSettings, startRestoreMode } from './wandb.ts';

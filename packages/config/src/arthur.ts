@@ -6,7 +6,8 @@
 
 import type { ClaimMapping, ConfigIssue, OidcConnection, OidcEndpoints, RoleDefinition } from '@ssokit/core';
 import { ConfigError } from '@ssokit/core';
-import { checkSchema, type SchemaProblem } from './internal/schema.ts';
+import { checkUrl, describeProblem, dotted, isObject, sortIssues } from './internal/problems.ts';
+import { checkSchema } from './internal/schema.ts';
 import { didYouMean } from './internal/suggest.ts';
 import { type Path, parseYaml } from './internal/yaml.ts';
 
@@ -45,7 +46,6 @@ const ENDPOINTS: Record<string, keyof OidcEndpoints | 'issuer'> = {
   registration_endpoint: 'registration',
 };
 const WELL_KNOWN = '/.well-known/openid-configuration';
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Loads an Arthur-style v2 YAML configuration (`version: v2`, `kind: OIDC`, `config:`) into a
@@ -185,99 +185,4 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
     claimMapping,
   };
   return { connection, roleDefinitions, accessTokenValidation };
-}
-
-function describeProblem(
-  problem: SchemaProblem,
-  value: unknown,
-  report: (path: Path, message: string, options?: { key?: boolean }) => void,
-): void {
-  const { path, keyword, params } = problem;
-  const name = path.length > 0 ? String(path[path.length - 1]) : 'the document';
-  switch (keyword) {
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const allowed = Object.keys((problem.parentSchema?.properties as Record<string, unknown>) ?? {});
-      const guess = didYouMean(key, allowed);
-      report(
-        [...path, key],
-        `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} Allowed here: ${allowed.join(', ')}.`,
-        { key: true },
-      );
-      return;
-    }
-    case 'required': {
-      const missing = String(params.missingProperty);
-      const hint =
-        missing === 'roles'
-          ? ' Name the claim that holds the user\'s groups, e.g. "roles: Groups"; roles are matched to role names.'
-          : missing === 'audience'
-            ? ' List the audiences your IdP puts in access tokens, e.g. "audience: [api://default]".'
-            : '';
-      report(path, `"${missing}" is required in ${path.length > 0 ? `"${name}"` : 'the document'}.${hint}`, {
-        key: true,
-      });
-      return;
-    }
-    case 'type': {
-      const actual = Array.isArray(getIn(value, path)) ? 'a list' : typeof getIn(value, path);
-      if (name === 'audience' && actual === 'string') {
-        report(
-          path,
-          `"audience" must be a list, not a single string: write "audience: [${String(getIn(value, path))}]" or put it on its own "- " line.`,
-        );
-      } else {
-        report(
-          path,
-          `"${name}" must be ${params.type === 'array' ? 'a list' : params.type === 'object' ? 'a section of keys' : `a ${String(params.type)}`}, not ${actual}.`,
-        );
-      }
-      return;
-    }
-    case 'const':
-      report(path, `"${name}" must be "${String(params.allowedValue)}".`);
-      return;
-    default:
-      report(path, `"${name}" ${problem.message}.`);
-  }
-}
-
-function checkUrl(url: string, path: Path, report: (path: Path, message: string) => void): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    report(path, `"${url}" is not a valid URL; write it in full, starting with https://.`);
-    return;
-  }
-  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname)) {
-    report(
-      path,
-      `"${url}" uses http; identity providers must be reached over https (http is allowed only for localhost, 127.0.0.1 and ::1).`,
-    );
-  } else if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    report(path, `"${url}" is not an http(s) URL.`);
-  }
-}
-
-function getIn(value: unknown, path: Path): unknown {
-  let node = value;
-  for (const part of path)
-    node =
-      isObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[part] : undefined;
-  return node;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function dotted(path: Path): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
-}
-
-function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

@@ -5,6 +5,8 @@
  */
 export type { AccessTokenValidationSettings, ArthurConfig, OidcConnectionInput } from './arthur.ts';
 export { loadArthurConfig } from './arthur.ts';
+export type { ConnectionInput, ImportedConnection, ImportOptions, SecretField } from './connection.ts';
+export { exportConnection, importConnection, secretFields } from './connection.ts';
 export type {
   MergedSettings,
   RestoreMode,

@@ -162,6 +162,8 @@ export interface SamlIdpDescriptor {
 export interface SamlSettings {
   /** The IdP's metadata document; parsed into `idp` by `@ssokit/saml`. */
   idpMetadataXml?: string;
+  /** Where to fetch the IdP's metadata from, refreshed periodically (instead of `idpMetadataXml`). */
+  idpMetadataUrl?: string;
   idp?: SamlIdpDescriptor;
   spEntityId: string;
   /** Default: `true`. */

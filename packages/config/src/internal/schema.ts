@@ -4,9 +4,11 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import arthurSchema from '../../schemas/arthur-oidc-v2.schema.json' with { type: 'json' };
+import connectionSchema from '../../schemas/connection.schema.json' with { type: 'json' };
 
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-const validators = { arthur: ajv.compile(arthurSchema) };
+// strictRequired is off for `if/then: { required }`, the standard way to require a protocol's section.
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
+const validators = { arthur: ajv.compile(arthurSchema), connection: ajv.compile(connectionSchema) };
 
 export interface SchemaProblem {
   path: (string | number)[];
@@ -35,4 +37,4 @@ export function checkSchema(name: keyof typeof validators, value: unknown): Sche
   }));
 }
 
-export { arthurSchema };
+export { arthurSchema, connectionSchema };

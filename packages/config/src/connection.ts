@@ -1,0 +1,171 @@
+/**
+ * Connection JSON: ClearML-style provider connections, imported with secret references resolved and
+ * exported with secrets written only as references.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import type { ConfigIssue, Connection, OidcConnection, SamlConnection } from '@ssokit/core';
+import { ConfigError } from '@ssokit/core';
+import { checkUrl, describeProblem, dotted, isObject, sortIssues } from './internal/problems.ts';
+import { checkSchema } from './internal/schema.ts';
+import { type Path, parseYaml } from './internal/yaml.ts';
+
+type Stamped = 'id' | 'createdAt' | 'updatedAt';
+/** A connection to create or update: the stored fields without id and timestamps (an `id` may be kept). */
+export type ConnectionInput = (Omit<OidcConnection, Stamped> | Omit<SamlConnection, Stamped>) & {
+  id?: string;
+};
+
+/** The fields that hold secrets: never exported as values. */
+export const secretFields = ['oidc.clientSecret', 'saml.spPrivateKey'] as const;
+export type SecretField = (typeof secretFields)[number];
+
+/** Options of {@link importConnection}. */
+export interface ImportOptions {
+  /** Where `${env:NAME}` references are read. Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** How `${file:/path}` references are read. Default: the file's text (UTF-8), trailing newlines kept. */
+  readFile?: (path: string) => string;
+}
+
+/** An imported connection, and the references its secrets came from (for a lossless export). */
+export interface ImportedConnection {
+  connection: ConnectionInput;
+  secretRefs: Partial<Record<SecretField, string>>;
+}
+
+const REFERENCE = /^\$\{(env|file):([^}]+)\}$/;
+
+/**
+ * Imports a connection from JSON (text or an object): checked against the connection JSON Schema,
+ * URLs checked (https, or http on loopback), and `${env:NAME}` / `${file:/path}` references resolved.
+ * Problems are one {@link ConfigError} with paths (and lines and columns for text); a missing
+ * reference is named, its value never.
+ *
+ * @example
+ * ```ts
+ * import { importConnection } from '@ssokit/config';
+ *
+ * const { connection } = importConnection(readFileSync('okta.json', 'utf8'));
+ * await sso.connections.create(connection);
+ * ```
+ */
+export function importConnection(json: string | object, options: ImportOptions = {}): ImportedConnection {
+  const text = typeof json === 'string' ? json : JSON.stringify(json);
+  const parsed = parseYaml(text);
+  if (parsed.issues.length > 0) throw new ConfigError(parsed.issues);
+  const issues: ConfigIssue[] = [];
+  const report = (path: Path, message: string, opts: { key?: boolean } = {}) =>
+    issues.push({ path: dotted(path), message, ...parsed.position(path, opts) });
+  const value = parsed.value;
+  // Schema problems are collected with the reference and URL problems below, so one error lists all.
+  for (const problem of checkSchema('connection', value)) describeProblem(problem, value, report);
+
+  const env = options.env ?? process.env;
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const secretRefs: Partial<Record<SecretField, string>> = {};
+  const resolve = (node: unknown, path: (string | number)[]): unknown => {
+    if (typeof node === 'string') {
+      const match = REFERENCE.exec(node);
+      if (!match) return node;
+      const [, kind, target] = match as unknown as [string, 'env' | 'file', string];
+      const field = path.join('.');
+      if ((secretFields as readonly string[]).includes(field)) secretRefs[field as SecretField] = node;
+      if (kind === 'env') {
+        const resolved = env[target];
+        if (resolved === undefined || resolved === '')
+          report(path, `the reference ${node} is not set: export ${target} in the environment.`);
+        return resolved;
+      }
+      try {
+        return readFile(target);
+      } catch {
+        report(path, `the reference ${node} cannot be read: check that the file exists and is readable.`);
+        return undefined;
+      }
+    }
+    if (Array.isArray(node)) return node.map((item, i) => resolve(item, [...path, i]));
+    if (isObject(node))
+      return Object.fromEntries(
+        Object.entries(node).map(([key, item]) => [key, resolve(item, [...path, key])]),
+      );
+    return node;
+  };
+  const resolved = (isObject(value) ? resolve(value, []) : {}) as Record<string, unknown>;
+  const oidc = isObject(resolved.oidc) ? resolved.oidc : undefined;
+  for (const [key, url] of Object.entries({
+    issuer: oidc?.issuer,
+    ...(isObject(oidc?.endpoints) ? oidc.endpoints : {}),
+  })) {
+    if (typeof url === 'string')
+      checkUrl(url, key === 'issuer' ? ['oidc', 'issuer'] : ['oidc', 'endpoints', key], report);
+  }
+  const saml = isObject(resolved.saml) ? resolved.saml : undefined;
+  if (typeof saml?.idpMetadataUrl === 'string')
+    checkUrl(saml.idpMetadataUrl, ['saml', 'idpMetadataUrl'], report);
+  if (
+    saml &&
+    saml.idpMetadataXml === undefined &&
+    saml.idpMetadataUrl === undefined &&
+    saml.idp === undefined
+  ) {
+    report(
+      ['saml'],
+      'give the IdP metadata: "idpMetadataXml" (the file\'s text), "idpMetadataUrl", or the parsed "idp".',
+      { key: true },
+    );
+  }
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+
+  const { $schema: _schema, createdAt: _c, updatedAt: _u, ...fields } = resolved;
+  const connection = { active: true, ...fields } as ConnectionInput;
+  if (connection.protocol === 'oidc') {
+    connection.oidc = {
+      flow: 'code',
+      pkce: 'S256',
+      scopes: ['openid', 'profile', 'email'],
+      userInfo: 'id_token',
+      verifySignature: true,
+      ...(connection.oidc as Partial<OidcConnection['oidc']>),
+    } as OidcConnection['oidc'];
+  } else {
+    connection.saml = {
+      wantAssertionsSigned: true,
+      ...(connection.saml as Partial<SamlConnection['saml']>),
+    } as SamlConnection['saml'];
+  }
+  return { connection, secretRefs };
+}
+
+/**
+ * Exports a connection as JSON-ready data. Secrets are written only as references: the one the secret
+ * was imported from, or `${env:SSOKIT_<NAME>_<FIELD>}` for the operator to set. Everything else is
+ * exported as is, so `importConnection(exportConnection(c))` gives `c` back.
+ *
+ * @example
+ * ```ts
+ * import { exportConnection } from '@ssokit/config';
+ *
+ * writeFileSync('okta.json', JSON.stringify(exportConnection(connection, { secretRefs }), null, 2));
+ * ```
+ */
+export function exportConnection(
+  connection: Connection | ConnectionInput,
+  options: { secretRefs?: Partial<Record<SecretField, string>> } = {},
+): Record<string, unknown> {
+  const data = JSON.parse(JSON.stringify(connection)) as Record<string, Record<string, unknown>>;
+  const slug =
+    String(connection.name)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, '_')
+      .replace(/^_|_$/g, '') || 'CONNECTION';
+  for (const field of secretFields) {
+    const [section, key] = field.split('.') as [string, string];
+    if (data[section]?.[key] === undefined) continue;
+    (data[section] as Record<string, unknown>)[key] =
+      options.secretRefs?.[field] ??
+      `\${env:SSOKIT_${slug}_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}}`;
+  }
+  return data;
+}

@@ -1,0 +1,165 @@
+import { ConfigError } from '@ssokit/core';
+import { describe, expect, it } from 'vitest';
+import { exportConnection, importConnection } from '../src/index.ts';
+
+// A ClearML-style OIDC connection: every field of its form.
+const oidcConnection = {
+  name: 'Okta (prod)',
+  protocol: 'oidc',
+  provider: 'okta',
+  active: true,
+  oidc: {
+    issuer: 'https://acme.okta.com/oauth2/default',
+    endpoints: {
+      revocation: 'https://acme.okta.com/oauth2/default/v1/revoke',
+      userinfo: 'https://acme.okta.com/oauth2/default/v1/userinfo',
+    },
+    clientId: '0oa1b2c3d4',
+    clientSecret: '${env:OKTA_CLIENT_SECRET}',
+    flow: 'code',
+    pkce: 'S256',
+    scopes: ['openid', 'profile', 'email'],
+    additionalScopes: ['groups'],
+    userInfo: 'userinfo',
+    verifySignature: true,
+  },
+  claimMapping: {
+    userId: 'sub',
+    email: 'email',
+    name: 'name',
+    givenName: 'given_name',
+    familyName: 'family_name',
+    picture: 'picture',
+    groups: 'groups',
+  },
+  provisioning: { createUsers: false, requireVerifiedEmail: true },
+  groupSync: { enabled: true, removeRevoked: true },
+};
+
+// A ClearML-style SAML connection: IdP metadata file, signed assertions, signed requests with a key pair.
+const samlConnection = {
+  name: 'Duo',
+  protocol: 'saml',
+  provider: 'duo',
+  active: false,
+  saml: {
+    idpMetadataXml:
+      '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sso-abc.sso.duosecurity.com/saml2/sp/DI123/metadata"/>',
+    spEntityId: 'https://app.example.com/sso/saml/metadata/duo',
+    wantAssertionsSigned: true,
+    signRequests: true,
+    spPrivateKey: '${file:/etc/ssokit/duo.key}',
+    spCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+  },
+  claimMapping: { email: 'email', givenName: 'firstName', familyName: 'lastName', groups: 'groups' },
+  groupSync: { enabled: true, removeRevoked: false },
+};
+
+const env = { OKTA_CLIENT_SECRET: 'okta-secret-value' };
+const readFile = (path: string) =>
+  path === '/etc/ssokit/duo.key'
+    ? '-----BEGIN PRIVATE KEY-----\nXYZ\n-----END PRIVATE KEY-----\n'
+    : (() => {
+        throw new Error('ENOENT');
+      })();
+
+describe('importConnection / exportConnection', () => {
+  it('imports a ClearML-style OIDC connection, resolving the secret reference', () => {
+    const { connection, secretRefs } = importConnection(JSON.stringify(oidcConnection), { env });
+    expect(connection.protocol === 'oidc' && connection.oidc.clientSecret).toBe('okta-secret-value');
+    expect(secretRefs).toEqual({ 'oidc.clientSecret': '${env:OKTA_CLIENT_SECRET}' });
+  });
+
+  it('round-trips both connections losslessly, secrets as references only', () => {
+    for (const source of [oidcConnection, samlConnection]) {
+      const { connection, secretRefs } = importConnection(source, { env, readFile });
+      const exported = exportConnection(connection, { secretRefs });
+      expect(exported).toEqual(source);
+      expect(JSON.stringify(exported)).not.toMatch(/okta-secret-value|XYZ/);
+      expect(importConnection(exported, { env, readFile }).connection).toEqual(connection);
+    }
+  });
+
+  it('writes a reference for secrets it has no reference for, never the value', () => {
+    const exported = exportConnection({ ...importConnection(oidcConnection, { env }).connection });
+    expect((exported.oidc as Record<string, unknown>).clientSecret).toBe(
+      '${env:SSOKIT_OKTA_PROD_CLIENT_SECRET}',
+    );
+    const saml = exportConnection(importConnection(samlConnection, { env, readFile }).connection);
+    expect((saml.saml as Record<string, unknown>).spPrivateKey).toBe('${env:SSOKIT_DUO_SP_PRIVATE_KEY}');
+  });
+
+  it('fills protocol defaults for short connections', () => {
+    const { connection } = importConnection({
+      name: 'Google',
+      protocol: 'oidc',
+      provider: 'google',
+      oidc: { issuer: 'https://accounts.google.com', clientId: 'x.apps.googleusercontent.com' },
+    });
+    expect(connection).toMatchObject({
+      active: true,
+      oidc: {
+        flow: 'code',
+        pkce: 'S256',
+        scopes: ['openid', 'profile', 'email'],
+        userInfo: 'id_token',
+        verifySignature: true,
+      },
+    });
+  });
+
+  it('names a missing reference and never a value', () => {
+    const error = (() => {
+      try {
+        importConnection(JSON.stringify(oidcConnection), { env: {} });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.issues).toEqual([
+      expect.objectContaining({
+        path: 'oidc.clientSecret',
+        message:
+          'the reference ${env:OKTA_CLIENT_SECRET} is not set: export OKTA_CLIENT_SECRET in the environment.',
+      }),
+    ]);
+    expect(() =>
+      importConnection(samlConnection, {
+        env,
+        readFile: () => {
+          throw new Error('ENOENT');
+        },
+      }),
+    ).toThrow(/\$\{file:\/etc\/ssokit\/duo\.key\} cannot be read/);
+  });
+
+  it('reports schema problems with positions and did-you-mean, URL problems and missing metadata', () => {
+    const text = JSON.stringify(
+      {
+        ...oidcConnection,
+        oidc: { ...oidcConnection.oidc, clientID: 'x', issuer: 'http://idp.example.com' },
+      },
+      null,
+      2,
+    );
+    let issues: ConfigError['issues'] = [];
+    try {
+      importConnection(text, { env });
+    } catch (e) {
+      issues = (e as ConfigError).issues;
+    }
+    expect(issues.map((i) => [i.path, i.message.slice(0, 40)])).toEqual([
+      ['oidc.issuer', '"http://idp.example.com" uses http; iden'],
+      ['oidc.clientID', 'unknown key "clientID"; did you mean "cl'],
+    ]);
+    expect(issues.every((i) => typeof i.line === 'number' && typeof i.column === 'number')).toBe(true);
+    expect(() => importConnection({ ...samlConnection, saml: { spEntityId: 'x' } })).toThrow(
+      /give the IdP metadata/,
+    );
+    expect(() => importConnection({ name: 'x', protocol: 'oidc', provider: 'okta' })).toThrow(
+      /"oidc" is required/,
+    );
+    expect(() => importConnection('{ "name": ')).toThrow(ConfigError);
+  });
+});

@@ -7,6 +7,8 @@ export type { AccessTokenValidationSettings, ArthurConfig, OidcConnectionInput }
 export { loadArthurConfig } from './arthur.ts';
 export type { ConnectionInput, ImportedConnection, ImportOptions, SecretField } from './connection.ts';
 export { exportConnection, importConnection, secretFields } from './connection.ts';
+export type { Preset, PresetResult } from './presets.ts';
+export { oidcPresets, presets, samlPresets } from './presets.ts';
 export type {
   MergedSettings,
   RestoreMode,

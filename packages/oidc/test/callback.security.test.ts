@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { OidcSettings } from '@ssokit/core';
-import { SsoError } from '@ssokit/core';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import {
   resolveGroupOverage,
 } from '../src/index.ts';
 import { json, type MockOp, makeKey, type SigningKey, startMockOp } from './helpers/mock-op.ts';
+import { expectRefusal } from './helpers/refused.ts';
 
 let op: MockOp;
 let key: SigningKey;
@@ -105,16 +105,7 @@ function authorize(oidc: OidcSettings): { params: URLSearchParams; transaction: 
   return { params: new URLSearchParams({ code, state: transaction.state }), transaction };
 }
 
-async function refused(promise: Promise<unknown>, code: string, reason?: string): Promise<SsoError> {
-  const error = await promise.then(
-    () => new Error('accepted'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SsoError);
-  expect((error as SsoError).code).toBe(code);
-  if (reason) expect((error as SsoError).details?.reason).toBe(reason);
-  return error as SsoError;
-}
+const refused = expectRefusal;
 
 describe('the code flow against a misbehaving OP', () => {
   it('completes with PKCE plain, checked by the OP', async () => {

@@ -5,12 +5,13 @@
  * an SsoError `id_token_invalid` whose `details.reason` names the check.
  */
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { SsoError } from '@ssokit/core';
+import type { SsoError } from '@ssokit/core';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IdTokenExpectations } from '../src/index.ts';
 import { createJwksCache, validateIdToken } from '../src/index.ts';
 import { b64, type MockOp, makeKey, type SigningKey, signRaw, startMockOp } from './helpers/mock-op.ts';
+import { expectRefusal } from './helpers/refused.ts';
 
 let op: MockOp;
 let rsa: SigningKey;
@@ -47,15 +48,13 @@ async function refused(
   reason: string,
   overrides: Partial<IdTokenExpectations> = {},
 ): Promise<SsoError> {
-  const error = await validateIdToken(token, expectations(overrides)).then(
-    () => new Error('accepted'),
-    (e: unknown) => e,
+  const error = await expectRefusal(
+    validateIdToken(token, expectations(overrides)),
+    'id_token_invalid',
+    reason,
   );
-  expect(error).toBeInstanceOf(SsoError);
-  expect((error as SsoError).code).toBe('id_token_invalid');
-  expect((error as SsoError).details?.reason).toBe(reason);
-  if (token.length > 0) expect((error as Error).message).not.toContain(token);
-  return error as SsoError;
+  if (token.length > 0) expect(error.message).not.toContain(token);
+  return error;
 }
 
 describe('valid tokens', () => {

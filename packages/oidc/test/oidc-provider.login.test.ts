@@ -4,7 +4,7 @@
  */
 
 import type { OidcSettings } from '@ssokit/core';
-import { mapClaims, resolveClaimMapping, SsoError } from '@ssokit/core';
+import { mapClaims, resolveClaimMapping } from '@ssokit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAuthorizationRequest,
@@ -24,6 +24,7 @@ import {
   startProvider,
   type TestOp,
 } from './helpers/provider.ts';
+import { expectRefusal } from './helpers/refused.ts';
 
 let op: TestOp;
 let metadata: ProviderMetadata;
@@ -192,15 +193,7 @@ describe('full logins against oidc-provider', () => {
 });
 
 describe('refused callbacks against oidc-provider', () => {
-  async function refused(promise: Promise<unknown>, code: string): Promise<SsoError> {
-    const error = await promise.then(
-      () => new Error('accepted'),
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(SsoError);
-    expect((error as SsoError).code).toBe(code);
-    return error as SsoError;
-  }
+  const refused = expectRefusal;
 
   it('refuses a callback whose state belongs to another login', async () => {
     const oidc = settings();

@@ -3,12 +3,12 @@
  * in our SP metadata; ssokit decrypts with the SP key, then validates the decrypted assertion in full.
  */
 import { createPrivateKey } from 'node:crypto';
-import { SsoError } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import * as samlify from 'samlify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSpMetadata, keysFromCertificates, validateSamlResponse } from '../src/index.ts';
 import { makeCertificate, type TestKeyPair } from './helpers/keys.ts';
+import { expectRefusal } from './helpers/refused.ts';
 import { ACS_URL, SP_ENTITY_ID } from './helpers/samlify-idp.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
@@ -83,15 +83,7 @@ const GCM256 = 'http://www.w3.org/2009/xmlenc11#aes256-gcm';
 const OAEP = 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p';
 const RSA15 = 'http://www.w3.org/2001/04/xmlenc#rsa-1_5';
 
-async function refused(promise: Promise<unknown>, code: string, reason?: string) {
-  const error = await promise.then(
-    () => new Error('accepted'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SsoError);
-  expect((error as SsoError).code).toBe(code);
-  if (reason) expect((error as SsoError).details?.reason).toBe(reason);
-}
+const refused = expectRefusal;
 
 describe('encrypted assertions from samlify', () => {
   it.each([

@@ -2,11 +2,12 @@
  * Interop with an independent SAML IdP: samlify's IdentityProvider signs the responses with its own
  * code, and ssokit verifies them with the certificate from the IdP's metadata.
  */
-import { now, SsoError } from '@ssokit/core';
+import { now } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keysFromCertificates, type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
 import { makeCertificate } from './helpers/keys.ts';
+import { expectRefusal } from './helpers/refused.ts';
 import {
   ACS_URL,
   IDP_ENTITY_ID,
@@ -30,16 +31,7 @@ const expectations = (overrides: Partial<SamlResponseExpectations> = {}): SamlRe
   ...overrides,
 });
 
-async function refused(promise: Promise<unknown>, code: string, reason?: string): Promise<SsoError> {
-  const error = await promise.then(
-    () => new Error('accepted'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SsoError);
-  expect((error as SsoError).code).toBe(code);
-  if (reason) expect((error as SsoError).details?.reason).toBe(reason);
-  return error as SsoError;
-}
+const refused = expectRefusal;
 
 describe('responses from samlify', () => {
   it('accepts a signed assertion', async () => {

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseCookies, readChunked, serializeCookie, writeChunked } from '../src/cookies.ts';
+import { createSessionCodec, type SessionData } from '../src/session.ts';
+
+const now = Math.floor(Date.now() / 1000);
+const session = (groups: string[]): SessionData => ({
+  userId: 'u-1',
+  connectionId: 'c-1',
+  identity: { issuer: 'https://idp.example.com', subject: 'ada' },
+  roles: ['admins'],
+  groups,
+  issuedAt: now,
+  expiresAt: now + 3600,
+});
+/** What a browser sends back: the Set-Cookie values as one Cookie header. */
+const cookieHeader = (setCookies: string[]) =>
+  setCookies
+    .map((c) => c.split(';')[0])
+    .filter((c) => !c?.endsWith('='))
+    .join('; ');
+
+describe('session cookies', () => {
+  it('seal and open a session', async () => {
+    const codec = createSessionCodec('a-secret-of-at-least-32-characters-long');
+    const sealed = await codec.seal(session(['a', 'b']));
+    expect(await codec.open(sealed, now)).toEqual(session(['a', 'b']));
+  });
+
+  it('open nothing that was tampered with, truncated, expired or sealed with another secret', async () => {
+    const codec = createSessionCodec('a-secret-of-at-least-32-characters-long');
+    const sealed = await codec.seal(session(['a']));
+    const parts = sealed.split('.');
+    const flipped = `${parts.slice(0, 3).join('.')}.${(parts[3] as string).slice(0, -2)}${(parts[3] as string).endsWith('A') ? 'B' : 'A'}${(parts[3] as string).slice(-1)}.${parts[4]}`;
+    expect(await codec.open(flipped, now)).toBeNull();
+    expect(await codec.open(sealed.slice(0, -10), now)).toBeNull();
+    expect(await codec.open(sealed, now + 7200)).toBeNull();
+    expect(await createSessionCodec('another-secret-of-at-least-32-characters').open(sealed, now)).toBeNull();
+    expect(await codec.open('not a jwe', now)).toBeNull();
+  });
+
+  it('a 400-group session round-trips through numbered cookies with a Cookie header under 8 KB', async () => {
+    const codec = createSessionCodec('a-secret-of-at-least-32-characters-long');
+    const groups = Array.from(
+      { length: 400 },
+      (_, i) =>
+        `ml-team-${String(i).padStart(3, '0')}-${['research', 'platform', 'infra', 'data'][i % 4]}-engineering-group`,
+    );
+    const sealed = await codec.seal(session(groups));
+    const set = writeChunked('sso_session', sealed, { secure: true, sameSite: 'Lax' }, new Map());
+    const header = cookieHeader(set);
+    expect(header.length).toBeLessThan(8192);
+    expect(JSON.stringify(groups).length).toBeGreaterThan(10_000);
+    const reassembled = readChunked(parseCookies(header), 'sso_session');
+    expect((await codec.open(reassembled as string, now))?.groups).toEqual(groups);
+  });
+
+  it('split large values into chunks, clear stale chunks, and lose the session when a chunk is missing', async () => {
+    const codec = createSessionCodec('a-secret-of-at-least-32-characters-long');
+    const big = await codec.seal({
+      ...session([]),
+      idToken: 'x'.repeat(9000).replace(/x/g, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))),
+    });
+    const set = writeChunked('sso_session', big, {}, new Map([['sso_session.5', 'old']]));
+    expect(set.filter((c) => !c.includes('Max-Age=0')).length).toBeGreaterThanOrEqual(2);
+    expect(set.at(-1)).toMatch(/^sso_session\.\d+=; Path=\/; Max-Age=0/);
+    const cookies = parseCookies(cookieHeader(set));
+    expect(await codec.open(readChunked(cookies, 'sso_session') as string, now)).toMatchObject({
+      userId: 'u-1',
+    });
+    cookies.delete('sso_session.1');
+    expect(await codec.open(readChunked(cookies, 'sso_session') ?? '', now)).toBeNull();
+  });
+
+  it('serialises cookie attributes', () => {
+    expect(serializeCookie('a', 'b', { secure: true, sameSite: 'None', maxAge: 60 })).toBe(
+      'a=b; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=None',
+    );
+    expect(parseCookies('a=1; b=2; a=3').get('a')).toBe('1');
+  });
+});

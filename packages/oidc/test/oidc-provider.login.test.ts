@@ -5,6 +5,14 @@
 
 import type { OidcSettings } from '@ssokit/core';
 import { mapClaims, resolveClaimMapping } from '@ssokit/core';
+import {
+  browserLogin,
+  POST_LOGOUT_URI,
+  REDIRECT_URI,
+  rsaJwk,
+  startProvider,
+  type TestOp,
+} from 'ssokit-test-fixtures/oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAuthorizationRequest,
@@ -16,14 +24,6 @@ import {
   processCallback,
   revokeToken,
 } from '../src/index.ts';
-import {
-  browserLogin,
-  POST_LOGOUT_URI,
-  REDIRECT_URI,
-  rsaJwk,
-  startProvider,
-  type TestOp,
-} from './helpers/provider.ts';
 import { expectRefusal } from './helpers/refused.ts';
 
 let op: TestOp;

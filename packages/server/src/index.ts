@@ -6,6 +6,8 @@
  */
 export type { CookieAttributes } from './cookies.ts';
 export { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
+export type { Sso, SsoOptions, SsoSession } from './create-sso.ts';
+export { createSso } from './create-sso.ts';
 export type { SessionCodec, SessionData } from './session.ts';
 export { createSessionCodec } from './session.ts';
 export { statusFor } from './status.ts';

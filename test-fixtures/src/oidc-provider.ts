@@ -1,4 +1,6 @@
 /**
+ * Shared by the oidc and server tests (until the local IdP, @ssokit/dev-idp, takes over).
+ *
  * A certified OpenID Provider (panva's oidc-provider) in this process on 127.0.0.1, with the logins
  * and consents answered programmatically, and a tiny cookie-carrying "browser" that follows its
  * redirects to the relying party's callback.
@@ -64,7 +66,12 @@ export interface TestOp {
 }
 
 export async function startProvider(
-  options: { port?: number; keys?: Record<string, unknown>[]; conformIdTokenClaims?: boolean } = {},
+  options: {
+    port?: number;
+    keys?: Record<string, unknown>[];
+    conformIdTokenClaims?: boolean;
+    redirectUris?: string[];
+  } = {},
 ): Promise<TestOp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -76,7 +83,7 @@ export async function startProvider(
       {
         client_id: 'confidential',
         client_secret: 'confidential-secret-with-enough-entropy-0123456789',
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
         post_logout_redirect_uris: [POST_LOGOUT_URI],
         response_types: ['code'],
         grant_types: ['authorization_code'],
@@ -85,14 +92,14 @@ export async function startProvider(
       {
         client_id: 'confidential-post',
         client_secret: 'confidential-post-secret-with-entropy-0123456789',
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_post',
       },
       {
         client_id: 'public-pkce',
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'none',
@@ -101,7 +108,7 @@ export async function startProvider(
         client_id: 'implicit',
         // Web clients using the implicit grant need https redirect URIs; a native client may use loopback.
         application_type: 'native',
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
         response_types: ['id_token'],
         grant_types: ['implicit'],
         token_endpoint_auth_method: 'none',
@@ -189,10 +196,11 @@ export async function startProvider(
 export async function browserLogin(
   start: URL,
   jar = new Map<string, string>(),
+  redirectUri = REDIRECT_URI,
 ): Promise<{ method: 'GET' | 'POST'; params: URLSearchParams }> {
   let url = start;
   for (let hop = 0; hop < 20; hop++) {
-    if (url.href.startsWith(REDIRECT_URI)) return { method: 'GET', params: url.searchParams };
+    if (url.href.startsWith(redirectUri)) return { method: 'GET', params: url.searchParams };
     const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
     const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
     if (cookies.length > 0) {
@@ -212,7 +220,7 @@ export async function browserLogin(
     }
     const html = await response.text();
     const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1];
-    if (response.status === 200 && action?.startsWith(REDIRECT_URI)) {
+    if (response.status === 200 && action?.startsWith(redirectUri)) {
       const params = new URLSearchParams();
       for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
         params.set(m[1] as string, decodeHtml(m[2] as string));

@@ -1,0 +1,452 @@
+/**
+ * `createSso()`: the object a host app mounts. One entry, `handle(Request) → Response`, serves every
+ * route; failures are mapped to HTTP once (`statusFor`), as JSON or a small HTML page.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type AuditHook,
+  type Clock,
+  ConfigError,
+  type ConfigIssue,
+  type Connection,
+  completeLogin,
+  customFetch,
+  isSsoError,
+  now as nowSymbol,
+  type RoleMatcher,
+  type RoleMatchingOptions,
+  SsoError,
+  type WarningHook,
+} from '@ssokit/core';
+import {
+  buildAuthorizationRequest,
+  createDiscoveryCache,
+  createJwksCache,
+  type OidcTransaction,
+  processCallback,
+  readCallbackParameters,
+  resolveProviderMetadata,
+} from '@ssokit/oidc';
+import {
+  buildSpMetadata,
+  createAuthnRequest,
+  createIdpMetadataCache,
+  type IdpMetadata,
+  keysFromCertificates,
+  parseIdpMetadata,
+  validateSamlResponse,
+} from '@ssokit/saml';
+import type { SsoStorage } from '@ssokit/storage';
+import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
+import { createSessionCodec, type SessionData } from './session.ts';
+import { statusFor } from './status.ts';
+
+/** Options of {@link createSso}. */
+export interface SsoOptions {
+  /** The app's external origin, e.g. `https://app.example.com`. https, or http on a loopback host. */
+  baseUrl: string;
+  /** Where ssokit's routes live. Default: `'/sso'`. */
+  basePath?: string;
+  storage: SsoStorage;
+  /** At least 32 characters; sessions are encrypted with a key derived from it. */
+  secret: string;
+  /** Role matching for every login. Default: no roles. */
+  roles?: RoleMatcher | RoleMatchingOptions;
+  audit?: AuditHook;
+  onWarning?: WarningHook;
+  /** Session lifetime in seconds. Default: 28800 (8 hours). */
+  sessionTtlSec?: number;
+  /** How long a login may take, in seconds. Default: 600 (10 minutes). */
+  transactionTtlSec?: number;
+  [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
+  [nowSymbol]?: Clock;
+}
+
+/** The session of a request, as the host sees it. */
+export interface SsoSession {
+  user: { id: string; email?: string; name?: string; username?: string };
+  roles: string[];
+  groups: string[];
+  connectionId: string;
+  expiresAt: Date;
+}
+
+/** What {@link createSso} returns. */
+export interface Sso {
+  /** Serves every ssokit route; any other path answers 404. */
+  handle(request: Request): Promise<Response>;
+  /** The request's session, or `null`. */
+  getSession(request: Request): Promise<SsoSession | null>;
+  /** The connection store (validation on save arrives with the admin API). */
+  readonly connections: SsoStorage['connections'];
+}
+
+const TX_COOKIE = 'sso_tx';
+const SESSION_COOKIE = 'sso_session';
+
+/**
+ * Creates the SSO handler. Options are checked once, here: a {@link ConfigError} lists every problem.
+ *
+ * @example
+ * ```ts
+ * import { createSso } from '@ssokit/server';
+ * import { memoryStorage } from '@ssokit/storage';
+ *
+ * const sso = createSso({ baseUrl: 'https://app.example.com', storage: memoryStorage(), secret: process.env.SSO_SECRET });
+ * const response = await sso.handle(request); // GET /sso/login/:id, /sso/oidc/callback, /sso/saml/acs, ...
+ * ```
+ */
+export function createSso(options: SsoOptions): Sso {
+  const issues: ConfigIssue[] = [];
+  let base: URL | undefined;
+  try {
+    base = new URL(options?.baseUrl);
+  } catch {
+    issues.push({ path: 'baseUrl', message: 'must be an absolute URL such as https://app.example.com.' });
+  }
+  const loopback = base && ['localhost', '127.0.0.1', '[::1]'].includes(base.hostname);
+  if (base && base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback)) {
+    issues.push({ path: 'baseUrl', message: 'must use https (http only on localhost, 127.0.0.1 and ::1).' });
+  }
+  const basePath = options?.basePath ?? '/sso';
+  if (!/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(basePath))
+    issues.push({ path: 'basePath', message: 'must be a path such as /sso (no trailing slash).' });
+  if (typeof options?.secret !== 'string' || options.secret.length < 32) {
+    issues.push({
+      path: 'secret',
+      message: 'must be a string of at least 32 characters (e.g. `openssl rand -base64 32`).',
+    });
+  }
+  const storage = options?.storage;
+  for (const member of ['connections', 'users', 'login', 'transactions', 'replay'] as const) {
+    if (!storage || typeof storage[member] !== 'object')
+      issues.push({
+        path: `storage.${member}`,
+        message: 'is missing: pass memoryStorage() or a storage adapter.',
+      });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const origin = (base as URL).origin;
+  const secure = (base as URL).protocol === 'https:';
+  const clock = options[nowSymbol] ?? Date.now;
+  const codec = createSessionCodec(options.secret);
+  const http = options[customFetch] ? { [customFetch]: options[customFetch] } : {};
+  const discovery = createDiscoveryCache(http);
+  const keys = createJwksCache(http);
+  const samlMetadata = createIdpMetadataCache(http);
+  const sessionTtl = options.sessionTtlSec ?? 28_800;
+  const txTtlMs = (options.transactionTtlSec ?? 600) * 1000;
+  const url = (path: string) => `${origin}${basePath}${path}`;
+  // Cross-site POSTs (form_post, the SAML ACS) drop SameSite=Lax cookies: on https the transaction
+  // cookie is SameSite=None; Secure. On http loopback, IdP and app are same-site, so Lax suffices.
+  const txCookie = {
+    secure,
+    sameSite: secure ? 'None' : 'Lax',
+    path: basePath,
+    maxAge: txTtlMs / 1000,
+  } as const;
+  const sessionCookie = { secure, sameSite: 'Lax', path: '/' } as const;
+
+  const connection = async (id: string): Promise<Connection> => {
+    const found = await storage.connections.get(id);
+    if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
+    if (!found.active)
+      throw new SsoError('connection_inactive', `The connection "${found.name}" is disabled.`);
+    return found;
+  };
+  const idpOf = async (
+    c: Connection & { protocol: 'saml' },
+  ): Promise<
+    IdpMetadata | { entityId: string; sso: { redirect?: string }; signingCertificates: { base64: string }[] }
+  > => {
+    if (c.saml.idpMetadataXml) return parseIdpMetadata(c.saml.idpMetadataXml);
+    if (c.saml.idpMetadataUrl) return samlMetadata.get(c.saml.idpMetadataUrl);
+    if (c.saml.idp)
+      return {
+        entityId: c.saml.idp.entityId,
+        sso: { redirect: c.saml.idp.ssoUrl },
+        signingCertificates: c.saml.idp.certificates.map((base64) => ({ base64 })),
+      };
+    throw new ConfigError([{ path: 'saml', message: 'the connection has no IdP metadata.' }]);
+  };
+
+  const startLogin = async (request: Request, id: string): Promise<Response> => {
+    const c = await connection(id);
+    const returnTo = new URL(request.url).searchParams.get('returnTo') ?? '/';
+    if (!/^\/(?![/\\])[^\\]*$/.test(returnTo))
+      throw new SsoError('invalid_return_to', 'returnTo must be a path on this site, such as /projects.');
+    const headers = new Headers({ 'cache-control': 'no-store' });
+    if (c.protocol === 'oidc') {
+      const metadata = await resolveProviderMetadata(c.oidc, discovery, http);
+      const { url: target, transaction } = buildAuthorizationRequest(c.oidc, metadata, {
+        redirectUri: url('/oidc/callback'),
+      });
+      await storage.transactions.put(
+        transaction.state,
+        { connectionId: c.id, protocol: 'oidc', returnTo, oidc: { ...transaction } },
+        txTtlMs,
+      );
+      headers.append('set-cookie', serializeCookie(TX_COOKIE, transaction.state, txCookie));
+      headers.set('location', target.href);
+      return new Response(null, { status: 302, headers });
+    }
+    const idp = await idpOf(c);
+    const key = randomBytes(24).toString('base64url');
+    const authn = createAuthnRequest({
+      ssoUrl: idp.sso.redirect as string,
+      spEntityId: c.saml.spEntityId,
+      acsUrl: url('/saml/acs'),
+      relayState: key,
+    });
+    await storage.transactions.put(
+      key,
+      { connectionId: c.id, protocol: 'saml', returnTo, requestId: authn.id },
+      txTtlMs,
+    );
+    headers.append('set-cookie', serializeCookie(TX_COOKIE, key, txCookie));
+    headers.set('location', (authn as { url: URL }).url.href);
+    return new Response(null, { status: 302, headers });
+  };
+
+  /** The transaction a callback names, taken once and bound to this browser. */
+  const takeTransaction = async (request: Request, key: string | null, protocol: 'oidc' | 'saml') => {
+    const cookie = parseCookies(request.headers.get('cookie')).get(TX_COOKIE);
+    if (!key || !cookie || cookie !== key)
+      throw new SsoError(
+        'invalid_state',
+        'This answer does not belong to a login started in this browser. Start the login again.',
+      );
+    const tx = (await storage.transactions.take(key)) as Record<string, unknown> | null;
+    if (!tx)
+      throw new SsoError('transaction_expired', 'The login expired or was already finished. Start it again.');
+    if (tx.protocol !== protocol)
+      throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+    return tx as { connectionId: string; returnTo: string; oidc?: OidcTransaction; requestId?: string };
+  };
+
+  const finish = async (
+    c: Connection,
+    identity: { issuer: string; subject: string },
+    claims: Record<string, unknown>,
+    returnTo: string,
+    extra: Partial<SessionData>,
+    request: Request,
+    groups?: Parameters<typeof completeLogin>[0]['groups'],
+  ) => {
+    const result = await completeLogin(
+      { connection: c, identity, claims, ...(groups ? { groups } : {}) },
+      {
+        store: storage.login,
+        ...(options.roles ? { roles: options.roles } : {}),
+        ...(options.audit ? { audit: options.audit } : {}),
+        [nowSymbol]: clock,
+      },
+    );
+    const memberships = await storage.memberships.listForUser(result.user.id);
+    const groupNames: string[] = [];
+    for (const m of memberships) {
+      const g = await storage.groups.get(m.groupId);
+      if (g && !groupNames.includes(g.name)) groupNames.push(g.name);
+    }
+    const nowSec = Math.floor(clock() / 1000);
+    const sealed = await codec.seal({
+      userId: result.user.id,
+      connectionId: c.id,
+      identity,
+      roles: result.roles,
+      groups: groupNames,
+      issuedAt: nowSec,
+      expiresAt: nowSec + sessionTtl,
+      ...extra,
+    });
+    const headers = new Headers({ location: returnTo, 'cache-control': 'no-store' });
+    for (const cookie of writeChunked(
+      SESSION_COOKIE,
+      sealed,
+      { ...sessionCookie, maxAge: sessionTtl },
+      parseCookies(request.headers.get('cookie')),
+    ))
+      headers.append('set-cookie', cookie);
+    headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...txCookie, maxAge: 0 }));
+    return new Response(null, { status: 303, headers });
+  };
+
+  const oidcCallback = async (request: Request): Promise<Response> => {
+    const params = await readCallbackParameters(request);
+    const tx = await takeTransaction(request, params.get('state'), 'oidc');
+    const c = await connection(tx.connectionId);
+    if (c.protocol !== 'oidc' || !tx.oidc)
+      throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+    const metadata = await resolveProviderMetadata(c.oidc, discovery, http);
+    const result = await processCallback(params, tx.oidc, c.oidc, metadata, {
+      keys,
+      ...http,
+      [nowSymbol]: clock,
+    });
+    return finish(
+      c,
+      result.identity,
+      result.claims,
+      tx.returnTo,
+      { idToken: result.tokens.idToken },
+      request,
+      result.groups,
+    );
+  };
+
+  const samlAcs = async (request: Request): Promise<Response> => {
+    if (request.method !== 'POST')
+      throw new SsoError('invalid_request', 'The ACS accepts only POST (the HTTP-POST binding).');
+    const form = new URLSearchParams(await request.text());
+    const tx = await takeTransaction(request, form.get('RelayState'), 'saml');
+    const c = await connection(tx.connectionId);
+    if (c.protocol !== 'saml')
+      throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+    const idp = await idpOf(c);
+    const assertion = await validateSamlResponse(form.get('SAMLResponse') ?? '', {
+      idpEntityId: idp.entityId,
+      idpKeys: keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64)),
+      spEntityId: c.saml.spEntityId,
+      acsUrl: url('/saml/acs'),
+      requestId: tx.requestId ?? null,
+      wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
+      wantResponseSigned: c.saml.wantResponseSigned === true,
+      replay: storage.replay,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      [nowSymbol]: clock,
+    });
+    return finish(
+      c,
+      assertion.identity,
+      assertion.claims,
+      tx.returnTo,
+      {
+        nameId: assertion.nameId,
+        ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),
+      },
+      request,
+    );
+  };
+
+  const getSession = async (request: Request): Promise<SsoSession | null> => {
+    const sealed = readChunked(parseCookies(request.headers.get('cookie')), SESSION_COOKIE);
+    if (!sealed) return null;
+    const data = await codec.open(sealed, Math.floor(clock() / 1000));
+    if (!data) return null;
+    const user = await storage.users.get(data.userId);
+    if (!user || user.status === 'disabled') return null;
+    return {
+      user: {
+        id: user.id,
+        ...(user.email ? { email: user.email } : {}),
+        ...(user.name ? { name: user.name } : {}),
+        ...(user.username ? { username: user.username } : {}),
+      },
+      roles: data.roles,
+      groups: data.groups,
+      connectionId: data.connectionId,
+      expiresAt: new Date(data.expiresAt * 1000),
+    };
+  };
+
+  const route = async (request: Request, path: string): Promise<Response> => {
+    const method = request.method;
+    if (method === 'GET' && path === '/providers') {
+      const list = (await storage.connections.list())
+        .filter((c) => c.active)
+        .map((c) => ({ id: c.id, name: c.name, protocol: c.protocol, provider: c.provider }));
+      return json(list);
+    }
+    const login = /^\/login\/([^/]+)$/.exec(path);
+    if (method === 'GET' && login) return startLogin(request, decodeURIComponent(login[1] as string));
+    if (path === '/oidc/callback' && (method === 'GET' || method === 'POST')) return oidcCallback(request);
+    if (path === '/saml/acs') return samlAcs(request);
+    const metadata = /^\/saml\/metadata\/([^/]+)$/.exec(path);
+    if (method === 'GET' && metadata) {
+      const found = await storage.connections.get(decodeURIComponent(metadata[1] as string));
+      if (found?.protocol !== 'saml')
+        throw new SsoError('connection_not_found', 'No SAML connection has this id.');
+      const xml = buildSpMetadata({
+        entityId: found.saml.spEntityId,
+        acsUrl: url('/saml/acs'),
+        authnRequestsSigned: found.saml.signRequests === true,
+        wantAssertionsSigned: found.saml.wantAssertionsSigned !== false,
+        ...(found.saml.spCertificate
+          ? { signingCertificate: found.saml.spCertificate, encryptionCertificate: found.saml.spCertificate }
+          : {}),
+      });
+      return new Response(xml, {
+        headers: { 'content-type': 'application/samlmetadata+xml; charset=utf-8' },
+      });
+    }
+    if (method === 'GET' && path === '/session') return json({ session: await getSession(request) });
+    if (path === '/logout' && (method === 'GET' || method === 'POST')) {
+      const headers = new Headers({ location: '/', 'cache-control': 'no-store' });
+      for (const cookie of clearChunked(
+        SESSION_COOKIE,
+        sessionCookie,
+        parseCookies(request.headers.get('cookie')),
+      ))
+        headers.append('set-cookie', cookie);
+      return new Response(null, { status: 303, headers });
+    }
+    return new Response('Not found', { status: 404 });
+  };
+
+  return {
+    connections: storage.connections,
+    getSession,
+    async handle(request) {
+      const path = new URL(request.url).pathname;
+      if (path !== basePath && !path.startsWith(`${basePath}/`))
+        return new Response('Not found', { status: 404 });
+      try {
+        return await route(request, path.slice(basePath.length));
+      } catch (error) {
+        return errorResponse(request, error, txCookie);
+      }
+    },
+  };
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+function errorResponse(
+  request: Request,
+  error: unknown,
+  txCookie: Parameters<typeof serializeCookie>[2],
+): Response {
+  const known = isSsoError(error)
+    ? error
+    : new SsoError('invalid_request', 'Something went wrong on the server; the login did not complete.', {
+        cause: error,
+      });
+  const status = isSsoError(error) ? statusFor(error.code) : 500;
+  const headers = new Headers({ 'cache-control': 'no-store' });
+  headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...txCookie, maxAge: 0 }));
+  if ((request.headers.get('accept') ?? '').includes('application/json')) {
+    headers.set('content-type', 'application/json; charset=utf-8');
+    return new Response(
+      JSON.stringify({ error: status === 500 ? 'server_error' : known.code, message: known.message }),
+      { status, headers },
+    );
+  }
+  headers.set('content-type', 'text/html; charset=utf-8');
+  const escapeHtml = (text: string) =>
+    text.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+    );
+  return new Response(
+    `<!doctype html><html><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><h1>Sign-in failed</h1><p>${escapeHtml(known.message)}</p><p><code>${escapeHtml(status === 500 ? 'server_error' : known.code)}</code></p><p><a href="/">Back</a></p></body></html>`,
+    { status, headers },
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * A whole OIDC login through sso.handle(): the login route, the real OP (oidc-provider) in between,
+ * the callback, completeLogin, the session cookie and getSession(); and the refusals on the way.
+ */
+import { memoryStorage } from '@ssokit/storage';
+import { memoryRawReader } from '@ssokit/storage/testkit';
+import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSso } from '../src/index.ts';
+
+const BASE = 'http://127.0.0.1:3000';
+const CALLBACK = `${BASE}/sso/oidc/callback`;
+let op: TestOp;
+beforeAll(async () => {
+  op = await startProvider({ redirectUris: [CALLBACK] });
+});
+afterAll(() => op.close());
+
+async function setup(overrides: { active?: boolean } = {}) {
+  const storage = memoryStorage();
+  const sso = createSso({
+    baseUrl: BASE,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    roles: { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }], defaultRole: 'viewers' },
+  });
+  await storage.groups.create({ id: 'g-admins', name: 'admins' });
+  await storage.groups.create({ id: 'g-ml', name: 'ml-engineers' });
+  const connection = await storage.connections.create({
+    name: 'Local OP',
+    protocol: 'oidc',
+    provider: 'custom',
+    active: overrides.active ?? true,
+    oidc: {
+      issuer: op.issuer,
+      clientId: 'public-pkce',
+      flow: 'code',
+      pkce: 'S256',
+      scopes: ['openid', 'profile', 'email'],
+      additionalScopes: ['groups'],
+      userInfo: 'id_token',
+      verifySignature: true,
+    },
+    groupSync: { enabled: true, removeRevoked: true },
+  });
+  return { storage, sso, connection, raw: memoryRawReader(storage) };
+}
+
+const cookiesOf = (response: Response) =>
+  response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] as string)
+    .filter((c) => !c.endsWith('='));
+
+async function startLogin(sso: ReturnType<typeof createSso>, id: string, returnTo = '/projects') {
+  const response = await sso.handle(
+    new Request(`${BASE}/sso/login/${id}?returnTo=${encodeURIComponent(returnTo)}`),
+  );
+  return { response, cookies: cookiesOf(response), location: response.headers.get('location') as string };
+}
+
+describe('an OIDC login through sso.handle', () => {
+  it('logs in: session cookie, redirect to returnTo, user, groups and roles', async () => {
+    const { sso, connection, raw, storage } = await setup();
+    expect(await (await sso.handle(new Request(`${BASE}/sso/providers`))).json()).toEqual([
+      { id: connection.id, name: 'Local OP', protocol: 'oidc', provider: 'custom' },
+    ]);
+    const login = await startLogin(sso, connection.id);
+    expect(login.response.status).toBe(302);
+    expect(login.cookies[0]).toMatch(/^sso_tx=/);
+    const callback = await browserLogin(new URL(login.location), new Map(), CALLBACK);
+    const done = await sso.handle(
+      new Request(`${CALLBACK}?${callback.params}`, { headers: { cookie: login.cookies.join('; ') } }),
+    );
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/projects');
+    const sessionCookies = cookiesOf(done).filter((c) => c.startsWith('sso_session.'));
+    expect(sessionCookies.length).toBeGreaterThan(0);
+    const session = await sso.getSession(
+      new Request(`${BASE}/`, { headers: { cookie: sessionCookies.join('; ') } }),
+    );
+    expect(session).toMatchObject({
+      user: { email: 'ada@example.com', name: 'Ada Lovelace' },
+      roles: ['admins'],
+      connectionId: connection.id,
+    });
+    expect(session?.groups.sort()).toEqual(['admins', 'ml-engineers']);
+    expect(await raw.userCount()).toBe(1);
+    const [user] = await storage.users.findByEmail('ada@example.com').then((u) => [u]);
+    expect((await raw.memberships(user?.id as string)).sort()).toEqual([
+      `g-admins|sso:${connection.id}`,
+      `g-ml|sso:${connection.id}`,
+    ]);
+    const viaRoute = await (
+      await sso.handle(new Request(`${BASE}/sso/session`, { headers: { cookie: sessionCookies.join('; ') } }))
+    ).json();
+    expect(viaRoute.session.user.email).toBe('ada@example.com');
+    const logout = await sso.handle(
+      new Request(`${BASE}/sso/logout`, { headers: { cookie: sessionCookies.join('; ') } }),
+    );
+    expect(logout.headers.getSetCookie().every((c) => c.includes('Max-Age=0'))).toBe(true);
+  });
+
+  it('refuses a callback from another browser (no transaction cookie), and a replayed one; nothing is stored', async () => {
+    const { sso, connection, raw } = await setup();
+    const login = await startLogin(sso, connection.id);
+    const callback = await browserLogin(new URL(login.location), new Map(), CALLBACK);
+    const json = { accept: 'application/json' };
+    const stranger = await sso.handle(new Request(`${CALLBACK}?${callback.params}`, { headers: json }));
+    expect(stranger.status).toBe(400);
+    expect(await stranger.json()).toMatchObject({ error: 'invalid_state' });
+    const first = await sso.handle(
+      new Request(`${CALLBACK}?${callback.params}`, {
+        headers: { ...json, cookie: login.cookies.join('; ') },
+      }),
+    );
+    expect(first.status).toBe(303);
+    const replay = await sso.handle(
+      new Request(`${CALLBACK}?${callback.params}`, {
+        headers: { ...json, cookie: login.cookies.join('; ') },
+      }),
+    );
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'transaction_expired' });
+    expect(await raw.userCount()).toBe(1);
+  });
+
+  it('refuses an absolute returnTo, an unknown or disabled connection, with their codes and an HTML page for browsers', async () => {
+    const { sso, connection, raw } = await setup();
+    const evil = await startLogin(sso, connection.id, 'https://evil.example.com/');
+    expect(evil.response.status).toBe(400);
+    expect(await evil.response.text()).toContain('invalid_return_to');
+    expect((await startLogin(sso, connection.id, '//evil.example.com')).response.status).toBe(400);
+    expect((await startLogin(sso, 'nope')).response.status).toBe(404);
+    const disabled = await setup({ active: false });
+    const off = await startLogin(disabled.sso, disabled.connection.id);
+    expect(off.response.status).toBe(403);
+    expect(off.response.headers.get('content-type')).toContain('text/html');
+    expect(await (await disabled.sso.handle(new Request(`${BASE}/sso/providers`))).json()).toEqual([]);
+    expect(await raw.userCount()).toBe(0);
+  });
+
+  it('refuses bad options at construction, listing every problem', () => {
+    expect(() =>
+      createSso({
+        baseUrl: 'http://app.example.com',
+        storage: memoryStorage(),
+        secret: 'short',
+        basePath: 'sso/',
+      } as never),
+    ).toThrow(
+      /baseUrl: must use https[\s\S]*basePath[\s\S]*secret: must be a string of at least 32 characters/,
+    );
+  });
+});

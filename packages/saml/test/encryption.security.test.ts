@@ -5,11 +5,11 @@
 import { createPrivateKey } from 'node:crypto';
 import { memoryStorage } from '@ssokit/storage';
 import * as samlify from 'samlify';
+import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
+import { ACS_URL, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSpMetadata, keysFromCertificates, validateSamlResponse } from '../src/index.ts';
-import { makeCertificate, type TestKeyPair } from './helpers/keys.ts';
 import { expectRefusal } from './helpers/refused.ts';
-import { ACS_URL, SP_ENTITY_ID } from './helpers/samlify-idp.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 

@@ -4,11 +4,11 @@
 import { SsoError } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import fc from 'fast-check';
+import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
+import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keysFromCertificates, parseIdpMetadata, validateSamlResponse } from '../src/index.ts';
 import { assertionXml, responseXml, sign } from './helpers/forge.ts';
-import { makeCertificate, type TestKeyPair } from './helpers/keys.ts';
-import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from './helpers/samlify-idp.ts';
 
 let idp: TestKeyPair;
 let valid: string;

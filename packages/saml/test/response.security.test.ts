@@ -8,12 +8,12 @@
  */
 import type { SsoError } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
+import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
+import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keysFromCertificates, type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
 import { assertionXml, b64, type ForgeOptions, responseXml, sign } from './helpers/forge.ts';
-import { makeCertificate, type TestKeyPair } from './helpers/keys.ts';
 import { expectRefusal } from './helpers/refused.ts';
-import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from './helpers/samlify-idp.ts';
 
 let idp: TestKeyPair;
 let attacker: TestKeyPair;

@@ -5,6 +5,8 @@
 import { inflateRawSync } from 'node:zlib';
 import { memoryStorage } from '@ssokit/storage';
 import * as samlify from 'samlify';
+import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
+import { ACS_URL, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSpMetadata,
@@ -13,8 +15,6 @@ import {
   parseIdpMetadata,
   validateSamlResponse,
 } from '../src/index.ts';
-import { makeCertificate, type TestKeyPair } from './helpers/keys.ts';
-import { ACS_URL, SP_ENTITY_ID } from './helpers/samlify-idp.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 

@@ -4,17 +4,17 @@
  */
 import { now } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { keysFromCertificates, type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
-import { makeCertificate } from './helpers/keys.ts';
-import { expectRefusal } from './helpers/refused.ts';
+import { makeCertificate } from 'ssokit-test-fixtures/keys';
 import {
   ACS_URL,
   IDP_ENTITY_ID,
   type SamlifyIdp,
   SP_ENTITY_ID,
   startSamlifyIdp,
-} from './helpers/samlify-idp.ts';
+} from 'ssokit-test-fixtures/saml-idp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keysFromCertificates, type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
+import { expectRefusal } from './helpers/refused.ts';
 
 let idp: SamlifyIdp;
 beforeAll(async () => {

@@ -4,6 +4,7 @@
 import { deflateRawSync } from 'node:zlib';
 import type { SsoError } from '@ssokit/core';
 import * as samlify from 'samlify';
+import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSpMetadata,
@@ -14,7 +15,6 @@ import {
   validateLogoutRequest,
   validateLogoutResponse,
 } from '../src/index.ts';
-import { makeCertificate, type TestKeyPair } from './helpers/keys.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 

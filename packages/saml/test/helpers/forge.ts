@@ -3,8 +3,8 @@
  * xml-crypto's SignedXml (test side only), then mutated as an attacker would.
  */
 import { randomUUID } from 'node:crypto';
+import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { SignedXml } from 'xml-crypto';
-import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from './samlify-idp.ts';
 
 export interface ForgeOptions {
   requestId?: string;

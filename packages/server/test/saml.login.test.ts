@@ -1,0 +1,152 @@
+/**
+ * A whole SAML login through sso.handle(): our AuthnRequest (HTTP-Redirect) to samlify's IdP, which
+ * reads our SP metadata from the /saml/metadata route, and its signed response posted to the ACS.
+ */
+import { memoryStorage } from '@ssokit/storage';
+import { memoryRawReader } from '@ssokit/storage/testkit';
+import * as samlify from 'samlify';
+import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSso } from '../src/index.ts';
+
+samlify.setSchemaValidator({ validate: async () => 'skipped' });
+
+const BASE = 'http://127.0.0.1:3000';
+let idp: ReturnType<typeof samlify.IdentityProvider>;
+beforeAll(async () => {
+  const keys = await makeCertificate('idp.example.com');
+  idp = samlify.IdentityProvider({
+    entityID: 'https://idp.example.com/metadata',
+    privateKey: keys.privateKeyPem,
+    signingCert: keys.certificatePem,
+    singleSignOnService: [
+      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
+    ],
+  });
+}, 30_000);
+
+const cookiesOf = (response: Response) =>
+  response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] as string)
+    .filter((c) => !c.endsWith('='));
+
+async function setup() {
+  const storage = memoryStorage();
+  const sso = createSso({ baseUrl: BASE, storage, secret: 'test-secret-with-at-least-32-characters!' });
+  const connection = await storage.connections.create({
+    name: 'Duo',
+    protocol: 'saml',
+    provider: 'duo',
+    active: true,
+    saml: {
+      idpMetadataXml: idp.getMetadata(),
+      spEntityId: `${BASE}/sso/saml/metadata/duo`,
+      wantAssertionsSigned: true,
+    },
+    provisioning: { requireVerifiedEmail: false },
+  });
+  // The IdP admin imports our SP metadata from the route.
+  const metadata = await (await sso.handle(new Request(`${BASE}/sso/saml/metadata/${connection.id}`))).text();
+  const sp = samlify.ServiceProvider({ metadata });
+  return { storage, sso, connection, sp, raw: memoryRawReader(storage) };
+}
+
+async function idpAnswers(
+  sp: ReturnType<typeof samlify.ServiceProvider>,
+  location: string,
+  user = 'grace@example.com',
+) {
+  const url = new URL(location);
+  const parsed = await idp.parseLoginRequest(sp, 'redirect', {
+    query: Object.fromEntries(url.searchParams),
+    octetString: url.search.slice(1),
+  } as never);
+  const response = (await idp.createLoginResponse(sp, parsed as never, 'post', {
+    email: user,
+  } as never)) as unknown as { context: string };
+  return new URLSearchParams({
+    SAMLResponse: response.context,
+    RelayState: url.searchParams.get('RelayState') as string,
+  });
+}
+
+describe('a SAML login through sso.handle', () => {
+  it('logs in through the ACS, with the NameID as identity', async () => {
+    const { sso, connection, sp, raw } = await setup();
+    const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}?returnTo=/models`));
+    expect(login.status).toBe(302);
+    const form = await idpAnswers(sp, login.headers.get('location') as string);
+    const acs = await sso.handle(
+      new Request(`${BASE}/sso/saml/acs`, {
+        method: 'POST',
+        body: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(login).join('; ') },
+      }),
+    );
+    expect(acs.status).toBe(303);
+    expect(acs.headers.get('location')).toBe('/models');
+    const session = await sso.getSession(
+      new Request(BASE, {
+        headers: {
+          cookie: cookiesOf(acs)
+            .filter((c) => c.startsWith('sso_session.'))
+            .join('; '),
+        },
+      }),
+    );
+    expect(session?.connectionId).toBe(connection.id);
+    expect(await raw.userCount()).toBe(1);
+  });
+
+  it('refuses a replayed response and a response from another login, writing nothing more', async () => {
+    const { sso, connection, sp, raw } = await setup();
+    const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
+    const form = await idpAnswers(sp, login.headers.get('location') as string);
+    const post = (body: URLSearchParams, cookie: string) =>
+      sso.handle(
+        new Request(`${BASE}/sso/saml/acs`, {
+          method: 'POST',
+          body,
+          headers: {
+            accept: 'application/json',
+            'content-type': 'application/x-www-form-urlencoded',
+            cookie,
+          },
+        }),
+      );
+    const other = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
+    const crossed = await post(form, cookiesOf(other).join('; '));
+    expect(crossed.status).toBe(400);
+    expect(await crossed.json()).toMatchObject({ error: 'invalid_state' });
+    expect((await post(form, cookiesOf(login).join('; '))).status).toBe(303);
+    const replay = await post(form, cookiesOf(login).join('; '));
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'transaction_expired' });
+    expect(await raw.userCount()).toBe(1);
+  });
+
+  it('refuses a tampered response with saml_signature_invalid and no user', async () => {
+    const { sso, connection, sp, raw } = await setup();
+    const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
+    const form = await idpAnswers(sp, login.headers.get('location') as string);
+    const xml = Buffer.from(form.get('SAMLResponse') as string, 'base64')
+      .toString()
+      .replace('grace@example.com</saml:NameID>', 'mallory@evil.example.com</saml:NameID>');
+    form.set('SAMLResponse', Buffer.from(xml).toString('base64'));
+    const response = await sso.handle(
+      new Request(`${BASE}/sso/saml/acs`, {
+        method: 'POST',
+        body: form,
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: cookiesOf(login).join('; '),
+        },
+      }),
+    );
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: 'saml_signature_invalid' });
+    expect(await raw.userCount()).toBe(0);
+  });
+});

@@ -27,6 +27,11 @@ export interface ImportOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** How `${file:/path}` references are read. Default: the file's text (UTF-8), trailing newlines kept. */
   readFile?: (path: string) => string;
+  /**
+   * Resolve `${env:}` and `${file:}` references. Turn off for input from the admin API: otherwise an
+   * admin could read the server's environment or files into a field they can see. Default: `true`.
+   */
+  allowReferences?: boolean;
 }
 
 /** An imported connection, and the references its secrets came from (for a lossless export). */
@@ -70,6 +75,10 @@ export function importConnection(json: string | object, options: ImportOptions =
       const match = REFERENCE.exec(node);
       if (!match) return node;
       const [, kind, target] = match as unknown as [string, 'env' | 'file', string];
+      if (options.allowReferences === false) {
+        report(path, `references such as ${node} are not accepted here; give the value itself.`);
+        return undefined;
+      }
       const field = path.join('.');
       if ((secretFields as readonly string[]).includes(field)) secretRefs[field as SecretField] = node;
       if (kind === 'env') {

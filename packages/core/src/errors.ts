@@ -17,6 +17,7 @@
 export type SsoErrorCode =
   // Login transactions and callbacks
   | 'invalid_request'
+  | 'forbidden'
   | 'invalid_state'
   | 'transaction_expired'
   | 'invalid_return_to'
@@ -52,6 +53,7 @@ export type SsoErrorCode =
 /** Every code of {@link SsoErrorCode}, in documentation order; handy for exhaustive tables and tests. */
 export const ssoErrorCodes: readonly SsoErrorCode[] = Object.freeze([
   'invalid_request',
+  'forbidden',
   'invalid_state',
   'transaction_expired',
   'invalid_return_to',

@@ -39,6 +39,7 @@ import {
   validateSamlResponse,
 } from '@ssokit/saml';
 import type { SsoStorage } from '@ssokit/storage';
+import { type AuthorizeAdmin, handleAdmin } from './admin.ts';
 import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 import { createSessionCodec, type SessionData } from './session.ts';
 import { statusFor } from './status.ts';
@@ -56,6 +57,11 @@ export interface SsoOptions {
   roles?: RoleMatcher | RoleMatchingOptions;
   audit?: AuditHook;
   onWarning?: WarningHook;
+  /**
+   * Guards the admin API (`/admin/connections...`): return `false` to refuse, `true` or the admin's name
+   * to allow. Without it the admin API does not exist (404). Default: none.
+   */
+  authorizeAdmin?: AuthorizeAdmin;
   /** Session lifetime in seconds. Default: 28800 (8 hours). */
   sessionTtlSec?: number;
   /** How long a login may take, in seconds. Default: 600 (10 minutes). */
@@ -393,6 +399,15 @@ export function createSso(options: SsoOptions): Sso {
         headers.append('set-cookie', cookie);
       return new Response(null, { status: 303, headers });
     }
+    if (path.startsWith('/admin/') && options.authorizeAdmin) {
+      return handleAdmin(request, path, {
+        storage,
+        origin,
+        authorize: options.authorizeAdmin,
+        ...(options.audit ? { audit: options.audit } : {}),
+        clock,
+      });
+    }
     return new Response('Not found', { status: 404 });
   };
 
@@ -434,10 +449,12 @@ function errorResponse(
   headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...txCookie, maxAge: 0 }));
   if ((request.headers.get('accept') ?? '').includes('application/json')) {
     headers.set('content-type', 'application/json; charset=utf-8');
-    return new Response(
-      JSON.stringify({ error: status === 500 ? 'server_error' : known.code, message: known.message }),
-      { status, headers },
-    );
+    const body: Record<string, unknown> = {
+      error: status === 500 ? 'server_error' : known.code,
+      message: known.message,
+    };
+    if (known instanceof ConfigError) body.issues = known.issues;
+    return new Response(JSON.stringify(body), { status, headers });
   }
   headers.set('content-type', 'text/html; charset=utf-8');
   const escapeHtml = (text: string) =>

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export type { AuthorizeAdmin } from './admin.ts';
 export type { CookieAttributes } from './cookies.ts';
 export { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 export type { Sso, SsoOptions, SsoSession } from './create-sso.ts';

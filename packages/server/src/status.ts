@@ -9,6 +9,7 @@
  * | id_token_invalid, userinfo_invalid, saml_invalid, saml_signature_invalid, saml_replay, claim_missing | 401 | the IdP's answer cannot be trusted |
  * | access_token_invalid | 401 | the bearer token is refused |
  * | email_not_verified, user_not_provisioned, user_disabled, identity_conflict, connection_inactive | 403 | the person may not log in this way |
+ * | forbidden | 403 | the admin hook refused, or a write came from another origin |
  * | idp_error | 403 | the IdP refused the login (access_denied, a non-success SAML status) |
  * | connection_not_found | 404 | no such connection |
  * | connection_name_taken, concurrent_update, storage_conflict | 409 | a conflict with stored data |
@@ -21,6 +22,7 @@ import type { SsoErrorCode } from '@ssokit/core';
 
 const STATUS: Record<SsoErrorCode, number> = {
   invalid_request: 400,
+  forbidden: 403,
   invalid_state: 400,
   transaction_expired: 400,
   invalid_return_to: 400,

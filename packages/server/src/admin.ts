@@ -1,0 +1,157 @@
+/**
+ * The admin API: connections as JSON, guarded by the host's `authorizeAdmin` hook and an Origin check,
+ * validated on save, with secrets write-only and optimistic concurrency on `updatedAt`.
+ *
+ * @module
+ */
+
+import { type ConnectionInput, importConnection, secretFields } from '@ssokit/config';
+import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
+import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
+
+/** Decides whether a request may use the admin API: `false` refuses, a string names the actor. */
+export type AuthorizeAdmin = (request: Request) => boolean | string | Promise<boolean | string>;
+
+const STAMPED = ['id', 'createdAt', 'updatedAt'] as const;
+
+/** A connection as the admin API shows it: secrets left out, with the list of those that are set. */
+export function redact(connection: Connection): Record<string, unknown> {
+  const data = JSON.parse(JSON.stringify(connection)) as Record<string, Record<string, unknown>>;
+  const secretsSet: string[] = [];
+  for (const field of secretFields) {
+    const [section, key] = field.split('.') as [string, string];
+    if (data[section]?.[key] !== undefined) {
+      delete (data[section] as Record<string, unknown>)[key];
+      secretsSet.push(field);
+    }
+  }
+  return { ...data, secretsSet };
+}
+
+export interface AdminContext {
+  storage: SsoStorage;
+  origin: string;
+  authorize: AuthorizeAdmin;
+  audit?: AuditHook;
+  clock: () => number;
+}
+
+/** Serves `/admin/connections[/:id]`; `path` is relative to the base path. */
+export async function handleAdmin(request: Request, path: string, ctx: AdminContext): Promise<Response> {
+  const method = request.method;
+  const origin = request.headers.get('origin');
+  if (method !== 'GET' && origin !== null && origin !== ctx.origin) {
+    throw new SsoError(
+      'forbidden',
+      'Admin changes must come from this site (the Origin header names another).',
+      { details: { reason: 'origin' } },
+    );
+  }
+  const allowed = await ctx.authorize(request);
+  if (allowed === false)
+    throw new SsoError('forbidden', 'You may not use the admin API.', { details: { reason: 'admin' } });
+  const actor = typeof allowed === 'string' ? allowed : undefined;
+  const store = ctx.storage.connections;
+  const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);
+  if (!match) throw new SsoError('invalid_request', 'No such admin route.');
+  const id = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+
+  const readJson = async (): Promise<Record<string, unknown>> => {
+    if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+      throw new SsoError('invalid_request', 'Send the connection as application/json.');
+    }
+    const text = await request.text();
+    if (text.length > 256 * 1024) throw new SsoError('invalid_request', 'The body is too large.');
+    try {
+      const body = JSON.parse(text) as unknown;
+      if (typeof body === 'object' && body !== null && !Array.isArray(body))
+        return body as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    throw new SsoError('invalid_request', 'The body is not a JSON object.');
+  };
+  const validate = (body: Record<string, unknown>): ConnectionInput =>
+    importConnection(body, { allowReferences: false }).connection;
+  const expectedUpdatedAt = (current: Connection): Date => {
+    const tag = request.headers.get('if-match');
+    if (!tag) return current.updatedAt;
+    const when = new Date(tag.replace(/^W\//, '').replace(/"/g, ''));
+    if (Number.isNaN(when.getTime()))
+      throw new SsoError('invalid_request', "If-Match must be the connection's updatedAt.");
+    return when;
+  };
+  const audit = (
+    type: 'connection.created' | 'connection.updated' | 'connection.deleted',
+    c: Connection,
+    changedFields?: string[],
+  ) =>
+    emitAudit(ctx.audit, {
+      type,
+      at: new Date(ctx.clock()),
+      connectionId: c.id,
+      name: c.name,
+      ...(actor ? { actor } : {}),
+      ...(changedFields ? { changedFields } : {}),
+    });
+
+  if (id === undefined) {
+    if (method === 'GET') return json((await store.list()).map(redact));
+    if (method === 'POST') {
+      const created = await store.create(validate(await readJson()) as never);
+      await audit('connection.created', created);
+      return json(redact(created), 201);
+    }
+    throw new SsoError('invalid_request', `${method} is not allowed here.`);
+  }
+  const current = await store.get(id);
+  if (!current) throw new SsoError('connection_not_found', 'No connection has this id.');
+  if (method === 'GET') return json(redact(current));
+  if (method === 'DELETE') {
+    await store.delete(id, { expectedUpdatedAt: expectedUpdatedAt(current) });
+    await audit('connection.deleted', current);
+    return new Response(null, { status: 204 });
+  }
+  if (method === 'PATCH') {
+    const patch = await readJson();
+    for (const key of [...STAMPED, 'protocol']) {
+      if (key in patch && key !== 'updatedAt')
+        throw new ConfigError([{ path: key, message: 'cannot be changed.' }]);
+    }
+    // Secrets are write-only: a patch that leaves them out keeps them.
+    const merged: Record<string, unknown> = { ...JSON.parse(JSON.stringify(current)), ...patch };
+    for (const section of ['oidc', 'saml'] as const) {
+      if (
+        patch[section] !== undefined &&
+        typeof patch[section] === 'object' &&
+        (current as unknown as Record<string, unknown>)[section]
+      ) {
+        const kept: Record<string, unknown> = {};
+        for (const field of secretFields) {
+          const [s, key] = field.split('.') as [string, string];
+          const value = ((current as unknown as Record<string, Record<string, unknown>>)[s] ?? {})[key];
+          if (s === section && value !== undefined && !(key in (patch[section] as Record<string, unknown>)))
+            kept[key] = value;
+        }
+        merged[section] = { ...(patch[section] as Record<string, unknown>), ...kept };
+      }
+    }
+    for (const key of STAMPED) delete merged[key];
+    const valid = validate(merged) as Record<string, unknown>;
+    const changed = Object.keys(patch).filter((key) => key !== 'updatedAt');
+    const fields = Object.fromEntries(changed.map((key) => [key, valid[key]])) as ConnectionPatch;
+    const updated = await store.update(id, fields, {
+      expectedUpdatedAt: patch.updatedAt ? new Date(String(patch.updatedAt)) : expectedUpdatedAt(current),
+    });
+    await audit('connection.updated', updated, changed);
+    return json(redact(updated));
+  }
+  throw new SsoError('invalid_request', `${method} is not allowed here.`);
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}

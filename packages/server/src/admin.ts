@@ -129,7 +129,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
         const kept: Record<string, unknown> = {};
         for (const field of secretFields) {
           const [s, key] = field.split('.') as [string, string];
-          const value = ((current as unknown as Record<string, Record<string, unknown>>)[s] ?? {})[key];
+          const value = (current as unknown as Record<string, Record<string, unknown>>)[s]?.[key];
           if (s === section && value !== undefined && !(key in (patch[section] as Record<string, unknown>)))
             kept[key] = value;
         }

@@ -29,8 +29,19 @@ describe('session cookies', () => {
   it('open nothing that was tampered with, truncated, expired or sealed with another secret', async () => {
     const codec = createSessionCodec('a-secret-of-at-least-32-characters-long');
     const sealed = await codec.seal(session(['a']));
+    // Change one character of the ciphertext and one of the tag, always to a different character.
+    const flip = (text: string, at: number) =>
+      `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
     const parts = sealed.split('.');
-    const flipped = `${parts.slice(0, 3).join('.')}.${(parts[3] as string).slice(0, -2)}${(parts[3] as string).endsWith('A') ? 'B' : 'A'}${(parts[3] as string).slice(-1)}.${parts[4]}`;
+    const ciphertext = parts[3] as string;
+    const flipped = [
+      ...parts.slice(0, 3),
+      flip(ciphertext, Math.floor(ciphertext.length / 2)),
+      parts[4],
+    ].join('.');
+    const badTag = [...parts.slice(0, 4), flip(parts[4] as string, 3)].join('.');
+    expect(flipped).not.toBe(sealed);
+    expect(await codec.open(badTag, now)).toBeNull();
     expect(await codec.open(flipped, now)).toBeNull();
     expect(await codec.open(sealed.slice(0, -10), now)).toBeNull();
     expect(await codec.open(sealed, now + 7200)).toBeNull();

@@ -7,8 +7,13 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
+
+// oidc-provider 8 dropped the PKCE "plain" method; 7.14.3, the last 7.x release, still implements it
+// (pkce.methods). Its API for what this harness uses is the same, and it ships no types of its own.
+const ProviderV7 = createRequire(import.meta.url)('oidc-provider-v7') as typeof Provider;
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 export const POST_LOGOUT_URI = 'http://127.0.0.1:9/bye';
@@ -71,6 +76,11 @@ export async function startProvider(
     keys?: Record<string, unknown>[];
     conformIdTokenClaims?: boolean;
     redirectUris?: string[];
+    /**
+     * 7 runs oidc-provider 7.14.3 with PKCE `plain` enabled besides `S256`, for the code + plain flow
+     * (ClearML's code-challenge method) that 8.x and later no longer offer. Default: 9.
+     */
+    release?: 7 | 9;
   } = {},
 ): Promise<TestOp> {
   const server: Server = createServer();
@@ -130,7 +140,10 @@ export async function startProvider(
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
     },
-    pkce: { required: (_ctx, client) => client.clientId === 'public-pkce' },
+    pkce: {
+      required: (_ctx, client) => client.clientId === 'public-pkce',
+      ...(options.release === 7 ? { methods: ['S256', 'plain'] } : {}),
+    },
     findAccount: async (_ctx, id) => {
       const user = Object.values(users).find((u) => u.sub === id);
       if (!user) return undefined;
@@ -138,7 +151,7 @@ export async function startProvider(
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   };
-  const provider = new Provider(issuer, configuration);
+  const provider = new (options.release === 7 ? ProviderV7 : Provider)(issuer, configuration);
   const providerCallback = provider.callback();
   server.on('request', async (req, res) => {
     if (req.url?.startsWith('/interaction/')) {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { KeyObject } from 'node:crypto';
 import type { ClaimMapping, Clock, Profile, RoleMatch, RoleMatcher, RoleMatchingOptions } from '@ssokit/core';
 import {
   checkClaims,
@@ -13,7 +14,7 @@ import {
   SsoError,
 } from '@ssokit/core';
 import { createDiscoveryCache, type DiscoveryCache } from './discovery.ts';
-import { checkIssuer, checkTimes, clockTolerance, verifyJwt } from './id-token.ts';
+import { checkIssuer, checkJwtSignature, checkTimes, clockTolerance, parseJwt } from './id-token.ts';
 import type { HttpOptions } from './internal/http.ts';
 import { type JwsAlgorithm, supportedAlgorithms } from './internal/jws.ts';
 import { createJwksCache, type JwksCache } from './jwks.ts';
@@ -65,40 +66,57 @@ export interface VerifiedAccessToken {
   readonly roleMatch: RoleMatch;
 }
 
-function verifiedToken(
-  claims: Record<string, unknown>,
-  makeProfile: () => Profile,
-  matcher: RoleMatcher,
-): VerifiedAccessToken {
-  let profile: Profile | undefined;
-  let match: RoleMatch | undefined;
-  const getProfile = (): Profile => {
-    profile ??= makeProfile();
-    return profile;
-  };
-  const roleMatch = (): RoleMatch => {
-    if (match === undefined) {
-      const { groups, roles } = getProfile();
+/**
+ * The result object. Its accessors live on the prototype and its lazy state in private fields, so a
+ * verification allocates one small object (a verifier serves thousands a second). Frozen.
+ */
+class VerifiedToken implements VerifiedAccessToken {
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly #mapping: ClaimMapping;
+  readonly #mapOptions: { subject?: string };
+  readonly #matcher: RoleMatcher;
+  #profile: Profile | undefined;
+  #match: RoleMatch | undefined;
+
+  constructor(
+    claims: Record<string, unknown>,
+    mapping: ClaimMapping,
+    mapOptions: { subject?: string },
+    matcher: RoleMatcher,
+  ) {
+    this.claims = Object.freeze(claims);
+    this.#mapping = mapping;
+    this.#mapOptions = mapOptions;
+    this.#matcher = matcher;
+    Object.freeze(this);
+  }
+
+  get profile(): Profile {
+    this.#profile ??= mapClaims(this.claims, this.#mapping, this.#mapOptions);
+    return this.#profile;
+  }
+
+  get roleMatch(): RoleMatch {
+    if (this.#match === undefined) {
+      const { groups, roles } = this.profile;
       const names = groups.state === 'present' ? groups.values : [];
-      match = matcher.match(roles ? [...names, ...roles] : names);
+      this.#match = this.#matcher.match(roles ? [...names, ...roles] : names);
     }
-    return match;
-  };
-  return Object.freeze({
-    claims: Object.freeze(claims),
-    get profile() {
-      return getProfile();
-    },
-    get roleMatch() {
-      return roleMatch();
-    },
-    get roles() {
-      return roleMatch().roles;
-    },
-    get primaryRole() {
-      return roleMatch().primaryRole;
-    },
-  });
+    return this.#match;
+  }
+
+  get roles(): string[] {
+    return this.roleMatch.roles;
+  }
+
+  get primaryRole(): string | undefined {
+    return this.roleMatch.primaryRole;
+  }
+
+  /** The verified token as plain data (what `JSON.stringify` writes): claims, profile and roles. */
+  toJSON(): Record<string, unknown> {
+    return { claims: this.claims, profile: this.profile, roles: this.roles, primaryRole: this.primaryRole };
+  }
 }
 
 /** Verifies bearer tokens; see {@link createAccessTokenVerifier}. */
@@ -162,10 +180,14 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const cache = new Map<string, { exp: number; result: VerifiedAccessToken }>();
   const issuers = options.issuer === undefined ? [] : [options.issuer, ...(options.additionalIssuers ?? [])];
   let jwksUri: Promise<string> | undefined;
+  let discoveredJwksUri: string | undefined;
   const resolveJwksUri = () => {
     if (options.jwksUri !== undefined) return Promise.resolve(options.jwksUri);
     jwksUri ??= discovery.get(options.issuer as string).then(
-      (metadata) => metadata.jwks_uri,
+      (metadata) => {
+        discoveredJwksUri = metadata.jwks_uri;
+        return metadata.jwks_uri;
+      },
       (error: unknown) => {
         jwksUri = undefined;
         throw error;
@@ -174,48 +196,80 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return jwksUri;
   };
 
+  const check = (parsed: ReturnType<typeof parseJwt>, key: KeyObject, nowSec: number, cacheKey?: string) => {
+    let claims: Record<string, unknown>;
+    try {
+      ({ claims } = checkJwtSignature(parsed, key));
+      if (issuers.length > 0) checkAnyIssuer(claims, issuers, options.tenants);
+      checkTimes(claims, nowSec, tolerance, false);
+      const aud = claims.aud;
+      const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+      if (!named.some((a) => typeof a === 'string' && audience.has(a))) {
+        throw new SsoError(
+          'id_token_invalid',
+          'The token is not meant for this API (no accepted audience in "aud").',
+          { details: { reason: 'aud' } },
+        );
+      }
+    } catch (error) {
+      throw asAccessTokenError(error);
+    }
+    const mapOptions = typeof claims.sub === 'string' ? { subject: claims.sub } : {};
+    checkClaims(claims, mapping, mapOptions);
+    const result = new VerifiedToken(claims, mapping, mapOptions, matcher);
+    if (cacheKey !== undefined) {
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+      cache.set(cacheKey, { exp: claims.exp as number, result });
+    }
+    return result;
+  };
+
+  const verifySlowly = async (parsed: ReturnType<typeof parseJwt>, nowSec: number, cacheKey?: string) => {
+    let key: KeyObject;
+    try {
+      key = await keys.keyFor(await resolveJwksUri(), parsed.header, parsed.alg);
+    } catch (error) {
+      throw asAccessTokenError(error);
+    }
+    return check(parsed, key, nowSec, cacheKey);
+  };
+
   return {
-    async verify(token) {
-      const nowMs = clock();
-      const nowSec = Math.floor(nowMs / 1000);
-      // The token itself is the key: the Map hashes it and compares whole tokens, so two tokens can
-      // never share an entry. Bounded by maxEntries; an entry is never used past the token's exp.
-      const cacheKey = maxEntries > 0 && typeof token === 'string' ? token : undefined;
-      if (cacheKey !== undefined) {
-        const hit = cache.get(cacheKey);
-        if (hit && nowSec - tolerance < hit.exp) return hit.result;
-        if (hit) cache.delete(cacheKey);
-      }
-      let claims: Record<string, unknown>;
+    verify(token) {
       try {
-        ({ claims } = await verifyJwt(token, allowed, await resolveJwksUri(), keys));
-        if (issuers.length > 0) checkAnyIssuer(claims, issuers, options.tenants);
-        checkTimes(claims, nowSec, tolerance, false);
-        const aud = claims.aud;
-        const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-        if (!named.some((a) => typeof a === 'string' && audience.has(a))) {
-          throw new SsoError(
-            'id_token_invalid',
-            'The token is not meant for this API (no accepted audience in "aud").',
-            { details: { reason: 'aud' } },
-          );
+        const nowSec = Math.floor(clock() / 1000);
+        // The token itself is the key: the Map hashes it and compares whole tokens, so two tokens can
+        // never share an entry. Bounded by maxEntries; an entry is never used past the token's exp.
+        const cacheKey = maxEntries > 0 && typeof token === 'string' ? token : undefined;
+        if (cacheKey !== undefined) {
+          const hit = cache.get(cacheKey);
+          if (hit && nowSec - tolerance < hit.exp) return Promise.resolve(hit.result);
+          if (hit) cache.delete(cacheKey);
         }
+        let parsed: ReturnType<typeof parseJwt>;
+        try {
+          parsed = parseJwt(token, allowed);
+        } catch (error) {
+          throw asAccessTokenError(error);
+        }
+        // The hot path stays synchronous: a configured (or already discovered) JWKS URI whose keys are
+        // cached and fresh. Anything else (first use, rotation, discovery) takes the async path.
+        const uri = options.jwksUri ?? discoveredJwksUri;
+        const key = uri === undefined ? undefined : keys.cachedKey?.(uri, parsed.header, parsed.alg);
+        if (key === undefined) return verifySlowly(parsed, nowSec, cacheKey);
+        return Promise.resolve(check(parsed, key, nowSec, cacheKey));
       } catch (error) {
-        if (error instanceof SsoError && error.code === 'id_token_invalid') {
-          throw new SsoError('access_token_invalid', error.message, { details: error.details ?? {} });
-        }
-        throw error;
+        return Promise.reject(error);
       }
-      const mapOptions = typeof claims.sub === 'string' ? { subject: claims.sub } : {};
-      checkClaims(claims, mapping, mapOptions);
-      const result = verifiedToken(claims, () => mapClaims(claims, mapping, mapOptions), matcher);
-      if (cacheKey !== undefined) {
-        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-        cache.set(cacheKey, { exp: claims.exp as number, result });
-      }
-      return result;
     },
   };
+}
+
+function asAccessTokenError(error: unknown): unknown {
+  if (error instanceof SsoError && error.code === 'id_token_invalid') {
+    return new SsoError('access_token_invalid', error.message, { details: error.details ?? {} });
+  }
+  return error;
 }
 
 function checkAnyIssuer(

@@ -12,6 +12,7 @@ import {
   isStrictBase64url,
   type JwsAlgorithm,
   JwsError,
+  type ParsedJws,
   parseCompactJws,
   supportedAlgorithms,
   verifySignature,
@@ -145,24 +146,40 @@ export async function verifyJwt(
   allowed: ReadonlySet<string>,
   jwksUri: string,
   keys: JwksCache,
-  code: 'id_token_invalid' = 'id_token_invalid',
-): Promise<{ claims: Record<string, unknown>; alg: JwsAlgorithm; key: KeyObject }> {
-  let parsed: ReturnType<typeof parseCompactJws>;
-  let alg: JwsAlgorithm;
+): Promise<VerifiedJwt> {
+  const parsed = parseJwt(token, allowed);
+  const key =
+    keys.cachedKey?.(jwksUri, parsed.header, parsed.alg) ??
+    (await keys.keyFor(jwksUri, parsed.header, parsed.alg));
+  return checkJwtSignature(parsed, key);
+}
+
+/** A token whose signature verified, with the algorithm and key that verified it. */
+export interface VerifiedJwt {
+  claims: Record<string, unknown>;
+  alg: JwsAlgorithm;
+  key: KeyObject;
+}
+
+/** Parses a token and checks its header against the allowed algorithms: `id_token_invalid` if not. */
+export function parseJwt(token: string, allowed: ReadonlySet<string>): ParsedJws & { alg: JwsAlgorithm } {
   try {
-    parsed = parseCompactJws(token);
-    alg = checkHeader(parsed.header, allowed);
+    const parsed = parseCompactJws(token);
+    return Object.assign(parsed, { alg: checkHeader(parsed.header, allowed) });
   } catch (error) {
     if (error instanceof JwsError)
-      throw new SsoError(code, error.message, { details: { reason: error.reason } });
+      throw new SsoError('id_token_invalid', error.message, { details: { reason: error.reason } });
     throw error;
   }
-  const key = await keys.keyFor(jwksUri, parsed.header, alg);
-  if (!verifySignature(parsed, alg, key)) {
+}
+
+/** Verifies a parsed token's signature with `key`: `id_token_invalid` if it does not verify. */
+export function checkJwtSignature(parsed: ParsedJws & { alg: JwsAlgorithm }, key: KeyObject): VerifiedJwt {
+  if (!verifySignature(parsed, parsed.alg, key)) {
     if (!isStrictBase64url(parsed)) fail('malformed', 'The token has a part that is not base64url.');
     fail('signature', "The token signature does not verify with the identity provider's key.");
   }
-  return { claims: parsed.payload, alg, key };
+  return { claims: parsed.payload, alg: parsed.alg, key };
 }
 
 /** The issuer check, with Entra's `{tenantid}` template. */

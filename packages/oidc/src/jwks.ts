@@ -47,6 +47,12 @@ export interface JwksCache {
    * `discovery_failed` when the set cannot be fetched.
    */
   keyFor(jwksUri: string, header: { kid?: unknown }, alg: JwsAlgorithm): Promise<KeyObject>;
+  /**
+   * The key `keyFor` would give without fetching: the one key the cached, fresh key set has for the
+   * header, or undefined (nothing cached, stale, no key or several), in which case call `keyFor`.
+   * Lets a verifier stay synchronous on its hot path. Optional for other implementations.
+   */
+  cachedKey?(jwksUri: string, header: { kid?: unknown }, alg: JwsAlgorithm): KeyObject | undefined;
   /** Forgets every cached key set. */
   clear(): void;
 }
@@ -117,6 +123,12 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         `The token names no key (no "kid") and the identity provider publishes ${found.length} ${alg} signing keys; ssokit does not guess.`,
         { details: { reason: 'kid', alg, candidates: found.length } },
       );
+    },
+    cachedKey(jwksUri, header, alg) {
+      const entry = entries.get(jwksUri);
+      if (entry === undefined || clock() - entry.fetchedAt >= maxAgeMs) return undefined;
+      const found = select(entry.keys, typeof header.kid === 'string' ? header.kid : undefined, alg);
+      return found.length === 1 ? (found[0] as CachedKey).key : undefined;
     },
     clear() {
       entries.clear();

@@ -164,6 +164,22 @@ describe('signature and algorithm', () => {
   });
 });
 
+describe('the bytes verified are the token itself', () => {
+  // Node's latin1 encoder and its base64url decoder both read a character above U+00FF by its low
+  // byte, so "ő" (U+0151) passes for the "Q" that was signed. A token is accepted only as the exact
+  // ASCII characters the IdP signed; a look-alike copy is refused, not read as the original.
+  it('refuses a token whose signed part has non-ASCII look-alikes of the signed characters', async () => {
+    const good = await op.mint(op.claims(), rsa);
+    await expect(validateIdToken(good, expectations())).resolves.toMatchObject({ sub: 'user-1' });
+    const [h, p, s] = good.split('.') as [string, string, string];
+    const lookAlike = (part: string, at: number) =>
+      `${part.slice(0, at)}${String.fromCharCode(0x100 + part.charCodeAt(at))}${part.slice(at + 1)}`;
+    expect(Buffer.from(lookAlike(p, 5), 'base64url')).toEqual(Buffer.from(p, 'base64url'));
+    await refused(`${h}.${lookAlike(p, 5)}.${s}`, 'malformed');
+    await refused(`${lookAlike(h, 2)}.${p}.${s}`, 'malformed');
+  });
+});
+
 describe('key rotation', () => {
   it('refetches the JWKS on an unknown kid and accepts the rotated key (rp-key-rotation-op-sign-key)', async () => {
     const keys = createJwksCache({ cooldownMs: 0 });

@@ -76,6 +76,36 @@ describe('full logins against oidc-provider', () => {
     expect(result.tokens.accessToken).toEqual(expect.any(String));
   });
 
+  it("code + PKCE plain (ClearML's code-challenge method) against oidc-provider 7.14.3", async () => {
+    // oidc-provider 8+ implements S256 only; its 7.x line is the certified OP that still offers plain.
+    const legacy = await startProvider({ release: 7 });
+    try {
+      const meta = await discover(legacy.issuer);
+      expect(meta.code_challenge_methods_supported).toEqual(['S256', 'plain']);
+      const oidc = { ...settings(), issuer: legacy.issuer, pkce: 'plain' as const };
+      const { result, url, transaction } = await login(oidc, createJwksCache(), meta);
+      expect(url.searchParams.get('code_challenge_method')).toBe('plain');
+      expect(url.searchParams.get('code_challenge')).toBe(transaction.codeVerifier);
+      expect(result.identity).toEqual({ issuer: legacy.issuer, subject: 'ada-uuid' });
+      expect(result.claims.groups).toEqual(['admins', 'ml-engineers']);
+
+      // The OP checks the verifier for real: the same login with another verifier is refused.
+      const { url: url2, transaction: t2 } = buildAuthorizationRequest(oidc, meta, {
+        redirectUri: REDIRECT_URI,
+      });
+      const callback = await browserLogin(url2);
+      const error = await expectRefusal(
+        processCallback(callback.params, { ...t2, codeVerifier: `${t2.codeVerifier}x` }, oidc, meta, {
+          keys: createJwksCache(),
+        }),
+        'idp_error',
+      );
+      expect(error.details).toMatchObject({ error: 'invalid_grant' });
+    } finally {
+      await legacy.close();
+    }
+  });
+
   it('code with a confidential client (client_secret_basic) and no PKCE', async () => {
     op.nextUser = 'grace';
     const oidc = settings({

@@ -67,6 +67,17 @@ export interface ConnectionChangedEvent extends EventBase {
   changedFields?: string[];
 }
 
+/**
+ * Someone tried the temporary password of restore mode (W&B's `LOCAL_RESTORE`): a session was issued
+ * (`succeeded`) or refused (`failed`, with the code: a wrong password, too many attempts, or restore
+ * mode over).
+ */
+export interface RestoreLoginEvent extends EventBase {
+  type: 'restore.login.succeeded' | 'restore.login.failed';
+  /** Why it failed (`failed` only): `forbidden` (wrong password), `rate_limited` or `sso_disabled`. */
+  code?: SsoErrorCode;
+}
+
 /** Every audit event. Switch on `type`. */
 export type AuditEvent =
   | LoginSucceededEvent
@@ -74,7 +85,8 @@ export type AuditEvent =
   | UserCreatedEvent
   | IdentityLinkedEvent
   | MembershipsChangedEvent
-  | ConnectionChangedEvent;
+  | ConnectionChangedEvent
+  | RestoreLoginEvent;
 
 /** Every audit event type. */
 export type AuditEventType = AuditEvent['type'];

@@ -18,12 +18,14 @@ export type SsoErrorCode =
   // Login transactions and callbacks
   | 'invalid_request'
   | 'forbidden'
+  | 'rate_limited'
   | 'invalid_state'
   | 'transaction_expired'
   | 'invalid_return_to'
   // Connections
   | 'connection_not_found'
   | 'connection_inactive'
+  | 'sso_disabled'
   | 'connection_name_taken'
   | 'concurrent_update'
   // The identity provider
@@ -54,11 +56,13 @@ export type SsoErrorCode =
 export const ssoErrorCodes: readonly SsoErrorCode[] = Object.freeze([
   'invalid_request',
   'forbidden',
+  'rate_limited',
   'invalid_state',
   'transaction_expired',
   'invalid_return_to',
   'connection_not_found',
   'connection_inactive',
+  'sso_disabled',
   'connection_name_taken',
   'concurrent_update',
   'idp_error',

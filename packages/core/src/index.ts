@@ -13,6 +13,7 @@ export type {
   LoginFailedEvent,
   LoginSucceededEvent,
   MembershipsChangedEvent,
+  RestoreLoginEvent,
   UserCreatedEvent,
 } from './audit.ts';
 export { emitAudit } from './audit.ts';

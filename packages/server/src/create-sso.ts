@@ -5,6 +5,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import type { RestoreMode } from '@ssokit/config';
 import {
   type AuditHook,
   type Clock,
@@ -13,6 +14,7 @@ import {
   type Connection,
   completeLogin,
   customFetch,
+  emitAudit,
   isSsoError,
   now as nowSymbol,
   type RoleMatcher,
@@ -66,6 +68,16 @@ export interface SsoOptions {
   sessionTtlSec?: number;
   /** How long a login may take, in seconds. Default: 600 (10 minutes). */
   transactionTtlSec?: number;
+  /**
+   * Restore mode (W&B's `LOCAL_RESTORE`), from `loadWandbEnv(process.env).restore` or
+   * `startRestoreMode()`: until it expires, every SSO login is refused (`sso_disabled`), `GET /providers`
+   * lists none, and `POST /restore` with the temporary password gives an administrator a session with
+   * `restoreRoles`. Every attempt is audited; five wrong passwords a minute, then `rate_limited`.
+   * Default: off.
+   */
+  restore?: RestoreMode;
+  /** The roles of a restore-mode session. Default: `['admin']`. */
+  restoreRoles?: readonly string[];
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   [nowSymbol]?: Clock;
 }
@@ -77,6 +89,8 @@ export interface SsoSession {
   groups: string[];
   connectionId: string;
   expiresAt: Date;
+  /** A restore-mode administrator (`connectionId` is then `'restore'`); see `SsoOptions.restore`. */
+  restore?: true;
 }
 
 /** What {@link createSso} returns. */
@@ -90,6 +104,7 @@ export interface Sso {
 }
 
 const TX_COOKIE = 'sso_tx';
+const RESTORE_ATTEMPTS_PER_MINUTE = 5;
 const SESSION_COOKIE = 'sso_session';
 
 /**
@@ -155,6 +170,16 @@ export function createSso(options: SsoOptions): Sso {
     maxAge: txTtlMs / 1000,
   } as const;
   const sessionCookie = { secure, sameSite: 'Lax', path: '/' } as const;
+  const restore = options.restore;
+  const restoreActive = () => restore !== undefined && clock() < restore.expiresAt.getTime();
+  const refuseInRestore = () => {
+    if (restoreActive())
+      throw new SsoError(
+        'sso_disabled',
+        'Single sign-on is off: the app runs in restore mode. An administrator signs in at /restore with the temporary password.',
+      );
+  };
+  const restoreFailures: number[] = [];
 
   const connection = async (id: string): Promise<Connection> => {
     const found = await storage.connections.get(id);
@@ -180,6 +205,7 @@ export function createSso(options: SsoOptions): Sso {
   };
 
   const startLogin = async (request: Request, id: string): Promise<Response> => {
+    refuseInRestore();
     const c = await connection(id);
     const returnTo = new URL(request.url).searchParams.get('returnTo') ?? '/';
     if (!/^\/(?![/\\])[^\\]*$/.test(returnTo))
@@ -258,7 +284,8 @@ export function createSso(options: SsoOptions): Sso {
       if (g && !groupNames.includes(g.name)) groupNames.push(g.name);
     }
     const nowSec = Math.floor(clock() / 1000);
-    const sealed = await codec.seal({
+    const headers = new Headers({ location: returnTo, 'cache-control': 'no-store' });
+    await setSession(headers, request, {
       userId: result.user.id,
       connectionId: c.id,
       identity,
@@ -268,19 +295,114 @@ export function createSso(options: SsoOptions): Sso {
       expiresAt: nowSec + sessionTtl,
       ...extra,
     });
-    const headers = new Headers({ location: returnTo, 'cache-control': 'no-store' });
-    for (const cookie of writeChunked(
-      SESSION_COOKIE,
-      sealed,
-      { ...sessionCookie, maxAge: sessionTtl },
-      parseCookies(request.headers.get('cookie')),
-    ))
-      headers.append('set-cookie', cookie);
     headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...txCookie, maxAge: 0 }));
     return new Response(null, { status: 303, headers });
   };
 
+  /** Seals a session into (numbered) cookies on `headers`, clearing chunks left from a larger one. */
+  const setSession = async (headers: Headers, request: Request, data: SessionData) => {
+    const sealed = await codec.seal(data);
+    const maxAge = data.expiresAt - Math.floor(clock() / 1000);
+    for (const cookie of writeChunked(
+      SESSION_COOKIE,
+      sealed,
+      { ...sessionCookie, maxAge },
+      parseCookies(request.headers.get('cookie')),
+    ))
+      headers.append('set-cookie', cookie);
+  };
+
+  /** `POST /restore`: the temporary password of restore mode for an administrator's session. */
+  const restoreLogin = async (request: Request): Promise<Response> => {
+    const at = () => new Date(clock());
+    const refuse = async (error: SsoError): Promise<never> => {
+      await emitAudit(options.audit, { type: 'restore.login.failed', at: at(), code: error.code });
+      throw error;
+    };
+    const origin = request.headers.get('origin');
+    if (origin !== null && origin !== (base as URL).origin) {
+      await refuse(
+        new SsoError('forbidden', 'The restore sign-in must come from this site.', {
+          details: { reason: 'origin' },
+        }),
+      );
+    }
+    if (!restoreActive()) {
+      await refuse(
+        new SsoError('sso_disabled', 'Restore mode has ended: sign in with single sign-on again.'),
+      );
+    }
+    const nowMs = clock();
+    while (restoreFailures.length > 0 && (restoreFailures[0] as number) <= nowMs - 60_000)
+      restoreFailures.shift();
+    if (restoreFailures.length >= RESTORE_ATTEMPTS_PER_MINUTE) {
+      await refuse(
+        new SsoError('rate_limited', 'Too many wrong restore passwords; wait a minute and try again.'),
+      );
+    }
+    const text = await request.text();
+    if (text.length > 4096) throw new SsoError('invalid_request', 'The restore request body is too large.');
+    const type = (request.headers.get('content-type') ?? '').toLowerCase();
+    let password: unknown;
+    if (type.startsWith('application/json')) {
+      try {
+        password = (JSON.parse(text) as { password?: unknown })?.password;
+      } catch {
+        throw new SsoError('invalid_request', 'The restore request body is not JSON.');
+      }
+    } else if (type.startsWith('application/x-www-form-urlencoded')) {
+      password = new URLSearchParams(text).get('password');
+    }
+    if (typeof password !== 'string' || password === '')
+      throw new SsoError(
+        'invalid_request',
+        'Send the temporary password as JSON {"password": "..."} or as a form field "password".',
+      );
+    if (!(restore as RestoreMode).verify(password)) {
+      restoreFailures.push(nowMs);
+      await refuse(
+        new SsoError('forbidden', 'The restore password is wrong.', {
+          details: { reason: 'restore_password' },
+        }),
+      );
+    }
+    const nowSec = Math.floor(nowMs / 1000);
+    const data: SessionData = {
+      userId: 'restore',
+      connectionId: 'restore',
+      identity: { issuer: 'restore', subject: 'restore' },
+      roles: [...(options.restoreRoles ?? ['admin'])],
+      groups: [],
+      issuedAt: nowSec,
+      expiresAt: Math.min(
+        nowSec + sessionTtl,
+        Math.floor((restore as RestoreMode).expiresAt.getTime() / 1000),
+      ),
+      restore: true,
+    };
+    const wantsJson = (request.headers.get('accept') ?? '').includes('application/json');
+    const headers = new Headers({ 'cache-control': 'no-store' });
+    await setSession(headers, request, data);
+    await emitAudit(options.audit, { type: 'restore.login.succeeded', at: at() });
+    if (wantsJson) {
+      headers.set('content-type', 'application/json; charset=utf-8');
+      return new Response(JSON.stringify({ session: restoreSession(data) }), { status: 200, headers });
+    }
+    headers.set('location', '/');
+    return new Response(null, { status: 303, headers });
+  };
+
+  const restoreSession = (data: SessionData): SsoSession => ({
+    user: { id: 'restore', name: 'Restore administrator' },
+    roles: data.roles,
+    groups: [],
+    connectionId: 'restore',
+    expiresAt: new Date(data.expiresAt * 1000),
+    restore: true,
+  });
+
   const oidcCallback = async (request: Request): Promise<Response> => {
+    refuseInRestore();
     const params = await readCallbackParameters(request);
     const tx = await takeTransaction(request, params.get('state'), 'oidc');
     const c = await connection(tx.connectionId);
@@ -304,6 +426,7 @@ export function createSso(options: SsoOptions): Sso {
   };
 
   const samlAcs = async (request: Request): Promise<Response> => {
+    refuseInRestore();
     if (request.method !== 'POST')
       throw new SsoError('invalid_request', 'The ACS accepts only POST (the HTTP-POST binding).');
     const form = new URLSearchParams(await request.text());
@@ -342,6 +465,7 @@ export function createSso(options: SsoOptions): Sso {
     if (!sealed) return null;
     const data = await codec.open(sealed, Math.floor(clock() / 1000));
     if (!data) return null;
+    if (data.restore === true) return restoreActive() ? restoreSession(data) : null;
     const user = await storage.users.get(data.userId);
     if (!user || user.status === 'disabled') return null;
     return {
@@ -361,6 +485,7 @@ export function createSso(options: SsoOptions): Sso {
   const route = async (request: Request, path: string): Promise<Response> => {
     const method = request.method;
     if (method === 'GET' && path === '/providers') {
+      if (restoreActive()) return json([]);
       const list = (await storage.connections.list())
         .filter((c) => c.active)
         .map((c) => ({ id: c.id, name: c.name, protocol: c.protocol, provider: c.provider }));
@@ -387,6 +512,10 @@ export function createSso(options: SsoOptions): Sso {
       return new Response(xml, {
         headers: { 'content-type': 'application/samlmetadata+xml; charset=utf-8' },
       });
+    }
+    if (path === '/restore' && restore !== undefined) {
+      if (method !== 'POST') throw new SsoError('invalid_request', 'Restore sign-in accepts only POST.');
+      return restoreLogin(request);
     }
     if (method === 'GET' && path === '/session') return json({ session: await getSession(request) });
     if (path === '/logout' && (method === 'GET' || method === 'POST')) {

@@ -26,6 +26,8 @@ export interface SessionData {
   /** For SAML Single Logout. */
   nameId?: string;
   sessionIndex?: string;
+  /** A restore-mode administrator's session: valid only while restore mode lasts. */
+  restore?: true;
 }
 
 /** Seals and opens session cookies. */

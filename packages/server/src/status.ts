@@ -10,6 +10,8 @@
  * | access_token_invalid | 401 | the bearer token is refused |
  * | email_not_verified, user_not_provisioned, user_disabled, identity_conflict, connection_inactive | 403 | the person may not log in this way |
  * | forbidden | 403 | the admin hook refused, or a write came from another origin |
+ * | sso_disabled | 403 | restore mode: SSO logins are off |
+ * | rate_limited | 429 | too many attempts; wait and retry |
  * | idp_error | 403 | the IdP refused the login (access_denied, a non-success SAML status) |
  * | connection_not_found | 404 | no such connection |
  * | connection_name_taken, concurrent_update, storage_conflict | 409 | a conflict with stored data |
@@ -23,11 +25,13 @@ import type { SsoErrorCode } from '@ssokit/core';
 const STATUS: Record<SsoErrorCode, number> = {
   invalid_request: 400,
   forbidden: 403,
+  rate_limited: 429,
   invalid_state: 400,
   transaction_expired: 400,
   invalid_return_to: 400,
   connection_not_found: 404,
   connection_inactive: 403,
+  sso_disabled: 403,
   connection_name_taken: 409,
   concurrent_update: 409,
   idp_error: 403,

@@ -66,3 +66,24 @@ export function memoryRawReader(storage: SsoStorage): RawReader {
     },
   };
 }
+
+/**
+ * Everything durable a `memoryStorage()` holds (connections, users, identities, groups, memberships),
+ * as one string: equal before and after an operation exactly when it wrote nothing. Transactions and
+ * the replay cache are left out; a refused callback is meant to use up its transaction.
+ *
+ * @example
+ * ```ts
+ * const before = memorySnapshot(storage);
+ * await sso.handle(forgedCallback); // refused
+ * expect(memorySnapshot(storage)).toBe(before);
+ * ```
+ */
+export function memorySnapshot(storage: SsoStorage): string {
+  const state = (storage as unknown as Record<symbol, MemoryState | undefined>)[memoryStateKey];
+  if (!state) throw new TypeError('"storage" was not made by memoryStorage().');
+  const { connections, users, identities, groups, memberships } = state;
+  return JSON.stringify({ connections, users, identities, groups, memberships }, (_key, value: unknown) =>
+    value instanceof Map ? [...value.entries()] : value,
+  );
+}

@@ -37,11 +37,12 @@ export type {
   LoginDependencies,
   LoginErrorCode,
   LoginInput,
+  LoginPreview,
   LoginResult,
   LoginStore,
   UserProfileFields,
 } from './login.ts';
-export { completeLogin } from './login.ts';
+export { completeLogin, previewLogin } from './login.ts';
 export type { GroupsClaim, MapClaimsOptions, Profile } from './mapping.ts';
 export { checkClaims, mapClaims } from './mapping.ts';
 export type { RoleMatch, RoleMatchEntry, RoleMatcher, RoleMatchingOptions, RoleRule } from './roles.ts';

@@ -328,6 +328,67 @@ async function attemptLogin(
   };
 }
 
+/** What {@link previewLogin} found: what the login would do, or the refusal it would end in. */
+export type LoginPreview =
+  | {
+      outcome: 'would-succeed';
+      /** The result the login would return. For a user it would create, `user.id` is `''`. */
+      result: LoginResult;
+      /** Exactly what the login would write. */
+      commit: LoginCommit;
+    }
+  | { outcome: 'would-fail'; error: SsoError };
+
+/**
+ * Runs the login pipeline of {@link completeLogin} without writing anything and without audit events:
+ * the same mapping, policy, user resolution, group-sync plan and role matching, stopped at the commit.
+ * For "Test Provider" previews and dry runs of a configuration change.
+ *
+ * @example
+ * ```ts
+ * import { previewLogin } from '@ssokit/core';
+ *
+ * const preview = await previewLogin({ connection, identity, claims }, { store: storage.login, roles });
+ * if (preview.outcome === 'would-succeed') console.log(preview.result.roles, preview.commit.memberships);
+ * else console.log(preview.error.code);
+ * ```
+ */
+export async function previewLogin(
+  input: LoginInput,
+  deps: Omit<LoginDependencies, 'audit' | 'onAuditError'>,
+): Promise<LoginPreview> {
+  assertObject(deps, 'deps');
+  assertObject(deps.store, 'deps.store');
+  const store = deps.store;
+  const seen = new Map<string, User>();
+  const remember = (user: User | null) => {
+    if (user) seen.set(user.id, user);
+    return user;
+  };
+  let captured: LoginCommit | undefined;
+  const readOnly: LoginStore = {
+    findUserByIdentity: async (key) => remember(await store.findUserByIdentity(key)),
+    findUserByEmail: async (email) => remember(await store.findUserByEmail(email)),
+    findGroups: (query) => store.findGroups(query),
+    listMemberships: (userId) => store.listMemberships(userId),
+    async commitLogin(commit) {
+      captured = commit;
+      const base: User =
+        commit.user.kind === 'existing'
+          ? (seen.get(commit.user.id) as User)
+          : { id: '', status: 'active', createdAt: commit.at, updatedAt: commit.at };
+      return { ...base, ...commit.user.profile, status: 'active', updatedAt: commit.at };
+    },
+  };
+  try {
+    const result = await completeLogin(input, { ...deps, store: readOnly });
+    return { outcome: 'would-succeed', result, commit: captured as LoginCommit };
+  } catch (error) {
+    if (error instanceof SsoError) return { outcome: 'would-fail', error };
+    throw error;
+  }
+}
+
 function profileFields(profile: Profile): UserProfileFields {
   const fields: UserProfileFields = {};
   if (profile.email !== undefined) {

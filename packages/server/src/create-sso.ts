@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import type { RestoreMode } from '@ssokit/config';
 import {
   type AuditHook,
@@ -227,11 +227,27 @@ export function createSso(options: SsoOptions): Sso {
     }
     const idp = await idpOf(c);
     const key = randomBytes(24).toString('base64url');
+    if (!idp.sso.redirect)
+      throw new ConfigError([
+        {
+          path: 'saml',
+          message: "the IdP's metadata has no SingleSignOnService for the HTTP-Redirect binding.",
+        },
+      ]);
     const authn = createAuthnRequest({
-      ssoUrl: idp.sso.redirect as string,
+      ssoUrl: idp.sso.redirect,
       spEntityId: c.saml.spEntityId,
       acsUrl: url('/saml/acs'),
       relayState: key,
+      ...(c.saml.nameIdFormat ? { nameIdFormat: c.saml.nameIdFormat } : {}),
+      ...(c.saml.signRequests && c.saml.spPrivateKey
+        ? {
+            signing: {
+              privateKeyPem: c.saml.spPrivateKey,
+              ...(c.saml.spCertificate ? { certificatePem: c.saml.spCertificate } : {}),
+            },
+          }
+        : {}),
     });
     await storage.transactions.put(
       key,
@@ -443,6 +459,7 @@ export function createSso(options: SsoOptions): Sso {
       requestId: tx.requestId ?? null,
       wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
       wantResponseSigned: c.saml.wantResponseSigned === true,
+      ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
       replay: storage.replay,
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       [nowSymbol]: clock,

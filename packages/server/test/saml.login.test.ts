@@ -99,6 +99,78 @@ describe('a SAML login through sso.handle', () => {
     expect(await raw.userCount()).toBe(1);
   });
 
+  it('decrypts an encrypted assertion with the SP key, and signs the AuthnRequest when asked', async () => {
+    const spKeys = await makeCertificate('app.example.com');
+    const idpKeys = await makeCertificate('idp.example.com');
+    const encryptingIdp = samlify.IdentityProvider({
+      entityID: 'https://idp.example.com/metadata',
+      privateKey: idpKeys.privateKeyPem,
+      signingCert: idpKeys.certificatePem,
+      isAssertionEncrypted: true,
+      dataEncryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+      keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+      singleSignOnService: [
+        { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
+      ],
+    } as never);
+    const storage = memoryStorage();
+    const sso = createSso({ baseUrl: BASE, storage, secret: 'test-secret-with-at-least-32-characters!' });
+    const connection = await storage.connections.create({
+      name: 'Encrypted',
+      protocol: 'saml',
+      provider: 'generic-saml',
+      active: true,
+      saml: {
+        idpMetadataXml: encryptingIdp.getMetadata(),
+        spEntityId: `${BASE}/sso/saml/metadata/enc`,
+        wantAssertionsSigned: true,
+        signRequests: true,
+        spPrivateKey: spKeys.privateKeyPem,
+        spCertificate: spKeys.certificatePem,
+      },
+      provisioning: { requireVerifiedEmail: false },
+    } as never);
+    const metadata = await (
+      await sso.handle(new Request(`${BASE}/sso/saml/metadata/${connection.id}`))
+    ).text();
+    expect(metadata).toContain('use="encryption"');
+    const sp = samlify.ServiceProvider({ metadata });
+    const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
+    const location = new URL(login.headers.get('location') as string);
+    expect(location.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+    expect(location.searchParams.get('Signature')).toBeTruthy();
+    const parsed = await encryptingIdp.parseLoginRequest(sp, 'redirect', {
+      query: Object.fromEntries(location.searchParams),
+      octetString: location.search.slice(1),
+    } as never);
+    const response = (await encryptingIdp.createLoginResponse(
+      sp,
+      parsed as never,
+      'post',
+      { email: 'grace@example.com' } as never,
+      { encryptThenSign: true } as never,
+    )) as unknown as { context: string };
+    expect(Buffer.from(response.context, 'base64').toString()).toContain('EncryptedAssertion');
+    const acs = await sso.handle(
+      new Request(`${BASE}/sso/saml/acs`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          SAMLResponse: response.context,
+          RelayState: location.searchParams.get('RelayState') as string,
+        }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(login).join('; ') },
+      }),
+    );
+    expect(acs.status).toBe(303);
+    expect(await memoryRawReader(storage).userCount()).toBe(1);
+    expect(
+      await storage.login.findUserByIdentity({
+        issuer: 'https://idp.example.com/metadata',
+        subject: 'grace@example.com',
+      }),
+    ).toMatchObject({ status: 'active' });
+  });
+
   it('refuses a replayed response and a response from another login, writing nothing more', async () => {
     const { sso, connection, sp, raw } = await setup();
     const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));

@@ -143,6 +143,14 @@ function select(keys: CachedKey[], kid: string | undefined, alg: JwsAlgorithm): 
 }
 
 async function fetchKeys(uri: string, options: HttpOptions, maxKeys: number): Promise<CachedKey[]> {
+  return (await loadJwks(uri, options, maxKeys)).keys;
+}
+
+async function loadJwks(
+  uri: string,
+  options: HttpOptions,
+  maxKeys: number,
+): Promise<{ keys: CachedKey[]; skipped: { kid?: string; reason: string }[] }> {
   const url = assertIdpUrl(uri, 'the JWKS URI', options);
   const response = await requestIdp(
     url,
@@ -157,28 +165,87 @@ async function fetchKeys(uri: string, options: HttpOptions, maxKeys: number): Pr
     });
   }
   const keys: CachedKey[] = [];
+  const skipped: { kid?: string; reason: string }[] = [];
   for (const jwk of body.keys.slice(0, maxKeys)) {
-    if (typeof jwk !== 'object' || jwk === null) continue;
+    if (typeof jwk !== 'object' || jwk === null) {
+      skipped.push({ reason: 'not a JSON object' });
+      continue;
+    }
     const { kty, use, key_ops: ops, kid, alg, d } = jwk as Record<string, unknown>;
+    const skip = (reason: string) => skipped.push({ ...(typeof kid === 'string' ? { kid } : {}), reason });
     // Signing keys only: no encryption keys (Keycloak publishes an RSA-OAEP one), no symmetric or
     // private material.
-    if (use !== undefined && use !== 'sig') continue;
-    if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) continue;
-    if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') continue;
-    if (d !== undefined) continue;
+    if (use !== undefined && use !== 'sig') {
+      skip(`use "${String(use)}" (not a signing key)`);
+      continue;
+    }
+    if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) {
+      skip('key_ops without "verify"');
+      continue;
+    }
+    if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') {
+      skip(`kty "${String(kty)}" (only RSA, EC and OKP keys verify signatures)`);
+      continue;
+    }
+    if (d !== undefined) {
+      skip('holds private key material; the IdP should never publish it');
+      continue;
+    }
     try {
       const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+      const fits = new Set(supportedAlgorithms.filter((candidate) => keyFitsAlgorithm(key, candidate)));
+      if (fits.size === 0)
+        skip('fits no allowed algorithm (an RSA key under 2048 bits, or an unknown curve)');
       keys.push({
         kid: typeof kid === 'string' ? kid : undefined,
         alg: typeof alg === 'string' ? alg : undefined,
         key,
-        fits: new Set(supportedAlgorithms.filter((candidate) => keyFitsAlgorithm(key, candidate))),
+        fits,
       });
     } catch {
       // A key that cannot be imported (an unknown curve) is skipped, as RFC 7517 §5 allows.
+      skip('cannot be imported');
     }
   }
-  return keys;
+  return { keys, skipped };
+}
+
+/** What {@link inspectJwks} found in a key set. */
+export interface JwksReport {
+  /** The signing keys ssokit can use, with the algorithms each can verify. */
+  keys: { kid?: string; kty: string; alg?: string; algorithms: JwsAlgorithm[] }[];
+  /** The entries ssokit ignores, and why. */
+  skipped: { kid?: string; reason: string }[];
+}
+
+/**
+ * Fetches a JWKS and reports which keys can verify tokens and which are ignored: for "Test Provider"
+ * diagnostics. Uses no cache. Failures are `idp_unreachable` naming the URL and status.
+ *
+ * @example
+ * ```ts
+ * import { inspectJwks } from '@ssokit/oidc';
+ *
+ * const { keys, skipped } = await inspectJwks(metadata.jwks_uri);
+ * if (keys.length === 0) console.warn('no usable signing key', skipped);
+ * ```
+ */
+export async function inspectJwks(
+  uri: string,
+  options: HttpOptions & { maxKeys?: number } = {},
+): Promise<JwksReport> {
+  const { keys, skipped } = await loadJwks(uri, options, options.maxKeys ?? 50);
+  return {
+    keys: keys
+      .filter((k) => k.fits.size > 0)
+      .map((k) => ({
+        ...(k.kid !== undefined ? { kid: k.kid } : {}),
+        kty: k.key.asymmetricKeyType === 'rsa' ? 'RSA' : k.key.asymmetricKeyType === 'ec' ? 'EC' : 'OKP',
+        ...(k.alg !== undefined ? { alg: k.alg } : {}),
+        algorithms: [...k.fits],
+      })),
+    skipped,
+  };
 }
 
 function truncate(text: string): string {

@@ -8,6 +8,7 @@
 import { type ConnectionInput, importConnection, secretFields } from '@ssokit/config';
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
+import type { ConnectionTestReport, TestSample } from './test-connection.ts';
 
 /** Decides whether a request may use the admin API: `false` refuses, a string names the actor. */
 export type AuthorizeAdmin = (request: Request) => boolean | string | Promise<boolean | string>;
@@ -34,6 +35,7 @@ export interface AdminContext {
   authorize: AuthorizeAdmin;
   audit?: AuditHook;
   clock: () => number;
+  test: (id: string, sample?: TestSample) => Promise<ConnectionTestReport>;
 }
 
 /** Serves `/admin/connections[/:id]`; `path` is relative to the base path. */
@@ -52,15 +54,17 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     throw new SsoError('forbidden', 'You may not use the admin API.', { details: { reason: 'admin' } });
   const actor = typeof allowed === 'string' ? allowed : undefined;
   const store = ctx.storage.connections;
+  const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);
-  if (!match) throw new SsoError('invalid_request', 'No such admin route.');
-  const id = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  if (!match && !testRoute) throw new SsoError('invalid_request', 'No such admin route.');
+  const id = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
 
-  const readJson = async (): Promise<Record<string, unknown>> => {
-    if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-      throw new SsoError('invalid_request', 'Send the connection as application/json.');
-    }
+  const readJson = async (optional = false): Promise<Record<string, unknown>> => {
     const text = await request.text();
+    if (optional && text.trim() === '') return {};
+    if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+      throw new SsoError('invalid_request', 'Send the body as application/json.');
+    }
     if (text.length > 256 * 1024) throw new SsoError('invalid_request', 'The body is too large.');
     try {
       const body = JSON.parse(text) as unknown;
@@ -71,6 +75,11 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     }
     throw new SsoError('invalid_request', 'The body is not a JSON object.');
   };
+  if (testRoute) {
+    if (method !== 'POST') throw new SsoError('invalid_request', 'Run a test with POST.');
+    const sample = pickSample(await readJson(true));
+    return json(await ctx.test(decodeURIComponent(testRoute[1] as string), sample));
+  }
   const validate = (body: Record<string, unknown>): ConnectionInput =>
     importConnection(body, { allowReferences: false }).connection;
   const expectedUpdatedAt = (current: Connection): Date => {
@@ -154,4 +163,26 @@ function json(body: unknown, status = 200): Response {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
   });
+}
+
+/** The sample of a test request: `{ claims }`, `{ idToken }` or `{ samlResponse }`, with `subject`. */
+function pickSample(body: Record<string, unknown>): TestSample | undefined {
+  const sample: TestSample = {};
+  if (body.claims !== undefined) {
+    if (typeof body.claims !== 'object' || body.claims === null || Array.isArray(body.claims))
+      throw new ConfigError([{ path: 'claims', message: 'must be a JSON object of claims.' }]);
+    sample.claims = body.claims as Record<string, unknown>;
+  }
+  for (const key of ['idToken', 'samlResponse', 'subject'] as const) {
+    if (body[key] === undefined) continue;
+    if (typeof body[key] !== 'string' || body[key] === '')
+      throw new ConfigError([{ path: key, message: 'must be a non-empty string.' }]);
+    sample[key] = body[key] as string;
+  }
+  const given = ['claims', 'idToken', 'samlResponse'].filter((k) => body[k] !== undefined);
+  if (given.length > 1)
+    throw new ConfigError([
+      { path: given[1] as string, message: 'give one sample: claims, idToken or samlResponse.' },
+    ]);
+  return given.length === 0 ? undefined : sample;
 }

@@ -35,6 +35,7 @@ import {
   buildSpMetadata,
   createAuthnRequest,
   createIdpMetadataCache,
+  decodeCertificate,
   type IdpMetadata,
   keysFromCertificates,
   parseIdpMetadata,
@@ -45,6 +46,7 @@ import { type AuthorizeAdmin, handleAdmin } from './admin.ts';
 import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 import { createSessionCodec, type SessionData } from './session.ts';
 import { statusFor } from './status.ts';
+import { type ConnectionTestReport, type TestSample, testConnection } from './test-connection.ts';
 
 /** Options of {@link createSso}. */
 export interface SsoOptions {
@@ -99,8 +101,14 @@ export interface Sso {
   handle(request: Request): Promise<Response>;
   /** The request's session, or `null`. */
   getSession(request: Request): Promise<SsoSession | null>;
-  /** The connection store (validation on save arrives with the admin API). */
+  /** The connection store (the admin API validates what it saves; this store does not). */
   readonly connections: SsoStorage['connections'];
+  /**
+   * "Test Provider": checks a connection against its IdP (OIDC: discovery, issuer, JWKS, endpoints,
+   * clock skew; SAML: metadata, certificates and their expiry, endpoints) and, given a sample answer,
+   * previews the mapped profile, roles and group-sync plan against the current user. No side effects.
+   */
+  testConnection(id: string, sample?: TestSample): Promise<ConnectionTestReport>;
 }
 
 const TX_COOKIE = 'sso_tx';
@@ -188,20 +196,38 @@ export function createSso(options: SsoOptions): Sso {
       throw new SsoError('connection_inactive', `The connection "${found.name}" is disabled.`);
     return found;
   };
-  const idpOf = async (
-    c: Connection & { protocol: 'saml' },
-  ): Promise<
-    IdpMetadata | { entityId: string; sso: { redirect?: string }; signingCertificates: { base64: string }[] }
-  > => {
-    if (c.saml.idpMetadataXml) return parseIdpMetadata(c.saml.idpMetadataXml);
-    if (c.saml.idpMetadataUrl) return samlMetadata.get(c.saml.idpMetadataUrl);
-    if (c.saml.idp)
+  const idpOf = async (c: Connection & { protocol: 'saml' }, fresh = false): Promise<IdpMetadata> => {
+    if (c.saml.idpMetadataXml) return parseIdpMetadata(c.saml.idpMetadataXml, { [nowSymbol]: clock });
+    if (c.saml.idpMetadataUrl)
+      return (fresh ? createIdpMetadataCache(http) : samlMetadata).get(c.saml.idpMetadataUrl);
+    if (c.saml.idp) {
+      const { entityId, ssoUrl, sloUrl, certificates } = c.saml.idp;
       return {
-        entityId: c.saml.idp.entityId,
-        sso: { redirect: c.saml.idp.ssoUrl },
-        signingCertificates: c.saml.idp.certificates.map((base64) => ({ base64 })),
+        entityId,
+        sso: { redirect: ssoUrl },
+        slo: sloUrl ? { redirect: sloUrl } : {},
+        signingCertificates: certificates.map((cert) => decodeCertificate(cert, entityId)),
+        encryptionCertificates: [],
+        nameIdFormats: [],
+        wantAuthnRequestsSigned: false,
+        expired: false,
       };
+    }
     throw new ConfigError([{ path: 'saml', message: 'the connection has no IdP metadata.' }]);
+  };
+
+  const test = async (id: string, sample?: TestSample): Promise<ConnectionTestReport> => {
+    const found = await storage.connections.get(id);
+    if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
+    return testConnection(found, sample, {
+      storage,
+      url,
+      origin,
+      ...(options.roles ? { roles: options.roles } : {}),
+      idpOf,
+      ...(options[customFetch] ? { fetch: options[customFetch] } : {}),
+      clock,
+    });
   };
 
   const startLogin = async (request: Request, id: string): Promise<Response> => {
@@ -550,6 +576,7 @@ export function createSso(options: SsoOptions): Sso {
         storage,
         origin,
         authorize: options.authorizeAdmin,
+        test,
         ...(options.audit ? { audit: options.audit } : {}),
         clock,
       });
@@ -560,6 +587,7 @@ export function createSso(options: SsoOptions): Sso {
   return {
     connections: storage.connections,
     getSession,
+    testConnection: test,
     async handle(request) {
       const path = new URL(request.url).pathname;
       if (path !== basePath && !path.startsWith(`${basePath}/`))

@@ -1,6 +1,7 @@
 /**
- * `@ssokit/server`: what a host app mounts. This first part holds the HTTP mapping of error codes,
- * cookies with numbered chunks, and encrypted session cookies; `createSso()` builds on them.
+ * `@ssokit/server`: what a host app mounts. `createSso()` serves the login routes, sessions in
+ * encrypted cookies (numbered chunks when large), the admin API, "Test Provider" and restore mode, with
+ * every error code mapped to HTTP once (`statusFor`).
  *
  * @packageDocumentation
  */
@@ -13,3 +14,10 @@ export { createSso } from './create-sso.ts';
 export type { SessionCodec, SessionData } from './session.ts';
 export { createSessionCodec } from './session.ts';
 export { statusFor } from './status.ts';
+export type {
+  ConnectionTestReport,
+  Finding,
+  FindingStatus,
+  MappingPreview,
+  TestSample,
+} from './test-connection.ts';

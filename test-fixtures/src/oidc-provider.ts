@@ -76,6 +76,8 @@ export async function startProvider(
     keys?: Record<string, unknown>[];
     conformIdTokenClaims?: boolean;
     redirectUris?: string[];
+    /** More post-logout redirect URIs, registered for the `confidential` and `public-pkce` clients. */
+    postLogoutRedirectUris?: string[];
     /**
      * 7 runs oidc-provider 7.14.3 with PKCE `plain` enabled besides `S256`, for the code + plain flow
      * (ClearML's code-challenge method) that 8.x and later no longer offer. Default: 9.
@@ -94,7 +96,7 @@ export async function startProvider(
         client_id: 'confidential',
         client_secret: 'confidential-secret-with-enough-entropy-0123456789',
         redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
-        post_logout_redirect_uris: [POST_LOGOUT_URI],
+        post_logout_redirect_uris: [POST_LOGOUT_URI, ...(options.postLogoutRedirectUris ?? [])],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -110,6 +112,7 @@ export async function startProvider(
       {
         client_id: 'public-pkce',
         redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
+        post_logout_redirect_uris: [POST_LOGOUT_URI, ...(options.postLogoutRedirectUris ?? [])],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'none',
@@ -254,4 +257,43 @@ function decodeHtml(text: string): string {
     .replace(/&#x27;|&#39;/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>');
+}
+
+/**
+ * RP-initiated logout like a browser: opens the end-session URL with the OP's cookies from the login
+ * (`jar` of {@link browserLogin}), confirms the logout on the OP's page, and follows the redirects to
+ * `postLogoutUri`. Returns the URL the browser lands on; throws when the OP refuses the request.
+ */
+export async function browserLogout(
+  endSession: URL,
+  jar: Map<string, string>,
+  postLogoutUri: string,
+): Promise<URL> {
+  const page = await fetch(endSession, {
+    redirect: 'manual',
+    headers: { cookie: jar.get(endSession.host) ?? '' },
+  });
+  const html = await page.text();
+  const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1];
+  if (page.status !== 200 || !action)
+    throw new Error(`The OP refused the logout (${page.status}): ${html.slice(0, 300)}`);
+  const fields = new URLSearchParams();
+  for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
+    fields.set(m[1] as string, decodeHtml(m[2] as string));
+  fields.set('logout', 'yes');
+  let url = new URL(decodeHtml(action), endSession);
+  let response = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    body: fields,
+    headers: { cookie: jar.get(url.host) ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  for (let hop = 0; hop < 10; hop++) {
+    const location = response.headers.get('location');
+    if (!location) throw new Error(`The OP answered ${response.status} during logout.`);
+    url = new URL(location, url);
+    if (url.href.startsWith(postLogoutUri)) return url;
+    response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
+  }
+  throw new Error('Too many redirects.');
 }

@@ -7,6 +7,7 @@
  * - `idp-certificate-expiring`: an IdP signing certificate expires within 30 days (or has expired).
  * - `insecure-http`: an IdP URL uses plain http outside loopback, allowed by `allowInsecureRequests`.
  * - `idp-initiated-login`: a connection accepts unsolicited SAML responses (`allowIdpInitiated`).
+ * - `idp-logout-failed`: logout ended the app session, but the IdP's logout could not be prepared.
  *
  * @module
  */
@@ -17,7 +18,8 @@ export type SsoWarningCode =
   | 'idp-metadata-expired'
   | 'idp-certificate-expiring'
   | 'insecure-http'
-  | 'idp-initiated-login';
+  | 'idp-initiated-login'
+  | 'idp-logout-failed';
 
 /**
  * Receives warnings.

@@ -24,6 +24,7 @@ import {
 } from '@ssokit/core';
 import {
   buildAuthorizationRequest,
+  buildEndSessionUrl,
   createDiscoveryCache,
   createJwksCache,
   type OidcTransaction,
@@ -35,10 +36,14 @@ import {
   buildSpMetadata,
   createAuthnRequest,
   createIdpMetadataCache,
+  createLogoutRequest,
+  createLogoutResponse,
   decodeCertificate,
   type IdpMetadata,
   keysFromCertificates,
   parseIdpMetadata,
+  validateLogoutRequest,
+  validateLogoutResponse,
   validateSamlResponse,
 } from '@ssokit/saml';
 import type { SsoStorage } from '@ssokit/storage';
@@ -80,6 +85,11 @@ export interface SsoOptions {
   restore?: RestoreMode;
   /** The roles of a restore-mode session. Default: `['admin']`. */
   restoreRoles?: readonly string[];
+  /**
+   * Where the browser lands after logout: a path on this site. With IdP logout, `baseUrl` + this path is
+   * the post-logout redirect URI to register at the IdP (Test Provider shows it). Default: `'/'`.
+   */
+  postLogoutPath?: string;
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   [nowSymbol]?: Clock;
 }
@@ -142,6 +152,11 @@ export function createSso(options: SsoOptions): Sso {
   const basePath = options?.basePath ?? '/sso';
   if (!/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(basePath))
     issues.push({ path: 'basePath', message: 'must be a path such as /sso (no trailing slash).' });
+  if (options?.postLogoutPath !== undefined && !/^\/(?![/\\])[^\\]*$/.test(options.postLogoutPath))
+    issues.push({
+      path: 'postLogoutPath',
+      message: 'must be a path on this site, such as / or /signed-out.',
+    });
   if (typeof options?.secret !== 'string' || options.secret.length < 32) {
     issues.push({
       path: 'secret',
@@ -223,6 +238,7 @@ export function createSso(options: SsoOptions): Sso {
       storage,
       url,
       origin,
+      postLogoutPath: options.postLogoutPath ?? '/',
       ...(options.roles ? { roles: options.roles } : {}),
       idpOf,
       ...(options[customFetch] ? { fetch: options[customFetch] } : {}),
@@ -286,7 +302,11 @@ export function createSso(options: SsoOptions): Sso {
   };
 
   /** The transaction a callback names, taken once and bound to this browser. */
-  const takeTransaction = async (request: Request, key: string | null, protocol: 'oidc' | 'saml') => {
+  const takeTransaction = async (
+    request: Request,
+    key: string | null,
+    protocol: 'oidc' | 'saml' | 'saml-logout',
+  ) => {
     const cookie = parseCookies(request.headers.get('cookie')).get(TX_COOKIE);
     if (!key || !cookie || cookie !== key)
       throw new SsoError(
@@ -503,6 +523,133 @@ export function createSso(options: SsoOptions): Sso {
     );
   };
 
+  const postLogoutPath = options.postLogoutPath ?? '/';
+  const clearSession = (headers: Headers, request: Request) => {
+    for (const cookie of clearChunked(
+      SESSION_COOKIE,
+      sessionCookie,
+      parseCookies(request.headers.get('cookie')),
+    ))
+      headers.append('set-cookie', cookie);
+  };
+
+  /**
+   * The IdP's logout for a session, when the IdP offers one: OIDC RP-initiated logout, or a SAML
+   * LogoutRequest (whose answer comes back to /saml/slo/:id, bound to this browser like a login).
+   */
+  const idpLogout = async (data: SessionData, headers: Headers): Promise<string | null> => {
+    const c = await storage.connections.get(data.connectionId);
+    if (!c) return null;
+    if (c.protocol === 'oidc') {
+      const metadata = await resolveProviderMetadata(c.oidc, discovery, http);
+      const target = buildEndSessionUrl(metadata, {
+        ...(data.idToken ? { idTokenHint: data.idToken } : {}),
+        postLogoutRedirectUri: `${origin}${postLogoutPath}`,
+        clientId: c.oidc.clientId,
+      });
+      return target ? String(target) : null;
+    }
+    const idp = await idpOf(c);
+    const sloUrl = idp.slo.redirect;
+    if (!sloUrl || !data.nameId) return null;
+    const key = randomBytes(24).toString('base64url');
+    const request = createLogoutRequest({
+      sloUrl,
+      spEntityId: c.saml.spEntityId,
+      nameId: data.nameId,
+      ...(data.sessionIndex ? { sessionIndex: data.sessionIndex } : {}),
+      ...(c.saml.nameIdFormat ? { nameIdFormat: c.saml.nameIdFormat } : {}),
+      relayState: key,
+      ...(c.saml.spPrivateKey ? { signing: { privateKeyPem: c.saml.spPrivateKey } } : {}),
+    });
+    await storage.transactions.put(
+      key,
+      { connectionId: c.id, protocol: 'saml-logout', returnTo: postLogoutPath, requestId: request.id },
+      txTtlMs,
+    );
+    headers.append('set-cookie', serializeCookie(TX_COOKIE, key, txCookie));
+    return request.url.href;
+  };
+
+  /**
+   * `GET|POST /logout`: clears every session cookie, then sends the browser to the IdP's logout when it
+   * offers one (`?local=1` skips it). JSON clients get `{ idpLogoutUrl }` to follow themselves.
+   */
+  const logout = async (request: Request): Promise<Response> => {
+    const headers = new Headers({ 'cache-control': 'no-store' });
+    clearSession(headers, request);
+    const sealed = readChunked(parseCookies(request.headers.get('cookie')), SESSION_COOKIE);
+    const data = sealed ? await codec.open(sealed, Math.floor(clock() / 1000)) : null;
+    const local = ['1', 'true'].includes(new URL(request.url).searchParams.get('local') ?? '');
+    let target: string | null = null;
+    if (data && !data.restore && !local) {
+      try {
+        target = await idpLogout(data, headers);
+      } catch (error) {
+        // The app session is over either way; an IdP that cannot be reached only loses its own logout.
+        options.onWarning?.(
+          'idp-logout-failed',
+          `The identity provider's logout could not be prepared: ${error instanceof Error ? error.message : 'unknown failure'}`,
+          { connectionId: data.connectionId },
+        );
+      }
+    }
+    if ((request.headers.get('accept') ?? '').includes('application/json')) {
+      headers.set('content-type', 'application/json; charset=utf-8');
+      return new Response(JSON.stringify({ loggedOut: true, idpLogoutUrl: target }), { headers });
+    }
+    headers.set('location', target ?? postLogoutPath);
+    return new Response(null, { status: 303, headers });
+  };
+
+  /**
+   * `GET /saml/slo/:id` (HTTP-Redirect): the IdP's LogoutResponse to our request, or an IdP-initiated
+   * LogoutRequest, which ends this browser's session and is answered with a LogoutResponse.
+   */
+  const samlSlo = async (request: Request, id: string): Promise<Response> => {
+    const c = await storage.connections.get(id);
+    if (c?.protocol !== 'saml') throw new SsoError('connection_not_found', 'No SAML connection has this id.');
+    const idp = await idpOf(c);
+    const rawQuery = new URL(request.url).search;
+    const expectations = {
+      idpEntityId: idp.entityId,
+      idpKeys: keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64)),
+      sloUrl: url(`/saml/slo/${encodeURIComponent(c.id)}`),
+      [nowSymbol]: clock,
+    };
+    const params = new URL(request.url).searchParams;
+    const headers = new Headers({ 'cache-control': 'no-store' });
+    if (params.has('SAMLResponse')) {
+      const tx = await takeTransaction(request, params.get('RelayState'), 'saml-logout');
+      if (tx.connectionId !== c.id || !tx.requestId)
+        throw new SsoError('invalid_state', 'This answer does not match the logout that was started.');
+      validateLogoutResponse(rawQuery, tx.requestId, expectations);
+      headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...txCookie, maxAge: 0 }));
+      headers.set('location', tx.returnTo);
+      return new Response(null, { status: 303, headers });
+    }
+    const incoming = validateLogoutRequest(rawQuery, expectations);
+    const sloUrl = idp.slo.redirect;
+    if (!sloUrl)
+      throw new ConfigError([
+        { path: 'saml', message: 'the IdP metadata has no SingleLogoutService (HTTP-Redirect) to answer.' },
+      ]);
+    // Front-channel: the browser carrying the request is the user's. Its session ends if it is this
+    // IdP's session for the NameID (another session in the browser is left alone).
+    const sealed = readChunked(parseCookies(request.headers.get('cookie')), SESSION_COOKIE);
+    const data = sealed ? await codec.open(sealed, Math.floor(clock() / 1000)) : null;
+    if (data && data.connectionId === c.id && data.nameId === incoming.nameId) clearSession(headers, request);
+    const answer = createLogoutResponse({
+      sloUrl,
+      spEntityId: c.saml.spEntityId,
+      inResponseTo: incoming.id,
+      ...(incoming.relayState !== undefined ? { relayState: incoming.relayState } : {}),
+      ...(c.saml.spPrivateKey ? { signing: { privateKeyPem: c.saml.spPrivateKey } } : {}),
+    });
+    headers.set('location', answer.href);
+    return new Response(null, { status: 303, headers });
+  };
+
   const getSession = async (request: Request): Promise<SsoSession | null> => {
     const sealed = readChunked(parseCookies(request.headers.get('cookie')), SESSION_COOKIE);
     if (!sealed) return null;
@@ -546,6 +693,7 @@ export function createSso(options: SsoOptions): Sso {
       const xml = buildSpMetadata({
         entityId: found.saml.spEntityId,
         acsUrl: url('/saml/acs'),
+        sloUrl: url(`/saml/slo/${encodeURIComponent(found.id)}`),
         authnRequestsSigned: found.saml.signRequests === true,
         wantAssertionsSigned: found.saml.wantAssertionsSigned !== false,
         ...(found.saml.spCertificate
@@ -561,16 +709,9 @@ export function createSso(options: SsoOptions): Sso {
       return restoreLogin(request);
     }
     if (method === 'GET' && path === '/session') return json({ session: await getSession(request) });
-    if (path === '/logout' && (method === 'GET' || method === 'POST')) {
-      const headers = new Headers({ location: '/', 'cache-control': 'no-store' });
-      for (const cookie of clearChunked(
-        SESSION_COOKIE,
-        sessionCookie,
-        parseCookies(request.headers.get('cookie')),
-      ))
-        headers.append('set-cookie', cookie);
-      return new Response(null, { status: 303, headers });
-    }
+    if (path === '/logout' && (method === 'GET' || method === 'POST')) return logout(request);
+    const slo = /^\/saml\/slo\/([^/]+)$/.exec(path);
+    if (method === 'GET' && slo) return samlSlo(request, decodeURIComponent(slo[1] as string));
     if (path.startsWith('/admin/') && options.authorizeAdmin) {
       return handleAdmin(request, path, {
         storage,

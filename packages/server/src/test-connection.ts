@@ -96,6 +96,7 @@ export interface TestContext {
   storage: SsoStorage;
   url: (path: string) => string;
   origin: string;
+  postLogoutPath: string;
   roles?: RoleMatcher | RoleMatchingOptions;
   idpOf: (c: SamlConnection, fresh: boolean) => Promise<IdpMetadata>;
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -123,7 +124,10 @@ export async function testConnection(
       'Activate it when the test passes.',
     );
   if (connection.protocol === 'oidc') {
-    register = { redirectUri: ctx.url('/oidc/callback'), postLogoutRedirectUri: `${ctx.origin}/` };
+    register = {
+      redirectUri: ctx.url('/oidc/callback'),
+      postLogoutRedirectUri: `${ctx.origin}${ctx.postLogoutPath}`,
+    };
     const issuer = await testOidc(connection, ctx, add);
     if (sample) preview = await oidcPreview(connection, sample, issuer, ctx, add);
   } else {
@@ -131,6 +135,7 @@ export async function testConnection(
       acsUrl: ctx.url('/saml/acs'),
       spEntityId: connection.saml.spEntityId,
       spMetadataUrl: ctx.url(`/saml/metadata/${encodeURIComponent(connection.id)}`),
+      sloUrl: ctx.url(`/saml/slo/${encodeURIComponent(connection.id)}`),
     };
     const idp = await testSaml(connection, ctx, add);
     if (sample && idp) preview = await samlPreview(connection, sample, idp, ctx, add);

@@ -231,6 +231,7 @@ describe('Test Provider, SAML (samlify)', () => {
       acsUrl: `${BASE}/sso/saml/acs`,
       spEntityId: `${BASE}/sso/saml/metadata/s`,
       spMetadataUrl: `${BASE}/sso/saml/metadata/${c.id}`,
+      sloUrl: `${BASE}/sso/saml/slo/${c.id}`,
     });
     expect(statusOf(report, 'metadata')).toEqual(['ok']);
     expect(statusOf(report, 'certificate')).toEqual(['ok']);

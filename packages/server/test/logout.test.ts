@@ -1,0 +1,233 @@
+/**
+ * Logout through sso.handle(): the app session always ends, and the IdP's logout follows when it
+ * offers one: OIDC RP-initiated logout at oidc-provider, SAML Single Logout with a samlify IdP in both
+ * directions.
+ */
+import { memoryStorage } from '@ssokit/storage';
+import * as samlify from 'samlify';
+import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { browserLogin, browserLogout, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSso } from '../src/index.ts';
+
+samlify.setSchemaValidator({ validate: async () => 'skipped' });
+
+const BASE = 'http://127.0.0.1:3000';
+const CALLBACK = `${BASE}/sso/oidc/callback`;
+const SECRET = 'test-secret-with-at-least-32-characters!';
+let op: TestOp;
+beforeAll(async () => {
+  op = await startProvider({ redirectUris: [CALLBACK], postLogoutRedirectUris: [`${BASE}/signed-out`] });
+});
+afterAll(() => op.close());
+
+const setCookies = (response: Response) => response.headers.getSetCookie();
+const cookiesOf = (response: Response) =>
+  setCookies(response)
+    .map((c) => c.split(';')[0] as string)
+    .filter((c) => !c.endsWith('='));
+const sessionCookies = (response: Response) =>
+  cookiesOf(response).filter((c) => c.startsWith('sso_session.'));
+
+async function oidcLogin() {
+  const storage = memoryStorage();
+  const sso = createSso({ baseUrl: BASE, storage, secret: SECRET, postLogoutPath: '/signed-out' });
+  const connection = await storage.connections.create({
+    name: 'Local OP',
+    protocol: 'oidc',
+    provider: 'custom',
+    active: true,
+    oidc: {
+      issuer: op.issuer,
+      clientId: 'public-pkce',
+      flow: 'code',
+      pkce: 'S256',
+      scopes: ['openid', 'profile', 'email'],
+      userInfo: 'id_token',
+      verifySignature: true,
+    },
+  } as never);
+  const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
+  const jar = new Map<string, string>();
+  const callback = await browserLogin(new URL(login.headers.get('location') as string), jar, CALLBACK);
+  const done = await sso.handle(
+    new Request(`${CALLBACK}?${callback.params}`, { headers: { cookie: cookiesOf(login).join('; ') } }),
+  );
+  expect(done.status).toBe(303);
+  return { sso, jar, cookie: sessionCookies(done).join('; ') };
+}
+
+describe('logout, OIDC', () => {
+  it('ends the app session and sends the browser through the OP end-session endpoint back to postLogoutPath', async () => {
+    const { sso, jar, cookie } = await oidcLogin();
+    const response = await sso.handle(new Request(`${BASE}/sso/logout`, { headers: { cookie } }));
+    expect(response.status).toBe(303);
+    expect(
+      setCookies(response)
+        .filter((c) => c.startsWith('sso_session.'))
+        .every((c) => /Max-Age=0/.test(c)),
+    ).toBe(true);
+    const target = new URL(response.headers.get('location') as string);
+    expect(target.origin).toBe(op.issuer);
+    expect(target.searchParams.get('post_logout_redirect_uri')).toBe(`${BASE}/signed-out`);
+    expect(target.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    expect(target.searchParams.get('client_id')).toBe('public-pkce');
+    // The OP accepts the hint and the redirect URI, logs the user out, and returns the browser.
+    const landed = await browserLogout(target, jar, `${BASE}/signed-out`);
+    expect(landed.pathname).toBe('/signed-out');
+  });
+
+  it('logs out locally with ?local=1, answers JSON clients with the URL, and works without a session', async () => {
+    const { sso, cookie } = await oidcLogin();
+    const local = await sso.handle(new Request(`${BASE}/sso/logout?local=1`, { headers: { cookie } }));
+    expect(local.headers.get('location')).toBe('/signed-out');
+    const json = await sso.handle(
+      new Request(`${BASE}/sso/logout`, { method: 'POST', headers: { cookie, accept: 'application/json' } }),
+    );
+    const body = await json.json();
+    expect(body.loggedOut).toBe(true);
+    expect(body.idpLogoutUrl).toMatch(new RegExp(`^${op.issuer}/`));
+    const anonymous = await sso.handle(new Request(`${BASE}/sso/logout`));
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/signed-out');
+  });
+});
+
+describe('logout, SAML Single Logout (samlify)', () => {
+  const IDP = 'https://idp.example.com/metadata';
+  const SLO = 'https://idp.example.com/slo';
+
+  async function samlLogin() {
+    const keys = await makeCertificate('idp.example.com');
+    const idp = samlify.IdentityProvider({
+      entityID: IDP,
+      privateKey: keys.privateKeyPem,
+      signingCert: keys.certificatePem,
+      singleSignOnService: [
+        { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
+      ],
+      singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: SLO }],
+    });
+    const storage = memoryStorage();
+    const sso = createSso({ baseUrl: BASE, storage, secret: SECRET });
+    const connection = await storage.connections.create({
+      name: 'Duo',
+      protocol: 'saml',
+      provider: 'duo',
+      active: true,
+      saml: {
+        idpMetadataXml: idp.getMetadata(),
+        spEntityId: `${BASE}/sso/saml/metadata/duo`,
+        wantAssertionsSigned: true,
+      },
+      provisioning: { requireVerifiedEmail: false },
+    } as never);
+    const metadata = await (
+      await sso.handle(new Request(`${BASE}/sso/saml/metadata/${connection.id}`))
+    ).text();
+    expect(metadata).toContain(`${BASE}/sso/saml/slo/${connection.id}`);
+    // Our SP asks for signed logout messages (ssokit refuses unsigned ones by default).
+    const sp = samlify.ServiceProvider({
+      metadata,
+      wantLogoutRequestSigned: true,
+      wantLogoutResponseSigned: true,
+    } as never);
+    const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
+    const location = new URL(login.headers.get('location') as string);
+    const parsed = await idp.parseLoginRequest(sp, 'redirect', {
+      query: Object.fromEntries(location.searchParams),
+      octetString: location.search.slice(1),
+    } as never);
+    const answer = (await idp.createLoginResponse(sp, parsed as never, 'post', {
+      email: 'grace@example.com',
+    } as never)) as unknown as {
+      context: string;
+    };
+    const acs = await sso.handle(
+      new Request(`${BASE}/sso/saml/acs`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          SAMLResponse: answer.context,
+          RelayState: location.searchParams.get('RelayState') as string,
+        }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(login).join('; ') },
+      }),
+    );
+    expect(acs.status).toBe(303);
+    return { sso, idp, sp, connection, cookie: sessionCookies(acs).join('; ') };
+  }
+
+  it('SP-initiated: a LogoutRequest for the session NameID to the IdP, whose signed answer lands on postLogoutPath', async () => {
+    const { sso, idp, sp, connection, cookie } = await samlLogin();
+    const logout = await sso.handle(new Request(`${BASE}/sso/logout`, { headers: { cookie } }));
+    expect(logout.status).toBe(303);
+    const target = new URL(logout.headers.get('location') as string);
+    expect(`${target.origin}${target.pathname}`).toBe(SLO);
+    const request = (await idp.parseLogoutRequest(sp, 'redirect', {
+      query: Object.fromEntries(target.searchParams),
+      octetString: target.search.slice(1),
+    } as never)) as unknown as { extract: { nameID: string; request: { id: string } } };
+    expect(request.extract.nameID).toBe('grace@example.com');
+    const relayState = target.searchParams.get('RelayState') as string;
+    const reply = (await idp.createLogoutResponse(
+      sp,
+      request as never,
+      'redirect',
+      relayState,
+    )) as unknown as {
+      context: string;
+    };
+    const back = new URL(reply.context);
+    expect(back.searchParams.get('Signature')).toBeTruthy();
+    const txCookie = cookiesOf(logout).filter((c) => c.startsWith('sso_tx='));
+    const done = await sso.handle(
+      new Request(`${BASE}/sso/saml/slo/${connection.id}${back.search}`, {
+        headers: { cookie: txCookie.join('; ') },
+      }),
+    );
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/');
+    // Replayed, or from a browser that did not start it: refused.
+    const replay = await sso.handle(
+      new Request(`${BASE}/sso/saml/slo/${connection.id}${back.search}`, {
+        headers: { cookie: txCookie.join('; '), accept: 'application/json' },
+      }),
+    );
+    expect(replay.status).toBe(400);
+  });
+
+  it('IdP-initiated: a signed LogoutRequest ends the session in this browser and is answered', async () => {
+    const { sso, idp, sp, connection, cookie } = await samlLogin();
+    const incoming = (await idp.createLogoutRequest(sp, 'redirect', {
+      logoutNameID: 'grace@example.com',
+    } as never)) as unknown as {
+      context: string;
+    };
+    const url = new URL(incoming.context);
+    const response = await sso.handle(
+      new Request(`${BASE}/sso/saml/slo/${connection.id}${url.search}`, { headers: { cookie } }),
+    );
+    expect(response.status).toBe(303);
+    expect(
+      setCookies(response)
+        .filter((c) => c.startsWith('sso_session.'))
+        .every((c) => /Max-Age=0/.test(c)),
+    ).toBe(true);
+    const answer = new URL(response.headers.get('location') as string);
+    expect(`${answer.origin}${answer.pathname}`).toBe(SLO);
+    expect(answer.searchParams.get('SAMLResponse')).toBeTruthy();
+
+    // An unsigned (forged) LogoutRequest is refused and clears nothing.
+    const forged = new URL(incoming.context);
+    forged.searchParams.delete('Signature');
+    forged.searchParams.delete('SigAlg');
+    const refused = await sso.handle(
+      new Request(`${BASE}/sso/saml/slo/${connection.id}${forged.search}`, {
+        headers: { cookie, accept: 'application/json' },
+      }),
+    );
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: 'saml_signature_invalid' });
+    expect(setCookies(refused).some((c) => c.startsWith('sso_session.'))).toBe(false);
+  });
+});

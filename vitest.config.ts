@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 const packages = readdirSync(new URL('packages/', import.meta.url)).filter((name) =>
   existsSync(new URL(`packages/${name}/package.json`, import.meta.url)),
 );
-const conditions = ['dev-source', 'node', 'import', 'module', 'default'];
+// No 'import' or 'module' here: Vitest applies these conditions to require() calls in node_modules too,
+// and router's require('is-promise') then got the ESM entry (a namespace, not the function).
+const conditions = ['dev-source', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

@@ -116,6 +116,23 @@ describe('check-layers', () => {
     ]);
   });
 
+  it("lets an adapter's tests use the layers below the server, never its source", () => {
+    tree();
+    pkg('express', {
+      dependencies: { '@ssokit/server': 'workspace:^' },
+      devDependencies: { '@ssokit/storage': 'workspace:^' },
+    });
+    write('packages/express/test/app.test.ts', "import { memoryStorage } from '@ssokit/storage';\n");
+    write('packages/express/src/index.ts', "import { createSso } from '@ssokit/server';\n");
+    expect(checkLayers(root)).toEqual([]);
+    write('packages/express/src/index.ts', "import { memoryStorage } from '@ssokit/storage';\n");
+    pkg('express', { dependencies: { '@ssokit/storage': 'workspace:^' } });
+    expect(checkLayers(root).map((v) => v.message)).toEqual([
+      expect.stringContaining('must not depend on @ssokit/storage (dependencies)'),
+      expect.stringContaining('must not import @ssokit/storage'),
+    ]);
+  });
+
   it('keeps examples on public entry points', () => {
     tree();
     write(

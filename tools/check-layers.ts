@@ -12,7 +12,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-type Edge = { runtime: readonly string[]; typeOnly?: readonly string[] };
+/**
+ * `runtime`: what the package's source may import. `typeOnly`: what it may import as types only.
+ * `tests`: what its tests may use besides (lower layers a host app would use beside the package).
+ */
+type Edge = { runtime: readonly string[]; typeOnly?: readonly string[]; tests?: readonly string[] };
+const BELOW_SERVER = ['storage', 'oidc', 'saml', 'config'] as const;
 
 /** Which `@ssokit/*` packages each package may import (by folder name). Anything else is refused. */
 export const allowedImports: Readonly<Record<string, Edge>> = {
@@ -24,9 +29,9 @@ export const allowedImports: Readonly<Record<string, Edge>> = {
   saml: { runtime: ['core'], typeOnly: ['storage'] },
   config: { runtime: ['core'] },
   server: { runtime: ['core', 'storage', 'oidc', 'saml', 'config'] },
-  express: { runtime: ['server', 'core'] },
-  koa: { runtime: ['server', 'core'] },
-  nest: { runtime: ['server', 'core'] },
+  express: { runtime: ['server', 'core'], tests: BELOW_SERVER },
+  koa: { runtime: ['server', 'core'], tests: BELOW_SERVER },
+  nest: { runtime: ['server', 'core'], tests: BELOW_SERVER },
   cli: { runtime: ['server', 'config', 'oidc', 'saml', 'storage', 'storage-sql', 'storage-redis', 'core'] },
   'dev-idp': { runtime: [] },
 };
@@ -88,7 +93,9 @@ export function checkLayers(root: string): Violation[] {
         }
         const target = ssokitFolder(dep, byName);
         if (target === undefined) continue;
-        const ok = runtimeAllowed.has(target) || (field === 'devDependencies' && testOnly.includes(target));
+        const ok =
+          runtimeAllowed.has(target) ||
+          (field === 'devDependencies' && (testOnly.includes(target) || (edge.tests ?? []).includes(target)));
         if (!ok)
           violations.push({
             file: rel(root, manifest),
@@ -135,7 +142,10 @@ export function checkLayers(root: string): Violation[] {
         const allowed =
           edge.runtime.includes(target.folder) ||
           (typeOnly && (edge.typeOnly ?? []).includes(target.folder)) ||
-          (isTest && (testOnly.includes(target.folder) || (edge.typeOnly ?? []).includes(target.folder)));
+          (isTest &&
+            (testOnly.includes(target.folder) ||
+              (edge.typeOnly ?? []).includes(target.folder) ||
+              (edge.tests ?? []).includes(target.folder)));
         if (!allowed) {
           const hint = (edge.typeOnly ?? []).includes(target.folder)
             ? ' (only `import type` is allowed here)'

@@ -1,3 +1,3 @@
 import { ssokitPackage } from '../../tools/tsup-preset.ts';
 
-export default ssokitPackage({ index: 'src/index.ts' });
+export default ssokitPackage({ index: 'src/index.ts', node: 'src/node/index.ts' });

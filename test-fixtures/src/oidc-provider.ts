@@ -50,6 +50,20 @@ export const users: Record<string, TestUser> = {
     preferred_username: 'grace',
     groups: ['viewers'],
   },
+  /** In 400 groups (`team-000-machine-learning-platform` ...): the large-session case. */
+  lin: {
+    sub: 'lin-uuid',
+    email: 'lin@example.com',
+    email_verified: true,
+    name: 'Lin Many-Groups',
+    given_name: 'Lin',
+    family_name: 'Many-Groups',
+    preferred_username: 'lin',
+    groups: Array.from(
+      { length: 400 },
+      (_, i) => `team-${String(i).padStart(3, '0')}-machine-learning-platform`,
+    ),
+  },
 };
 
 export function rsaJwk(kid: string) {
@@ -76,6 +90,11 @@ export async function startProvider(
     keys?: Record<string, unknown>[];
     conformIdTokenClaims?: boolean;
     redirectUris?: string[];
+    /**
+     * Makes `public-pkce` a native client registered with `http://127.0.0.1/sso/oidc/callback`, which
+     * the OP then accepts on any port (RFC 8252 §7.3): one OP for many apps on ephemeral ports.
+     */
+    loopbackRedirects?: boolean;
     /** More post-logout redirect URIs, registered for the `confidential` and `public-pkce` clients. */
     postLogoutRedirectUris?: string[];
     /**
@@ -111,7 +130,12 @@ export async function startProvider(
       },
       {
         client_id: 'public-pkce',
-        redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
+        ...(options.loopbackRedirects ? { application_type: 'native' as const } : {}),
+        redirect_uris: [
+          REDIRECT_URI,
+          ...(options.redirectUris ?? []),
+          ...(options.loopbackRedirects ? ['http://127.0.0.1/sso/oidc/callback'] : []),
+        ],
         post_logout_redirect_uris: [POST_LOGOUT_URI, ...(options.postLogoutRedirectUris ?? [])],
         response_types: ['code'],
         grant_types: ['authorization_code'],
@@ -218,17 +242,7 @@ export async function browserLogin(
   for (let hop = 0; hop < 20; hop++) {
     if (url.href.startsWith(redirectUri)) return { method: 'GET', params: url.searchParams };
     const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
-    const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
-    if (cookies.length > 0) {
-      const existing = new Map(
-        (jar.get(url.host) ?? '')
-          .split('; ')
-          .filter(Boolean)
-          .map((c) => [c.split('=')[0], c] as const),
-      );
-      for (const c of cookies) existing.set(c?.split('=')[0] ?? '', c as string);
-      jar.set(url.host, [...existing.values()].join('; '));
-    }
+    rememberCookies(jar, url, response);
     const location = response.headers.get('location');
     if (location) {
       url = new URL(location, url);
@@ -296,4 +310,67 @@ export async function browserLogout(
     response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
   }
   throw new Error('Too many redirects.');
+}
+
+/**
+ * Keeps a response's cookies in a jar (one Cookie header per host), as a browser would: a cookie set
+ * with an empty value or `Max-Age=0` is removed.
+ */
+export function rememberCookies(jar: Map<string, string>, url: URL, response: Response): void {
+  const set = response.headers.getSetCookie();
+  if (set.length === 0) return;
+  const existing = new Map(
+    (jar.get(url.host) ?? '')
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => [c.slice(0, c.indexOf('=')), c] as const),
+  );
+  for (const header of set) {
+    const pair = header.split(';')[0] as string;
+    const name = pair.slice(0, pair.indexOf('='));
+    if (pair.endsWith('=') || /;\s*max-age=0/i.test(header)) existing.delete(name);
+    else existing.set(name, pair);
+  }
+  jar.set(url.host, [...existing.values()].join('; '));
+}
+
+/**
+ * A whole OIDC login against an app that mounts ssokit at `/sso`, over real HTTP: the app's login
+ * route, the OP (answered like a browser), and the app's callback. Returns the app's final answer; the
+ * jar then holds the app's session cookies.
+ */
+export async function httpOidcLogin(
+  appBase: string,
+  connectionId: string,
+  jar = new Map<string, string>(),
+  returnTo = '/me',
+): Promise<{ jar: Map<string, string>; response: Response }> {
+  const start = new URL(
+    `${appBase}/sso/login/${encodeURIComponent(connectionId)}?returnTo=${encodeURIComponent(returnTo)}`,
+  );
+  const login = await fetch(start, { redirect: 'manual', headers: { cookie: jar.get(start.host) ?? '' } });
+  rememberCookies(jar, start, login);
+  const location = login.headers.get('location');
+  if (login.status !== 302 || !location)
+    throw new Error(`The app did not start the login (${login.status}).`);
+  const callbackUri = `${appBase}/sso/oidc/callback`;
+  const callback = await browserLogin(new URL(location), jar, callbackUri);
+  const target = new URL(callbackUri);
+  const response =
+    callback.method === 'GET'
+      ? await fetch(`${callbackUri}?${callback.params}`, {
+          redirect: 'manual',
+          headers: { cookie: jar.get(target.host) ?? '' },
+        })
+      : await fetch(callbackUri, {
+          method: 'POST',
+          redirect: 'manual',
+          body: callback.params,
+          headers: {
+            cookie: jar.get(target.host) ?? '',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+        });
+  rememberCookies(jar, target, response);
+  return { jar, response };
 }

@@ -6,6 +6,7 @@
  */
 import * as samlify from 'samlify';
 import { makeCertificate, type TestKeyPair } from './keys.ts';
+import { rememberCookies } from './oidc-provider.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
@@ -77,4 +78,47 @@ export async function startSamlifyIdp(keys?: TestKeyPair): Promise<SamlifyIdp> {
       return result.context;
     },
   };
+}
+
+/**
+ * A whole SAML login against an app that mounts ssokit at `/sso`, over real HTTP: the app's login
+ * route (HTTP-Redirect AuthnRequest), `idp` answering it as the SP metadata from the app says, and the
+ * POST to the app's ACS. Returns the ACS answer; the jar then holds the app's session cookies.
+ */
+export async function httpSamlLogin(
+  appBase: string,
+  connectionId: string,
+  idp: ReturnType<typeof samlify.IdentityProvider>,
+  user: Record<string, string>,
+  jar = new Map<string, string>(),
+): Promise<{ jar: Map<string, string>; response: Response }> {
+  const app = new URL(appBase);
+  const metadata = await (
+    await fetch(`${appBase}/sso/saml/metadata/${encodeURIComponent(connectionId)}`)
+  ).text();
+  const sp = samlify.ServiceProvider({ metadata });
+  const login = await fetch(`${appBase}/sso/login/${encodeURIComponent(connectionId)}`, {
+    redirect: 'manual',
+    headers: { cookie: jar.get(app.host) ?? '' },
+  });
+  rememberCookies(jar, app, login);
+  const location = new URL(login.headers.get('location') ?? 'about:blank');
+  const parsed = await idp.parseLoginRequest(sp, 'redirect', {
+    query: Object.fromEntries(location.searchParams),
+    octetString: location.search.slice(1),
+  } as never);
+  const answer = (await idp.createLoginResponse(sp, parsed as never, 'post', user as never)) as unknown as {
+    context: string;
+  };
+  const response = await fetch(`${appBase}/sso/saml/acs`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({
+      SAMLResponse: answer.context,
+      RelayState: location.searchParams.get('RelayState') ?? '',
+    }),
+    headers: { cookie: jar.get(app.host) ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  rememberCookies(jar, app, response);
+  return { jar, response };
 }

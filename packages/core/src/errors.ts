@@ -17,6 +17,7 @@
 export type SsoErrorCode =
   // Login transactions and callbacks
   | 'invalid_request'
+  | 'unauthenticated'
   | 'forbidden'
   | 'rate_limited'
   | 'invalid_state'
@@ -55,6 +56,7 @@ export type SsoErrorCode =
 /** Every code of {@link SsoErrorCode}, in documentation order; handy for exhaustive tables and tests. */
 export const ssoErrorCodes: readonly SsoErrorCode[] = Object.freeze([
   'invalid_request',
+  'unauthenticated',
   'forbidden',
   'rate_limited',
   'invalid_state',

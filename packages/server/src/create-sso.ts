@@ -107,6 +107,10 @@ export interface SsoSession {
 
 /** What {@link createSso} returns. */
 export interface Sso {
+  /** The origin of `baseUrl` (`https://app.example.com`), for adapters building Web requests. */
+  readonly origin: string;
+  /** Where ssokit's routes live (`/sso` by default); adapters pass other paths on to the host. */
+  readonly basePath: string;
   /** Serves every ssokit route; any other path answers 404. */
   handle(request: Request): Promise<Response>;
   /** The request's session, or `null`. */
@@ -726,6 +730,8 @@ export function createSso(options: SsoOptions): Sso {
   };
 
   return {
+    origin,
+    basePath,
     connections: storage.connections,
     getSession,
     testConnection: test,

@@ -9,7 +9,8 @@
  * | id_token_invalid, userinfo_invalid, saml_invalid, saml_signature_invalid, saml_replay, claim_missing | 401 | the IdP's answer cannot be trusted |
  * | access_token_invalid | 401 | the bearer token is refused |
  * | email_not_verified, user_not_provisioned, user_disabled, identity_conflict, connection_inactive | 403 | the person may not log in this way |
- * | forbidden | 403 | the admin hook refused, or a write came from another origin |
+ * | unauthenticated | 401 | no session and no bearer token |
+ * | forbidden | 403 | the admin hook refused, a write came from another origin, or a role is missing |
  * | sso_disabled | 403 | restore mode: SSO logins are off |
  * | rate_limited | 429 | too many attempts; wait and retry |
  * | idp_error | 403 | the IdP refused the login (access_denied, a non-success SAML status) |
@@ -24,6 +25,7 @@ import type { SsoErrorCode } from '@ssokit/core';
 
 const STATUS: Record<SsoErrorCode, number> = {
   invalid_request: 400,
+  unauthenticated: 401,
   forbidden: 403,
   rate_limited: 429,
   invalid_state: 400,

@@ -1,0 +1,104 @@
+/**
+ * `@ssokit/express`: mounts ssokit in an Express 5 app. It only translates between Express and the Web
+ * `Request`/`Response` of `sso.handle()`; every route, cookie and check lives in `@ssokit/server`.
+ *
+ * @packageDocumentation
+ */
+import type { Sso } from '@ssokit/server';
+import {
+  authenticate,
+  checkRequireAuthOptions,
+  DEFAULT_BODY_LIMIT,
+  errorReply,
+  type RequireAuthOptions,
+  type SsoAuth,
+  toWebRequest,
+  toWebRequestHead,
+  writeWebResponse,
+} from '@ssokit/server/node';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+export type { RequireAuthOptions, SsoAuth } from '@ssokit/server/node';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Who made the request, set by `requireAuth()`. */
+      sso?: SsoAuth;
+    }
+    interface Locals {
+      /** The `Sso` of `ssoRouter()`, for `requireAuth()` further down. */
+      ssokit?: Sso;
+    }
+  }
+}
+
+/** Options of {@link ssoRouter}. */
+export interface SsoRouterOptions {
+  /** The largest request body read for ssokit's routes, in bytes. Default: 1048576 (1 MiB). */
+  bodyLimit?: number;
+}
+
+/**
+ * Serves ssokit's routes (everything under `sso.basePath`) and passes every other request on. Mount
+ * it at the app's root, before `express.json()` / `express.urlencoded()`: it reads the raw body, so a
+ * SAML POST reaches ssokit byte for byte.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { requireAuth, ssoRouter } from '@ssokit/express';
+ *
+ * const app = express();
+ * app.use(ssoRouter(sso));
+ * app.get('/me', requireAuth(), (req, res) => res.json(req.sso));
+ * ```
+ */
+export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): RequestHandler {
+  if (typeof sso?.handle !== 'function')
+    throw new TypeError('ssoRouter(sso): pass the object createSso() returned.');
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0)
+    throw new TypeError('ssoRouter(sso, options): "bodyLimit" must be a positive number of bytes.');
+  const prefix = `${sso.basePath}/`;
+  return async function ssoRouter(req: Request, res: Response, next: NextFunction) {
+    res.locals.ssokit = sso;
+    const path = req.originalUrl.split('?')[0] as string;
+    if (path !== sso.basePath && !path.startsWith(prefix)) return next();
+    try {
+      await writeWebResponse(
+        res,
+        await sso.handle(await toWebRequest(req, sso.origin, req.originalUrl, bodyLimit)),
+      );
+    } catch (error) {
+      const { status, body } = errorReply(error);
+      res.status(status).json(body);
+    }
+  };
+}
+
+/**
+ * Lets a request through only with a session (or, with `bearer`, an access token) and one of `roles`,
+ * and puts who made it on `req.sso`. Answers 401 `unauthenticated` / `access_token_invalid` or 403
+ * `forbidden` as JSON otherwise. Needs `ssoRouter(sso)` mounted before it, or `sso` given here.
+ *
+ * @example
+ * ```ts
+ * app.get('/admin', requireAuth({ roles: ['admin'] }), (req, res) => res.json({ hello: req.sso?.user.name }));
+ * app.get('/api/models', requireAuth({ bearer: createAccessTokenVerifier({ issuer, audience: ['api://models'] }) }), handler);
+ * ```
+ */
+export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): RequestHandler {
+  const checked = checkRequireAuthOptions(options);
+  return async function requireAuth(req: Request, res: Response, next: NextFunction) {
+    const sso = options?.sso ?? res.locals.ssokit;
+    if (!sso) return next(new TypeError('requireAuth(): mount ssoRouter(sso) before it, or pass { sso }.'));
+    try {
+      req.sso = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl), checked);
+      next();
+    } catch (error) {
+      const { status, body } = errorReply(error);
+      res.status(status).json(body);
+    }
+  };
+}

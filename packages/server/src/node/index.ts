@@ -1,0 +1,211 @@
+/**
+ * `@ssokit/server/node`: what every Node framework adapter shares. A Node request becomes a Web
+ * `Request` (with the raw body bytes, as the IdP sent them), a Web `Response` is written back, and
+ * `authenticate()` reads a session cookie or a bearer token for `requireAuth()`.
+ *
+ * @packageDocumentation
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SsoError } from '@ssokit/core';
+import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
+import type { Sso, SsoSession } from '../create-sso.ts';
+import { statusFor } from '../status.ts';
+
+/** The default cap on a request body read for ssokit's routes: 1 MiB (a SAML POST is well under). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Who made a request, as `requireAuth()` found it. */
+export interface SsoAuth {
+  /** `session`: the ssokit session cookie; `bearer`: an `Authorization: Bearer` access token. */
+  kind: 'session' | 'bearer';
+  /** The app user (session), or the token's mapped user id (bearer: the IdP's id, not the app's). */
+  user: { id: string; email?: string; name?: string; username?: string };
+  roles: string[];
+  /** Group names (session only; a bearer token's groups are in `token.profile`). */
+  groups: string[];
+  session?: SsoSession;
+  token?: VerifiedAccessToken;
+}
+
+/** Options of `requireAuth()` in every adapter. */
+export interface RequireAuthOptions {
+  /** The request needs at least one of these roles (`forbidden` otherwise). Default: any signed-in user. */
+  roles?: readonly string[];
+  /** Accept `Authorization: Bearer` tokens verified by this verifier. Default: sessions only. */
+  bearer?: AccessTokenVerifier;
+}
+
+/**
+ * Checks `requireAuth` options once, when the middleware is made (STYLE 2.2): a mistake is a
+ * TypeError at start-up, not a 500 on the first request.
+ */
+export function checkRequireAuthOptions(options: RequireAuthOptions | undefined): RequireAuthOptions {
+  const o = options ?? {};
+  if (typeof o !== 'object') throw new TypeError('requireAuth(options): "options" must be an object.');
+  if (
+    o.roles !== undefined &&
+    (!Array.isArray(o.roles) || !o.roles.every((r) => typeof r === 'string' && r !== ''))
+  )
+    throw new TypeError('requireAuth(options): "roles" must be a list of role names.');
+  if (o.bearer !== undefined && typeof o.bearer?.verify !== 'function')
+    throw new TypeError(
+      'requireAuth(options): "bearer" must be a verifier from createAccessTokenVerifier().',
+    );
+  return o;
+}
+
+/**
+ * The session or bearer token of a request, with the roles `options` require. Throws `SsoError`
+ * `unauthenticated` (nothing presented), `access_token_invalid` (a bad bearer token) or `forbidden`
+ * (a role missing).
+ *
+ * @example
+ * ```ts
+ * import { authenticate } from '@ssokit/server/node';
+ *
+ * const auth = await authenticate(sso, request, { roles: ['admin'] });
+ * auth.user.id; auth.roles;
+ * ```
+ */
+export async function authenticate(
+  sso: Sso,
+  request: Request,
+  options: RequireAuthOptions = {},
+): Promise<SsoAuth> {
+  let auth: SsoAuth | undefined;
+  const header = request.headers.get('authorization');
+  const bearer = /^Bearer[ ]+(\S+)$/i.exec(header ?? '')?.[1];
+  if (header !== null && bearer !== undefined) {
+    if (!options.bearer)
+      throw new SsoError(
+        'access_token_invalid',
+        'This route does not accept bearer tokens; sign in instead.',
+      );
+    const token = await options.bearer.verify(bearer);
+    const p = token.profile;
+    auth = {
+      kind: 'bearer',
+      user: {
+        id: p.externalId,
+        ...(p.email ? { email: p.email } : {}),
+        ...(p.name ? { name: p.name } : {}),
+        ...(p.username ? { username: p.username } : {}),
+      },
+      roles: token.roles,
+      groups: [],
+      token,
+    };
+  } else {
+    const session = await sso.getSession(request);
+    if (session)
+      auth = { kind: 'session', user: session.user, roles: session.roles, groups: session.groups, session };
+  }
+  if (!auth) throw new SsoError('unauthenticated', 'Sign in first: this page needs a signed-in user.');
+  const needed = options.roles;
+  if (needed && needed.length > 0 && !needed.some((role) => auth.roles.includes(role))) {
+    throw new SsoError('forbidden', `This needs one of the roles ${needed.join(', ')}.`, {
+      details: { reason: 'role', roles: [...needed] },
+    });
+  }
+  return auth;
+}
+
+/** The status and JSON body an adapter sends for a failure of `authenticate()` (or anything else). */
+export function errorReply(error: unknown): { status: number; body: { error: string; message: string } } {
+  if (error instanceof SsoError)
+    return { status: statusFor(error.code), body: { error: error.code, message: error.message } };
+  return { status: 500, body: { error: 'server_error', message: 'Something went wrong on the server.' } };
+}
+
+/**
+ * A Web `Request` for a Node request. The body is read raw (up to `bodyLimit` bytes; past it, a
+ * `invalid_request` SsoError) so a SAML POST reaches ssokit byte for byte. When a body parser has
+ * already consumed the stream, the parser's saved raw bytes (`req.rawBody`, a Buffer) are used; if
+ * there are none, ssokit refuses rather than re-encode a parsed body.
+ *
+ * @example
+ * ```ts
+ * const request = await toWebRequest(req, 'https://app.example.com', req.originalUrl);
+ * ```
+ */
+export async function toWebRequest(
+  req: IncomingMessage & { rawBody?: unknown; body?: unknown; _body?: unknown },
+  origin: string,
+  path: string = req.url ?? '/',
+  bodyLimit = DEFAULT_BODY_LIMIT,
+): Promise<Request> {
+  const headers = headersOf(req);
+  const method = req.method ?? 'GET';
+  const init: RequestInit = { method, headers };
+  if (method !== 'GET' && method !== 'HEAD') init.body = new Uint8Array(await readBody(req, bodyLimit));
+  return new Request(new URL(path, origin), init);
+}
+
+/**
+ * A bodiless `GET` Web `Request` with a Node request's URL and headers: enough for `authenticate()`,
+ * which reads only cookies and `Authorization`, and leaves the body to the host's own parsers.
+ *
+ * @example
+ * ```ts
+ * const auth = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl));
+ * ```
+ */
+export function toWebRequestHead(
+  req: IncomingMessage,
+  origin: string,
+  path: string = req.url ?? '/',
+): Request {
+  return new Request(new URL(path, origin), { headers: headersOf(req) });
+}
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  return headers;
+}
+
+async function readBody(
+  req: IncomingMessage & { rawBody?: unknown; _body?: unknown },
+  limit: number,
+): Promise<Buffer> {
+  if (req._body === true || req.readableEnded) {
+    if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
+    if (typeof req.rawBody === 'string') return Buffer.from(req.rawBody);
+    throw new SsoError(
+      'invalid_request',
+      'The request body was already read by a body parser. Mount ssokit before express.json()/urlencoded() (or keep the raw bytes in req.rawBody).',
+    );
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buffer.length;
+    if (size > limit)
+      throw new SsoError('invalid_request', `The request body is larger than ${limit} bytes.`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Writes a Web `Response` to a Node response: status, headers (every `Set-Cookie` kept apart) and body.
+ *
+ * @example
+ * ```ts
+ * await writeWebResponse(res, await sso.handle(request));
+ * ```
+ */
+export async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+}

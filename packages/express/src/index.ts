@@ -68,7 +68,7 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): RequestHand
     try {
       await writeWebResponse(
         res,
-        await sso.handle(await toWebRequest(req, sso.origin, req.originalUrl, bodyLimit)),
+        await sso.handle(await toWebRequest(req, sso.origin, req.originalUrl, { bodyLimit })),
       );
     } catch (error) {
       const { status, body } = errorReply(error);

@@ -217,7 +217,7 @@ describe('@ssokit/express', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       error: 'invalid_request',
-      message: expect.stringMatching(/Mount ssokit before/),
+      message: expect.stringMatching(/Mount ssokit before the body parser/),
     });
     expect(await memoryRawReader(lost.storage).userCount()).toBe(0);
   });

@@ -129,16 +129,30 @@ export function errorReply(error: unknown): { status: number; body: { error: str
  * ```
  */
 export async function toWebRequest(
-  req: IncomingMessage & { rawBody?: unknown; body?: unknown; _body?: unknown },
+  req: IncomingMessage & { rawBody?: unknown; _body?: unknown },
   origin: string,
   path: string = req.url ?? '/',
-  bodyLimit = DEFAULT_BODY_LIMIT,
+  options: ToWebRequestOptions = {},
 ): Promise<Request> {
   const headers = headersOf(req);
   const method = req.method ?? 'GET';
   const init: RequestInit = { method, headers };
-  if (method !== 'GET' && method !== 'HEAD') init.body = new Uint8Array(await readBody(req, bodyLimit));
+  if (method !== 'GET' && method !== 'HEAD') {
+    const raw = options.rawBody ?? req.rawBody;
+    init.body = new Uint8Array(await readBody(req, options.bodyLimit ?? DEFAULT_BODY_LIMIT, raw));
+  }
   return new Request(new URL(path, origin), init);
+}
+
+/** Options of {@link toWebRequest}. */
+export interface ToWebRequestOptions {
+  /** The largest body read, in bytes. Default: 1048576 (1 MiB). */
+  bodyLimit?: number;
+  /**
+   * The raw body a parser kept when it consumed the stream (koa-bodyparser's `ctx.request.rawBody`).
+   * Default: `req.rawBody`.
+   */
+  rawBody?: unknown;
 }
 
 /**
@@ -169,15 +183,16 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 async function readBody(
-  req: IncomingMessage & { rawBody?: unknown; _body?: unknown },
+  req: IncomingMessage & { _body?: unknown },
   limit: number,
+  rawBody: unknown,
 ): Promise<Buffer> {
   if (req._body === true || req.readableEnded) {
-    if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
-    if (typeof req.rawBody === 'string') return Buffer.from(req.rawBody);
+    if (Buffer.isBuffer(rawBody)) return rawBody;
+    if (typeof rawBody === 'string') return Buffer.from(rawBody);
     throw new SsoError(
       'invalid_request',
-      'The request body was already read by a body parser. Mount ssokit before express.json()/urlencoded() (or keep the raw bytes in req.rawBody).',
+      'The request body was already read by a body parser. Mount ssokit before the body parser (or keep the raw bytes: req.rawBody, ctx.request.rawBody).',
     );
   }
   const chunks: Buffer[] = [];

@@ -1,0 +1,107 @@
+/**
+ * `@ssokit/koa`: mounts ssokit in a Koa 3 app. It only translates between Koa and the Web
+ * `Request`/`Response` of `sso.handle()`; every route, cookie and check lives in `@ssokit/server`.
+ *
+ * @packageDocumentation
+ */
+import type { Sso } from '@ssokit/server';
+import {
+  authenticate,
+  checkRequireAuthOptions,
+  DEFAULT_BODY_LIMIT,
+  errorReply,
+  type RequireAuthOptions,
+  type SsoAuth,
+  toWebRequest,
+  toWebRequestHead,
+  writeWebResponse,
+} from '@ssokit/server/node';
+import type { Context, Middleware, Next } from 'koa';
+
+export type { RequireAuthOptions, SsoAuth } from '@ssokit/server/node';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Who made the request, set by `requireAuth()`. */
+    sso?: SsoAuth;
+    /** The `Sso` of `ssoRouter()`, for `requireAuth()` further down. */
+    ssokit?: Sso;
+  }
+}
+
+/** Options of {@link ssoRouter}. */
+export interface SsoRouterOptions {
+  /** The largest request body read for ssokit's routes, in bytes. Default: 1048576 (1 MiB). */
+  bodyLimit?: number;
+}
+
+/**
+ * Serves ssokit's routes (everything under `sso.basePath`) and passes every other request on. Use it
+ * before a body parser, or keep the parser's raw body (`ctx.request.rawBody`, as @koa/bodyparser does):
+ * a SAML POST must reach ssokit byte for byte.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { requireAuth, ssoRouter } from '@ssokit/koa';
+ *
+ * const app = new Koa();
+ * app.use(ssoRouter(sso));
+ * app.use(requireAuth({ roles: ['admin'] }));
+ * app.use((ctx) => { ctx.body = ctx.state.sso; });
+ * ```
+ */
+export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): Middleware {
+  if (typeof sso?.handle !== 'function')
+    throw new TypeError('ssoRouter(sso): pass the object createSso() returned.');
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0)
+    throw new TypeError('ssoRouter(sso, options): "bodyLimit" must be a positive number of bytes.');
+  const prefix = `${sso.basePath}/`;
+  return async function ssoRouter(ctx: Context, next: Next) {
+    ctx.state.ssokit = sso;
+    if (ctx.path !== sso.basePath && !ctx.path.startsWith(prefix)) return next();
+    try {
+      const rawBody = (ctx.request as { rawBody?: unknown }).rawBody;
+      const request = await toWebRequest(ctx.req, sso.origin, ctx.originalUrl, { bodyLimit, rawBody });
+      const response = await sso.handle(request);
+      ctx.respond = false; // the Web Response is written as is, past Koa's body handling
+      await writeWebResponse(ctx.res, response);
+    } catch (error) {
+      const { status, body } = errorReply(error);
+      ctx.status = status;
+      ctx.body = body;
+    }
+  };
+}
+
+/**
+ * Lets a request through only with a session (or, with `bearer`, an access token) and one of `roles`,
+ * and puts who made it on `ctx.state.sso`. Answers 401 `unauthenticated` / `access_token_invalid` or 403
+ * `forbidden` as JSON otherwise. Needs `ssoRouter(sso)` before it, or `sso` given here.
+ *
+ * @example
+ * ```ts
+ * router.get('/admin', requireAuth({ roles: ['admin'] }), (ctx) => { ctx.body = ctx.state.sso?.user; });
+ * ```
+ */
+export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Middleware {
+  const checked = checkRequireAuthOptions(options);
+  return async function requireAuth(ctx: Context, next: Next) {
+    const sso = options?.sso ?? ctx.state.ssokit;
+    if (!sso) throw new TypeError('requireAuth(): use ssoRouter(sso) before it, or pass { sso }.');
+    try {
+      ctx.state.sso = await authenticate(
+        sso,
+        toWebRequestHead(ctx.req, sso.origin, ctx.originalUrl),
+        checked,
+      );
+    } catch (error) {
+      const { status, body } = errorReply(error);
+      ctx.status = status;
+      ctx.body = body;
+      return;
+    }
+    await next();
+  };
+}

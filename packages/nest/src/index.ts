@@ -1,0 +1,218 @@
+/**
+ * `@ssokit/nest`: mounts ssokit in a NestJS (11 or later, Express platform) app. A controller passes
+ * ssokit's routes to `sso.handle()`, `SsoGuard` checks sessions, bearer tokens and `@Roles()`, and
+ * `@CurrentUser()` reads who made the request. Nothing else: every check lives in `@ssokit/server`.
+ *
+ * Decorators are applied as plain calls in this file, so the package needs no decorator transform
+ * and no emitted type metadata (dependencies are injected by token).
+ *
+ * @packageDocumentation
+ */
+import {
+  All,
+  type CanActivate,
+  Controller,
+  createParamDecorator,
+  type DynamicModule,
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  type InjectionToken,
+  Module,
+  type OptionalFactoryDependency,
+  Req,
+  Res,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Sso } from '@ssokit/server';
+import {
+  authenticate,
+  DEFAULT_BODY_LIMIT,
+  errorReply,
+  type RequireAuthOptions,
+  type SsoAuth,
+  toWebRequest,
+  toWebRequestHead,
+  writeWebResponse,
+} from '@ssokit/server/node';
+
+export type { SsoAuth } from '@ssokit/server/node';
+
+/** The injection token of the module's {@link SsoModuleOptions}. */
+export const SSO_OPTIONS = Symbol.for('ssokit:nest-options');
+const ROLES = 'ssokit:roles';
+
+/** What {@link SsoModule} needs. */
+export interface SsoModuleOptions {
+  /** The object `createSso()` returned. */
+  sso: Sso;
+  /** Accept `Authorization: Bearer` tokens in `SsoGuard`, verified by this. Default: sessions only. */
+  bearer?: RequireAuthOptions['bearer'];
+  /** The largest request body read for ssokit's routes, in bytes. Default: 1048576 (1 MiB). */
+  bodyLimit?: number;
+}
+
+type NodeRequest = Parameters<typeof toWebRequest>[0] & { originalUrl?: string; sso?: SsoAuth };
+
+/** The routes' controller, made for one base path (a Nest controller's path is fixed when declared). */
+function routesController(basePath: string) {
+  class SsoRoutesController {
+    readonly options: SsoModuleOptions;
+    constructor(options: SsoModuleOptions) {
+      this.options = options;
+    }
+
+    async handle(req: NodeRequest, res: Parameters<typeof writeWebResponse>[0]): Promise<void> {
+      const { sso, bodyLimit = DEFAULT_BODY_LIMIT } = this.options;
+      if (sso.basePath !== basePath)
+        throw new TypeError(
+          `SsoModule: forRootAsync({ basePath }) is "${basePath}", createSso() has "${sso.basePath}".`,
+        );
+      try {
+        const request = await toWebRequest(req, sso.origin, req.originalUrl ?? req.url, { bodyLimit });
+        await writeWebResponse(res, await sso.handle(request));
+      } catch (error) {
+        const { status, body } = errorReply(error);
+        res.statusCode = status;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify(body));
+      }
+    }
+  }
+  Inject(SSO_OPTIONS)(SsoRoutesController, undefined, 0);
+  const proto = SsoRoutesController.prototype;
+  const handle = Object.getOwnPropertyDescriptor(proto, 'handle') as PropertyDescriptor;
+  Req()(proto, 'handle', 0);
+  Res()(proto, 'handle', 1);
+  All('{*path}')(proto, 'handle', handle);
+  Controller(basePath.slice(1))(SsoRoutesController);
+  return SsoRoutesController;
+}
+
+/**
+ * Lets a request through only with a session (or, with the module's `bearer`, an access token) and,
+ * when the handler or class has `@Roles()`, one of those roles. Sets `request.sso`. Refuses with 401
+ * `unauthenticated` / `access_token_invalid` or 403 `forbidden` and a JSON `{ error, message }`.
+ *
+ * @example
+ * ```ts
+ * @UseGuards(SsoGuard)
+ * @Roles('admin')
+ * @Get('admin')
+ * admin(@CurrentUser() auth: SsoAuth) { return auth.user; }
+ * ```
+ */
+export class SsoGuard implements CanActivate {
+  readonly #options: SsoModuleOptions;
+  readonly #reflector: Reflector;
+  constructor(options: SsoModuleOptions, reflector: Reflector) {
+    this.#options = options;
+    this.#reflector = reflector;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<NodeRequest>();
+    const roles = this.#reflector.getAllAndOverride<string[] | undefined>(ROLES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const { sso, bearer } = this.#options;
+    try {
+      req.sso = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl ?? req.url), {
+        ...(roles ? { roles } : {}),
+        ...(bearer ? { bearer } : {}),
+      });
+      return true;
+    } catch (error) {
+      const { status, body } = errorReply(error);
+      throw new HttpException(body, status);
+    }
+  }
+}
+Inject(SSO_OPTIONS)(SsoGuard, undefined, 0);
+Inject(Reflector)(SsoGuard, undefined, 1);
+Injectable()(SsoGuard);
+
+/**
+ * The roles a handler (or every handler of a class) needs; `SsoGuard` lets in holders of any of them.
+ *
+ * @example
+ * ```ts
+ * @Roles('admin', 'owner')
+ * ```
+ */
+export const Roles = (...roles: string[]) => SetMetadata(ROLES, roles);
+
+/**
+ * The `SsoAuth` that `SsoGuard` found (kind, user, roles, groups, session or token), or one field of it.
+ *
+ * @example
+ * ```ts
+ * me(@CurrentUser() auth: SsoAuth, @CurrentUser('roles') roles: string[]) {}
+ * ```
+ */
+export const CurrentUser = createParamDecorator(
+  (field: keyof SsoAuth | undefined, context: ExecutionContext) => {
+    const auth = context.switchToHttp().getRequest<NodeRequest>().sso;
+    return field && auth ? auth[field] : auth;
+  },
+);
+
+/** Options of {@link SsoModule.forRootAsync}. */
+export interface SsoModuleAsyncOptions {
+  /** Must equal the `basePath` given to `createSso()`: Nest fixes a controller's path up front. Default: `'/sso'`. */
+  basePath?: string;
+  imports?: DynamicModule['imports'];
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  useFactory: (...args: never[]) => SsoModuleOptions | Promise<SsoModuleOptions>;
+}
+
+/**
+ * The module: ssokit's routes under the `Sso`'s base path, and `SsoGuard` for the app's controllers
+ * (global, so any module can use it). Create the app with `{ rawBody: true }` (Nest parses bodies
+ * before controllers; ssokit needs the SAML POST as the IdP sent it).
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [SsoModule.forRoot({ sso })] })
+ * class AppModule {}
+ * const app = await NestFactory.create(AppModule, { rawBody: true });
+ * ```
+ */
+// biome-ignore lint/complexity/noStaticOnlyClass: Nest modules are classes with static forRoot / forRootAsync.
+export class SsoModule {
+  static forRoot(options: SsoModuleOptions): DynamicModule {
+    if (typeof options?.sso?.handle !== 'function')
+      throw new TypeError('SsoModule.forRoot({ sso }): pass the object createSso() returned.');
+    return moduleFor(options.sso.basePath, { provide: SSO_OPTIONS, useValue: options });
+  }
+
+  static forRootAsync(options: SsoModuleAsyncOptions): DynamicModule {
+    if (typeof options?.useFactory !== 'function')
+      throw new TypeError('SsoModule.forRootAsync({ useFactory }): useFactory must return { sso }.');
+    return {
+      ...moduleFor(options.basePath ?? '/sso', {
+        provide: SSO_OPTIONS,
+        useFactory: options.useFactory,
+        inject: options.inject ?? [],
+      }),
+      imports: options.imports ?? [],
+    };
+  }
+}
+Module({})(SsoModule);
+
+function moduleFor(
+  basePath: string,
+  provider: NonNullable<DynamicModule['providers']>[number],
+): DynamicModule {
+  return {
+    module: SsoModule,
+    global: true,
+    controllers: [routesController(basePath)],
+    providers: [provider, SsoGuard],
+    exports: [SSO_OPTIONS, SsoGuard],
+  };
+}

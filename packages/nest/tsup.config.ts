@@ -1,0 +1,8 @@
+import { ssokitPackage } from '../../tools/tsup-preset.ts';
+
+export default ssokitPackage({ index: 'src/index.ts' }, [
+  '@nestjs/common',
+  '@nestjs/core',
+  'reflect-metadata',
+  'rxjs',
+]);

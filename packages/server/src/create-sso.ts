@@ -156,7 +156,7 @@ export function createSso(options: SsoOptions): Sso {
   const basePath = options?.basePath ?? '/sso';
   if (!/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(basePath))
     issues.push({ path: 'basePath', message: 'must be a path such as /sso (no trailing slash).' });
-  if (options?.postLogoutPath !== undefined && !/^\/(?![/\\])[^\\]*$/.test(options.postLogoutPath))
+  if (options?.postLogoutPath !== undefined && !isSitePath(options.postLogoutPath))
     issues.push({
       path: 'postLogoutPath',
       message: 'must be a path on this site, such as / or /signed-out.',
@@ -254,7 +254,7 @@ export function createSso(options: SsoOptions): Sso {
     refuseInRestore();
     const c = await connection(id);
     const returnTo = new URL(request.url).searchParams.get('returnTo') ?? '/';
-    if (!/^\/(?![/\\])[^\\]*$/.test(returnTo))
+    if (!isSitePath(returnTo))
       throw new SsoError('invalid_return_to', 'returnTo must be a path on this site, such as /projects.');
     const headers = new Headers({ 'cache-control': 'no-store' });
     if (c.protocol === 'oidc') {
@@ -746,6 +746,16 @@ export function createSso(options: SsoOptions): Sso {
       }
     },
   };
+}
+
+/**
+ * Whether `path` is a path on this site and nothing else once a browser reads it: it starts with one
+ * `/` (not `//`, `/\`), has no backslash, and no control character (browsers drop tabs and newlines
+ * from URLs, so `/\t/evil.example` would become `//evil.example`, another site).
+ */
+function isSitePath(path: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  return /^\/(?![/\\])[^\\\u0000-\u001f\u007f]*$/.test(path);
 }
 
 function json(body: unknown, status = 200): Response {

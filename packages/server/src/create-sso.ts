@@ -76,6 +76,13 @@ export interface SsoOptions {
   /** How long a login may take, in seconds. Default: 600 (10 minutes). */
   transactionTtlSec?: number;
   /**
+   * The IdP key cache: `maxAgeMs` (default 600000, 10 minutes) before a key set is fetched again, and
+   * `cooldownMs` (default 30000) between two fetches caused by tokens with an unknown `kid`, which
+   * bounds how often forged `kid`s make ssokit call the IdP. A rotation at the IdP is picked up on the
+   * first token with the new `kid` once the cooldown since the last fetch has passed.
+   */
+  jwks?: { maxAgeMs?: number; cooldownMs?: number };
+  /**
    * Restore mode (W&B's `LOCAL_RESTORE`), from `loadWandbEnv(process.env).restore` or
    * `startRestoreMode()`: until it expires, every SSO login is refused (`sso_disabled`), `GET /providers`
    * lists none, and `POST /restore` with the temporary password gives an administrator a session with
@@ -183,7 +190,7 @@ export function createSso(options: SsoOptions): Sso {
   const codec = createSessionCodec(options.secret);
   const http = options[customFetch] ? { [customFetch]: options[customFetch] } : {};
   const discovery = createDiscoveryCache(http);
-  const keys = createJwksCache(http);
+  const keys = createJwksCache({ ...http, ...(options.jwks ?? {}) });
   const samlMetadata = createIdpMetadataCache(http);
   const sessionTtl = options.sessionTtlSec ?? 28_800;
   const txTtlMs = (options.transactionTtlSec ?? 600) * 1000;

@@ -54,11 +54,14 @@ export function parseXml(text: string, options: ParseOptions): XmlElement {
   let problem: string | undefined;
   let doc: Document;
   try {
-    doc = new DOMParser({
+    // Typed by hand: when samlify's @xmldom/xmldom 0.8 declarations share the program (the dev-idp),
+    // TypeScript reads this constructor's options as 0.8's, which had no onError.
+    const options = {
       onError: (level: string, message: string) => {
         if (level !== 'warning') problem ??= String(message).split('\n')[0];
       },
-    }).parseFromString(source, 'text/xml') as unknown as Document;
+    } as ConstructorParameters<typeof DOMParser>[0];
+    doc = new DOMParser(options).parseFromString(source, 'text/xml') as unknown as Document;
   } catch (error) {
     problem ??= error instanceof Error ? error.message.split('\n')[0] : 'unparseable';
     doc = undefined as never;

@@ -1,0 +1,313 @@
+/**
+ * Whole logins through @ssokit/dev-idp seeded from examples/keycloak/realm-export.json, with the
+ * users' passwords typed into its login form: OIDC code + PKCE, implicit form_post, a confidential
+ * client, and SAML; group changes at the IdP synced on the next login (a manual membership kept);
+ * key rotation; RP-initiated logout. dev-idp imports nothing of ssokit, so these check ssokit against
+ * oidc-provider and samlify, configured the way Keycloak is.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
+import { memoryStorage, type SsoStorage } from '@ssokit/storage';
+import { rememberCookies } from 'ssokit-test-fixtures/oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSso, type Sso } from '../src/index.ts';
+import { toWebRequest, writeWebResponse } from '../src/node/index.ts';
+
+const REALM = readFileSync(new URL('../../../examples/keycloak/realm-export.json', import.meta.url), 'utf8');
+let idp: DevIdp;
+let app: Server;
+let base = '';
+let sso: Sso;
+let storage: SsoStorage;
+
+beforeAll(async () => {
+  app = createServer();
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  // The realm names the app at 127.0.0.1:3000; this test's app has another port.
+  idp = await startDevIdp({ realm: REALM.replaceAll('http://127.0.0.1:3000', base) });
+  storage = memoryStorage();
+  sso = createSso({
+    baseUrl: base,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    jwks: { cooldownMs: 500 },
+    roles: { roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }] },
+  });
+  app.on('request', async (req, res) =>
+    writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url))),
+  );
+  const oidc = (clientId: string, extra: Record<string, unknown> = {}) => ({
+    issuer: idp.issuer,
+    clientId,
+    flow: 'code',
+    pkce: 'S256',
+    scopes: ['openid', 'profile', 'email'],
+    userInfo: 'id_token',
+    verifySignature: true,
+    ...extra,
+  });
+  // One realm behind every connection: the IdP is authoritative for the emails, so a person who signs in
+  // through two of them is one user.
+  const common = {
+    provider: 'keycloak',
+    active: true,
+    groupSync: { enabled: true, removeRevoked: true },
+    provisioning: { linkExistingUsersByEmail: true },
+  };
+  await storage.connections.create({
+    id: 'keycloak-pkce',
+    name: 'Keycloak (PKCE)',
+    protocol: 'oidc',
+    oidc: oidc('ssokit-pkce'),
+    ...common,
+  } as never);
+  await storage.connections.create({
+    id: 'keycloak-implicit',
+    name: 'Keycloak (implicit)',
+    protocol: 'oidc',
+    oidc: oidc('ssokit-implicit', { flow: 'implicit', pkce: 'none' }),
+    ...common,
+  } as never);
+  await storage.connections.create({
+    id: 'keycloak-confidential',
+    name: 'Keycloak (confidential)',
+    protocol: 'oidc',
+    oidc: oidc('ssokit-confidential', {
+      pkce: 'none',
+      clientSecret: 'demo-confidential-secret-not-for-production',
+    }),
+    ...common,
+  } as never);
+  await storage.connections.create({
+    id: 'keycloak-saml',
+    name: 'Keycloak (SAML)',
+    protocol: 'saml',
+    saml: {
+      idpMetadataUrl: idp.samlMetadataUrl,
+      spEntityId: `${base}/sso/saml/metadata/keycloak-saml`,
+      wantAssertionsSigned: true,
+    },
+    ...common,
+  } as never);
+  for (const name of ['admins', 'ml-engineers', 'viewers', 'reading-club'])
+    await storage.groups.create({ id: `g-${name}`, name });
+}, 60_000);
+
+afterAll(async () => {
+  app.close();
+  await idp?.close();
+});
+
+/**
+ * A browser without JavaScript that fills in the IdP's login form: follows redirects, types the
+ * credentials into a page with a password field, submits self-posting forms (form_post, the SAML
+ * POST binding), and stops at the app's answer to the callback (the redirect to returnTo).
+ */
+async function browse(
+  start: string,
+  credentials: { username: string; password: string },
+  jar = new Map<string, string>(),
+) {
+  let url = new URL(start);
+  let init: RequestInit = {};
+  for (let hop = 0; hop < 25; hop++) {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as object), cookie: jar.get(url.host) ?? '' },
+    });
+    rememberCookies(jar, url, response);
+    const location = response.headers.get('location');
+    const fromCallback =
+      url.href.startsWith(`${base}/sso/oidc/callback`) || url.href.startsWith(`${base}/sso/saml/acs`);
+    if (fromCallback) return { response, jar };
+    if (location) {
+      url = new URL(location, url);
+      init = {};
+      continue;
+    }
+    const html = await response.text();
+    const action = /<form[^>]*action="([^"]*)"/i.exec(html)?.[1];
+    const form = new URLSearchParams();
+    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
+      form.set(m[1] as string, decodeHtml(m[2] as string));
+    if (/name="password"/.test(html)) {
+      form.set('username', credentials.username);
+      form.set('password', credentials.password);
+    } else if (!action) throw new Error(`Stuck at ${url.href} (${response.status}): ${html.slice(0, 200)}`);
+    url = new URL(decodeHtml(action ?? url.href), url);
+    init = { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+  }
+  throw new Error('Too many hops.');
+}
+
+const decodeHtml = (text: string) =>
+  text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+
+const PASSWORDS = {
+  ada: 'ada-demo-password',
+  grace: 'grace-demo-password',
+  linus: 'linus-demo-password',
+} as const;
+
+async function login(connectionId: string, username: keyof typeof PASSWORDS) {
+  const { response, jar } = await browse(`${base}/sso/login/${connectionId}?returnTo=/profile`, {
+    username,
+    password: PASSWORDS[username],
+  });
+  expect(response.status, await response.clone().text()).toBe(303);
+  expect(response.headers.get('location')).toBe('/profile');
+  const session = await sso.getSession(
+    new Request(base, { headers: { cookie: jar.get(new URL(base).host) ?? '' } }),
+  );
+  return { session, jar };
+}
+
+const groupNamesOf = async (userId: string, sources: string[]) => {
+  const memberships = (await storage.memberships.listForUser(userId)).filter((m) =>
+    sources.includes(m.source),
+  );
+  return Promise.all(
+    memberships.map(async (m) => `${(await storage.groups.get(m.groupId))?.name}|${m.source}`),
+  ).then((l) => l.sort());
+};
+
+describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
+  it('publishes Keycloak paths, a signing and an encryption key, and its SAML metadata', async () => {
+    const discovery = await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json();
+    expect(discovery).toMatchObject({
+      issuer: idp.issuer,
+      authorization_endpoint: `${idp.issuer}/protocol/openid-connect/auth`,
+      token_endpoint: `${idp.issuer}/protocol/openid-connect/token`,
+      jwks_uri: `${idp.issuer}/protocol/openid-connect/certs`,
+      end_session_endpoint: `${idp.issuer}/protocol/openid-connect/logout`,
+    });
+    const jwks = await (await fetch(discovery.jwks_uri)).json();
+    expect(jwks.keys.map((k: { use: string }) => k.use).sort()).toEqual(['enc', 'sig']);
+    const metadata = await (await fetch(idp.samlMetadataUrl)).text();
+    expect(metadata).toContain(`entityID="${idp.issuer}"`);
+  });
+
+  it('code + PKCE: Ada types her password; profile, groups and roles arrive', async () => {
+    const { session } = await login('keycloak-pkce', 'ada');
+    expect(session).toMatchObject({
+      user: { email: 'ada@example.com', name: 'Ada Lovelace', username: 'ada' },
+      groups: expect.arrayContaining(['admins', 'ml-engineers']),
+      roles: ['admins', 'ml-engineers'],
+      connectionId: 'keycloak-pkce',
+    });
+  });
+
+  it('implicit form_post and a confidential client', async () => {
+    expect((await login('keycloak-implicit', 'grace')).session).toMatchObject({ groups: ['ml-engineers'] });
+    expect((await login('keycloak-confidential', 'linus')).session).toMatchObject({
+      groups: ['viewers'],
+      roles: ['viewers'],
+    });
+  });
+
+  it('SAML: the signed response carries the groups as one multi-valued attribute', async () => {
+    const { session } = await login('keycloak-saml', 'ada');
+    expect(session).toMatchObject({
+      connectionId: 'keycloak-saml',
+      user: { email: 'ada@example.com' },
+      groups: expect.arrayContaining(['admins', 'ml-engineers']),
+    });
+  });
+
+  it('a wrong password stays on the login form, with no session at the app', async () => {
+    const start = await fetch(`${base}/sso/login/keycloak-pkce`, { redirect: 'manual' });
+    const jar = new Map<string, string>();
+    rememberCookies(jar, new URL(base), start);
+    let url = new URL(start.headers.get('location') as string);
+    let page = await fetch(url, { redirect: 'manual' });
+    while (page.headers.get('location')) {
+      rememberCookies(jar, url, page);
+      url = new URL(page.headers.get('location') as string, url);
+      page = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
+    }
+    rememberCookies(jar, url, page);
+    const refused = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ username: 'ada', password: 'not-her-password' }),
+      headers: { cookie: jar.get(url.host) ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(refused.status).toBe(200);
+    expect(await refused.text()).toContain('Invalid username or password.');
+  });
+
+  it('groups changed at the IdP are synced on the next login; a manual membership survives', async () => {
+    const { session } = await login('keycloak-pkce', 'grace');
+    const userId = session?.user.id as string;
+    await storage.memberships.add({ userId, groupId: 'g-reading-club', source: 'manual' });
+    const sources = ['sso:keycloak-pkce', 'manual'];
+    expect(await groupNamesOf(userId, sources)).toEqual([
+      'ml-engineers|sso:keycloak-pkce',
+      'reading-club|manual',
+    ]);
+    idp.setUserGroups('grace', ['/viewers', '/admins']);
+    try {
+      await login('keycloak-pkce', 'grace');
+      expect(await groupNamesOf(userId, sources)).toEqual([
+        'admins|sso:keycloak-pkce',
+        'reading-club|manual',
+        'viewers|sso:keycloak-pkce',
+      ]);
+    } finally {
+      idp.setUserGroups('grace', ['/ml-engineers']);
+    }
+  });
+
+  it('key rotation at the IdP: the next login verifies with the new key', async () => {
+    const before = await (await fetch(`${idp.issuer}/protocol/openid-connect/certs`)).json();
+    idp.rotateKeys();
+    const after = await (await fetch(`${idp.issuer}/protocol/openid-connect/certs`)).json();
+    expect(after.keys[0].kid).not.toBe(before.keys[0].kid);
+    // ssokit refetches on the unknown kid once the cooldown since its last fetch has passed.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await login('keycloak-pkce', 'linus')).session?.user.username).toBe('linus');
+  });
+
+  it('RP-initiated logout ends the IdP session and returns to the app', async () => {
+    const { jar } = await login('keycloak-pkce', 'ada');
+    const logout = await fetch(`${base}/sso/logout`, {
+      redirect: 'manual',
+      headers: { cookie: jar.get(new URL(base).host) ?? '' },
+    });
+    const target = new URL(logout.headers.get('location') as string);
+    expect(target.href.startsWith(`${idp.issuer}/protocol/openid-connect/logout`)).toBe(true);
+    // The IdP's page submits itself; follow it like a browser.
+    let url = target;
+    let init: RequestInit = {};
+    for (let hop = 0; hop < 10 && !url.href.startsWith(`${base}/`); hop++) {
+      const response = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers as object), cookie: jar.get(url.host) ?? '' },
+      });
+      rememberCookies(jar, url, response);
+      const location = response.headers.get('location');
+      if (location) {
+        url = new URL(location, url);
+        init = {};
+        continue;
+      }
+      const html = await response.text();
+      const form = new URLSearchParams();
+      for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
+        form.set(m[1] as string, m[2] as string);
+      url = new URL(decodeHtml(/<form[^>]*action="([^"]*)"/i.exec(html)?.[1] as string), url);
+      init = { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    }
+    expect(url.href).toBe(`${base}/`);
+  });
+});

@@ -6,6 +6,10 @@ import { defineConfig } from 'vitest/config';
 const packages = readdirSync(new URL('packages/', import.meta.url)).filter((name) =>
   existsSync(new URL(`packages/${name}/package.json`, import.meta.url)),
 );
+// The examples with tests (the browser tests of the demo app) are projects too: `example-express`.
+const examples = readdirSync(new URL('examples/', import.meta.url)).filter((name) =>
+  existsSync(new URL(`examples/${name}/test`, import.meta.url)),
+);
 // No 'import' or 'module' here: Vitest applies these conditions to require() calls in node_modules too,
 // and router's require('is-promise') then got the ESM entry (a namespace, not the function).
 const conditions = ['dev-source', 'node', 'default'];
@@ -19,6 +23,15 @@ export default defineConfig({
       ...packages.map((name) => ({
         extends: true as const,
         test: { name, root: `packages/${name}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      })),
+      ...examples.map((name) => ({
+        extends: true as const,
+        test: {
+          name: `example-${name}`,
+          root: `examples/${name}`,
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
       })),
       {
         extends: true,

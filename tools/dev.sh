@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=tools/env.sh
 source tools/env.sh
 bash tools/services.sh
+[ "${1:-}" = "test" ] && bash tools/browser.sh
 if [ "${CI:-}" = "true" ] || [ ! -d node_modules/.pnpm ]; then
   pnpm install --frozen-lockfile
 else

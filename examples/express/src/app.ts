@@ -1,0 +1,104 @@
+/**
+ * The Express example: a login page listing the providers, a profile page (the mapped profile, roles
+ * and group memberships with their source), and an admin page (ClearML's connections table: Active,
+ * Name, Provider, Protocol, ID, Last Update; create, edit, delete, Test Provider with its report and
+ * mapping preview). ssokit serves /sso/*; this file is what a host app writes around it.
+ */
+import { requireAuth, ssoRouter } from '@ssokit/express';
+import { createSso, type Sso } from '@ssokit/server';
+import { memoryStorage, type SsoStorage } from '@ssokit/storage';
+import express from 'express';
+import { APP_GROUPS, seedDemo } from './demo-data.ts';
+import { adminPage, layout, listUsers, loginPage, membershipRows, profilePage } from './pages.ts';
+
+export { APP_GROUPS, seedDemo } from './demo-data.ts';
+
+export interface ExampleOptions {
+  /** Where the app is reached. Default: http://127.0.0.1:3000 */
+  baseUrl?: string;
+  /** The IdP (dev-idp or Keycloak) base URL. Default: http://127.0.0.1:8080 */
+  idpUrl?: string;
+  /** The realm of the example. Default: ssokit-demo */
+  realm?: string;
+  /** Default: a fresh memoryStorage() with the demo connections and groups. */
+  storage?: SsoStorage;
+  /** Session-cookie secret. Default: a demo value (set SSO_SECRET in real deployments). */
+  secret?: string;
+}
+
+/** The example, ready to listen. */
+export interface ExampleApp {
+  app: express.Express;
+  sso: Sso;
+  storage: SsoStorage;
+  baseUrl: string;
+  issuer: string;
+}
+
+/** Builds the example app. */
+export async function createExampleApp(options: ExampleOptions = {}): Promise<ExampleApp> {
+  const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3000';
+  const issuer = `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/${options.realm ?? 'ssokit-demo'}`;
+  const storage = options.storage ?? memoryStorage();
+  if (!options.storage) await seedDemo(storage, baseUrl, issuer);
+  const sso: Sso = createSso({
+    baseUrl,
+    storage,
+    secret: options.secret ?? 'demo-secret-only-for-the-ssokit-example-app',
+    roles: {
+      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }],
+      defaultRole: 'viewers',
+    },
+    authorizeAdmin: async (request) => {
+      const session = await sso.getSession(request);
+      return session?.roles.includes('admins') ? (session.user.email ?? session.user.id) : false;
+    },
+  });
+
+  const app = express();
+  app.use(ssoRouter(sso));
+  app.use(express.urlencoded({ extended: false }));
+
+  app.get('/', async (req, res) => {
+    const request = new Request(new URL(req.originalUrl, baseUrl), {
+      headers: { cookie: req.headers.cookie ?? '' },
+    });
+    const session = await sso.getSession(request);
+    const providers = (await storage.connections.list()).filter((c) => c.active);
+    res.type('html').send(layout('Sign in', session, loginPage(providers, session)));
+  });
+
+  app.get('/profile', requireAuth(), async (req, res) => {
+    const auth = req.sso;
+    if (!auth?.session) return res.redirect('/');
+    const memberships = await storage.memberships.listForUser(auth.user.id);
+    const rows = await Promise.all(
+      memberships.map(async (m) => ({
+        group: (await storage.groups.get(m.groupId))?.name ?? m.groupId,
+        source: m.source,
+      })),
+    );
+    const user = await storage.users.get(auth.user.id);
+    res.type('html').send(layout('Profile', auth.session, profilePage(auth.session, user, rows)));
+  });
+
+  app.get('/admin', requireAuth({ roles: ['admins'] }), async (req, res) => {
+    const users = await listUsers(storage);
+    res
+      .type('html')
+      .send(layout('Identity providers', req.sso?.session ?? null, adminPage(APP_GROUPS, users)));
+  });
+
+  // The host's own admin feature: a manual membership (group sync never touches it).
+  app.post('/admin/memberships', requireAuth({ roles: ['admins'] }), async (req, res) => {
+    if (req.headers.origin !== undefined && req.headers.origin !== new URL(baseUrl).origin)
+      return res.status(403).send('Forbidden');
+    const user = await storage.users.findByEmail(String(req.body.email ?? ''));
+    const group = (await storage.groups.list()).find((g) => g.name === req.body.group);
+    if (!user || !group) return res.status(400).send('Unknown user or group.');
+    await storage.memberships.add({ userId: user.id, groupId: group.id, source: 'manual' });
+    res.redirect(303, '/admin');
+  });
+
+  return { app, sso, storage, baseUrl, issuer };
+}

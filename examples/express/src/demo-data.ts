@@ -1,0 +1,48 @@
+/** The demo's data, shared by the Express, Koa and Nest examples: connections and app groups. */
+import type { SsoStorage } from '@ssokit/storage';
+
+export const APP_GROUPS = ['admins', 'ml-engineers', 'viewers', 'reading-club'];
+
+/** The three ready connections of the demo: OIDC code + PKCE, OIDC implicit form_post, SAML. */
+export async function seedDemo(storage: SsoStorage, baseUrl: string, issuer: string): Promise<void> {
+  const common = {
+    provider: 'keycloak' as const,
+    active: true,
+    groupSync: { enabled: true, removeRevoked: true },
+    // One realm behind all three: it is authoritative for the emails, so one person is one user.
+    provisioning: { linkExistingUsersByEmail: true },
+  };
+  const oidc = {
+    issuer,
+    flow: 'code' as const,
+    scopes: ['openid', 'profile', 'email'],
+    userInfo: 'id_token' as const,
+    verifySignature: true,
+  };
+  await storage.connections.create({
+    id: 'keycloak-pkce',
+    name: 'Keycloak (OIDC, code + PKCE)',
+    protocol: 'oidc',
+    oidc: { ...oidc, clientId: 'ssokit-pkce', pkce: 'S256' },
+    ...common,
+  });
+  await storage.connections.create({
+    id: 'keycloak-implicit',
+    name: 'Keycloak (OIDC, implicit form_post)',
+    protocol: 'oidc',
+    oidc: { ...oidc, clientId: 'ssokit-implicit', flow: 'implicit', pkce: 'none' },
+    ...common,
+  });
+  await storage.connections.create({
+    id: 'keycloak-saml',
+    name: 'Keycloak (SAML)',
+    protocol: 'saml',
+    saml: {
+      idpMetadataUrl: `${issuer}/protocol/saml/descriptor`,
+      spEntityId: `${baseUrl}/sso/saml/metadata/keycloak-saml`,
+      wantAssertionsSigned: true,
+    },
+    ...common,
+  });
+  for (const name of APP_GROUPS) await storage.groups.create({ id: `g-${name}`, name });
+}

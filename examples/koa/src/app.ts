@@ -1,0 +1,116 @@
+/**
+ * The Koa example: the same pages as the Express example (login, profile, admin with the connections
+ * table and Test Provider), on Koa 3 with @ssokit/koa.
+ */
+import { bodyParser } from '@koa/bodyparser';
+import { requireAuth, ssoRouter } from '@ssokit/koa';
+import { createSso, type Sso } from '@ssokit/server';
+import { memoryStorage, type SsoStorage } from '@ssokit/storage';
+import Koa, { type Middleware } from 'koa';
+import { APP_GROUPS, seedDemo } from 'ssokit-example-express/demo-data';
+import {
+  adminPage,
+  layout,
+  listUsers,
+  loginPage,
+  membershipRows,
+  profilePage,
+} from 'ssokit-example-express/pages';
+
+export interface KoaExample {
+  app: Koa;
+  sso: Sso;
+  storage: SsoStorage;
+  baseUrl: string;
+}
+
+/** Builds the Koa example (defaults as the Express example: app on :3000, IdP on :8080). */
+export async function createKoaExample(
+  options: { baseUrl?: string; idpUrl?: string } = {},
+): Promise<KoaExample> {
+  const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3000';
+  const storage = memoryStorage();
+  await seedDemo(storage, baseUrl, `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/ssokit-demo`);
+  const sso: Sso = createSso({
+    baseUrl,
+    storage,
+    secret: process.env.SSO_SECRET ?? 'demo-secret-only-for-the-ssokit-example-app',
+    roles: {
+      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }],
+      defaultRole: 'viewers',
+    },
+    authorizeAdmin: async (request) => {
+      const session = await sso.getSession(request);
+      return session?.roles.includes('admins') ? (session.user.email ?? session.user.id) : false;
+    },
+  });
+
+  const route =
+    (method: string, path: string, ...chain: Middleware[]): Middleware =>
+    async (ctx, next) => {
+      if (ctx.method !== method || ctx.path !== path) return next();
+      const run = async (i: number): Promise<void> => {
+        const step = chain[i];
+        if (step) await step(ctx, () => run(i + 1));
+      };
+      await run(0);
+    };
+
+  const app = new Koa();
+  app.use(ssoRouter(sso));
+  app.use(bodyParser());
+  app.use(
+    route('GET', '/', async (ctx) => {
+      const session = await sso.getSession(
+        new Request(new URL(ctx.originalUrl, baseUrl), { headers: { cookie: ctx.get('cookie') } }),
+      );
+      const providers = (await storage.connections.list()).filter((c) => c.active);
+      ctx.type = 'html';
+      ctx.body = layout('Sign in', session, loginPage(providers, session));
+    }),
+  );
+  app.use(
+    route('GET', '/profile', requireAuth(), async (ctx) => {
+      const session = ctx.state.sso?.session;
+      if (!session) return ctx.redirect('/');
+      ctx.type = 'html';
+      ctx.body = layout(
+        'Profile',
+        session,
+        profilePage(
+          session,
+          await storage.users.get(session.user.id),
+          await membershipRows(storage, session.user.id),
+        ),
+      );
+    }),
+  );
+  app.use(
+    route('GET', '/admin', requireAuth({ roles: ['admins'] }), async (ctx) => {
+      ctx.type = 'html';
+      ctx.body = layout(
+        'Identity providers',
+        ctx.state.sso?.session ?? null,
+        adminPage(APP_GROUPS, await listUsers(storage)),
+      );
+    }),
+  );
+  app.use(
+    route('POST', '/admin/memberships', requireAuth({ roles: ['admins'] }), async (ctx) => {
+      const origin = ctx.get('origin');
+      if (origin && origin !== new URL(baseUrl).origin) ctx.throw(403, 'Forbidden');
+      const body = ctx.request.body as { email?: string; group?: string };
+      const user = await storage.users.findByEmail(String(body.email ?? ''));
+      const group = (await storage.groups.list()).find((g) => g.name === body.group);
+      if (!user || !group) {
+        ctx.status = 400;
+        ctx.body = 'Unknown user or group.';
+        return;
+      }
+      await storage.memberships.add({ userId: user.id, groupId: group.id, source: 'manual' });
+      ctx.status = 303;
+      ctx.redirect('/admin');
+    }),
+  );
+  return { app, sso, storage, baseUrl };
+}

@@ -1,0 +1,9 @@
+/** Runs the Koa example on http://127.0.0.1:3000 against the IdP at IDP_URL (default: dev-idp on :8080). */
+import { createKoaExample } from './app.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+const { app, baseUrl } = await createKoaExample({
+  baseUrl: process.env.BASE_URL ?? `http://127.0.0.1:${port}`,
+  idpUrl: process.env.IDP_URL ?? 'http://127.0.0.1:8080',
+});
+app.listen(port, '127.0.0.1', () => console.log(`ssokit Koa example on ${baseUrl}`));

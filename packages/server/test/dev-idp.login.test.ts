@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
+import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
 import { rememberCookies } from 'ssokit-test-fixtures/oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSso, type Sso } from '../src/index.ts';
@@ -21,13 +22,31 @@ let app: Server;
 let base = '';
 let sso: Sso;
 let storage: SsoStorage;
+let spKeys: TestKeyPair;
+/** Every SAMLResponse the IdP posted through the browser, decoded. */
+const samlResponses: string[] = [];
 
 beforeAll(async () => {
   app = createServer();
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   // The realm names the app at 127.0.0.1:3000; this test's app has another port.
-  idp = await startDevIdp({ realm: REALM.replaceAll('http://127.0.0.1:3000', base) });
+  // The realm names the app at 127.0.0.1:3000; this test's app has another port. A second SAML client
+  // asks for encrypted assertions, with the SP certificate the connection below holds the key of.
+  spKeys = await makeCertificate('app.example.com');
+  const realm = JSON.parse(REALM.replaceAll('http://127.0.0.1:3000', base));
+  const saml = realm.clients.find((c: { protocol: string }) => c.protocol === 'saml');
+  realm.clients.push({
+    ...saml,
+    clientId: `${base}/sso/saml/metadata/keycloak-saml-encrypted`,
+    attributes: {
+      ...saml.attributes,
+      saml_single_logout_service_url_redirect: `${base}/sso/saml/slo/keycloak-saml-encrypted`,
+      'saml.encrypt': 'true',
+      'saml.encryption.certificate': spKeys.certificateBase64,
+    },
+  });
+  idp = await startDevIdp({ realm: JSON.stringify(realm) });
   storage = memoryStorage();
   sso = createSso({
     baseUrl: base,
@@ -92,6 +111,30 @@ beforeAll(async () => {
     },
     ...common,
   } as never);
+  await storage.connections.create({
+    id: 'keycloak-saml-encrypted',
+    name: 'Keycloak (SAML, encrypted)',
+    protocol: 'saml',
+    saml: {
+      idpMetadataUrl: idp.samlMetadataUrl,
+      spEntityId: `${base}/sso/saml/metadata/keycloak-saml-encrypted`,
+      wantAssertionsSigned: true,
+      spPrivateKey: spKeys.privateKeyPem,
+      spCertificate: spKeys.certificatePem,
+    },
+    ...common,
+  } as never);
+  await storage.connections.create({
+    id: 'keycloak-userinfo',
+    name: 'Keycloak (userinfo)',
+    protocol: 'oidc',
+    oidc: oidc('ssokit-confidential', {
+      pkce: 'none',
+      clientSecret: 'demo-confidential-secret-not-for-production',
+      userInfo: 'userinfo',
+    }),
+    ...common,
+  } as never);
   for (const name of ['admins', 'ml-engineers', 'viewers', 'reading-club'])
     await storage.groups.create({ id: `g-${name}`, name });
 }, 60_000);
@@ -139,6 +182,8 @@ async function browse(
       form.set('password', credentials.password);
     } else if (!action) throw new Error(`Stuck at ${url.href} (${response.status}): ${html.slice(0, 200)}`);
     url = new URL(decodeHtml(action ?? url.href), url);
+    const samlResponse = form.get('SAMLResponse');
+    if (samlResponse) samlResponses.push(Buffer.from(samlResponse, 'base64').toString('utf8'));
     init = { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
   }
   throw new Error('Too many hops.');
@@ -220,6 +265,22 @@ describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
       connectionId: 'keycloak-saml',
       user: { email: 'ada@example.com' },
       groups: expect.arrayContaining(['admins', 'ml-engineers']),
+    });
+  });
+
+  it('SAML with encrypted assertions: the SP key on the connection decrypts them', async () => {
+    const { session } = await login('keycloak-saml-encrypted', 'linus');
+    expect(session).toMatchObject({ connectionId: 'keycloak-saml-encrypted', groups: ['viewers'] });
+    const xml = samlResponses.at(-1) as string;
+    expect(xml).toContain('EncryptedAssertion');
+    expect(xml).not.toContain('linus@example.com');
+  });
+
+  it("userinfo mode (ClearML's 'obtain user information from identity token' unchecked)", async () => {
+    const { session } = await login('keycloak-userinfo', 'grace');
+    expect(session).toMatchObject({
+      connectionId: 'keycloak-userinfo',
+      user: { email: 'grace@example.com' },
     });
   });
 

@@ -23,17 +23,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`ssokit-dev-idp: --port must be a port number, not "${values.port}".`);
   process.exit(2);
 }
-try {
-  const idp = await startDevIdp({ realmFile: values.realm, port, host: values.host });
-  console.log(`dev-idp: realm ${idp.realm.name}`);
-  console.log(`  OIDC issuer    ${idp.issuer}`);
-  console.log(`  SAML metadata  ${idp.samlMetadataUrl}`);
-  for (const user of idp.realm.users)
-    console.log(`  user ${user.username.padEnd(8)} groups ${user.groups.join(', ') || '(none)'}`);
-  const stop = () => void idp.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-} catch (error) {
-  console.error(`ssokit-dev-idp: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+async function main(): Promise<void> {
+  try {
+    const idp = await startDevIdp({ realmFile: values.realm as string, port, host: values.host as string });
+    console.log(`dev-idp: realm ${idp.realm.name}`);
+    console.log(`  OIDC issuer    ${idp.issuer}`);
+    console.log(`  SAML metadata  ${idp.samlMetadataUrl}`);
+    for (const user of idp.realm.users)
+      console.log(`  user ${user.username.padEnd(8)} groups ${user.groups.join(', ') || '(none)'}`);
+    const stop = () => void idp.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (error) {
+    console.error(`ssokit-dev-idp: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
+
+void main();

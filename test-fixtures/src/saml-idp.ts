@@ -122,3 +122,28 @@ export async function httpSamlLogin(
   rememberCookies(jar, app, response);
   return { jar, response };
 }
+
+/**
+ * A samlify IdP with an HTTP-Redirect SSO endpoint (what ssokit's login route sends AuthnRequests to),
+ * for whole logins with {@link httpSamlLogin}.
+ */
+export async function redirectBindingIdp(
+  options: { entityId?: string; keys?: TestKeyPair; sloUrl?: string } = {},
+): Promise<ReturnType<typeof samlify.IdentityProvider>> {
+  const keys = options.keys ?? (await makeCertificate('idp.example.com'));
+  return samlify.IdentityProvider({
+    entityID: options.entityId ?? 'https://idp.example.com/metadata',
+    privateKey: keys.privateKeyPem,
+    signingCert: keys.certificatePem,
+    singleSignOnService: [
+      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
+    ],
+    ...(options.sloUrl
+      ? {
+          singleLogoutService: [
+            { Binding: samlify.Constants.namespace.binding.redirect, Location: options.sloUrl },
+          ],
+        }
+      : {}),
+  });
+}

@@ -5,10 +5,10 @@
  * mapping preview). ssokit serves /sso/*; this file is what a host app writes around it.
  */
 import { requireAuth, ssoRouter } from '@ssokit/express';
-import { createSso, type Sso } from '@ssokit/server';
+import type { Sso } from '@ssokit/server';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import express from 'express';
-import { APP_GROUPS, seedDemo } from './demo-data.ts';
+import { APP_GROUPS, createDemoSso, seedDemo } from './demo-data.ts';
 import { adminPage, layout, listUsers, loginPage, membershipRows, profilePage } from './pages.ts';
 
 export { APP_GROUPS, seedDemo } from './demo-data.ts';
@@ -41,19 +41,7 @@ export async function createExampleApp(options: ExampleOptions = {}): Promise<Ex
   const issuer = `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/${options.realm ?? 'ssokit-demo'}`;
   const storage = options.storage ?? memoryStorage();
   if (!options.storage) await seedDemo(storage, baseUrl, issuer);
-  const sso: Sso = createSso({
-    baseUrl,
-    storage,
-    secret: options.secret ?? 'demo-secret-only-for-the-ssokit-example-app',
-    roles: {
-      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }],
-      defaultRole: 'viewers',
-    },
-    authorizeAdmin: async (request) => {
-      const session = await sso.getSession(request);
-      return session?.roles.includes('admins') ? (session.user.email ?? session.user.id) : false;
-    },
-  });
+  const sso = createDemoSso(storage, baseUrl, options.secret);
 
   const app = express();
   app.use(ssoRouter(sso));

@@ -1,4 +1,5 @@
 /** The demo's data, shared by the Express, Koa and Nest examples: connections and app groups. */
+import { createSso, type Sso } from '@ssokit/server';
 import type { SsoStorage } from '@ssokit/storage';
 
 export const APP_GROUPS = ['admins', 'ml-engineers', 'viewers', 'reading-club'];
@@ -45,4 +46,25 @@ export async function seedDemo(storage: SsoStorage, baseUrl: string, issuer: str
     ...common,
   });
   for (const name of APP_GROUPS) await storage.groups.create({ id: `g-${name}`, name });
+}
+
+/**
+ * The demo's `Sso`: roles from the IdP groups (viewers by default), and the admin API for holders of
+ * the `admins` role.
+ */
+export function createDemoSso(storage: SsoStorage, baseUrl: string, secret?: string): Sso {
+  const sso: Sso = createSso({
+    baseUrl,
+    storage,
+    secret: secret ?? process.env.SSO_SECRET ?? 'demo-secret-only-for-the-ssokit-example-app',
+    roles: {
+      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }],
+      defaultRole: 'viewers',
+    },
+    authorizeAdmin: async (request) => {
+      const session = await sso.getSession(request);
+      return session?.roles.includes('admins') ? (session.user.email ?? session.user.id) : false;
+    },
+  });
+  return sso;
 }

@@ -4,10 +4,10 @@
  */
 import { bodyParser } from '@koa/bodyparser';
 import { requireAuth, ssoRouter } from '@ssokit/koa';
-import { createSso, type Sso } from '@ssokit/server';
+import type { Sso } from '@ssokit/server';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import Koa, { type Middleware } from 'koa';
-import { APP_GROUPS, seedDemo } from 'ssokit-example-express/demo-data';
+import { APP_GROUPS, createDemoSso, seedDemo } from 'ssokit-example-express/demo-data';
 import {
   adminPage,
   layout,
@@ -31,19 +31,7 @@ export async function createKoaExample(
   const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3000';
   const storage = memoryStorage();
   await seedDemo(storage, baseUrl, `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/ssokit-demo`);
-  const sso: Sso = createSso({
-    baseUrl,
-    storage,
-    secret: process.env.SSO_SECRET ?? 'demo-secret-only-for-the-ssokit-example-app',
-    roles: {
-      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }],
-      defaultRole: 'viewers',
-    },
-    authorizeAdmin: async (request) => {
-      const session = await sso.getSession(request);
-      return session?.roles.includes('admins') ? (session.user.email ?? session.user.id) : false;
-    },
-  });
+  const sso = createDemoSso(storage, baseUrl);
 
   const route =
     (method: string, path: string, ...chain: Middleware[]): Middleware =>

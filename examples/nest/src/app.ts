@@ -14,10 +14,10 @@ import { Body, Controller, Get, Inject, Module, Post, Req, Res, UseGuards } from
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { CurrentUser, Roles, type SsoAuth, SsoGuard, SsoModule } from '@ssokit/nest';
-import { createSso, type Sso } from '@ssokit/server';
+import type { Sso } from '@ssokit/server';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import express from 'express';
-import { APP_GROUPS, seedDemo } from 'ssokit-example-express/demo-data';
+import { APP_GROUPS, createDemoSso, seedDemo } from 'ssokit-example-express/demo-data';
 import {
   adminPage,
   layout,
@@ -129,19 +129,7 @@ export async function createNestExample(
   const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3000';
   const storage = memoryStorage();
   await seedDemo(storage, baseUrl, `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/ssokit-demo`);
-  const sso: Sso = createSso({
-    baseUrl,
-    storage,
-    secret: process.env.SSO_SECRET ?? 'demo-secret-only-for-the-ssokit-example-app',
-    roles: {
-      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }],
-      defaultRole: 'viewers',
-    },
-    authorizeAdmin: async (request) => {
-      const session = await sso.getSession(request);
-      return session?.roles.includes('admins') ? (session.user.email ?? session.user.id) : false;
-    },
-  });
+  const sso = createDemoSso(storage, baseUrl);
   class AppModule {}
   Module({
     imports: [SsoModule.forRoot({ sso })],

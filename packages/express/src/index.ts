@@ -8,7 +8,7 @@ import type { Sso } from '@ssokit/server';
 import {
   authenticate,
   checkRequireAuthOptions,
-  DEFAULT_BODY_LIMIT,
+  checkRouterOptions,
   errorReply,
   type RequireAuthOptions,
   type SsoAuth,
@@ -55,16 +55,10 @@ export interface SsoRouterOptions {
  * ```
  */
 export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): RequestHandler {
-  if (typeof sso?.handle !== 'function')
-    throw new TypeError('ssoRouter(sso): pass the object createSso() returned.');
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0)
-    throw new TypeError('ssoRouter(sso, options): "bodyLimit" must be a positive number of bytes.');
-  const prefix = `${sso.basePath}/`;
+  const { bodyLimit, owns } = checkRouterOptions(sso, options);
   return async function ssoRouter(req: Request, res: Response, next: NextFunction) {
     res.locals.ssokit = sso;
-    const path = req.originalUrl.split('?')[0] as string;
-    if (path !== sso.basePath && !path.startsWith(prefix)) return next();
+    if (!owns(req.originalUrl.split('?')[0] as string)) return next();
     try {
       await writeWebResponse(
         res,

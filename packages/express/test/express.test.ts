@@ -3,7 +3,6 @@
  * SAML logins against a samlify IdP over HTTP, requireAuth with sessions and bearer tokens, the raw
  * body for SAML, concurrent replays of one callback, and a 400-group session through real cookies.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AccessTokenVerifier, createAccessTokenVerifier } from '@ssokit/oidc';
@@ -11,9 +10,7 @@ import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
-import { importJWK, SignJWT } from 'jose';
-import * as samlify from 'samlify';
-import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import {
   browserLogin,
   httpOidcLogin,
@@ -21,11 +18,10 @@ import {
   startProvider,
   type TestOp,
 } from 'ssokit-test-fixtures/oidc-provider';
-import { httpSamlLogin } from 'ssokit-test-fixtures/saml-idp';
+import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireAuth, ssoRouter } from '../src/index.ts';
-
-samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
 interface App {
   base: string;
@@ -37,7 +33,7 @@ interface App {
 }
 
 let op: TestOp;
-let idp: ReturnType<typeof samlify.IdentityProvider>;
+let idp: Awaited<ReturnType<typeof redirectBindingIdp>>;
 let bearer: {
   verifier: AccessTokenVerifier;
   mint: (claims: Record<string, unknown>) => Promise<string>;
@@ -57,35 +53,12 @@ async function startApp(configure: (app: express.Express, sso: Sso) => void = de
     secret: 'test-secret-with-at-least-32-characters!',
     roles: { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }] },
   });
-  const oidc = await storage.connections.create({
-    name: 'Local OP',
-    protocol: 'oidc',
-    provider: 'keycloak',
-    active: true,
-    oidc: {
-      issuer: op.issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      additionalScopes: ['groups'],
-      userInfo: 'id_token',
-      verifySignature: true,
-    },
-    groupSync: { enabled: true, removeRevoked: true },
-  } as never);
-  const saml = await storage.connections.create({
-    name: 'Local SAML',
-    protocol: 'saml',
-    provider: 'generic-saml',
-    active: true,
-    saml: {
-      idpMetadataXml: idp.getMetadata(),
-      spEntityId: `${base}/sso/saml/metadata/local`,
-      wantAssertionsSigned: true,
-    },
-    provisioning: { requireVerifiedEmail: false },
-  } as never);
+  const oidc = await storage.connections.create(
+    oidcConnection(op.issuer, { groupSync: { enabled: true, removeRevoked: true } }),
+  );
+  const saml = await storage.connections.create(
+    samlConnection(idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+  );
   const app = express();
   configure(app, sso);
   server.on('request', app);
@@ -109,43 +82,21 @@ function defaultRoutes(app: express.Express, sso: Sso): void {
 }
 
 beforeAll(async () => {
-  const keys = await makeCertificate('idp.example.com');
-  idp = samlify.IdentityProvider({
-    entityID: 'https://idp.example.com/metadata',
-    privateKey: keys.privateKeyPem,
-    signingCert: keys.certificatePem,
-    singleSignOnService: [
-      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
-    ],
-  });
+  idp = await redirectBindingIdp();
   // The OP must know each app's callback before the app exists: reserve the ports by starting the
   // OP with a redirect URI pattern it accepts for any loopback port (native clients, RFC 8252 §7.3).
   op = await startProvider({ loopbackRedirects: true });
-  // A tiny JWKS server for bearer tokens, as an API gateway's IdP would publish.
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwks = createServer((_req, res) =>
-    res.end(
-      JSON.stringify({
-        keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'api', alg: 'ES256', use: 'sig' }],
-      }),
-    ),
-  );
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const signingKey = await importJWK({ ...privateKey.export({ format: 'jwk' }) } as never, 'ES256');
+  // An API gateway's IdP for bearer tokens.
+  const tokens = await startTokenIssuer('ES256');
   bearer = {
     verifier: createAccessTokenVerifier({
-      jwksUri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/`,
-      issuer: 'https://api-idp.example.com',
-      audience: ['api://models'],
+      jwksUri: tokens.jwksUri,
+      issuer: TOKEN_ISSUER,
+      audience: [TOKEN_AUDIENCE],
       roles: { roleDefinitions: [{ name: 'admins' }] },
     }),
-    mint: (claims) =>
-      new SignJWT({ iss: 'https://api-idp.example.com', aud: 'api://models', ...claims })
-        .setProtectedHeader({ alg: 'ES256', kid: 'api' })
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(signingKey),
-    close: () => jwks.close(),
+    mint: tokens.mint,
+    close: tokens.close,
   };
 }, 30_000);
 

@@ -8,7 +8,7 @@ import type { Sso } from '@ssokit/server';
 import {
   authenticate,
   checkRequireAuthOptions,
-  DEFAULT_BODY_LIMIT,
+  checkRouterOptions,
   errorReply,
   type RequireAuthOptions,
   type SsoAuth,
@@ -52,15 +52,10 @@ export interface SsoRouterOptions {
  * ```
  */
 export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): Middleware {
-  if (typeof sso?.handle !== 'function')
-    throw new TypeError('ssoRouter(sso): pass the object createSso() returned.');
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0)
-    throw new TypeError('ssoRouter(sso, options): "bodyLimit" must be a positive number of bytes.');
-  const prefix = `${sso.basePath}/`;
+  const { bodyLimit, owns } = checkRouterOptions(sso, options);
   return async function ssoRouter(ctx: Context, next: Next) {
     ctx.state.ssokit = sso;
-    if (ctx.path !== sso.basePath && !ctx.path.startsWith(prefix)) return next();
+    if (!owns(ctx.path)) return next();
     try {
       const rawBody = (ctx.request as { rawBody?: unknown }).rawBody;
       const request = await toWebRequest(ctx.req, sso.origin, ctx.originalUrl, { bodyLimit, rawBody });

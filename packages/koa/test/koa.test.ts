@@ -3,60 +3,39 @@
  * logins against a samlify IdP over HTTP, requireAuth on ctx.state with sessions and bearer tokens,
  * and the raw body kept by @koa/bodyparser.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import { createAccessTokenVerifier } from '@ssokit/oidc';
 import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
-import { importJWK, SignJWT } from 'jose';
 import Koa, { type Middleware } from 'koa';
-import * as samlify from 'samlify';
-import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpOidcLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
-import { httpSamlLogin } from 'ssokit-test-fixtures/saml-idp';
+import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import {
+  startTokenIssuer,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type TokenIssuer,
+} from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireAuth, ssoRouter } from '../src/index.ts';
 
-samlify.setSchemaValidator({ validate: async () => 'skipped' });
-
 let op: TestOp;
-let idp: ReturnType<typeof samlify.IdentityProvider>;
-let jwks: Server;
-let mint: (claims: Record<string, unknown>) => Promise<string>;
-let jwksUri = '';
+let idp: Awaited<ReturnType<typeof redirectBindingIdp>>;
+let tokens: TokenIssuer;
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  const keys = await makeCertificate('idp.example.com');
-  idp = samlify.IdentityProvider({
-    entityID: 'https://idp.example.com/metadata',
-    privateKey: keys.privateKeyPem,
-    signingCert: keys.certificatePem,
-    singleSignOnService: [
-      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
-    ],
-  });
+  idp = await redirectBindingIdp();
   op = await startProvider({ loopbackRedirects: true });
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  jwks = createServer((_req, res) =>
-    res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'api', alg: 'EdDSA' }] })),
-  );
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  jwksUri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/`;
-  const key = await importJWK(privateKey.export({ format: 'jwk' }) as never, 'EdDSA');
-  mint = (claims) =>
-    new SignJWT({ iss: 'https://api-idp.example.com', aud: 'api://models', ...claims })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'api' })
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(key);
+  tokens = await startTokenIssuer('EdDSA');
 }, 30_000);
 
 afterAll(async () => {
   for (const server of servers) server.close();
-  jwks.close();
+  tokens.close();
   await op.close();
 });
 
@@ -80,42 +59,18 @@ async function startApp(parserFirst = false) {
     secret: 'test-secret-with-at-least-32-characters!',
     roles: { roleDefinitions: [{ name: 'admins' }] },
   });
-  const oidc = await storage.connections.create({
-    name: 'Local OP',
-    protocol: 'oidc',
-    provider: 'keycloak',
-    active: true,
-    oidc: {
-      issuer: op.issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      additionalScopes: ['groups'],
-      userInfo: 'id_token',
-      verifySignature: true,
-    },
-  } as never);
-  const saml = await storage.connections.create({
-    name: 'Local SAML',
-    protocol: 'saml',
-    provider: 'generic-saml',
-    active: true,
-    saml: {
-      idpMetadataXml: idp.getMetadata(),
-      spEntityId: `${base}/sso/saml/metadata/local`,
-      wantAssertionsSigned: true,
-    },
-    provisioning: { requireVerifiedEmail: false },
-  } as never);
+  const oidc = await storage.connections.create(oidcConnection(op.issuer));
+  const saml = await storage.connections.create(
+    samlConnection(idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+  );
   const app = new Koa();
   if (parserFirst) app.use(bodyParser({ enableTypes: ['form', 'json'] }));
   app.use(ssoRouter(sso));
   if (!parserFirst) app.use(bodyParser());
   const bearer = createAccessTokenVerifier({
-    jwksUri,
-    issuer: 'https://api-idp.example.com',
-    audience: ['api://models'],
+    jwksUri: tokens.jwksUri,
+    issuer: TOKEN_ISSUER,
+    audience: [TOKEN_AUDIENCE],
     roles: { roleDefinitions: [{ name: 'admins' }] },
   });
   app.use(
@@ -186,14 +141,14 @@ describe('@ssokit/koa', () => {
     const anonymous = await get(app.base, '/me');
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: 'unauthenticated' });
-    const token = await mint({ sub: 'svc-2', groups: ['admins'] });
+    const token = await tokens.mint({ sub: 'svc-2', groups: ['admins'] });
     expect(
       await (await get(app.base, '/api', undefined, { authorization: `Bearer ${token}` })).json(),
     ).toEqual({
       user: 'svc-2',
       roles: ['admins'],
     });
-    const other = await mint({ sub: 'svc-3', aud: 'api://other' });
+    const other = await tokens.mint({ sub: 'svc-3', aud: 'api://other' });
     const refused = await get(app.base, '/api', undefined, { authorization: `Bearer ${other}` });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: 'access_token_invalid' });

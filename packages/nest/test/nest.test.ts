@@ -4,7 +4,6 @@
  * tokens, @CurrentUser(), forRoot and forRootAsync.
  */
 import 'reflect-metadata';
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
@@ -14,11 +13,15 @@ import { createAccessTokenVerifier } from '@ssokit/oidc';
 import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
 import express from 'express';
-import { importJWK, SignJWT } from 'jose';
-import * as samlify from 'samlify';
-import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpOidcLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
-import { httpSamlLogin } from 'ssokit-test-fixtures/saml-idp';
+import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import {
+  startTokenIssuer,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type TokenIssuer,
+} from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CurrentUser,
@@ -29,44 +32,20 @@ import {
   type SsoModuleOptions,
 } from '../src/index.ts';
 
-samlify.setSchemaValidator({ validate: async () => 'skipped' });
-
 let op: TestOp;
-let idp: ReturnType<typeof samlify.IdentityProvider>;
-let jwks: Server;
-let jwksUri = '';
-let mint: (claims: Record<string, unknown>) => Promise<string>;
+let idp: Awaited<ReturnType<typeof redirectBindingIdp>>;
+let tokens: TokenIssuer;
 const closers: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  const keys = await makeCertificate('idp.example.com');
-  idp = samlify.IdentityProvider({
-    entityID: 'https://idp.example.com/metadata',
-    privateKey: keys.privateKeyPem,
-    signingCert: keys.certificatePem,
-    singleSignOnService: [
-      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
-    ],
-  });
+  idp = await redirectBindingIdp();
   op = await startProvider({ loopbackRedirects: true });
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  jwks = createServer((_req, res) =>
-    res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'api', alg: 'RS256' }] })),
-  );
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  jwksUri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/`;
-  const key = await importJWK(privateKey.export({ format: 'jwk' }) as never, 'RS256');
-  mint = (claims) =>
-    new SignJWT({ iss: 'https://api-idp.example.com', aud: 'api://models', ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: 'api' })
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(key);
+  tokens = await startTokenIssuer('RS256');
 }, 30_000);
 
 afterAll(async () => {
   for (const close of closers) await close();
-  jwks.close();
+  tokens.close();
   await op.close();
 });
 
@@ -113,40 +92,16 @@ async function startApp(mode: 'forRoot' | 'forRootAsync') {
     secret: 'test-secret-with-at-least-32-characters!',
     roles: { roleDefinitions: [{ name: 'admins' }] },
   });
-  const oidc = await storage.connections.create({
-    name: 'Local OP',
-    protocol: 'oidc',
-    provider: 'keycloak',
-    active: true,
-    oidc: {
-      issuer: op.issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      additionalScopes: ['groups'],
-      userInfo: 'id_token',
-      verifySignature: true,
-    },
-  } as never);
-  const saml = await storage.connections.create({
-    name: 'Local SAML',
-    protocol: 'saml',
-    provider: 'generic-saml',
-    active: true,
-    saml: {
-      idpMetadataXml: idp.getMetadata(),
-      spEntityId: `${base}/sso/saml/metadata/local`,
-      wantAssertionsSigned: true,
-    },
-    provisioning: { requireVerifiedEmail: false },
-  } as never);
+  const oidc = await storage.connections.create(oidcConnection(op.issuer));
+  const saml = await storage.connections.create(
+    samlConnection(idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+  );
   const options: SsoModuleOptions = {
     sso,
     bearer: createAccessTokenVerifier({
-      jwksUri,
-      issuer: 'https://api-idp.example.com',
-      audience: ['api://models'],
+      jwksUri: tokens.jwksUri,
+      issuer: TOKEN_ISSUER,
+      audience: [TOKEN_AUDIENCE],
       roles: { roleDefinitions: [{ name: 'admins' }] },
     }),
   };
@@ -223,7 +178,7 @@ describe('@ssokit/nest', () => {
     const anonymous = await get(app.base, '/me');
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: 'unauthenticated' });
-    const token = await mint({ sub: 'svc-9', groups: ['admins'] });
+    const token = await tokens.mint({ sub: 'svc-9', groups: ['admins'] });
     expect(
       await (await get(app.base, '/api', undefined, { authorization: `Bearer ${token}` })).json(),
     ).toEqual({

@@ -7,14 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { memoryStorage } from '@ssokit/storage';
 import { Hono } from 'hono';
-import * as samlify from 'samlify';
-import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpOidcLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
-import { httpSamlLogin } from 'ssokit-test-fixtures/saml-idp';
+import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSso } from '../src/index.ts';
-
-samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
 let op: TestOp;
 let close = () => {};
@@ -27,15 +24,7 @@ afterAll(async () => {
 });
 
 it('Hono: sso.handle(c.req.raw) serves whole OIDC and SAML logins, and the session guards a route', async () => {
-  const keys = await makeCertificate('idp.example.com');
-  const idp = samlify.IdentityProvider({
-    entityID: 'https://idp.example.com/metadata',
-    privateKey: keys.privateKeyPem,
-    signingCert: keys.certificatePem,
-    singleSignOnService: [
-      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
-    ],
-  });
+  const idp = await redirectBindingIdp();
   const app = new Hono();
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   close = () => server.close();
@@ -51,33 +40,10 @@ it('Hono: sso.handle(c.req.raw) serves whole OIDC and SAML logins, and the sessi
     return session ? c.json(session) : c.json({ error: 'unauthenticated' }, 401);
   });
 
-  const oidc = await storage.connections.create({
-    name: 'Local OP',
-    protocol: 'oidc',
-    provider: 'keycloak',
-    active: true,
-    oidc: {
-      issuer: op.issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      userInfo: 'id_token',
-      verifySignature: true,
-    },
-  } as never);
-  const saml = await storage.connections.create({
-    name: 'Local SAML',
-    protocol: 'saml',
-    provider: 'generic-saml',
-    active: true,
-    saml: {
-      idpMetadataXml: idp.getMetadata(),
-      spEntityId: `${base}/sso/saml/metadata/local`,
-      wantAssertionsSigned: true,
-    },
-    provisioning: { requireVerifiedEmail: false },
-  } as never);
+  const oidc = await storage.connections.create(oidcConnection(op.issuer));
+  const saml = await storage.connections.create(
+    samlConnection(idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+  );
   const host = new URL(base).host;
   for (const login of [
     () => httpOidcLogin(base, oidc.id),

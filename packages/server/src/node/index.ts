@@ -55,6 +55,23 @@ export function checkRequireAuthOptions(options: RequireAuthOptions | undefined)
 }
 
 /**
+ * Checks an adapter's `ssoRouter(sso, options)` arguments once, when the middleware is made, and
+ * returns what the middleware needs: the body limit and whether a path is one of ssokit's.
+ */
+export function checkRouterOptions(
+  sso: Sso,
+  options: { bodyLimit?: number } | undefined,
+): { bodyLimit: number; owns(path: string): boolean } {
+  if (typeof sso?.handle !== 'function')
+    throw new TypeError('ssoRouter(sso): pass the object createSso() returned.');
+  const bodyLimit = options?.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0)
+    throw new TypeError('ssoRouter(sso, options): "bodyLimit" must be a positive number of bytes.');
+  const prefix = `${sso.basePath}/`;
+  return { bodyLimit, owns: (path) => path === sso.basePath || path.startsWith(prefix) };
+}
+
+/**
  * The session or bearer token of a request, with the roles `options` require. Throws `SsoError`
  * `unauthenticated` (nothing presented), `access_token_invalid` (a bad bearer token) or `forbidden`
  * (a role missing).

@@ -96,6 +96,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   };
   let signingKeys = [newSigningKey()];
   const cookieKeys = [randomBytes(32).toString('base64url')];
+  const store = memoryStore();
   let provider = makeProvider();
 
   function makeProvider(): Provider {
@@ -124,6 +125,18 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
       },
       scopes: ['openid', 'email', 'profile', 'groups', 'roles', 'offline_access'],
       conformIdTokenClaims: false,
+      // Keycloak's defaults (access tokens 5 min, sessions 30 min idle), in seconds.
+      ttl: {
+        AccessToken: 300,
+        IdToken: 300,
+        AuthorizationCode: 60,
+        Interaction: 600,
+        Session: 1800,
+        Grant: 1800,
+        RefreshToken: 1800,
+      },
+      // The IdP's state lives in this process, on purpose: it is a local IdP for demos and tests.
+      adapter: store,
       responseTypes: ['code', 'id_token', 'none'],
       pkce: {
         required: (_ctx, client) =>
@@ -450,6 +463,63 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * oidc-provider's storage for one IdP: sessions, grants, codes and tokens in a Map of its own, with
+ * expiry (each `startDevIdp` gets a fresh class, so IdPs in one process share nothing).
+ */
+function memoryStore() {
+  const data = new Map<string, { value: Record<string, unknown>; expiresAt: number }>();
+  return class MemoryStore {
+    readonly #name: string;
+    constructor(name: string) {
+      this.#name = name;
+    }
+    #key(id: string) {
+      return `${this.#name}:${id}`;
+    }
+    async upsert(id: string, value: Record<string, unknown>, expiresIn: number) {
+      data.set(this.#key(id), { value, expiresAt: Date.now() + expiresIn * 1000 });
+      if (typeof value.uid === 'string')
+        data.set(`${this.#name}:uid:${value.uid}`, {
+          value: { id },
+          expiresAt: Date.now() + expiresIn * 1000,
+        });
+      if (typeof value.userCode === 'string')
+        data.set(`${this.#name}:userCode:${value.userCode}`, {
+          value: { id },
+          expiresAt: Date.now() + expiresIn * 1000,
+        });
+    }
+    async find(id: string) {
+      const entry = data.get(this.#key(id));
+      if (!entry) return undefined;
+      if (entry.expiresAt <= Date.now()) {
+        data.delete(this.#key(id));
+        return undefined;
+      }
+      return entry.value;
+    }
+    async findByUid(uid: string) {
+      const ref = await this.find(`uid:${uid}`);
+      return ref ? this.find(ref.id as string) : undefined;
+    }
+    async findByUserCode(userCode: string) {
+      const ref = await this.find(`userCode:${userCode}`);
+      return ref ? this.find(ref.id as string) : undefined;
+    }
+    async consume(id: string) {
+      const entry = data.get(this.#key(id));
+      if (entry) entry.value.consumed = Math.floor(Date.now() / 1000);
+    }
+    async destroy(id: string) {
+      data.delete(this.#key(id));
+    }
+    async revokeByGrantId(grantId: string) {
+      for (const [key, entry] of data) if (entry.value.grantId === grantId) data.delete(key);
+    }
   };
 }
 

@@ -53,7 +53,10 @@ beforeAll(async () => {
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
     jwks: { cooldownMs: 500 },
-    roles: { roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }] },
+    // "admin" is a Keycloak realm role (realm_access.roles), the others are IdP groups.
+    roles: {
+      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }, { name: 'admin' }],
+    },
   });
   app.on('request', async (req, res) =>
     writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url))),
@@ -122,6 +125,14 @@ beforeAll(async () => {
       spPrivateKey: spKeys.privateKeyPem,
       spCertificate: spKeys.certificatePem,
     },
+    ...common,
+  } as never);
+  await storage.connections.create({
+    id: 'keycloak-realm-roles',
+    name: 'Keycloak (realm roles)',
+    protocol: 'oidc',
+    oidc: oidc('ssokit-pkce'),
+    claimMapping: { roles: 'realm_access.roles' },
     ...common,
   } as never);
   await storage.connections.create({
@@ -249,6 +260,13 @@ describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
       roles: ['admins', 'ml-engineers'],
       connectionId: 'keycloak-pkce',
     });
+  });
+
+  it("Keycloak's realm_access.roles, mapped as the roles claim, match the app's roles", async () => {
+    const { session } = await login('keycloak-realm-roles', 'ada');
+    // Ada's groups give admins and ml-engineers; her realm role "admin" (from the group admins) adds admin.
+    expect(session?.roles).toEqual(['admins', 'ml-engineers', 'admin']);
+    expect((await login('keycloak-realm-roles', 'linus')).session?.roles).toEqual(['viewers']);
   });
 
   it('implicit form_post and a confidential client', async () => {

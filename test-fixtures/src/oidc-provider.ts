@@ -1,5 +1,6 @@
 /**
- * Shared by the oidc and server tests (until the local IdP, @ssokit/dev-idp, takes over).
+ * Shared by the oidc, server and adapter tests: the OP configured directly in code (fine-grained
+ * clients and users for protocol cases); @ssokit/dev-idp covers the Keycloak-shaped logins.
  *
  * A certified OpenID Provider (panva's oidc-provider) in this process on 127.0.0.1, with the logins
  * and consents answered programmatically, and a tiny cookie-carrying "browser" that follows its

@@ -1,5 +1,5 @@
 /**
- * Shared by the saml and server tests (until the local IdP, @ssokit/dev-idp, takes over).
+ * Shared by the saml, server and adapter tests (@ssokit/dev-idp covers the Keycloak-shaped logins).
  *
  * An independent SAML IdP for interop tests: samlify's IdentityProvider, signing with its own code
  * (samlify uses xml-crypto's SignedXml to sign; ssokit only borrows xml-crypto's canonicaliser to verify).

@@ -59,13 +59,7 @@ export async function createExampleApp(options: ExampleOptions = {}): Promise<Ex
   app.get('/profile', requireAuth(), async (req, res) => {
     const auth = req.sso;
     if (!auth?.session) return res.redirect('/');
-    const memberships = await storage.memberships.listForUser(auth.user.id);
-    const rows = await Promise.all(
-      memberships.map(async (m) => ({
-        group: (await storage.groups.get(m.groupId))?.name ?? m.groupId,
-        source: m.source,
-      })),
-    );
+    const rows = await membershipRows(storage, auth.user.id);
     const user = await storage.users.get(auth.user.id);
     res.type('html').send(layout('Profile', auth.session, profilePage(auth.session, user, rows)));
   });

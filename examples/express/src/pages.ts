@@ -77,7 +77,7 @@ export function adminPage(groups: string[], users: { email: string }[]): string 
 <script>${ADMIN_SCRIPT}</script>`;
 }
 
-const ADMIN_SCRIPT = String.raw`
+const ADMIN_SCRIPT = `
 const api = '/sso/admin/connections';
 let connections = [];
 let editing = null;

@@ -28,12 +28,6 @@ let context: BrowserContext;
 let page: Page;
 let base = '';
 
-const PASSWORD = {
-  ada: 'ada-demo-password',
-  grace: 'grace-demo-password',
-  linus: 'linus-demo-password',
-} as const;
-
 beforeAll(async () => {
   if (!haveChromium) return;
   const started = await startIdpFor();

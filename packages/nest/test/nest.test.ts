@@ -4,7 +4,7 @@
  * tokens, @CurrentUser(), forRoot and forRootAsync.
  */
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -19,6 +19,7 @@ import {
   now as nowSymbol,
   type RoleMatcher,
   type RoleMatchingOptions,
+  type SamlConnection,
   SsoError,
   type WarningHook,
 } from '@ssokit/core';
@@ -503,6 +504,8 @@ export function createSso(options: SsoOptions): Sso {
     if (request.method !== 'POST')
       throw new SsoError('invalid_request', 'The ACS accepts only POST (the HTTP-POST binding).');
     const form = new URLSearchParams(await request.text());
+    const unsolicited = await unsolicitedTarget(request, form);
+    if (unsolicited) return idpInitiatedLogin(request, form, unsolicited);
     const tx = await takeTransaction(request, form.get('RelayState'), 'saml');
     const c = await connection(tx.connectionId);
     if (c.protocol !== 'saml')
@@ -526,6 +529,84 @@ export function createSso(options: SsoOptions): Sso {
       assertion.identity,
       assertion.claims,
       tx.returnTo,
+      {
+        nameId: assertion.nameId,
+        ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),
+      },
+      request,
+    );
+  };
+
+  /**
+   * The connection an unsolicited (IdP-initiated) response is for, or undefined for the usual
+   * transaction path. Only a response without InResponseTo that comes with no login of this browser
+   * qualifies, and only for an active connection with `allowIdpInitiated` whose IdP entity id is the
+   * response's Issuer (read here only to pick the configuration; the validator checks it, the
+   * signature and everything else for real).
+   */
+  const unsolicitedTarget = async (
+    request: Request,
+    form: URLSearchParams,
+  ): Promise<SamlConnection | undefined> => {
+    const cookie = parseCookies(request.headers.get('cookie')).get(TX_COOKIE);
+    if (cookie !== undefined && cookie === form.get('RelayState')) return undefined;
+    const raw = form.get('SAMLResponse');
+    if (!raw || raw.length > 512 * 1024) return undefined;
+    const xml = Buffer.from(raw, 'base64').toString('utf8');
+    if (/\sInResponseTo\s*=/.test(xml)) return undefined;
+    const issuer = /<(?:[A-Za-z_][\w.-]*:)?Issuer\b[^>]*>\s*([^<\s]+)\s*</.exec(xml)?.[1];
+    if (!issuer) return undefined;
+    const matches: SamlConnection[] = [];
+    for (const c of await storage.connections.list()) {
+      if (c.protocol !== 'saml' || !c.active || c.saml.allowIdpInitiated !== true) continue;
+      if (!xml.includes(c.saml.spEntityId)) continue;
+      if ((await idpOf(c)).entityId === issuer) matches.push(c);
+    }
+    if (matches.length > 1)
+      throw new SsoError(
+        'invalid_state',
+        'This unsolicited SAML response matches several connections; give each its own SP entity id.',
+      );
+    return matches[0];
+  };
+
+  const warnedIdpInitiated = new Set<string>();
+  /** An IdP-initiated login: no transaction to take, so the response must not answer any request. */
+  const idpInitiatedLogin = async (
+    request: Request,
+    form: URLSearchParams,
+    c: SamlConnection,
+  ): Promise<Response> => {
+    const idp = await idpOf(c);
+    const assertion = await validateSamlResponse(form.get('SAMLResponse') ?? '', {
+      idpEntityId: idp.entityId,
+      idpKeys: keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64)),
+      spEntityId: c.saml.spEntityId,
+      acsUrl: url('/saml/acs'),
+      requestId: null,
+      allowIdpInitiated: true,
+      wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
+      wantResponseSigned: c.saml.wantResponseSigned === true,
+      ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
+      replay: storage.replay,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      [nowSymbol]: clock,
+    });
+    if (!warnedIdpInitiated.has(c.id)) {
+      warnedIdpInitiated.add(c.id);
+      options.onWarning?.(
+        'idp-initiated-login',
+        `The connection "${c.name}" accepted an IdP-initiated login. Such logins cannot be bound to the browser that started them (login CSRF); keep allowIdpInitiated off unless users start from the IdP's portal.`,
+        { connectionId: c.id },
+      );
+    }
+    // RelayState of an IdP-initiated login is, by convention, where to go: only a path on this site.
+    const relay = form.get('RelayState') ?? '';
+    return finish(
+      c,
+      assertion.identity,
+      assertion.claims,
+      isSitePath(relay) ? relay : '/',
       {
         nameId: assertion.nameId,
         ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),

@@ -1,0 +1,177 @@
+/**
+ * Invariant family: IdP-initiated SAML logins (a user clicks the app's tile in the IdP's portal) are
+ * accepted only for a connection that allows them, only as unsolicited responses (no InResponseTo),
+ * only once (the assertion id goes to the replay cache), and land only on a path of this site. A
+ * response that answers a request still needs the browser's transaction. Refusals write nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { memoryStorage } from '@ssokit/storage';
+import { memorySnapshot } from '@ssokit/storage/testkit';
+import * as samlify from 'samlify';
+import { samlConnection } from 'ssokit-test-fixtures/connections';
+import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSso } from '../src/index.ts';
+
+const BASE = 'https://app.example.com';
+const SP = `${BASE}/sso/saml/metadata/portal`;
+let idp: Awaited<ReturnType<typeof redirectBindingIdp>>;
+beforeAll(async () => {
+  idp = await redirectBindingIdp();
+});
+
+/** A signed response as a portal sends it: no AuthnRequest, so no InResponseTo anywhere. */
+async function unsolicited(options: { inResponseTo?: string } = {}): Promise<string> {
+  const sp = samlify.ServiceProvider({
+    entityID: SP,
+    assertionConsumerService: [
+      { Binding: samlify.Constants.namespace.binding.post, Location: `${BASE}/sso/saml/acs` },
+    ],
+    wantAssertionsSigned: true,
+  });
+  const now = new Date();
+  const later = new Date(now.getTime() + 5 * 60_000).toISOString();
+  const result = (await idp.createLoginResponse(
+    sp,
+    {} as never,
+    'post',
+    { email: 'ada@example.com' } as never,
+    {
+      customTagReplacement: (template: string) => {
+        const id = `_${randomBytes(16).toString('hex')}`;
+        const withoutRequest =
+          options.inResponseTo === undefined
+            ? template.replaceAll(' InResponseTo="{InResponseTo}"', '')
+            : template;
+        const context = samlify.SamlLib.replaceTagsByValue(withoutRequest, {
+          ID: id,
+          AssertionID: `_${randomBytes(16).toString('hex')}`,
+          Destination: `${BASE}/sso/saml/acs`,
+          Audience: SP,
+          SubjectRecipient: `${BASE}/sso/saml/acs`,
+          Issuer: 'https://idp.example.com/metadata',
+          IssueInstant: now.toISOString(),
+          StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+          ConditionsNotBefore: now.toISOString(),
+          ConditionsNotOnOrAfter: later,
+          SubjectConfirmationDataNotOnOrAfter: later,
+          NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+          NameID: 'ada@example.com',
+          InResponseTo: options.inResponseTo ?? '',
+          AuthnStatement: '',
+          AttributeStatement: '',
+        });
+        return { id, context };
+      },
+    } as never,
+  )) as { context: string };
+  return result.context;
+}
+
+async function setup(allowIdpInitiated: boolean) {
+  const storage = memoryStorage();
+  const warnings: string[] = [];
+  const sso = createSso({
+    baseUrl: BASE,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    onWarning: (code) => void warnings.push(code),
+  });
+  await storage.connections.create(
+    samlConnection(idp.getMetadata(), SP, {
+      name: 'Portal',
+      saml: {
+        idpMetadataXml: idp.getMetadata(),
+        spEntityId: SP,
+        wantAssertionsSigned: true,
+        allowIdpInitiated,
+      },
+    }),
+  );
+  const post = (samlResponse: string, relayState?: string, cookie = '') =>
+    sso.handle(
+      new Request(`${BASE}/sso/saml/acs`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          SAMLResponse: samlResponse,
+          ...(relayState !== undefined ? { RelayState: relayState } : {}),
+        }),
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', cookie },
+      }),
+    );
+  return { sso, storage, post, warnings };
+}
+
+const sessionCookie = (response: Response) =>
+  response.headers.getSetCookie().some((c) => /^sso_session\.\d+=[^;]/.test(c));
+
+describe('IdP-initiated SAML logins', () => {
+  it('are accepted for a connection that allows them, land on RelayState, and warn once', async () => {
+    const { post, sso, warnings, storage } = await setup(true);
+    const response = await post(await unsolicited(), '/models/7');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/models/7');
+    expect(sessionCookie(response)).toBe(true);
+    const cookie = response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const session = await sso.getSession(new Request(BASE, { headers: { cookie } }));
+    expect(session?.connectionId).toBe((await storage.connections.list())[0]?.id);
+    const identity = { issuer: 'https://idp.example.com/metadata', subject: 'ada@example.com' };
+    expect((await storage.login.findUserByIdentity(identity))?.id).toBe(session?.user.id);
+    await post(await unsolicited(), '/');
+    expect(warnings).toEqual(['idp-initiated-login']);
+  });
+
+  it('cannot be replayed', async () => {
+    const { post, storage } = await setup(true);
+    const response = await unsolicited();
+    expect((await post(response)).status).toBe(303);
+    const before = memorySnapshot(storage);
+    const again = await post(response);
+    expect(again.status).toBe(401);
+    expect(await again.json()).toMatchObject({ error: 'saml_replay' });
+    expect(sessionCookie(again)).toBe(false);
+    expect(memorySnapshot(storage)).toBe(before);
+  });
+
+  it('land only on a path of this site', async () => {
+    const { post } = await setup(true);
+    for (const relay of ['https://evil.example/', '//evil.example', '/\t/evil.example']) {
+      const response = await post(await unsolicited(), relay);
+      expect(response.headers.get('location')).toBe('/');
+    }
+  });
+
+  it('are refused, writing nothing, when the connection does not allow them', async () => {
+    const { post, storage } = await setup(false);
+    const before = memorySnapshot(storage);
+    const response = await post(await unsolicited(), '/');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_state' });
+    expect(sessionCookie(response)).toBe(false);
+    expect(memorySnapshot(storage)).toBe(before);
+  });
+
+  it('never turn a response to a request into one: without the browser transaction it is refused', async () => {
+    const { post, storage } = await setup(true);
+    const before = memorySnapshot(storage);
+    const response = await post(await unsolicited({ inResponseTo: '_some-request' }), 'key');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_state' });
+    expect(memorySnapshot(storage)).toBe(before);
+  });
+
+  it('need a valid signature like any other response', async () => {
+    const { post, storage } = await setup(true);
+    const before = memorySnapshot(storage);
+    const xml = Buffer.from(await unsolicited(), 'base64')
+      .toString()
+      .replace('ada@example.com</saml:NameID>', 'mallory@example.com</saml:NameID>');
+    const response = await post(Buffer.from(xml).toString('base64'));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: 'saml_signature_invalid' });
+    expect(memorySnapshot(storage)).toBe(before);
+  });
+});

@@ -10,7 +10,10 @@ import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } fro
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
 import type { ConnectionTestReport, TestSample } from './test-connection.ts';
 
-/** Decides whether a request may use the admin API: `false` refuses, a string names the actor. */
+/**
+ * Decides whether a request may use the admin API: `true` or a non-empty string (the admin's name, for
+ * audit events) allows; anything else (`false`, `undefined`, `null`, `''`, a thrown error) refuses.
+ */
 export type AuthorizeAdmin = (request: Request) => boolean | string | Promise<boolean | string>;
 
 const STAMPED = ['id', 'createdAt', 'updatedAt'] as const;
@@ -50,14 +53,15 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     );
   }
   const allowed = await ctx.authorize(request);
-  if (allowed === false)
+  // Fails closed: a hook that returns undefined for "nobody signed in" must not let anybody in.
+  if (allowed !== true && (typeof allowed !== 'string' || allowed === ''))
     throw new SsoError('forbidden', 'You may not use the admin API.', { details: { reason: 'admin' } });
   const actor = typeof allowed === 'string' ? allowed : undefined;
   const store = ctx.storage.connections;
   const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);
   if (!match && !testRoute) throw new SsoError('invalid_request', 'No such admin route.');
-  const id = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  const id = match?.[1] === undefined ? undefined : decodePathSegment(match[1]);
 
   const readJson = async (optional = false): Promise<Record<string, unknown>> => {
     const text = await request.text();
@@ -78,7 +82,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   if (testRoute) {
     if (method !== 'POST') throw new SsoError('invalid_request', 'Run a test with POST.');
     const sample = pickSample(await readJson(true));
-    return json(await ctx.test(decodeURIComponent(testRoute[1] as string), sample));
+    return json(await ctx.test(decodePathSegment(testRoute[1] as string), sample));
   }
   const validate = (body: Record<string, unknown>): ConnectionInput =>
     importConnection(body, { allowReferences: false }).connection;
@@ -130,6 +134,11 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     // Secrets are write-only: a patch that leaves them out keeps them.
     const merged: Record<string, unknown> = { ...JSON.parse(JSON.stringify(current)), ...patch };
     for (const section of ['oidc', 'saml'] as const) {
+      if (
+        patch[section] !== undefined &&
+        (typeof patch[section] !== 'object' || patch[section] === null || Array.isArray(patch[section]))
+      )
+        throw new ConfigError([{ path: section, message: 'must be an object of settings.' }]);
       if (
         patch[section] !== undefined &&
         typeof patch[section] === 'object' &&
@@ -185,4 +194,13 @@ function pickSample(body: Record<string, unknown>): TestSample | undefined {
       { path: given[1] as string, message: 'give one sample: claims, idToken or samlResponse.' },
     ]);
   return given.length === 0 ? undefined : sample;
+}
+
+/** A path segment, percent-decoded; a malformed escape is the client's mistake (400), not a crash. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new SsoError('invalid_request', 'The URL has a malformed percent-escape.');
+  }
 }

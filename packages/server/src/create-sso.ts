@@ -48,7 +48,7 @@ import {
   validateSamlResponse,
 } from '@ssokit/saml';
 import type { SsoStorage } from '@ssokit/storage';
-import { type AuthorizeAdmin, handleAdmin } from './admin.ts';
+import { type AuthorizeAdmin, decodePathSegment, handleAdmin } from './admin.ts';
 import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 import { createSessionCodec, type SessionData } from './session.ts';
 import { statusFor } from './status.ts';
@@ -68,8 +68,9 @@ export interface SsoOptions {
   audit?: AuditHook;
   onWarning?: WarningHook;
   /**
-   * Guards the admin API (`/admin/connections...`): return `false` to refuse, `true` or the admin's name
-   * to allow. Without it the admin API does not exist (404). Default: none.
+   * Guards the admin API (`/admin/connections...`): `true` or the admin's name allows; anything else
+   * (`false`, `undefined`, `null`, `''`) refuses, so a hook that finds no session fails closed. Without
+   * it the admin API does not exist (404). Default: none.
    */
   authorizeAdmin?: AuthorizeAdmin;
   /** Session lifetime in seconds. Default: 28800 (8 hours). */
@@ -176,7 +177,15 @@ export function createSso(options: SsoOptions): Sso {
     });
   }
   const storage = options?.storage;
-  for (const member of ['connections', 'users', 'login', 'transactions', 'replay'] as const) {
+  for (const member of [
+    'connections',
+    'users',
+    'groups',
+    'memberships',
+    'login',
+    'transactions',
+    'replay',
+  ] as const) {
     if (!storage || typeof storage[member] !== 'object')
       issues.push({
         path: `storage.${member}`,
@@ -214,7 +223,7 @@ export function createSso(options: SsoOptions): Sso {
         'Single sign-on is off: the app runs in restore mode. An administrator signs in at /restore with the temporary password.',
       );
   };
-  const restoreFailures: number[] = [];
+  const restoreFailures: { at: number }[] = [];
 
   const connection = async (id: string): Promise<Connection> => {
     const found = await storage.connections.get(id);
@@ -407,39 +416,46 @@ export function createSso(options: SsoOptions): Sso {
       );
     }
     const nowMs = clock();
-    while (restoreFailures.length > 0 && (restoreFailures[0] as number) <= nowMs - 60_000)
+    while (restoreFailures.length > 0 && (restoreFailures[0] as { at: number }).at <= nowMs - 60_000)
       restoreFailures.shift();
     if (restoreFailures.length >= RESTORE_ATTEMPTS_PER_MINUTE) {
       await refuse(
         new SsoError('rate_limited', 'Too many wrong restore passwords; wait a minute and try again.'),
       );
     }
-    const text = await request.text();
-    if (text.length > 4096) throw new SsoError('invalid_request', 'The restore request body is too large.');
+    // Counted before the first await: attempts sent in parallel cannot all pass the check above. The
+    // slot is given back only when the password is right.
+    const slot = { at: nowMs };
+    restoreFailures.push(slot);
+    const text = await readCapped(request, 4096);
+    if (text === undefined)
+      await refuse(new SsoError('invalid_request', 'The restore request body is too large.'));
     const type = (request.headers.get('content-type') ?? '').toLowerCase();
     let password: unknown;
     if (type.startsWith('application/json')) {
       try {
-        password = (JSON.parse(text) as { password?: unknown })?.password;
+        password = (JSON.parse(text as string) as { password?: unknown })?.password;
       } catch {
-        throw new SsoError('invalid_request', 'The restore request body is not JSON.');
+        await refuse(new SsoError('invalid_request', 'The restore request body is not JSON.'));
       }
     } else if (type.startsWith('application/x-www-form-urlencoded')) {
       password = new URLSearchParams(text).get('password');
     }
     if (typeof password !== 'string' || password === '')
-      throw new SsoError(
-        'invalid_request',
-        'Send the temporary password as JSON {"password": "..."} or as a form field "password".',
+      await refuse(
+        new SsoError(
+          'invalid_request',
+          'Send the temporary password as JSON {"password": "..."} or as a form field "password".',
+        ),
       );
-    if (!(restore as RestoreMode).verify(password)) {
-      restoreFailures.push(nowMs);
+    if (!(restore as RestoreMode).verify(password as string)) {
       await refuse(
         new SsoError('forbidden', 'The restore password is wrong.', {
           details: { reason: 'restore_password' },
         }),
       );
     }
+    restoreFailures.splice(restoreFailures.indexOf(slot), 1);
     const nowSec = Math.floor(nowMs / 1000);
     const data: SessionData = {
       userId: 'restore',
@@ -531,6 +547,7 @@ export function createSso(options: SsoOptions): Sso {
       tx.returnTo,
       {
         nameId: assertion.nameId,
+        ...(assertion.nameIdFormat ? { nameIdFormat: assertion.nameIdFormat } : {}),
         ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),
       },
       request,
@@ -609,6 +626,7 @@ export function createSso(options: SsoOptions): Sso {
       isSitePath(relay) ? relay : '/',
       {
         nameId: assertion.nameId,
+        ...(assertion.nameIdFormat ? { nameIdFormat: assertion.nameIdFormat } : {}),
         ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),
       },
       request,
@@ -650,7 +668,10 @@ export function createSso(options: SsoOptions): Sso {
       spEntityId: c.saml.spEntityId,
       nameId: data.nameId,
       ...(data.sessionIndex ? { sessionIndex: data.sessionIndex } : {}),
-      ...(c.saml.nameIdFormat ? { nameIdFormat: c.saml.nameIdFormat } : {}),
+      // The NameID as the IdP issued it: its Format from the assertion, else the configured one.
+      ...((data.nameIdFormat ?? c.saml.nameIdFormat)
+        ? { nameIdFormat: data.nameIdFormat ?? c.saml.nameIdFormat }
+        : {}),
       relayState: key,
       ...(c.saml.spPrivateKey ? { signing: { privateKeyPem: c.saml.spPrivateKey } } : {}),
     });
@@ -668,6 +689,12 @@ export function createSso(options: SsoOptions): Sso {
    * offers one (`?local=1` skips it). JSON clients get `{ idpLogoutUrl }` to follow themselves.
    */
   const logout = async (request: Request): Promise<Response> => {
+    // A logout form posted from another site (CSRF) would end the session and start the IdP's logout.
+    const from = request.headers.get('origin');
+    if (request.method === 'POST' && from !== null && from !== origin)
+      throw new SsoError('forbidden', 'Sign-out must come from this site.', {
+        details: { reason: 'origin' },
+      });
     const headers = new Headers({ 'cache-control': 'no-store' });
     clearSession(headers, request);
     const sealed = readChunked(parseCookies(request.headers.get('cookie')), SESSION_COOKIE);
@@ -774,12 +801,12 @@ export function createSso(options: SsoOptions): Sso {
       return json(list);
     }
     const login = /^\/login\/([^/]+)$/.exec(path);
-    if (method === 'GET' && login) return startLogin(request, decodeURIComponent(login[1] as string));
+    if (method === 'GET' && login) return startLogin(request, decodePathSegment(login[1] as string));
     if (path === '/oidc/callback' && (method === 'GET' || method === 'POST')) return oidcCallback(request);
     if (path === '/saml/acs') return samlAcs(request);
     const metadata = /^\/saml\/metadata\/([^/]+)$/.exec(path);
     if (method === 'GET' && metadata) {
-      const found = await storage.connections.get(decodeURIComponent(metadata[1] as string));
+      const found = await storage.connections.get(decodePathSegment(metadata[1] as string));
       if (found?.protocol !== 'saml')
         throw new SsoError('connection_not_found', 'No SAML connection has this id.');
       const xml = buildSpMetadata({
@@ -803,7 +830,7 @@ export function createSso(options: SsoOptions): Sso {
     if (method === 'GET' && path === '/session') return json({ session: await getSession(request) });
     if (path === '/logout' && (method === 'GET' || method === 'POST')) return logout(request);
     const slo = /^\/saml\/slo\/([^/]+)$/.exec(path);
-    if (method === 'GET' && slo) return samlSlo(request, decodeURIComponent(slo[1] as string));
+    if (method === 'GET' && slo) return samlSlo(request, decodePathSegment(slo[1] as string));
     if (path.startsWith('/admin/') && options.authorizeAdmin) {
       return handleAdmin(request, path, {
         storage,
@@ -836,14 +863,35 @@ export function createSso(options: SsoOptions): Sso {
   };
 }
 
+/** The body as text, or undefined when it is longer than `limit` bytes (read no further than that). */
+async function readCapped(request: Request, limit: number): Promise<string | undefined> {
+  const reader = request.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * Whether `path` is a path on this site and nothing else once a browser reads it: it starts with one
- * `/` (not `//`, `/\`), has no backslash, and no control character (browsers drop tabs and newlines
- * from URLs, so `/\t/evil.example` would become `//evil.example`, another site).
+ * `/` (not `//`, `/\`), has no backslash, and only printable ASCII (browsers drop tabs and newlines
+ * from URLs, so `/\t/evil.example` would become `//evil.example`, another site; other characters must
+ * arrive percent-encoded).
  */
 function isSitePath(path: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
-  return /^\/(?![/\\])[^\\\u0000-\u001f\u007f]*$/.test(path);
+  // Printable ASCII only: a browser drops control characters, and a Location header cannot carry
+  // characters past U+00FF (clients percent-encode such paths, as browsers do).
+  return /^\/(?![/\\])[\x20-\x5b\x5d-\x7e]*$/.test(path);
 }
 
 function json(body: unknown, status = 200): Response {

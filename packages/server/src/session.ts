@@ -25,6 +25,7 @@ export interface SessionData {
   idToken?: string;
   /** For SAML Single Logout. */
   nameId?: string;
+  nameIdFormat?: string;
   sessionIndex?: string;
   /** A restore-mode administrator's session: valid only while restore mode lasts. */
   restore?: true;

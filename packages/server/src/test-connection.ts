@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import {
   type Connection,
   customFetch,
@@ -472,6 +472,30 @@ async function testSaml(c: SamlConnection, ctx: TestContext, add: Add): Promise<
       'The IdP wants signed AuthnRequests, and request signing is off.',
       'Turn on "signRequests" with an SP key pair.',
     );
+  if (saml.spPrivateKey && saml.spCertificate) {
+    let matches = false;
+    try {
+      const fromKey = createPublicKey(createPrivateKey(saml.spPrivateKey)).export({
+        format: 'der',
+        type: 'spki',
+      });
+      const fromCert = new X509Certificate(saml.spCertificate).publicKey.export({
+        format: 'der',
+        type: 'spki',
+      });
+      matches = fromKey.equals(fromCert);
+    } catch {
+      // reported below
+    }
+    if (!matches)
+      add(
+        'sp',
+        'error',
+        'The SP private key and the SP certificate do not form a pair (or one does not parse).',
+        'Generate them together (ssokit generateSpKeyPair), and give the IdP the new certificate.',
+      );
+    else add('sp', 'ok', 'The SP private key matches the SP certificate.');
+  }
   if (saml.spPrivateKey && !saml.spCertificate)
     add(
       'sp',
@@ -510,7 +534,8 @@ async function samlPreview(
         acsUrl: ctx.url('/saml/acs'),
         // The sample answers a request of its own: take its InResponseTo (this is not a login).
         requestId: /InResponseTo="([^"]+)"/.exec(xml)?.[1] ?? null,
-        allowIdpInitiated: true,
+        // As the ACS would: an unsolicited sample passes only where IdP-initiated logins are allowed.
+        allowIdpInitiated: c.saml.allowIdpInitiated === true,
         wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
         wantResponseSigned: c.saml.wantResponseSigned === true,
         ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
@@ -646,6 +671,16 @@ async function probeUrl(
   init: RequestInit,
   ctx: TestContext,
 ): Promise<{ status?: number; date?: number; error?: string }> {
+  // The same rule as every IdP URL: https, or http on a loopback host only.
+  let parsed: URL;
+  try {
+    parsed = new URL(target);
+  } catch {
+    return { error: 'not a URL' };
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+  if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)))
+    return { error: 'not probed: only https URLs (or http on localhost) are' };
   try {
     const response = await (ctx.fetch ?? fetch)(target, {
       ...init,

@@ -21,14 +21,16 @@ const okta = {
   },
 };
 
-function setup(authorize: boolean | string = 'admin@example.com') {
+function setup(...args: [answer?: unknown]) {
+  // An explicit undefined is an answer too (a default parameter would replace it).
+  const authorize = args.length > 0 ? args[0] : 'admin@example.com';
   const storage = memoryStorage();
   const events: AuditEvent[] = [];
   const sso = createSso({
     baseUrl: BASE,
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
-    authorizeAdmin: () => authorize,
+    authorizeAdmin: () => authorize as boolean | string,
     audit: (e) => void events.push(e),
   });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -104,6 +106,28 @@ describe('the admin API', () => {
     expect(csrf.status).toBe(403);
     expect(await raw.connectionCount()).toBe(0);
     expect((await call('POST', '/admin/connections', okta, { origin: BASE })).status).toBe(201);
+  });
+
+  it('fails closed: a hook answering undefined, null, 0 or an empty string refuses, writing nothing', async () => {
+    for (const answer of [undefined, null, 0, '']) {
+      const { call, raw } = setup(answer);
+      const response = await call('POST', '/admin/connections', okta, { origin: BASE });
+      expect(response.status, String(answer)).toBe(403);
+      expect(await response.json()).toMatchObject({ error: 'forbidden' });
+      expect(await raw.connectionCount()).toBe(0);
+    }
+  });
+
+  it('answers malformed requests with 400, not a crash: a bad percent-escape, a null settings section', async () => {
+    const { call } = setup();
+    const created = await (await call('POST', '/admin/connections', okta)).json();
+    expect((await call('GET', '/admin/connections/%E0%A4%A')).status).toBe(400);
+    const nulled = await call('PATCH', `/admin/connections/${created.id}`, {
+      oidc: null,
+      updatedAt: created.updatedAt,
+    });
+    expect(nulled.status).toBe(400);
+    expect(await nulled.json()).toMatchObject({ error: 'config_invalid' });
   });
 
   it("validates on save: field errors with paths, JSON only, and no references to the server's environment", async () => {

@@ -197,6 +197,27 @@ describe('refusals through the HTTP surface write nothing', () => {
   });
 });
 
+describe('malformed requests are 400s, never crashes', () => {
+  it('a bad percent-escape in a route segment', async () => {
+    const { sso, storage } = await setup();
+    await refusedLogin(
+      storage,
+      () =>
+        sso.handle(new Request(`${BASE}/sso/login/%E0%A4%A`, { headers: { accept: 'application/json' } })),
+      400,
+      'invalid_request',
+    );
+  });
+
+  it('a storage without groups or memberships is refused at construction, not after a login', () => {
+    const storage = memoryStorage();
+    const partial = { ...storage, groups: undefined, memberships: undefined } as never;
+    expect(() =>
+      createSso({ baseUrl: BASE, storage: partial, secret: 'test-secret-with-at-least-32-characters!' }),
+    ).toThrow(/storage\.groups[\s\S]*storage\.memberships/);
+  });
+});
+
 describe('returnTo: same-origin paths only', () => {
   const cases = [
     'https://evil.example/',
@@ -208,6 +229,7 @@ describe('returnTo: same-origin paths only', () => {
     'javascript:alert(1)',
     '',
     'projects',
+    '/プロジェクト', // must arrive percent-encoded: a Location header cannot carry it
   ];
   for (const returnTo of cases) {
     it(`refuses ${JSON.stringify(returnTo)} before anything is stored`, async () => {

@@ -3,6 +3,7 @@
  * offers one: OIDC RP-initiated logout at oidc-provider, SAML Single Logout with a samlify IdP in both
  * directions.
  */
+import { inflateRawSync } from 'node:zlib';
 import { memoryStorage } from '@ssokit/storage';
 import * as samlify from 'samlify';
 import { makeCertificate } from 'ssokit-test-fixtures/keys';
@@ -87,6 +88,14 @@ describe('logout, OIDC', () => {
     const body = await json.json();
     expect(body.loggedOut).toBe(true);
     expect(body.idpLogoutUrl).toMatch(new RegExp(`^${op.issuer}/`));
+    const foreign = await sso.handle(
+      new Request(`${BASE}/sso/logout`, {
+        method: 'POST',
+        headers: { cookie, origin: 'https://evil.example', accept: 'application/json' },
+      }),
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.getSetCookie().some((c) => c.startsWith('sso_session.'))).toBe(false);
     const anonymous = await sso.handle(new Request(`${BASE}/sso/logout`));
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/signed-out');
@@ -107,6 +116,7 @@ describe('logout, SAML Single Logout (samlify)', () => {
         { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
       ],
       singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: SLO }],
+      nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
     });
     const storage = memoryStorage();
     const sso = createSso({ baseUrl: BASE, storage, secret: SECRET });
@@ -168,6 +178,13 @@ describe('logout, SAML Single Logout (samlify)', () => {
       octetString: target.search.slice(1),
     } as never)) as unknown as { extract: { nameID: string; request: { id: string } } };
     expect(request.extract.nameID).toBe('grace@example.com');
+    // The NameID goes back with the Format the IdP gave it in the assertion.
+    const logoutXml = inflateRawSync(
+      Buffer.from(target.searchParams.get('SAMLRequest') as string, 'base64'),
+    ).toString();
+    expect(logoutXml).toMatch(
+      /<saml:NameID Format="urn:oasis:names:tc:SAML:1\.1:nameid-format:emailAddress">grace@example\.com</,
+    );
     const relayState = target.searchParams.get('RelayState') as string;
     const reply = (await idp.createLogoutResponse(
       sp,

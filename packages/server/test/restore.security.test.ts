@@ -149,6 +149,15 @@ describe('restore mode', () => {
     expect(snapshot()).toBe(before);
   });
 
+  it('counts attempts sent in parallel: at most five wrong passwords a minute are even checked', async () => {
+    const { post, events } = await setup();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post(`wrong-${i}`)));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 403)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    expect(events).toHaveLength(20);
+  });
+
   it('refuses a post from another origin and malformed bodies', async () => {
     const { post, restore, sso } = await setup();
     const foreign = await post(restore.password, { origin: 'https://evil.example' });

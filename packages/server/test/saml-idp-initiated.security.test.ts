@@ -174,4 +174,15 @@ describe('IdP-initiated SAML logins', () => {
     expect(await response.json()).toMatchObject({ error: 'saml_signature_invalid' });
     expect(memorySnapshot(storage)).toBe(before);
   });
+
+  it('Test Provider judges an unsolicited sample as the ACS would', async () => {
+    for (const allowed of [false, true]) {
+      const { sso, storage } = await setup(allowed);
+      const id = (await storage.connections.list())[0]?.id as string;
+      const report = await sso.testConnection(id, { samlResponse: await unsolicited() });
+      expect(report.findings.find((f) => f.check === 'sample')?.status, `allowed: ${allowed}`).toBe(
+        allowed ? 'ok' : 'error',
+      );
+    }
+  });
 });

@@ -239,6 +239,33 @@ describe('Test Provider, SAML (samlify)', () => {
     expect(report.status).toBe('warning');
   });
 
+  it('finds an SP key that does not match the SP certificate', async () => {
+    const { sso, storage, c } = await samlSetup();
+    const [a, b] = await Promise.all([
+      makeCertificate('sp-a.example.com'),
+      makeCertificate('sp-b.example.com'),
+    ]);
+    const current = await storage.connections.get(c.id);
+    const save = (key: string, cert: string, at: Date) =>
+      storage.connections.update(
+        c.id,
+        { saml: { ...(current as { saml: object }).saml, spPrivateKey: key, spCertificate: cert } as never },
+        { expectedUpdatedAt: at },
+      );
+    const mismatched = await save(
+      a.privateKeyPem,
+      b.certificatePem,
+      (current as { updatedAt: Date }).updatedAt,
+    );
+    expect(
+      (await sso.testConnection(c.id)).findings.filter((f) => f.check === 'sp').map((f) => f.status),
+    ).toEqual(['error']);
+    await save(a.privateKeyPem, a.certificatePem, mismatched.updatedAt);
+    expect(
+      (await sso.testConnection(c.id)).findings.filter((f) => f.check === 'sp').map((f) => f.status),
+    ).toEqual(['ok']);
+  });
+
   it('warns about a certificate expiring within 30 days', async () => {
     const { sso, c } = await samlSetup(new Date(Date.now() + 10 * 86_400_000));
     const report = await sso.testConnection(c.id);

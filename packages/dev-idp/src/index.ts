@@ -238,8 +238,12 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
         const acs = a.saml_assertion_consumer_url_post ?? client.redirectUris[0];
         const slo = a.saml_single_logout_service_url_redirect;
         const encryptionCert = a['saml.encryption.certificate'];
+        // Keycloak's "Client signature required": AuthnRequests and LogoutRequests must be signed with
+        // the key of `saml.signing.certificate`, and unsigned or wrongly signed ones are refused.
+        const signingCert = a['saml.client.signature'] === 'true' ? a['saml.signing.certificate'] : undefined;
         const sp = samlify.ServiceProvider({
           entityID: client.clientId,
+          ...(signingCert ? { signingCert: pem(signingCert), authnRequestsSigned: true } : {}),
           assertionConsumerService: acs ? [{ Binding: POST, Location: acs }] : [],
           singleLogoutService: slo ? [{ Binding: REDIRECT, Location: slo }] : [],
           wantAssertionsSigned: a['saml.assertion.signature'] !== 'false',
@@ -247,13 +251,19 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
           wantLogoutResponseSigned: true,
           ...(encryptionCert ? { encryptCert: pem(encryptionCert) } : {}),
         } as never);
+        const encrypt = a['saml.encrypt'] === 'true' && encryptionCert !== undefined;
         const idp =
-          a['saml.encrypt'] === 'true' && encryptionCert
+          encrypt || signingCert
             ? samlify.IdentityProvider({
                 ...idpSettings,
-                isAssertionEncrypted: true,
-                dataEncryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
-                keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+                ...(signingCert ? { wantAuthnRequestsSigned: true, wantLogoutRequestSigned: true } : {}),
+                ...(encrypt
+                  ? {
+                      isAssertionEncrypted: true,
+                      dataEncryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+                      keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+                    }
+                  : {}),
               } as never)
             : metadataIdp;
         return [client.clientId, { client, sp, idp, acs }] as const;
@@ -340,9 +350,14 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     const entry = samlClients.get(issuerOf);
     if (!entry) return send(res, 400, 'text/plain', `No SAML client "${issuerOf}" in realm ${realm.name}.`);
     const rawQuery = (req.url ?? '').split('?')[1] ?? '';
+    // The redirect binding signs the raw query without its Signature (bindings §3.4.4.1).
+    const octetString = rawQuery
+      .split('&')
+      .filter((pair) => !pair.startsWith('Signature='))
+      .join('&');
     const request = body
       ? { body: Object.fromEntries(body) }
-      : { query: Object.fromEntries(query), octetString: rawQuery };
+      : { query: Object.fromEntries(query), octetString };
     const binding = body ? 'post' : 'redirect';
     if (/<(?:\w+:)?LogoutRequest[\s>]/.test(xml)) {
       const parsed = await entry.idp.parseLogoutRequest(entry.sp, binding, request as never);

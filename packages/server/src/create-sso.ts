@@ -908,11 +908,12 @@ function errorResponse(
 ): Response {
   const known = isSsoError(error)
     ? error
-    : new SsoError('invalid_request', 'Something went wrong on the server; the login did not complete.', {
+    : new SsoError('invalid_request', 'Something went wrong on the server; the request did not complete.', {
         cause: error,
       });
   const status = isSsoError(error) ? statusFor(error.code) : 500;
   const headers = new Headers({ 'cache-control': 'no-store' });
+  if (status === 429) headers.set('retry-after', '60');
   headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...txCookie, maxAge: 0 }));
   if ((request.headers.get('accept') ?? '').includes('application/json')) {
     headers.set('content-type', 'application/json; charset=utf-8');

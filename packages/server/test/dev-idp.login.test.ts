@@ -44,6 +44,8 @@ beforeAll(async () => {
       saml_single_logout_service_url_redirect: `${base}/sso/saml/slo/keycloak-saml-encrypted`,
       'saml.encrypt': 'true',
       'saml.encryption.certificate': spKeys.certificateBase64,
+      'saml.client.signature': 'true',
+      'saml.signing.certificate': spKeys.certificateBase64,
     },
   });
   idp = await startDevIdp({ realm: JSON.stringify(realm) });
@@ -122,8 +124,25 @@ beforeAll(async () => {
       idpMetadataUrl: idp.samlMetadataUrl,
       spEntityId: `${base}/sso/saml/metadata/keycloak-saml-encrypted`,
       wantAssertionsSigned: true,
+      signRequests: true,
       spPrivateKey: spKeys.privateKeyPem,
       spCertificate: spKeys.certificatePem,
+    },
+    ...common,
+  } as never);
+  // The same SP entity id signing with a key the IdP does not know.
+  const otherKeys = await makeCertificate('impostor.example.com');
+  await storage.connections.create({
+    id: 'keycloak-saml-wrong-key',
+    name: 'Keycloak (SAML, wrong SP key)',
+    protocol: 'saml',
+    saml: {
+      idpMetadataUrl: idp.samlMetadataUrl,
+      spEntityId: `${base}/sso/saml/metadata/keycloak-saml-encrypted`,
+      wantAssertionsSigned: true,
+      signRequests: true,
+      spPrivateKey: otherKeys.privateKeyPem,
+      spCertificate: otherKeys.certificatePem,
     },
     ...common,
   } as never);
@@ -292,6 +311,13 @@ describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
     const xml = samlResponses.at(-1) as string;
     expect(xml).toContain('EncryptedAssertion');
     expect(xml).not.toContain('linus@example.com');
+  });
+
+  it('the IdP checks the signed AuthnRequest: a request signed with another key is refused there', async () => {
+    const login = await fetch(`${base}/sso/login/keycloak-saml-wrong-key`, { redirect: 'manual' });
+    const atIdp = await fetch(login.headers.get('location') as string, { redirect: 'manual' });
+    expect(atIdp.status).toBeGreaterThanOrEqual(400);
+    expect(await atIdp.text()).not.toContain('name="password"');
   });
 
   it("userinfo mode (ClearML's 'obtain user information from identity token' unchecked)", async () => {

@@ -134,6 +134,7 @@ describe('restore mode', () => {
     const limited = await post(restore.password);
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ error: 'rate_limited' });
+    expect(limited.headers.get('retry-after')).toBe('60');
     expect(limited.headers.getSetCookie().join()).not.toContain('sso_session');
     clock.ms += 61_000;
     expect((await post(restore.password)).status).toBe(200);

@@ -17,6 +17,8 @@
 export type SsoErrorCode =
   // Login transactions and callbacks
   | 'invalid_request'
+  | 'method_not_allowed'
+  | 'payload_too_large'
   | 'unauthenticated'
   | 'forbidden'
   | 'rate_limited'
@@ -56,6 +58,8 @@ export type SsoErrorCode =
 /** Every code of {@link SsoErrorCode}, in documentation order; handy for exhaustive tables and tests. */
 export const ssoErrorCodes: readonly SsoErrorCode[] = Object.freeze([
   'invalid_request',
+  'method_not_allowed',
+  'payload_too_large',
   'unauthenticated',
   'forbidden',
   'rate_limited',

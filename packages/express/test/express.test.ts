@@ -173,6 +173,22 @@ describe('@ssokit/express', () => {
     expect(await memoryRawReader(lost.storage).userCount()).toBe(0);
   });
 
+  it('answers 413 past bodyLimit and 405 with Allow for a method a route does not take', async () => {
+    const app = await startApp((app, sso) => {
+      app.use(ssoRouter(sso, { bodyLimit: 1024 }));
+    });
+    const big = await fetch(`${app.base}/sso/saml/acs`, {
+      method: 'POST',
+      body: new URLSearchParams({ SAMLResponse: 'x'.repeat(4096) }),
+      headers: { accept: 'application/json' },
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: 'payload_too_large' });
+    const get = await fetch(`${app.base}/sso/saml/acs`, { headers: { accept: 'application/json' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
   it('requireAuth: 401 without a session, bearer tokens verified with roles, bad tokens refused', async () => {
     const app = await startApp();
     const anonymous = await get(app, '/me', new Map(), { accept: 'application/json' });

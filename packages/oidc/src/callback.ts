@@ -28,8 +28,9 @@ const MAX_CALLBACK_BYTES = 64 * 1024;
 
 /**
  * Reads the callback parameters from a Web `Request`: the query string of a GET, or the
- * `application/x-www-form-urlencoded` body of a POST (`response_mode=form_post`). Bodies over 64 KiB
- * and other content types are refused with `invalid_request`.
+ * `application/x-www-form-urlencoded` body of a POST (`response_mode=form_post`). Other methods are
+ * `method_not_allowed` (Allow: GET, POST), other content types `invalid_request`, and bodies over
+ * 64 KiB `payload_too_large`.
  *
  * @example
  * ```ts
@@ -39,7 +40,9 @@ const MAX_CALLBACK_BYTES = 64 * 1024;
 export async function readCallbackParameters(request: Request): Promise<URLSearchParams> {
   if (request.method === 'GET') return new URL(request.url).searchParams;
   if (request.method !== 'POST')
-    throw new SsoError('invalid_request', `The callback does not accept ${request.method} requests.`);
+    throw new SsoError('method_not_allowed', `The callback does not accept ${request.method} requests.`, {
+      details: { allow: 'GET, POST' },
+    });
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     throw new SsoError(
@@ -49,10 +52,10 @@ export async function readCallbackParameters(request: Request): Promise<URLSearc
   }
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > MAX_CALLBACK_BYTES)
-    throw new SsoError('invalid_request', 'The callback body is too large.');
+    throw new SsoError('payload_too_large', 'The callback body is too large.');
   const body = await request.text();
   if (body.length > MAX_CALLBACK_BYTES)
-    throw new SsoError('invalid_request', 'The callback body is too large.');
+    throw new SsoError('payload_too_large', 'The callback body is too large.');
   return new URLSearchParams(body);
 }
 

@@ -317,7 +317,7 @@ describe('reading callback requests', () => {
     expect((await readCallbackParameters(post)).get('id_token')).toBe('x');
     await expect(
       readCallbackParameters(new Request('https://app.example.com/cb', { method: 'PUT', body: 'x' })),
-    ).rejects.toMatchObject({ code: 'invalid_request' });
+    ).rejects.toMatchObject({ code: 'method_not_allowed', details: { allow: 'GET, POST' } });
     await expect(
       readCallbackParameters(
         new Request('https://app.example.com/cb', {
@@ -335,7 +335,7 @@ describe('reading callback requests', () => {
           body: `x=${'a'.repeat(70_000)}`,
         }),
       ),
-    ).rejects.toMatchObject({ code: 'invalid_request' });
+    ).rejects.toMatchObject({ code: 'payload_too_large' });
   });
 });
 

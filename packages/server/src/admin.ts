@@ -69,7 +69,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
       throw new SsoError('invalid_request', 'Send the body as application/json.');
     }
-    if (text.length > 256 * 1024) throw new SsoError('invalid_request', 'The body is too large.');
+    if (text.length > 256 * 1024) throw new SsoError('payload_too_large', 'The body is larger than 256 KB.');
     try {
       const body = JSON.parse(text) as unknown;
       if (typeof body === 'object' && body !== null && !Array.isArray(body))
@@ -80,7 +80,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     throw new SsoError('invalid_request', 'The body is not a JSON object.');
   };
   if (testRoute) {
-    if (method !== 'POST') throw new SsoError('invalid_request', 'Run a test with POST.');
+    if (method !== 'POST') throw notAllowed('Run a test with POST.', 'POST');
     const sample = pickSample(await readJson(true));
     return json(await ctx.test(decodePathSegment(testRoute[1] as string), sample));
   }
@@ -115,7 +115,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
       await audit('connection.created', created);
       return json(redact(created), 201);
     }
-    throw new SsoError('invalid_request', `${method} is not allowed here.`);
+    throw notAllowed(`${method} is not allowed here.`, 'GET, POST');
   }
   const current = await store.get(id);
   if (!current) throw new SsoError('connection_not_found', 'No connection has this id.');
@@ -164,7 +164,12 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     await audit('connection.updated', updated, changed);
     return json(redact(updated));
   }
-  throw new SsoError('invalid_request', `${method} is not allowed here.`);
+  throw notAllowed(`${method} is not allowed here.`, 'GET, PATCH, DELETE');
+}
+
+/** `method_not_allowed`, with the methods the route takes (sent as the `Allow` header). */
+export function notAllowed(message: string, allow: string): SsoError {
+  return new SsoError('method_not_allowed', message, { details: { allow } });
 }
 
 function json(body: unknown, status = 200): Response {

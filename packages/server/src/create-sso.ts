@@ -48,7 +48,7 @@ import {
   validateSamlResponse,
 } from '@ssokit/saml';
 import type { SsoStorage } from '@ssokit/storage';
-import { type AuthorizeAdmin, decodePathSegment, handleAdmin } from './admin.ts';
+import { type AuthorizeAdmin, decodePathSegment, handleAdmin, notAllowed } from './admin.ts';
 import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 import { createSessionCodec, type SessionData } from './session.ts';
 import { statusFor } from './status.ts';
@@ -429,7 +429,7 @@ export function createSso(options: SsoOptions): Sso {
     restoreFailures.push(slot);
     const text = await readCapped(request, 4096);
     if (text === undefined)
-      await refuse(new SsoError('invalid_request', 'The restore request body is too large.'));
+      await refuse(new SsoError('payload_too_large', 'The restore request body is larger than 4 KB.'));
     const type = (request.headers.get('content-type') ?? '').toLowerCase();
     let password: unknown;
     if (type.startsWith('application/json')) {
@@ -518,7 +518,7 @@ export function createSso(options: SsoOptions): Sso {
   const samlAcs = async (request: Request): Promise<Response> => {
     refuseInRestore();
     if (request.method !== 'POST')
-      throw new SsoError('invalid_request', 'The ACS accepts only POST (the HTTP-POST binding).');
+      throw notAllowed('The ACS accepts only POST (the HTTP-POST binding).', 'POST');
     const form = new URLSearchParams(await request.text());
     const unsolicited = await unsolicitedTarget(request, form);
     if (unsolicited) return idpInitiatedLogin(request, form, unsolicited);
@@ -824,7 +824,7 @@ export function createSso(options: SsoOptions): Sso {
       });
     }
     if (path === '/restore' && restore !== undefined) {
-      if (method !== 'POST') throw new SsoError('invalid_request', 'Restore sign-in accepts only POST.');
+      if (method !== 'POST') throw notAllowed('Restore sign-in accepts only POST.', 'POST');
       return restoreLogin(request);
     }
     if (method === 'GET' && path === '/session') return json({ session: await getSession(request) });
@@ -914,6 +914,7 @@ function errorResponse(
   const status = isSsoError(error) ? statusFor(error.code) : 500;
   const headers = new Headers({ 'cache-control': 'no-store' });
   if (status === 429) headers.set('retry-after', '60');
+  if (status === 405 && typeof known.details?.allow === 'string') headers.set('allow', known.details.allow);
   headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...txCookie, maxAge: 0 }));
   if ((request.headers.get('accept') ?? '').includes('application/json')) {
     headers.set('content-type', 'application/json; charset=utf-8');

@@ -9,6 +9,8 @@
  * | id_token_invalid, userinfo_invalid, saml_invalid, saml_signature_invalid, saml_replay, claim_missing | 401 | the IdP's answer cannot be trusted |
  * | access_token_invalid | 401 | the bearer token is refused |
  * | email_not_verified, user_not_provisioned, user_disabled, identity_conflict, connection_inactive | 403 | the person may not log in this way |
+ * | method_not_allowed | 405 | the route takes other methods (see `Allow`) |
+ * | payload_too_large | 413 | the body is larger than the route reads |
  * | unauthenticated | 401 | no session and no bearer token |
  * | forbidden | 403 | the admin hook refused, a write came from another origin, or a role is missing |
  * | sso_disabled | 403 | restore mode: SSO logins are off |
@@ -25,6 +27,8 @@ import type { SsoErrorCode } from '@ssokit/core';
 
 const STATUS: Record<SsoErrorCode, number> = {
   invalid_request: 400,
+  method_not_allowed: 405,
+  payload_too_large: 413,
   unauthenticated: 401,
   forbidden: 403,
   rate_limited: 429,

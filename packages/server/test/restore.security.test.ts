@@ -179,7 +179,8 @@ describe('restore mode', () => {
     const get = await sso.handle(
       new Request(`${BASE}/sso/restore`, { headers: { accept: 'application/json' } }),
     );
-    expect(get.status).toBe(400);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
   });
 
   it('ends on time: restore sessions die, the password stops working, SSO comes back', async () => {

@@ -182,7 +182,9 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
       claims: { sub: 'x', email: 'x@example.com', email_verified: true },
     });
     expect((await withSample.json()).preview).toMatchObject({ outcome: 'would-succeed' });
-    expect((await call('GET')).status).toBe(400);
+    const get = await call('GET');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
     const twoSamples = await call('POST', { claims: {}, idToken: 'a.b.c' });
     expect(twoSamples.status).toBe(400);
     expect(await twoSamples.json()).toMatchObject({ error: 'config_invalid' });

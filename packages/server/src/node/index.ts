@@ -218,7 +218,7 @@ async function readBody(
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
     size += buffer.length;
     if (size > limit)
-      throw new SsoError('invalid_request', `The request body is larger than ${limit} bytes.`);
+      throw new SsoError('payload_too_large', `The request body is larger than ${limit} bytes.`);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);

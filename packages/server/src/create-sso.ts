@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { RestoreMode } from '@ssokit/config';
 import {
   type AuditHook,
@@ -41,7 +41,6 @@ import {
   createLogoutResponse,
   decodeCertificate,
   type IdpMetadata,
-  keysFromCertificates,
   parseIdpMetadata,
   validateLogoutRequest,
   validateLogoutResponse,
@@ -50,6 +49,7 @@ import {
 import type { SsoStorage } from '@ssokit/storage';
 import { type AuthorizeAdmin, decodePathSegment, handleAdmin, notAllowed } from './admin.ts';
 import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
+import { idpKeysOf, responseExpectations } from './saml-connection.ts';
 import { createSessionCodec, type SessionData } from './session.ts';
 import { statusFor } from './status.ts';
 import { type ConnectionTestReport, type TestSample, testConnection } from './test-connection.ts';
@@ -515,36 +515,55 @@ export function createSso(options: SsoOptions): Sso {
     );
   };
 
+  const warnedIdpInitiated = new Set<string>();
+  /**
+   * `POST /saml/acs`: the answer to a login this browser started (its transaction, taken once), or,
+   * for a connection that allows it, an unsolicited (IdP-initiated) response.
+   */
   const samlAcs = async (request: Request): Promise<Response> => {
     refuseInRestore();
     if (request.method !== 'POST')
       throw notAllowed('The ACS accepts only POST (the HTTP-POST binding).', 'POST');
     const form = new URLSearchParams(await request.text());
     const unsolicited = await unsolicitedTarget(request, form);
-    if (unsolicited) return idpInitiatedLogin(request, form, unsolicited);
-    const tx = await takeTransaction(request, form.get('RelayState'), 'saml');
-    const c = await connection(tx.connectionId);
-    if (c.protocol !== 'saml')
-      throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
-    const idp = await idpOf(c);
+    let c: SamlConnection;
+    let requestId: string | null;
+    let returnTo: string;
+    if (unsolicited) {
+      c = unsolicited;
+      requestId = null;
+      // RelayState of an IdP-initiated login is, by convention, where to go: only a path on this site.
+      const relay = form.get('RelayState') ?? '';
+      returnTo = isSitePath(relay) ? relay : '/';
+    } else {
+      const tx = await takeTransaction(request, form.get('RelayState'), 'saml');
+      const found = await connection(tx.connectionId);
+      if (found.protocol !== 'saml')
+        throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+      c = found;
+      requestId = tx.requestId ?? null;
+      returnTo = tx.returnTo;
+    }
     const assertion = await validateSamlResponse(form.get('SAMLResponse') ?? '', {
-      idpEntityId: idp.entityId,
-      idpKeys: keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64)),
-      spEntityId: c.saml.spEntityId,
-      acsUrl: url('/saml/acs'),
-      requestId: tx.requestId ?? null,
-      wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
-      wantResponseSigned: c.saml.wantResponseSigned === true,
-      ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
+      ...responseExpectations(c, await idpOf(c), url('/saml/acs')),
+      requestId,
       replay: storage.replay,
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       [nowSymbol]: clock,
     });
+    if (unsolicited && !warnedIdpInitiated.has(c.id)) {
+      warnedIdpInitiated.add(c.id);
+      options.onWarning?.(
+        'idp-initiated-login',
+        `The connection "${c.name}" accepted an IdP-initiated login. Such logins cannot be bound to the browser that started them (login CSRF); keep allowIdpInitiated off unless users start from the IdP's portal.`,
+        { connectionId: c.id },
+      );
+    }
     return finish(
       c,
       assertion.identity,
       assertion.claims,
-      tx.returnTo,
+      returnTo,
       {
         nameId: assertion.nameId,
         ...(assertion.nameIdFormat ? { nameIdFormat: assertion.nameIdFormat } : {}),
@@ -585,52 +604,6 @@ export function createSso(options: SsoOptions): Sso {
         'This unsolicited SAML response matches several connections; give each its own SP entity id.',
       );
     return matches[0];
-  };
-
-  const warnedIdpInitiated = new Set<string>();
-  /** An IdP-initiated login: no transaction to take, so the response must not answer any request. */
-  const idpInitiatedLogin = async (
-    request: Request,
-    form: URLSearchParams,
-    c: SamlConnection,
-  ): Promise<Response> => {
-    const idp = await idpOf(c);
-    const assertion = await validateSamlResponse(form.get('SAMLResponse') ?? '', {
-      idpEntityId: idp.entityId,
-      idpKeys: keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64)),
-      spEntityId: c.saml.spEntityId,
-      acsUrl: url('/saml/acs'),
-      requestId: null,
-      allowIdpInitiated: true,
-      wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
-      wantResponseSigned: c.saml.wantResponseSigned === true,
-      ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
-      replay: storage.replay,
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      [nowSymbol]: clock,
-    });
-    if (!warnedIdpInitiated.has(c.id)) {
-      warnedIdpInitiated.add(c.id);
-      options.onWarning?.(
-        'idp-initiated-login',
-        `The connection "${c.name}" accepted an IdP-initiated login. Such logins cannot be bound to the browser that started them (login CSRF); keep allowIdpInitiated off unless users start from the IdP's portal.`,
-        { connectionId: c.id },
-      );
-    }
-    // RelayState of an IdP-initiated login is, by convention, where to go: only a path on this site.
-    const relay = form.get('RelayState') ?? '';
-    return finish(
-      c,
-      assertion.identity,
-      assertion.claims,
-      isSitePath(relay) ? relay : '/',
-      {
-        nameId: assertion.nameId,
-        ...(assertion.nameIdFormat ? { nameIdFormat: assertion.nameIdFormat } : {}),
-        ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),
-      },
-      request,
-    );
   };
 
   const postLogoutPath = options.postLogoutPath ?? '/';
@@ -732,7 +705,7 @@ export function createSso(options: SsoOptions): Sso {
     const rawQuery = new URL(request.url).search;
     const expectations = {
       idpEntityId: idp.entityId,
-      idpKeys: keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64)),
+      idpKeys: idpKeysOf(idp),
       sloUrl: url(`/saml/slo/${encodeURIComponent(c.id)}`),
       [nowSymbol]: clock,
     };

@@ -26,8 +26,9 @@ import {
   type ProviderMetadata,
   resolveProviderMetadata,
 } from '@ssokit/oidc';
-import { type IdpMetadata, keysFromCertificates, validateSamlResponse } from '@ssokit/saml';
+import { type IdpMetadata, validateSamlResponse } from '@ssokit/saml';
 import type { SsoStorage } from '@ssokit/storage';
+import { responseExpectations } from './saml-connection.ts';
 
 /** How a check came out. */
 export type FindingStatus = 'ok' | 'warning' | 'error';
@@ -527,18 +528,11 @@ async function samlPreview(
       return undefined;
     }
     try {
+      // Checked as the ACS would check it (responseExpectations, the IdP-initiated policy included), as
+      // of the sample's own issue time, answering the request the sample names, if any (not a login).
       const assertion = await validateSamlResponse(String(sample.samlResponse), {
-        idpEntityId: idp.entityId,
-        idpKeys: keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64)),
-        spEntityId: c.saml.spEntityId,
-        acsUrl: ctx.url('/saml/acs'),
-        // The sample answers a request of its own: take its InResponseTo (this is not a login).
+        ...responseExpectations(c, idp, ctx.url('/saml/acs')),
         requestId: /InResponseTo="([^"]+)"/.exec(xml)?.[1] ?? null,
-        // As the ACS would: an unsolicited sample passes only where IdP-initiated logins are allowed.
-        allowIdpInitiated: c.saml.allowIdpInitiated === true,
-        wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
-        wantResponseSigned: c.saml.wantResponseSigned === true,
-        ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
         replay: { firstSeen: async () => true } as never,
         [nowSymbol]: () => at + 1000,
       });

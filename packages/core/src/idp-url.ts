@@ -1,0 +1,88 @@
+/**
+ * The one rule for identity-provider URLs (a DESIGN security invariant): https, except plain http on a
+ * loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`) for development and tests, or
+ * anywhere when the host sets `allowInsecureRequests`. Config, oidc, saml and the server all ask this
+ * function; none of them writes the rule again. Pure: no I/O, no name resolution.
+ *
+ * @module
+ */
+
+/** How {@link checkIdpUrl} reads a URL. */
+export interface IdpUrlPolicy {
+  /**
+   * Accept plain `http:` on any host (the `allowInsecureRequests` escape hatch). Default: false.
+   */
+  allowInsecure?: boolean;
+}
+
+/** Why a URL is not an acceptable IdP URL. */
+export type IdpUrlProblem = 'not_absolute' | 'not_http' | 'insecure_http';
+
+/** The outcome of {@link checkIdpUrl}: the parsed URL, or the problem and a sentence to show. */
+export type IdpUrlCheck =
+  | { ok: true; url: URL }
+  | {
+      ok: false;
+      problem: IdpUrlProblem;
+      /** Completes a sentence whose subject is the URL: `${subject} ${message}`. */
+      message: string;
+      /** Present when the value parsed. */
+      url?: URL;
+    };
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * Whether a URL's `hostname` is a loopback host, where plain http is allowed for development.
+ *
+ * @example
+ * ```ts
+ * import { isLoopbackHost } from '@ssokit/core';
+ *
+ * isLoopbackHost(new URL('http://127.0.0.1:8080').hostname); // true
+ * isLoopbackHost('idp.example.com'); // false
+ * ```
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    LOOPBACK_NAMES.has(hostname) ||
+    /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(hostname) ||
+    hostname.endsWith('.localhost')
+  );
+}
+
+/**
+ * Checks an identity-provider URL (issuer, discovery, JWKS, token, userinfo, metadata, SSO and SLO
+ * endpoints) against the rule above, and parses it.
+ *
+ * @example
+ * ```ts
+ * import { checkIdpUrl } from '@ssokit/core';
+ *
+ * const check = checkIdpUrl('http://idp.example.com/realms/acme');
+ * if (!check.ok) throw new Error(`The issuer ${check.message}`);
+ * // "The issuer must use https (plain http is allowed only on localhost, 127.0.0.1 and ::1)."
+ * ```
+ */
+export function checkIdpUrl(value: string | URL, policy: IdpUrlPolicy = {}): IdpUrlCheck {
+  let url: URL;
+  try {
+    url = typeof value === 'string' ? new URL(value) : value;
+  } catch {
+    return {
+      ok: false,
+      problem: 'not_absolute',
+      message: 'is not an absolute URL; write it in full, starting with https://.',
+    };
+  }
+  if (url.protocol === 'https:') return { ok: true, url };
+  if (url.protocol !== 'http:')
+    return { ok: false, problem: 'not_http', message: 'is not an http(s) URL.', url };
+  if (isLoopbackHost(url.hostname) || policy.allowInsecure === true) return { ok: true, url };
+  return {
+    ok: false,
+    problem: 'insecure_http',
+    message: 'must use https (plain http is allowed only on localhost, 127.0.0.1 and ::1).',
+    url,
+  };
+}

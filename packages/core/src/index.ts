@@ -29,10 +29,10 @@ export {
 } from './connection-defaults.ts';
 export type { AnySsoError, ConfigIssue, SsoErrorCode, SsoErrorOptions } from './errors.ts';
 export { ConfigError, isSsoError, SsoError, ssoErrorCodes } from './errors.ts';
-export type { IdpUrlCheck, IdpUrlPolicy, IdpUrlProblem } from './idp-url.ts';
-export { checkIdpUrl, isLoopbackHost } from './idp-url.ts';
 export type { GroupIndex, GroupMatchOptions, GroupSyncInput, GroupSyncPlan } from './group-sync.ts';
 export { applyGroupSyncPlan, createGroupIndex, planGroupSync } from './group-sync.ts';
+export type { IdpUrlCheck, IdpUrlPolicy, IdpUrlProblem } from './idp-url.ts';
+export { checkIdpUrl, isLoopbackHost } from './idp-url.ts';
 export type { ArgumentErrorCode } from './internal/assert.ts';
 export type {
   LoginCommit,

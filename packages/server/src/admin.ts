@@ -8,7 +8,8 @@
 import { type ConnectionInput, importConnection, secretFields } from '@ssokit/config';
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
-import type { ConnectionTestReport, TestSample } from './test-connection.ts';
+import { decodePathSegment, json, notAllowed } from './respond.ts';
+import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
 /**
  * Decides whether a request may use the admin API: `true` or a non-empty string (the admin's name, for
@@ -167,18 +168,6 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   throw notAllowed(`${method} is not allowed here.`, 'GET, PATCH, DELETE');
 }
 
-/** `method_not_allowed`, with the methods the route takes (sent as the `Allow` header). */
-export function notAllowed(message: string, allow: string): SsoError {
-  return new SsoError('method_not_allowed', message, { details: { allow } });
-}
-
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  });
-}
-
 /** The sample of a test request: `{ claims }`, `{ idToken }` or `{ samlResponse }`, with `subject`. */
 function pickSample(body: Record<string, unknown>): TestSample | undefined {
   const sample: TestSample = {};
@@ -199,13 +188,4 @@ function pickSample(body: Record<string, unknown>): TestSample | undefined {
       { path: given[1] as string, message: 'give one sample: claims, idToken or samlResponse.' },
     ]);
   return given.length === 0 ? undefined : sample;
-}
-
-/** A path segment, percent-decoded; a malformed escape is the client's mistake (400), not a crash. */
-export function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new SsoError('invalid_request', 'The URL has a malformed percent-escape.');
-  }
 }

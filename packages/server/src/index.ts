@@ -20,4 +20,4 @@ export type {
   FindingStatus,
   MappingPreview,
   TestSample,
-} from './test-connection.ts';
+} from './test-connection/index.ts';

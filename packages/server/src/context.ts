@@ -1,0 +1,75 @@
+/**
+ * What every flow needs, built once by `createSso()` from its checked options: the storage, the clock,
+ * the IdP caches, URLs on this site, cookie attributes and lifetimes. Flows receive this context and
+ * nothing else, so a feature's dependencies are visible in its signature.
+ *
+ * @module
+ */
+import { type Clock, type Connection, customFetch, now as nowSymbol, SsoError } from '@ssokit/core';
+import { createDiscoveryCache, createJwksCache, type DiscoveryCache, type JwksCache } from '@ssokit/oidc';
+import type { SsoStorage } from '@ssokit/storage';
+import type { CookieAttributes } from './cookies.ts';
+import type { SsoOptions } from './options.ts';
+import { createSessionCodec, type SessionCodec } from './session.ts';
+
+/** The runtime context of one `createSso()` instance. */
+export interface SsoContext {
+  readonly options: SsoOptions;
+  readonly storage: SsoStorage;
+  /** The origin of `baseUrl`. */
+  readonly origin: string;
+  readonly basePath: string;
+  readonly clock: Clock;
+  /** `{ [customFetch] }` when the host gave one, for every request to an IdP. */
+  readonly http: { [customFetch]?: (input: string, init: RequestInit) => Promise<Response> };
+  readonly discovery: DiscoveryCache;
+  readonly keys: JwksCache;
+  readonly codec: SessionCodec;
+  readonly sessionTtlSec: number;
+  readonly transactionTtlMs: number;
+  /** Where the browser lands after logout (a site path). */
+  readonly postLogoutPath: string;
+  /** Attributes of the transaction cookie (see transactions.ts). */
+  readonly txCookie: CookieAttributes;
+  /** Attributes of the session cookies (see session.ts). */
+  readonly sessionCookie: CookieAttributes;
+  /** An absolute URL under the base path: `url('/saml/acs')`. */
+  url(path: string): string;
+  /** The connection with this id, which must exist and be active. */
+  activeConnection(id: string): Promise<Connection>;
+}
+
+/** Builds the context from options that `createSso()` has already checked. */
+export function createContext(options: SsoOptions, base: URL, basePath: string): SsoContext {
+  const origin = base.origin;
+  const secure = base.protocol === 'https:';
+  const storage = options.storage;
+  const http = options[customFetch] ? { [customFetch]: options[customFetch] } : {};
+  const transactionTtlMs = (options.transactionTtlSec ?? 600) * 1000;
+  return {
+    options,
+    storage,
+    origin,
+    basePath,
+    clock: options[nowSymbol] ?? Date.now,
+    http,
+    discovery: createDiscoveryCache(http),
+    keys: createJwksCache({ ...http, ...(options.jwks ?? {}) }),
+    codec: createSessionCodec(options.secret),
+    sessionTtlSec: options.sessionTtlSec ?? 28_800,
+    transactionTtlMs,
+    postLogoutPath: options.postLogoutPath ?? '/',
+    // Cross-site POSTs (form_post, the SAML ACS) drop SameSite=Lax cookies: on https the transaction
+    // cookie is SameSite=None; Secure. On http loopback, IdP and app are same-site, so Lax suffices.
+    txCookie: { secure, sameSite: secure ? 'None' : 'Lax', path: basePath, maxAge: transactionTtlMs / 1000 },
+    sessionCookie: { secure, sameSite: 'Lax', path: '/' },
+    url: (path) => `${origin}${basePath}${path}`,
+    async activeConnection(id) {
+      const found = await storage.connections.get(id);
+      if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
+      if (!found.active)
+        throw new SsoError('connection_inactive', `The connection "${found.name}" is disabled.`);
+      return found;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The end of every login, whatever the protocol: the core pipeline (`completeLogin`: mapping, policy,
+ * user, group sync, roles, audit), the user's group names, the session cookie, and the redirect to
+ * where the login started.
+ *
+ * @module
+ */
+import { type Connection, completeLogin, type IdentityKey, now as nowSymbol } from '@ssokit/core';
+import type { SsoContext } from './context.ts';
+import type { SessionData } from './session.ts';
+import { writeSession } from './session-cookie.ts';
+import { clearTransactionCookie } from './transactions.ts';
+
+/** What a protocol flow validated and hands over. */
+export interface ValidatedLogin {
+  connection: Connection;
+  identity: IdentityKey;
+  claims: Record<string, unknown>;
+  /** Where the browser goes afterwards: a path on this site. */
+  returnTo: string;
+  /** What the session keeps for logout (the ID token, or the SAML NameID and SessionIndex). */
+  extra: Partial<SessionData>;
+  /** Groups resolved by the protocol (Entra overage), when the claims alone do not hold them. */
+  groups?: Parameters<typeof completeLogin>[0]['groups'];
+}
+
+/** Completes a validated login: the user and memberships are written, a session starts, 303. */
+export async function finishLogin(
+  ctx: SsoContext,
+  request: Request,
+  login: ValidatedLogin,
+): Promise<Response> {
+  const { connection: c, identity, claims, returnTo, extra, groups } = login;
+  const { options, storage } = ctx;
+  const result = await completeLogin(
+    { connection: c, identity, claims, ...(groups ? { groups } : {}) },
+    {
+      store: storage.login,
+      ...(options.roles ? { roles: options.roles } : {}),
+      ...(options.audit ? { audit: options.audit } : {}),
+      [nowSymbol]: ctx.clock,
+    },
+  );
+  const memberships = await storage.memberships.listForUser(result.user.id);
+  const groupNames: string[] = [];
+  for (const m of memberships) {
+    const g = await storage.groups.get(m.groupId);
+    if (g && !groupNames.includes(g.name)) groupNames.push(g.name);
+  }
+  const nowSec = Math.floor(ctx.clock() / 1000);
+  const headers = new Headers({ location: returnTo, 'cache-control': 'no-store' });
+  await writeSession(ctx, headers, request, {
+    userId: result.user.id,
+    connectionId: c.id,
+    identity,
+    roles: result.roles,
+    groups: groupNames,
+    issuedAt: nowSec,
+    expiresAt: nowSec + ctx.sessionTtlSec,
+    ...extra,
+  });
+  clearTransactionCookie(headers, ctx.txCookie);
+  return new Response(null, { status: 303, headers });
+}

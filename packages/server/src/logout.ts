@@ -1,0 +1,55 @@
+/**
+ * `GET|POST /logout`: ends the app session, then sends the browser to the IdP's logout when it offers
+ * one (OIDC RP-initiated logout, or SAML Single Logout). `?local=1` skips the IdP; JSON clients get
+ * `{ idpLogoutUrl }` to follow themselves.
+ *
+ * @module
+ */
+import { SsoError } from '@ssokit/core';
+import type { SsoContext } from './context.ts';
+import { oidcLogoutUrl } from './oidc-flow.ts';
+import { wantsJson } from './respond.ts';
+import { samlLogoutUrl } from './saml-flow/index.ts';
+import type { SessionData } from './session.ts';
+import { clearSession, readSession } from './session-cookie.ts';
+
+/** Serves `/logout`. */
+export async function logout(ctx: SsoContext, request: Request): Promise<Response> {
+  // A logout form posted from another site (CSRF) would end the session and start the IdP's logout.
+  const from = request.headers.get('origin');
+  if (request.method === 'POST' && from !== null && from !== ctx.origin)
+    throw new SsoError('forbidden', 'Sign-out must come from this site.', {
+      details: { reason: 'origin' },
+    });
+  const headers = new Headers({ 'cache-control': 'no-store' });
+  clearSession(ctx, headers, request);
+  const data = await readSession(ctx, request);
+  const local = ['1', 'true'].includes(new URL(request.url).searchParams.get('local') ?? '');
+  let target: string | null = null;
+  if (data && !data.restore && !local) {
+    try {
+      target = await idpLogoutUrl(ctx, data, headers);
+    } catch (error) {
+      // The app session is over either way; an IdP that cannot be reached only loses its own logout.
+      ctx.options.onWarning?.(
+        'idp-logout-failed',
+        `The identity provider's logout could not be prepared: ${error instanceof Error ? error.message : 'unknown failure'}`,
+        { connectionId: data.connectionId },
+      );
+    }
+  }
+  if (wantsJson(request)) {
+    headers.set('content-type', 'application/json; charset=utf-8');
+    return new Response(JSON.stringify({ loggedOut: true, idpLogoutUrl: target }), { headers });
+  }
+  headers.set('location', target ?? ctx.postLogoutPath);
+  return new Response(null, { status: 303, headers });
+}
+
+/** The IdP's logout for a session, by the protocol of its connection; null when there is none. */
+async function idpLogoutUrl(ctx: SsoContext, data: SessionData, headers: Headers): Promise<string | null> {
+  const c = await ctx.storage.connections.get(data.connectionId);
+  if (!c) return null;
+  if (c.protocol === 'oidc') return oidcLogoutUrl(ctx, c, data);
+  return samlLogoutUrl(ctx, c, data, headers);
+}

@@ -1,0 +1,77 @@
+/**
+ * The OpenID Connect flow of the server: the authorization request that starts a login, the callback
+ * that finishes it (`@ssokit/oidc` validates; `login-finish.ts` logs in), and the IdP's logout URL.
+ *
+ * @module
+ */
+import { now as nowSymbol, type OidcConnection, SsoError } from '@ssokit/core';
+import {
+  buildAuthorizationRequest,
+  buildEndSessionUrl,
+  processCallback,
+  readCallbackParameters,
+  resolveProviderMetadata,
+} from '@ssokit/oidc';
+import type { SsoContext } from './context.ts';
+import { finishLogin } from './login-finish.ts';
+import type { SessionData } from './session.ts';
+import { bindTransaction, takeTransaction } from './transactions.ts';
+
+/** `GET /login/:id` for an OIDC connection: a transaction bound to the browser, then 302 to the IdP. */
+export async function startOidcLogin(
+  ctx: SsoContext,
+  c: OidcConnection,
+  returnTo: string,
+): Promise<Response> {
+  const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
+  const { url: target, transaction } = buildAuthorizationRequest(c.oidc, metadata, {
+    redirectUri: ctx.url('/oidc/callback'),
+  });
+  const headers = new Headers({ 'cache-control': 'no-store' });
+  await bindTransaction(ctx, headers, transaction.state, {
+    connectionId: c.id,
+    protocol: 'oidc',
+    returnTo,
+    oidc: { ...transaction },
+  });
+  headers.set('location', target.href);
+  return new Response(null, { status: 302, headers });
+}
+
+/** `GET|POST /oidc/callback`: the transaction taken once, the answer validated, the login finished. */
+export async function oidcCallback(ctx: SsoContext, request: Request): Promise<Response> {
+  const params = await readCallbackParameters(request);
+  const tx = await takeTransaction(ctx, request, params.get('state'), 'oidc');
+  const c = await ctx.activeConnection(tx.connectionId);
+  if (c.protocol !== 'oidc' || !tx.oidc)
+    throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+  const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
+  const result = await processCallback(params, tx.oidc, c.oidc, metadata, {
+    keys: ctx.keys,
+    ...ctx.http,
+    [nowSymbol]: ctx.clock,
+  });
+  return finishLogin(ctx, request, {
+    connection: c,
+    identity: result.identity,
+    claims: result.claims,
+    returnTo: tx.returnTo,
+    extra: { idToken: result.tokens.idToken },
+    ...(result.groups ? { groups: result.groups } : {}),
+  });
+}
+
+/** The IdP's RP-initiated logout URL for a session, or null when the IdP offers none. */
+export async function oidcLogoutUrl(
+  ctx: SsoContext,
+  c: OidcConnection,
+  data: SessionData,
+): Promise<string | null> {
+  const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
+  const target = buildEndSessionUrl(metadata, {
+    ...(data.idToken ? { idTokenHint: data.idToken } : {}),
+    postLogoutRedirectUri: `${ctx.origin}${ctx.postLogoutPath}`,
+    clientId: c.oidc.clientId,
+  });
+  return target ? String(target) : null;
+}

@@ -1,0 +1,99 @@
+/**
+ * The public shapes of `@ssokit/server`: the options of `createSso()`, the object it returns and the
+ * session a host reads. Types only; `create-sso.ts` checks the options and `context.ts` reads them.
+ *
+ * @module
+ */
+import type { RestoreMode } from '@ssokit/config';
+import {
+  type AuditHook,
+  type Clock,
+  customFetch,
+  now as nowSymbol,
+  type RoleMatcher,
+  type RoleMatchingOptions,
+  type WarningHook,
+} from '@ssokit/core';
+import type { SsoStorage } from '@ssokit/storage';
+import type { AuthorizeAdmin } from './admin.ts';
+import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
+
+/** Options of {@link createSso}. */
+export interface SsoOptions {
+  /** The app's external origin, e.g. `https://app.example.com`. https, or http on a loopback host. */
+  baseUrl: string;
+  /** Where ssokit's routes live. Default: `'/sso'`. */
+  basePath?: string;
+  storage: SsoStorage;
+  /** At least 32 characters; sessions are encrypted with a key derived from it. */
+  secret: string;
+  /** Role matching for every login. Default: no roles. */
+  roles?: RoleMatcher | RoleMatchingOptions;
+  audit?: AuditHook;
+  onWarning?: WarningHook;
+  /**
+   * Guards the admin API (`/admin/connections...`): `true` or the admin's name allows; anything else
+   * (`false`, `undefined`, `null`, `''`) refuses, so a hook that finds no session fails closed. Without
+   * it the admin API does not exist (404). Default: none.
+   */
+  authorizeAdmin?: AuthorizeAdmin;
+  /** Session lifetime in seconds. Default: 28800 (8 hours). */
+  sessionTtlSec?: number;
+  /** How long a login may take, in seconds. Default: 600 (10 minutes). */
+  transactionTtlSec?: number;
+  /**
+   * The IdP key cache: `maxAgeMs` (default 600000, 10 minutes) before a key set is fetched again, and
+   * `cooldownMs` (default 30000) between two fetches caused by tokens with an unknown `kid`, which
+   * bounds how often forged `kid`s make ssokit call the IdP. A rotation at the IdP is picked up on the
+   * first token with the new `kid` once the cooldown since the last fetch has passed.
+   */
+  jwks?: { maxAgeMs?: number; cooldownMs?: number };
+  /**
+   * Restore mode (W&B's `LOCAL_RESTORE`), from `loadWandbEnv(process.env).restore` or
+   * `startRestoreMode()`: until it expires, every SSO login is refused (`sso_disabled`), `GET /providers`
+   * lists none, and `POST /restore` with the temporary password gives an administrator a session with
+   * `restoreRoles`. Every attempt is audited; five wrong passwords a minute, then `rate_limited`.
+   * Default: off.
+   */
+  restore?: RestoreMode;
+  /** The roles of a restore-mode session. Default: `['admin']`. */
+  restoreRoles?: readonly string[];
+  /**
+   * Where the browser lands after logout: a path on this site. With IdP logout, `baseUrl` + this path is
+   * the post-logout redirect URI to register at the IdP (Test Provider shows it). Default: `'/'`.
+   */
+  postLogoutPath?: string;
+  [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
+  [nowSymbol]?: Clock;
+}
+
+/** The session of a request, as the host sees it. */
+export interface SsoSession {
+  user: { id: string; email?: string; name?: string; username?: string };
+  roles: string[];
+  groups: string[];
+  connectionId: string;
+  expiresAt: Date;
+  /** A restore-mode administrator (`connectionId` is then `'restore'`); see `SsoOptions.restore`. */
+  restore?: true;
+}
+
+/** What {@link createSso} returns. */
+export interface Sso {
+  /** The origin of `baseUrl` (`https://app.example.com`), for adapters building Web requests. */
+  readonly origin: string;
+  /** Where ssokit's routes live (`/sso` by default); adapters pass other paths on to the host. */
+  readonly basePath: string;
+  /** Serves every ssokit route; any other path answers 404. */
+  handle(request: Request): Promise<Response>;
+  /** The request's session, or `null`. */
+  getSession(request: Request): Promise<SsoSession | null>;
+  /** The connection store (the admin API validates what it saves; this store does not). */
+  readonly connections: SsoStorage['connections'];
+  /**
+   * "Test Provider": checks a connection against its IdP (OIDC: discovery, issuer, JWKS, endpoints,
+   * clock skew; SAML: metadata, certificates and their expiry, endpoints) and, given a sample answer,
+   * previews the mapped profile, roles and group-sync plan against the current user. No side effects.
+   */
+  testConnection(id: string, sample?: TestSample): Promise<ConnectionTestReport>;
+}

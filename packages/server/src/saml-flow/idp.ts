@@ -1,0 +1,79 @@
+/**
+ * What to expect of a SAML connection's IdP: its metadata (inline XML, a URL read through a cache, or
+ * the parsed descriptor) and the expectations every SAML message from it is checked against. Used by
+ * the ACS, Single Logout and Test Provider, so a sample is judged exactly as a login would be.
+ *
+ * @module
+ */
+import { createPrivateKey } from 'node:crypto';
+import { ConfigError, now as nowSymbol, type SamlConnection } from '@ssokit/core';
+import {
+  createIdpMetadataCache,
+  decodeCertificate,
+  type IdpMetadata,
+  type IdpMetadataCache,
+  keysFromCertificates,
+  parseIdpMetadata,
+  type SamlResponseExpectations,
+} from '@ssokit/saml';
+import type { SsoContext } from '../context.ts';
+
+const caches = new WeakMap<SsoContext, IdpMetadataCache>();
+
+/**
+ * The IdP metadata of a connection. Metadata URLs are read through the instance's cache; `fresh`
+ * bypasses it (Test Provider reads what the IdP serves now, and fills no cache).
+ */
+export async function idpOf(ctx: SsoContext, c: SamlConnection, fresh = false): Promise<IdpMetadata> {
+  if (c.saml.idpMetadataXml) return parseIdpMetadata(c.saml.idpMetadataXml, { [nowSymbol]: ctx.clock });
+  if (c.saml.idpMetadataUrl) {
+    if (fresh) return createIdpMetadataCache(ctx.http).get(c.saml.idpMetadataUrl);
+    let cache = caches.get(ctx);
+    if (!cache) {
+      cache = createIdpMetadataCache(ctx.http);
+      caches.set(ctx, cache);
+    }
+    return cache.get(c.saml.idpMetadataUrl);
+  }
+  if (c.saml.idp) {
+    const { entityId, ssoUrl, sloUrl, certificates } = c.saml.idp;
+    return {
+      entityId,
+      sso: { redirect: ssoUrl },
+      slo: sloUrl ? { redirect: sloUrl } : {},
+      signingCertificates: certificates.map((cert) => decodeCertificate(cert, entityId)),
+      encryptionCertificates: [],
+      nameIdFormats: [],
+      wantAuthnRequestsSigned: false,
+      expired: false,
+    };
+  }
+  throw new ConfigError([{ path: 'saml', message: 'the connection has no IdP metadata.' }]);
+}
+
+/** The IdP's signing keys, from its metadata (never from a message). */
+export function idpKeysOf(idp: IdpMetadata) {
+  return keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64));
+}
+
+/**
+ * The connection's part of `validateSamlResponse`'s expectations: issuer, keys, audience, ACS,
+ * signing requirements, IdP-initiated policy and the decryption key. Callers add `requestId`,
+ * `replay` and the clock.
+ */
+export function responseExpectations(
+  c: SamlConnection,
+  idp: IdpMetadata,
+  acsUrl: string,
+): Omit<SamlResponseExpectations, 'requestId' | 'replay'> {
+  return {
+    idpEntityId: idp.entityId,
+    idpKeys: idpKeysOf(idp),
+    spEntityId: c.saml.spEntityId,
+    acsUrl,
+    allowIdpInitiated: c.saml.allowIdpInitiated === true,
+    wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
+    wantResponseSigned: c.saml.wantResponseSigned === true,
+    ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * SAML Single Logout over HTTP-Redirect: the LogoutRequest the server sends when a user signs out (its
+ * answer comes back to `/saml/slo/:id`, bound to this browser like a login), and that route, which
+ * also takes the IdP's own LogoutRequests.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { ConfigError, now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
+import {
+  createLogoutRequest,
+  createLogoutResponse,
+  validateLogoutRequest,
+  validateLogoutResponse,
+} from '@ssokit/saml';
+import type { SsoContext } from '../context.ts';
+import type { SessionData } from '../session.ts';
+import { clearSession, readSession } from '../session-cookie.ts';
+import { bindTransaction, clearTransactionCookie, takeTransaction } from '../transactions.ts';
+import { idpKeysOf, idpOf } from './idp.ts';
+
+/**
+ * The IdP's logout for a session: a LogoutRequest URL (its transaction bound on `headers`), or null
+ * when the IdP offers no Single Logout or the session has no NameID.
+ */
+export async function samlLogoutUrl(
+  ctx: SsoContext,
+  c: SamlConnection,
+  data: SessionData,
+  headers: Headers,
+): Promise<string | null> {
+  const idp = await idpOf(ctx, c);
+  const sloUrl = idp.slo.redirect;
+  if (!sloUrl || !data.nameId) return null;
+  const key = randomBytes(24).toString('base64url');
+  const request = createLogoutRequest({
+    sloUrl,
+    spEntityId: c.saml.spEntityId,
+    nameId: data.nameId,
+    ...(data.sessionIndex ? { sessionIndex: data.sessionIndex } : {}),
+    // The NameID as the IdP issued it: its Format from the assertion, else the configured one.
+    ...((data.nameIdFormat ?? c.saml.nameIdFormat)
+      ? { nameIdFormat: data.nameIdFormat ?? c.saml.nameIdFormat }
+      : {}),
+    relayState: key,
+    ...(c.saml.spPrivateKey ? { signing: { privateKeyPem: c.saml.spPrivateKey } } : {}),
+  });
+  await bindTransaction(ctx, headers, key, {
+    connectionId: c.id,
+    protocol: 'saml-logout',
+    returnTo: ctx.postLogoutPath,
+    requestId: request.id,
+  });
+  return request.url.href;
+}
+
+/**
+ * `GET /saml/slo/:id` (HTTP-Redirect): the IdP's LogoutResponse to our request, or an IdP-initiated
+ * LogoutRequest, which ends this browser's session and is answered with a LogoutResponse.
+ */
+export async function samlSlo(ctx: SsoContext, request: Request, id: string): Promise<Response> {
+  const c = await ctx.storage.connections.get(id);
+  if (c?.protocol !== 'saml') throw new SsoError('connection_not_found', 'No SAML connection has this id.');
+  const idp = await idpOf(ctx, c);
+  const rawQuery = new URL(request.url).search;
+  const expectations = {
+    idpEntityId: idp.entityId,
+    idpKeys: idpKeysOf(idp),
+    sloUrl: ctx.url(`/saml/slo/${encodeURIComponent(c.id)}`),
+    [nowSymbol]: ctx.clock,
+  };
+  const params = new URL(request.url).searchParams;
+  const headers = new Headers({ 'cache-control': 'no-store' });
+  if (params.has('SAMLResponse')) {
+    const tx = await takeTransaction(ctx, request, params.get('RelayState'), 'saml-logout');
+    if (tx.connectionId !== c.id || !tx.requestId)
+      throw new SsoError('invalid_state', 'This answer does not match the logout that was started.');
+    validateLogoutResponse(rawQuery, tx.requestId, expectations);
+    clearTransactionCookie(headers, ctx.txCookie);
+    headers.set('location', tx.returnTo);
+    return new Response(null, { status: 303, headers });
+  }
+  const incoming = validateLogoutRequest(rawQuery, expectations);
+  const sloUrl = idp.slo.redirect;
+  if (!sloUrl)
+    throw new ConfigError([
+      { path: 'saml', message: 'the IdP metadata has no SingleLogoutService (HTTP-Redirect) to answer.' },
+    ]);
+  // Front-channel: the browser carrying the request is the user's. Its session ends if it is this
+  // IdP's session for the NameID (another session in the browser is left alone).
+  const data = await readSession(ctx, request);
+  if (data && data.connectionId === c.id && data.nameId === incoming.nameId)
+    clearSession(ctx, headers, request);
+  const answer = createLogoutResponse({
+    sloUrl,
+    spEntityId: c.saml.spEntityId,
+    inResponseTo: incoming.id,
+    ...(incoming.relayState !== undefined ? { relayState: incoming.relayState } : {}),
+    ...(c.saml.spPrivateKey ? { signing: { privateKeyPem: c.saml.spPrivateKey } } : {}),
+  });
+  headers.set('location', answer.href);
+  return new Response(null, { status: 303, headers });
+}

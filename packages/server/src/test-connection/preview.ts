@@ -1,0 +1,100 @@
+/**
+ * The mapping preview of Test Provider: what a login with a sample would do (user, roles, group-sync
+ * plan against the current memberships), from the real pipeline stopped before it writes.
+ *
+ * @module
+ */
+import { type Connection, type IdentityKey, now as nowSymbol, previewLogin } from '@ssokit/core';
+import type { SsoContext } from '../context.ts';
+import { type Add, fixFor, type MappingPreview } from './report.ts';
+
+/** Runs the pipeline on a sample without writing, and reports what it would do. */
+export async function mappingPreview(
+  c: Connection,
+  identity: IdentityKey,
+  claims: Record<string, unknown>,
+  ctx: SsoContext,
+  add: Add,
+): Promise<MappingPreview> {
+  if (identity.subject === '') {
+    add(
+      'sample',
+      'error',
+      'The sample has no subject ("sub", or the SAML NameID).',
+      'Add "sub" to the claims, or give "subject".',
+    );
+    return {
+      identity,
+      outcome: 'would-fail',
+      error: { code: 'claim_missing', message: 'The sample has no subject.' },
+    };
+  }
+  const preview = await previewLogin(
+    { connection: { ...c, active: true }, identity, claims },
+    {
+      store: ctx.storage.login,
+      ...(ctx.options.roles ? { roles: ctx.options.roles } : {}),
+      [nowSymbol]: ctx.clock,
+    },
+  );
+  if (preview.outcome === 'would-fail') {
+    add(
+      'mapping',
+      'error',
+      `A login with this sample would be refused: ${preview.error.message}`,
+      fixFor(preview.error),
+    );
+    return {
+      identity,
+      outcome: 'would-fail',
+      error: { code: preview.error.code, message: preview.error.message },
+    };
+  }
+  const { result } = preview;
+  const nameOf = async (groupId: string) => (await ctx.storage.groups.get(groupId))?.name;
+  const plan = result.groupSync;
+  add(
+    'mapping',
+    'ok',
+    `A login with this sample would succeed with roles ${result.roles.length ? result.roles.join(', ') : '(none)'}.`,
+  );
+  if (result.profile.groups.state === 'absent')
+    add(
+      'mapping.groups',
+      'warning',
+      'The sample carries no groups claim: group sync would change nothing.',
+      'Map "groups" to the claim or attribute that lists the groups, and have the IdP send it.',
+    );
+  return {
+    identity,
+    outcome: 'would-succeed',
+    profile: result.profile,
+    roles: result.roles,
+    ...(result.primaryRole ? { primaryRole: result.primaryRole } : {}),
+    user: {
+      id: result.user.id === '' ? null : result.user.id,
+      ...(result.user.email ? { email: result.user.email } : {}),
+      resolution: result.resolution,
+    },
+    groupSync: plan
+      ? {
+          state: plan.state,
+          add: plan.add.map((g) => ({ id: g.id, name: g.name })),
+          remove: await Promise.all(
+            plan.remove.map(async (m) => withName({ groupId: m.groupId }, await nameOf(m.groupId))),
+          ),
+          kept: await Promise.all(
+            plan.kept.map(async (m) =>
+              withName({ groupId: m.groupId, source: m.source }, await nameOf(m.groupId)),
+            ),
+          ),
+          unmatched: plan.unmatched,
+          ...(plan.reason ? { reason: plan.reason } : {}),
+        }
+      : null,
+  };
+}
+
+function withName<T extends object>(value: T, name: string | undefined): T & { name?: string } {
+  return name === undefined ? value : { ...value, name };
+}

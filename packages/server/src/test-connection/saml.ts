@@ -1,0 +1,197 @@
+/**
+ * Test Provider for SAML connections: metadata, endpoints, certificates and their keys, SP keys and
+ * clock; and the preview of a sample SAMLResponse, judged exactly as the ACS would judge it.
+ *
+ * @module
+ */
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { now as nowSymbol, type SamlConnection } from '@ssokit/core';
+import { type IdpMetadata, validateSamlResponse } from '@ssokit/saml';
+import type { SsoContext } from '../context.ts';
+import { idpOf, responseExpectations } from '../saml-flow/idp.ts';
+import { mappingPreview } from './preview.ts';
+import { clockFinding, probeUrl } from './probe.ts';
+import { type Add, fixFor, type MappingPreview, messageOf, type TestSample } from './report.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Runs the SAML checks; returns the IdP's metadata when it could be read. */
+export async function testSaml(
+  c: SamlConnection,
+  ctx: SsoContext,
+  add: Add,
+): Promise<IdpMetadata | undefined> {
+  const saml = c.saml;
+  let idp: IdpMetadata;
+  try {
+    idp = await idpOf(ctx, c, true);
+  } catch (error) {
+    add('metadata', 'error', messageOf(error), 'Paste the IdP metadata XML again, or check its URL.');
+    return undefined;
+  }
+  add('metadata', 'ok', `The IdP metadata is valid; its entity id is "${idp.entityId}".`);
+  if (idp.expired)
+    add(
+      'metadata',
+      'warning',
+      'The IdP metadata is past its validUntil.',
+      'Download fresh metadata from the IdP.',
+    );
+  if (!idp.sso.redirect)
+    add(
+      'endpoint.sso',
+      'error',
+      'The IdP has no SingleSignOnService for the HTTP-Redirect binding.',
+      'Enable the Redirect binding at the IdP.',
+    );
+  else {
+    const probe = await probeUrl(idp.sso.redirect, { method: 'GET' }, ctx);
+    if (probe.error)
+      add(
+        'endpoint.sso',
+        'warning',
+        `${idp.sso.redirect} did not answer from this server: ${probe.error}.`,
+        'Browsers reach the IdP, not this server, so this may be fine behind a firewall.',
+      );
+    else add('endpoint.sso', 'ok', `${idp.sso.redirect} answers (HTTP ${probe.status}).`);
+    clockFinding(
+      probe.date === undefined ? undefined : Math.round((probe.date - ctx.clock()) / 1000),
+      120,
+      add,
+    );
+  }
+  if (!idp.slo.redirect && !idp.slo.post)
+    add('logout', 'ok', 'The IdP offers no Single Logout: logout ends the app session only.');
+
+  const nowMs = ctx.clock();
+  for (const cert of idp.signingCertificates) {
+    const days = Math.floor((cert.notAfter.getTime() - nowMs) / DAY_MS);
+    const name = `${cert.subject.replace(/\n/g, ', ')} (SHA-256 ${cert.fingerprint256.slice(0, 23)}…)`;
+    if (days < 0)
+      add(
+        'certificate',
+        'error',
+        `The signing certificate ${name} expired on ${cert.notAfter.toISOString().slice(0, 10)}.`,
+        'Get the current certificate from the IdP metadata.',
+      );
+    else if (days < 30)
+      add(
+        'certificate',
+        'warning',
+        `The signing certificate ${name} expires in ${days} day(s), on ${cert.notAfter.toISOString().slice(0, 10)}.`,
+        'Plan the rotation: add the new certificate before this one expires.',
+      );
+    else if (cert.notBefore.getTime() > nowMs)
+      add(
+        'certificate',
+        'warning',
+        `The signing certificate ${name} is not valid before ${cert.notBefore.toISOString()}.`,
+        "Check this server's clock.",
+      );
+    else
+      add(
+        'certificate',
+        'ok',
+        `The signing certificate ${name} is valid until ${cert.notAfter.toISOString().slice(0, 10)}.`,
+      );
+    const key = new X509Certificate(Buffer.from(cert.base64, 'base64')).publicKey;
+    if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+      add(
+        'certificate',
+        'error',
+        `The signing key of ${name} is RSA under 2048 bits; ssokit refuses it.`,
+        'Have the IdP sign with a 2048-bit (or larger) key.',
+      );
+  }
+  if (saml.signRequests && !saml.spPrivateKey)
+    add(
+      'sp',
+      'error',
+      'Signed AuthnRequests are on, and the connection has no SP private key.',
+      'Generate an SP key pair, or turn off request signing.',
+    );
+  else if (idp.wantAuthnRequestsSigned && !saml.signRequests)
+    add(
+      'sp',
+      'error',
+      'The IdP wants signed AuthnRequests, and request signing is off.',
+      'Turn on "signRequests" with an SP key pair.',
+    );
+  if (saml.spPrivateKey && saml.spCertificate) {
+    let matches = false;
+    try {
+      const fromKey = createPublicKey(createPrivateKey(saml.spPrivateKey)).export({
+        format: 'der',
+        type: 'spki',
+      });
+      const fromCert = new X509Certificate(saml.spCertificate).publicKey.export({
+        format: 'der',
+        type: 'spki',
+      });
+      matches = fromKey.equals(fromCert);
+    } catch {
+      // reported below
+    }
+    if (!matches)
+      add(
+        'sp',
+        'error',
+        'The SP private key and the SP certificate do not form a pair (or one does not parse).',
+        'Generate them together (ssokit generateSpKeyPair), and give the IdP the new certificate.',
+      );
+    else add('sp', 'ok', 'The SP private key matches the SP certificate.');
+  }
+  if (saml.spPrivateKey && !saml.spCertificate)
+    add(
+      'sp',
+      'warning',
+      'The SP private key has no certificate: the SP metadata cannot offer it for encryption.',
+      'Add the SP certificate.',
+    );
+  return idp;
+}
+
+export async function samlPreview(
+  c: SamlConnection,
+  sample: TestSample,
+  idp: IdpMetadata,
+  ctx: SsoContext,
+  add: Add,
+): Promise<MappingPreview | undefined> {
+  if (sample.samlResponse !== undefined) {
+    const xml = Buffer.from(String(sample.samlResponse), 'base64').toString('utf8');
+    const instant = /IssueInstant="([^"]+)"/.exec(xml)?.[1];
+    const at = instant ? Date.parse(instant) : Number.NaN;
+    if (Number.isNaN(at)) {
+      add(
+        'sample',
+        'error',
+        'The sample is not a base64 SAML Response with an IssueInstant.',
+        'Paste the SAMLResponse field as the browser posted it.',
+      );
+      return undefined;
+    }
+    try {
+      // Checked as the ACS would check it (responseExpectations, the IdP-initiated policy included), as
+      // of the sample's own issue time, answering the request the sample names, if any (not a login).
+      const assertion = await validateSamlResponse(String(sample.samlResponse), {
+        ...responseExpectations(c, idp, ctx.url('/saml/acs')),
+        requestId: /InResponseTo="([^"]+)"/.exec(xml)?.[1] ?? null,
+        replay: { firstSeen: async () => true } as never,
+        [nowSymbol]: () => at + 1000,
+      });
+      add(
+        'sample',
+        'ok',
+        `The sample response validates (as of its issue time, ${new Date(at).toISOString()}): signature, issuer, audience and recipient match.`,
+      );
+      return mappingPreview(c, assertion.identity, assertion.claims, ctx, add);
+    } catch (error) {
+      add('sample', 'error', `The sample response would be refused: ${messageOf(error)}`, fixFor(error));
+      return undefined;
+    }
+  }
+  if (!sample.claims) return undefined;
+  const subject = sample.subject ?? (typeof sample.claims.nameId === 'string' ? sample.claims.nameId : '');
+  return mappingPreview(c, { issuer: idp.entityId, subject }, sample.claims, ctx, add);
+}

@@ -1,0 +1,75 @@
+/**
+ * Login (and SAML logout) transactions: stored server-side, bound to the browser by the `sso_tx`
+ * cookie, taken exactly once. This module is the only owner of that cookie.
+ *
+ * @module
+ */
+import { SsoError } from '@ssokit/core';
+import type { OidcTransaction } from '@ssokit/oidc';
+import type { TransactionValue } from '@ssokit/storage';
+import type { SsoContext } from './context.ts';
+import { type CookieAttributes, parseCookies, serializeCookie } from './cookies.ts';
+
+const TX_COOKIE = 'sso_tx';
+
+/** What a transaction holds, whatever its protocol. */
+export interface TransactionRecord {
+  connectionId: string;
+  protocol: 'oidc' | 'saml' | 'saml-logout';
+  returnTo: string;
+  oidc?: OidcTransaction;
+  requestId?: string;
+}
+
+/** A transaction as a callback takes it. */
+export type TakenTransaction = Pick<TransactionRecord, 'connectionId' | 'returnTo' | 'oidc' | 'requestId'>;
+
+/** Stores a transaction under `key` and binds it to this browser (a cookie on `headers`). */
+export async function bindTransaction(
+  ctx: SsoContext,
+  headers: Headers,
+  key: string,
+  record: TransactionRecord,
+): Promise<void> {
+  const { connectionId, protocol, returnTo, oidc, requestId } = record;
+  const value: TransactionValue = {
+    connectionId,
+    protocol,
+    returnTo,
+    ...(oidc ? { oidc: { ...oidc } } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+  };
+  await ctx.storage.transactions.put(key, value, ctx.transactionTtlMs);
+  headers.append('set-cookie', serializeCookie(TX_COOKIE, key, ctx.txCookie));
+}
+
+/** The transaction a callback names, taken once and bound to this browser. */
+export async function takeTransaction(
+  ctx: SsoContext,
+  request: Request,
+  key: string | null,
+  protocol: TransactionRecord['protocol'],
+): Promise<TakenTransaction> {
+  const cookie = transactionCookie(request);
+  if (!key || !cookie || cookie !== key)
+    throw new SsoError(
+      'invalid_state',
+      'This answer does not belong to a login started in this browser. Start the login again.',
+    );
+  const tx = (await ctx.storage.transactions.take(key)) as Record<string, unknown> | null;
+  if (!tx)
+    throw new SsoError('transaction_expired', 'The login expired or was already finished. Start it again.');
+  if (tx.protocol !== protocol)
+    throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+  return tx as unknown as TakenTransaction;
+}
+
+/** The key this browser's transaction cookie holds, if any. */
+export function transactionCookie(request: Request): string | undefined {
+  return parseCookies(request.headers.get('cookie')).get(TX_COOKIE);
+}
+
+/** Deletes the transaction cookie (a login finished or failed). */
+export function clearTransactionCookie(headers: Headers, attributes: CookieAttributes): void {
+  headers.append('set-cookie', serializeCookie(TX_COOKIE, '', { ...attributes, maxAge: 0 }));
+}

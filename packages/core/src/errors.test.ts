@@ -78,3 +78,31 @@ describe('emitAudit', () => {
     expect(seen).toEqual(['user.created', 'down']);
   });
 });
+
+describe('instanceof across copies of @ssokit/core', () => {
+  it('keeps the class hierarchy within one copy', () => {
+    const plain = new SsoError('invalid_state', 'x');
+    const config = new ConfigError([{ path: 'a', message: 'b' }]);
+    expect(plain instanceof SsoError).toBe(true);
+    expect(plain instanceof ConfigError).toBe(false);
+    expect(config instanceof SsoError && config instanceof ConfigError).toBe(true);
+    expect(new Error('x') instanceof SsoError).toBe(false);
+    expect({ code: 'invalid_state', name: 'SsoError' } instanceof SsoError).toBe(false);
+  });
+
+  it("recognises another copy's errors by the registered brand (the real CJS/ESM test is in the server)", () => {
+    // What a second copy of this module looks like from here: other classes, the same Symbol.for brand.
+    const brand = Symbol.for('ssokit.SsoError');
+    class OtherSsoError extends Error {
+      code = 'rate_limited';
+    }
+    Object.defineProperty(OtherSsoError.prototype, brand, { value: true });
+    Object.defineProperty(OtherSsoError, 'name', { value: 'SsoError' });
+    class OtherConfigError extends OtherSsoError {}
+    Object.defineProperty(OtherConfigError, 'name', { value: 'ConfigError' });
+    expect(new OtherSsoError() instanceof SsoError).toBe(true);
+    expect(isSsoError(new OtherSsoError(), 'rate_limited')).toBe(true);
+    expect(new OtherSsoError() instanceof ConfigError).toBe(false);
+    expect(new OtherConfigError() instanceof ConfigError).toBe(true);
+  });
+});

@@ -11,52 +11,11 @@
  */
 
 /**
- * The stable error codes. Each has an anchor in `docs/errors.md`. Codes are only ever added, never
- * renamed.
+ * Every stable error code, in documentation order: the one list the {@link SsoErrorCode} union is
+ * derived from. Each has an anchor in `docs/errors.md`. Codes are only ever added, never renamed.
  */
-export type SsoErrorCode =
+export const ssoErrorCodes = Object.freeze([
   // Login transactions and callbacks
-  | 'invalid_request'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'invalid_state'
-  | 'transaction_expired'
-  | 'invalid_return_to'
-  // Connections
-  | 'connection_not_found'
-  | 'connection_inactive'
-  | 'sso_disabled'
-  | 'connection_name_taken'
-  | 'concurrent_update'
-  // The identity provider
-  | 'idp_error'
-  | 'idp_unreachable'
-  | 'discovery_failed'
-  | 'id_token_invalid'
-  | 'access_token_invalid'
-  | 'userinfo_invalid'
-  // SAML
-  | 'saml_invalid'
-  | 'saml_signature_invalid'
-  | 'saml_replay'
-  // Claims, policy and provisioning
-  | 'claim_missing'
-  | 'claim_invalid'
-  | 'email_not_verified'
-  | 'user_not_provisioned'
-  | 'user_disabled'
-  | 'identity_conflict'
-  // Storage
-  | 'storage_conflict'
-  | 'storage_failure'
-  // Configuration
-  | 'config_invalid';
-
-/** Every code of {@link SsoErrorCode}, in documentation order; handy for exhaustive tables and tests. */
-export const ssoErrorCodes: readonly SsoErrorCode[] = Object.freeze([
   'invalid_request',
   'method_not_allowed',
   'payload_too_large',
@@ -66,30 +25,46 @@ export const ssoErrorCodes: readonly SsoErrorCode[] = Object.freeze([
   'invalid_state',
   'transaction_expired',
   'invalid_return_to',
+  // Connections
   'connection_not_found',
   'connection_inactive',
   'sso_disabled',
   'connection_name_taken',
   'concurrent_update',
+  // The identity provider
   'idp_error',
   'idp_unreachable',
   'discovery_failed',
   'id_token_invalid',
   'access_token_invalid',
   'userinfo_invalid',
+  // SAML
   'saml_invalid',
   'saml_signature_invalid',
   'saml_replay',
+  // Claims, policy and provisioning
   'claim_missing',
   'claim_invalid',
   'email_not_verified',
   'user_not_provisioned',
   'user_disabled',
   'identity_conflict',
+  // Storage
   'storage_conflict',
   'storage_failure',
+  // Configuration
   'config_invalid',
 ] as const);
+
+/** The stable error codes: one of {@link ssoErrorCodes}. */
+export type SsoErrorCode = (typeof ssoErrorCodes)[number];
+
+/**
+ * Marks ssokit errors across copies of this module. A host can load the CJS build of one package and
+ * the ESM build of another; each has its own `SsoError` class, so `instanceof` alone would not
+ * recognise the other's errors. A registered symbol is shared by every copy.
+ */
+const BRAND = Symbol.for('ssokit.SsoError');
 
 /** Options of {@link SsoError}. */
 export interface SsoErrorOptions {
@@ -135,10 +110,32 @@ export class SsoError<C extends SsoErrorCode = SsoErrorCode> extends Error {
     Error.captureStackTrace?.(this, new.target);
   }
 
+  /**
+   * `instanceof` that also recognises errors made by another copy of `@ssokit/core` (its CJS and ESM
+   * builds side by side): the shared brand, and the class name for subclasses such as ConfigError.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (SsoError or a subclass).
+    return isBranded(this, value);
+  }
+
   /** The JSON shape the server sends: `{ error, message }`. */
   toJSON(): { error: C; message: string } {
     return { error: this.code, message: this.message };
   }
+}
+
+Object.defineProperty(SsoError.prototype, BRAND, { value: true });
+
+/** `value instanceof klass`, or a branded error of another copy whose class (or a base) has its name. */
+function isBranded(klass: abstract new (...args: never[]) => unknown, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Function.prototype[Symbol.hasInstance].call(klass, value)) return true;
+  if ((value as { [BRAND]?: unknown })[BRAND] !== true) return false;
+  if (klass.name === 'SsoError') return true;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto))
+    if (proto.constructor?.name === klass.name) return true;
+  return false;
 }
 
 /** One problem found in a configuration. `line` and `column` are 1-based, present for text formats. */
@@ -202,5 +199,6 @@ export type AnySsoError = {
  * ```
  */
 export function isSsoError<C extends SsoErrorCode>(value: unknown, code?: C): value is SsoError<C> {
+  // instanceof goes through SsoError[Symbol.hasInstance], which also knows other builds' errors.
   return value instanceof SsoError && (code === undefined || value.code === code);
 }

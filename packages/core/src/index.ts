@@ -17,6 +17,8 @@ export type {
   UserCreatedEvent,
 } from './audit.ts';
 export { emitAudit } from './audit.ts';
+export type { BodySource } from './body.ts';
+export { readBodyWithLimit, readTextWithLimit } from './body.ts';
 export { readClaim, toBoolean, toSingleString, toStringList } from './claims.ts';
 export {
   defaultGroupSync,

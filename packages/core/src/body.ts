@@ -1,0 +1,87 @@
+/**
+ * The one reader of request bodies: every route that reads a body, whatever the entry (`sso.handle`
+ * directly, a Node adapter, the OIDC callback step), reads it here, as a stream, and stops at the
+ * limit without reading the rest. Web streams and Node streams alike (both are async iterables of
+ * bytes). No Buffer, no I/O of its own: it reads what it is handed.
+ *
+ * @module
+ */
+import { SsoError } from './errors.ts';
+
+/** A body: a Web `ReadableStream`, a Node `Readable`, or any async iterable of byte chunks. */
+export type BodySource = AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array>;
+
+/**
+ * Reads a body into one byte array, at most `limit` bytes. Past the limit it stops reading, cancels
+ * the stream and throws `payload_too_large` naming the limit (and `what`, e.g. "The ACS body").
+ *
+ * @example
+ * ```ts
+ * import { readBodyWithLimit } from '@ssokit/core';
+ *
+ * const bytes = await readBodyWithLimit(request.body, 64 * 1024, 'The callback body');
+ * const form = new URLSearchParams(new TextDecoder().decode(bytes));
+ * ```
+ */
+export async function readBodyWithLimit(
+  source: BodySource | null | undefined,
+  limit: number,
+  what = 'The request body',
+): Promise<Uint8Array> {
+  if (!source) return new Uint8Array(0);
+  const iterable: AsyncIterable<Uint8Array | string> =
+    Symbol.asyncIterator in source ? source : streamChunks(source as ReadableStream<Uint8Array>);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const iterator = iterable[Symbol.asyncIterator]();
+  for (;;) {
+    const { done, value } = await iterator.next();
+    if (done) break;
+    const chunk = typeof value === 'string' ? new TextEncoder().encode(value) : value;
+    size += chunk.byteLength;
+    if (size > limit) {
+      // Stop the producer: a Web stream is cancelled, a Node stream destroyed, by return().
+      await iterator.return?.();
+      throw new SsoError('payload_too_large', `${what} is larger than ${describeBytes(limit)}.`, {
+        details: { limit },
+      });
+    }
+    chunks.push(chunk);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Reads a body as UTF-8 text, at most `limit` bytes; see {@link readBodyWithLimit}. */
+export async function readTextWithLimit(
+  source: BodySource | null | undefined,
+  limit: number,
+  what?: string,
+): Promise<string> {
+  return new TextDecoder().decode(await readBodyWithLimit(source, limit, what));
+}
+
+async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+function describeBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}

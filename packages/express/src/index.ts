@@ -65,8 +65,8 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): RequestHand
         await sso.handle(await toWebRequest(req, sso.origin, req.originalUrl, { bodyLimit })),
       );
     } catch (error) {
-      const { status, body } = errorReply(error);
-      res.status(status).json(body);
+      const { status, headers, body } = errorReply(error);
+      res.status(status).set(headers).json(body);
     }
   };
 }
@@ -91,8 +91,8 @@ export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Reque
       req.sso = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl), checked);
       next();
     } catch (error) {
-      const { status, body } = errorReply(error);
-      res.status(status).json(body);
+      const { status, headers, body } = errorReply(error);
+      res.status(status).set(headers).json(body);
     }
   };
 }

@@ -63,8 +63,9 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): Middleware 
       ctx.respond = false; // the Web Response is written as is, past Koa's body handling
       await writeWebResponse(ctx.res, response);
     } catch (error) {
-      const { status, body } = errorReply(error);
+      const { status, headers, body } = errorReply(error);
       ctx.status = status;
+      ctx.set(headers);
       ctx.body = body;
     }
   };
@@ -92,8 +93,9 @@ export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Middl
         checked,
       );
     } catch (error) {
-      const { status, body } = errorReply(error);
+      const { status, headers, body } = errorReply(error);
       ctx.status = status;
+      ctx.set(headers);
       ctx.body = body;
       return;
     }

@@ -74,8 +74,9 @@ function routesController(basePath: string) {
         const request = await toWebRequest(req, sso.origin, req.originalUrl ?? req.url, { bodyLimit });
         await writeWebResponse(res, await sso.handle(request));
       } catch (error) {
-        const { status, body } = errorReply(error);
+        const { status, headers, body } = errorReply(error);
         res.statusCode = status;
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.end(JSON.stringify(body));
       }

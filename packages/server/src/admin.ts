@@ -8,7 +8,7 @@
 import { type ConnectionInput, importConnection, secretFields } from '@ssokit/config';
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
-import { decodePathSegment, json, notAllowed } from './respond.ts';
+import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
 /**
@@ -45,8 +45,7 @@ export interface AdminContext {
 /** Serves `/admin/connections[/:id]`; `path` is relative to the base path. */
 export async function handleAdmin(request: Request, path: string, ctx: AdminContext): Promise<Response> {
   const method = request.method;
-  const origin = request.headers.get('origin');
-  if (method !== 'GET' && origin !== null && origin !== ctx.origin) {
+  if (method !== 'GET' && isCrossSite(request, ctx.origin)) {
     throw new SsoError(
       'forbidden',
       'Admin changes must come from this site (the Origin header names another).',
@@ -65,12 +64,11 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   const id = match?.[1] === undefined ? undefined : decodePathSegment(match[1]);
 
   const readJson = async (optional = false): Promise<Record<string, unknown>> => {
-    const text = await request.text();
+    const text = await readBody(request, BODY_LIMITS.admin, 'The admin request body');
     if (optional && text.trim() === '') return {};
     if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
       throw new SsoError('invalid_request', 'Send the body as application/json.');
     }
-    if (text.length > 256 * 1024) throw new SsoError('payload_too_large', 'The body is larger than 256 KB.');
     try {
       const body = JSON.parse(text) as unknown;
       if (typeof body === 'object' && body !== null && !Array.isArray(body))

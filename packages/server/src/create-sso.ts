@@ -11,7 +11,7 @@ import { createContext, type SsoContext } from './context.ts';
 import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
 import type { Sso, SsoOptions } from './options.ts';
-import { decodePathSegment, errorResponse, isSitePath, json, notAllowed } from './respond.ts';
+import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
 import { createRestore, type Restore } from './restore.ts';
 import { samlAcs, samlSlo, spMetadata, startSamlLogin } from './saml-flow/index.ts';
 import { getSession } from './session-cookie.ts';
@@ -54,7 +54,7 @@ export function createSso(options: SsoOptions): Sso {
       try {
         return await route(ctx, restore, test, request, path.slice(basePath.length));
       } catch (error) {
-        return errorResponse(request, error, ctx.txCookie);
+        return errorResponse(error, { json: wantsJson(request), clearTransaction: ctx.txCookie });
       }
     },
   };

@@ -8,7 +8,7 @@
 import { SsoError } from '@ssokit/core';
 import type { SsoContext } from './context.ts';
 import { oidcLogoutUrl } from './oidc-flow.ts';
-import { wantsJson } from './respond.ts';
+import { isCrossSite, wantsJson } from './respond.ts';
 import { samlLogoutUrl } from './saml-flow/index.ts';
 import type { SessionData } from './session.ts';
 import { clearSession, readSession } from './session-cookie.ts';
@@ -16,8 +16,7 @@ import { clearSession, readSession } from './session-cookie.ts';
 /** Serves `/logout`. */
 export async function logout(ctx: SsoContext, request: Request): Promise<Response> {
   // A logout form posted from another site (CSRF) would end the session and start the IdP's logout.
-  const from = request.headers.get('origin');
-  if (request.method === 'POST' && from !== null && from !== ctx.origin)
+  if (request.method === 'POST' && isCrossSite(request, ctx.origin))
     throw new SsoError('forbidden', 'Sign-out must come from this site.', {
       details: { reason: 'origin' },
     });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError, isSsoError, SsoError } from '@ssokit/core';
+import { type ConfigError, type ConfigIssue, isSsoError, readTextWithLimit, SsoError } from '@ssokit/core';
 import type { CookieAttributes } from './cookies.ts';
 import { statusFor } from './status.ts';
 import { clearTransactionCookie } from './transactions.ts';
@@ -23,34 +23,59 @@ export function wantsJson(request: Request): boolean {
   return (request.headers.get('accept') ?? '').includes('application/json');
 }
 
+/** A failure as status, headers and JSON body: what every renderer sends. */
+export interface ErrorReply {
+  status: number;
+  /** `Retry-After` on 429, `Allow` on 405, `cache-control: no-store` always. */
+  headers: Record<string, string>;
+  body: { error: string; message: string; issues?: readonly ConfigIssue[] };
+}
+
 /**
- * The response for a failure: its code's status (`statusFor`), JSON for clients that ask for it and an
- * HTML page for browsers, the transaction cookie cleared. Anything but an `SsoError` is a 500 whose
- * body says `server_error` and nothing of the cause.
+ * The one mapping of a failure to HTTP, for `sso.handle` and the Node adapters alike: the code's
+ * status (`statusFor`), `Retry-After` on 429 and `Allow` on 405. Anything but an `SsoError` (from any
+ * copy of `@ssokit/core`, CJS or ESM) is a 500 whose body says `server_error` and nothing of the cause.
  */
-export function errorResponse(request: Request, error: unknown, txCookie: CookieAttributes): Response {
-  const known = isSsoError(error)
-    ? error
-    : new SsoError('invalid_request', 'Something went wrong on the server; the request did not complete.', {
-        cause: error,
-      });
-  const status = isSsoError(error) ? statusFor(error.code) : 500;
-  const headers = new Headers({ 'cache-control': 'no-store' });
-  if (status === 429) headers.set('retry-after', '60');
-  if (status === 405 && typeof known.details?.allow === 'string') headers.set('allow', known.details.allow);
-  clearTransactionCookie(headers, txCookie);
-  if (wantsJson(request)) {
-    headers.set('content-type', 'application/json; charset=utf-8');
-    const body: Record<string, unknown> = {
-      error: status === 500 ? 'server_error' : known.code,
-      message: known.message,
+export function errorReply(error: unknown): ErrorReply {
+  if (!isSsoError(error))
+    return {
+      status: 500,
+      headers: { 'cache-control': 'no-store' },
+      body: {
+        error: 'server_error',
+        message: 'Something went wrong on the server; the request did not complete.',
+      },
     };
-    if (known instanceof ConfigError) body.issues = known.issues;
+  const status = statusFor(error.code);
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (status === 429) headers['retry-after'] = '60';
+  if (status === 405 && typeof error.details?.allow === 'string') headers.allow = error.details.allow;
+  const body: ErrorReply['body'] = { error: error.code, message: error.message };
+  const issues = (error as Partial<ConfigError>).issues;
+  if (error.code === 'config_invalid' && Array.isArray(issues)) body.issues = issues;
+  return { status, headers, body };
+}
+
+/** How {@link errorResponse} renders. */
+export interface ErrorResponseOptions {
+  /** JSON `{ error, message }` (with `issues` for a ConfigError); otherwise a small HTML page. */
+  json: boolean;
+  /** Delete the transaction cookie too (a login route failed), with these attributes. */
+  clearTransaction?: CookieAttributes;
+}
+
+/** {@link errorReply} as a Web `Response`: JSON, or a small HTML page with the same code. */
+export function errorResponse(error: unknown, options: ErrorResponseOptions): Response {
+  const { status, headers: fields, body } = errorReply(error);
+  const headers = new Headers(fields);
+  if (options.clearTransaction) clearTransactionCookie(headers, options.clearTransaction);
+  if (options.json) {
+    headers.set('content-type', 'application/json; charset=utf-8');
     return new Response(JSON.stringify(body), { status, headers });
   }
   headers.set('content-type', 'text/html; charset=utf-8');
   return new Response(
-    `<!doctype html><html><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><h1>Sign-in failed</h1><p>${escapeHtml(known.message)}</p><p><code>${escapeHtml(status === 500 ? 'server_error' : known.code)}</code></p><p><a href="/">Back</a></p></body></html>`,
+    `<!doctype html><html><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><h1>Sign-in failed</h1><p>${escapeHtml(body.message)}</p><p><code>${escapeHtml(body.error)}</code></p><p><a href="/">Back</a></p></body></html>`,
     { status, headers },
   );
 }
@@ -62,23 +87,34 @@ function escapeHtml(text: string): string {
   );
 }
 
-/** The body as text, or undefined when it is longer than `limit` bytes (read no further than that). */
-export async function readCapped(request: Request, limit: number): Promise<string | undefined> {
-  const reader = request.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The largest body each route reads, in bytes. A SAML response with hundreds of groups, encrypted, is
+ * well under 1 MiB; the rest carry small forms or JSON.
+ */
+export const BODY_LIMITS = {
+  /** `POST /saml/acs`: 1 MiB. */
+  acs: 1024 * 1024,
+  /** The admin API's JSON: 256 KiB. */
+  admin: 256 * 1024,
+  /** `POST /restore`: 4 KiB. */
+  restore: 4 * 1024,
+} as const;
+
+/**
+ * The body of a request as text, read as a stream and no further than `limit` bytes (past it,
+ * `payload_too_large`), through the one reader every entry shares (`readBodyWithLimit`).
+ */
+export function readBody(request: Request, limit: number, what: string): Promise<string> {
+  return readTextWithLimit(request.body, limit, what);
+}
+
+/**
+ * Whether a request says it comes from another site: an `Origin` header that is not this app's. A
+ * request without `Origin` (a same-origin GET, a non-browser client) is not treated as cross-site.
+ */
+export function isCrossSite(request: Request, origin: string): boolean {
+  const from = request.headers.get('origin');
+  return from !== null && from !== origin;
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { RestoreMode } from '@ssokit/config';
 import { emitAudit, SsoError } from '@ssokit/core';
 import type { SsoContext } from './context.ts';
-import { readCapped, wantsJson } from './respond.ts';
+import { BODY_LIMITS, isCrossSite, readBody, wantsJson } from './respond.ts';
 import type { SessionData } from './session.ts';
 import { restoreSession, writeSession } from './session-cookie.ts';
 
@@ -45,8 +45,7 @@ export function createRestore(ctx: SsoContext): Restore {
         await emitAudit(options.audit, { type: 'restore.login.failed', at: at(), code: error.code });
         throw error;
       };
-      const origin = request.headers.get('origin');
-      if (origin !== null && origin !== ctx.origin) {
+      if (isCrossSite(request, ctx.origin)) {
         await refuse(
           new SsoError('forbidden', 'The restore sign-in must come from this site.', {
             details: { reason: 'origin' },
@@ -69,10 +68,13 @@ export function createRestore(ctx: SsoContext): Restore {
       // slot is given back only when the password is right.
       const slot = { at: nowMs };
       failures.push(slot);
-      const text = await readCapped(request, 4096);
-      if (text === undefined)
-        await refuse(new SsoError('payload_too_large', 'The restore request body is larger than 4 KB.'));
-      const password = await readPassword(request, text as string, refuse);
+      let text = '';
+      try {
+        text = await readBody(request, BODY_LIMITS.restore, 'The restore request body');
+      } catch (error) {
+        await refuse(error as SsoError);
+      }
+      const password = await readPassword(request, text, refuse);
       if (!(restore as RestoreMode).verify(password)) {
         await refuse(
           new SsoError('forbidden', 'The restore password is wrong.', {

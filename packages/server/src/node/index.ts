@@ -6,10 +6,12 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SsoError } from '@ssokit/core';
+import { readBodyWithLimit, SsoError } from '@ssokit/core';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
 import type { Sso, SsoSession } from '../create-sso.ts';
-import { statusFor } from '../status.ts';
+
+export type { ErrorReply } from '../respond.ts';
+export { errorReply } from '../respond.ts';
 
 /** The default cap on a request body read for ssokit's routes: 1 MiB (a SAML POST is well under). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -127,13 +129,6 @@ export async function authenticate(
   return auth;
 }
 
-/** The status and JSON body an adapter sends for a failure of `authenticate()` (or anything else). */
-export function errorReply(error: unknown): { status: number; body: { error: string; message: string } } {
-  if (error instanceof SsoError)
-    return { status: statusFor(error.code), body: { error: error.code, message: error.message } };
-  return { status: 500, body: { error: 'server_error', message: 'Something went wrong on the server.' } };
-}
-
 /**
  * A Web `Request` for a Node request. The body is read raw (up to `bodyLimit` bytes; past it, a
  * `invalid_request` SsoError) so a SAML POST reaches ssokit byte for byte. When a body parser has
@@ -156,7 +151,11 @@ export async function toWebRequest(
   const init: RequestInit = { method, headers };
   if (method !== 'GET' && method !== 'HEAD') {
     const raw = options.rawBody ?? req.rawBody;
-    init.body = new Uint8Array(await readBody(req, options.bodyLimit ?? DEFAULT_BODY_LIMIT, raw));
+    init.body = (await readBody(
+      req,
+      options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      raw,
+    )) as Uint8Array<ArrayBuffer>;
   }
   return new Request(new URL(path, origin), init);
 }
@@ -203,7 +202,7 @@ async function readBody(
   req: IncomingMessage & { _body?: unknown },
   limit: number,
   rawBody: unknown,
-): Promise<Buffer> {
+): Promise<Uint8Array> {
   if (req._body === true || req.readableEnded) {
     if (Buffer.isBuffer(rawBody)) return rawBody;
     if (typeof rawBody === 'string') return Buffer.from(rawBody);
@@ -212,16 +211,7 @@ async function readBody(
       'The request body was already read by a body parser. Mount ssokit before the body parser (or keep the raw bytes: req.rawBody, ctx.request.rawBody).',
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buffer.length;
-    if (size > limit)
-      throw new SsoError('payload_too_large', `The request body is larger than ${limit} bytes.`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+  return readBodyWithLimit(req, limit);
 }
 
 /**

@@ -10,7 +10,7 @@ import { ConfigError, now as nowSymbol, type SamlConnection, SsoError } from '@s
 import { createAuthnRequest, validateSamlResponse } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { finishLogin } from '../login-finish.ts';
-import { isSitePath, notAllowed } from '../respond.ts';
+import { BODY_LIMITS, isSitePath, notAllowed, readBody } from '../respond.ts';
 import { bindTransaction, takeTransaction, transactionCookie } from '../transactions.ts';
 import { idpOf, responseExpectations } from './idp.ts';
 
@@ -61,7 +61,7 @@ const warnedIdpInitiated = new WeakMap<SsoContext, Set<string>>();
 export async function samlAcs(ctx: SsoContext, request: Request): Promise<Response> {
   if (request.method !== 'POST')
     throw notAllowed('The ACS accepts only POST (the HTTP-POST binding).', 'POST');
-  const form = new URLSearchParams(await request.text());
+  const form = new URLSearchParams(await readBody(request, BODY_LIMITS.acs, 'The SAML response body'));
   const unsolicited = await unsolicitedTarget(ctx, request, form);
   let c: SamlConnection;
   let requestId: string | null;

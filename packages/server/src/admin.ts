@@ -5,9 +5,10 @@
  * @module
  */
 
-import { type ConnectionInput, importConnection, secretFields } from '@ssokit/config';
+import type { ConnectionInput } from '@ssokit/config';
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
+import { loadConfig } from './lazy.ts';
 import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
@@ -20,7 +21,10 @@ export type AuthorizeAdmin = (request: Request) => boolean | string | Promise<bo
 const STAMPED = ['id', 'createdAt', 'updatedAt'] as const;
 
 /** A connection as the admin API shows it: secrets left out, with the list of those that are set. */
-export function redact(connection: Connection): Record<string, unknown> {
+export function redactSecrets(
+  connection: Connection,
+  secretFields: readonly string[],
+): Record<string, unknown> {
   const data = JSON.parse(JSON.stringify(connection)) as Record<string, Record<string, unknown>>;
   const secretsSet: string[] = [];
   for (const field of secretFields) {
@@ -57,6 +61,8 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   if (allowed !== true && (typeof allowed !== 'string' || allowed === ''))
     throw new SsoError('forbidden', 'You may not use the admin API.', { details: { reason: 'admin' } });
   const actor = typeof allowed === 'string' ? allowed : undefined;
+  const { importConnection, secretFields } = await loadConfig();
+  const redact = (c: Connection) => redactSecrets(c, secretFields);
   const store = ctx.storage.connections;
   const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);

@@ -8,12 +8,12 @@
 import { ConfigError, type ConfigIssue, SsoError } from '@ssokit/core';
 import { handleAdmin } from './admin.ts';
 import { createContext, type SsoContext } from './context.ts';
+import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
 import type { Sso, SsoOptions } from './options.ts';
 import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
 import { createRestore, type Restore } from './restore.ts';
-import { samlAcs, samlSlo, spMetadata, startSamlLogin } from './saml-flow/index.ts';
 import { getSession } from './session-cookie.ts';
 import { testConnection } from './test-connection/index.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
@@ -83,7 +83,9 @@ async function route(
     const returnTo = new URL(request.url).searchParams.get('returnTo') ?? '/';
     if (!isSitePath(returnTo))
       throw new SsoError('invalid_return_to', 'returnTo must be a path on this site, such as /projects.');
-    return c.protocol === 'oidc' ? startOidcLogin(ctx, c, returnTo) : startSamlLogin(ctx, c, returnTo);
+    return c.protocol === 'oidc'
+      ? startOidcLogin(ctx, c, returnTo)
+      : (await loadSamlFlow()).startSamlLogin(ctx, c, returnTo);
   }
   if (path === '/oidc/callback' && (method === 'GET' || method === 'POST')) {
     restore.refuseSso();
@@ -91,10 +93,11 @@ async function route(
   }
   if (path === '/saml/acs') {
     restore.refuseSso();
-    return samlAcs(ctx, request);
+    return (await loadSamlFlow()).samlAcs(ctx, request);
   }
   const metadata = /^\/saml\/metadata\/([^/]+)$/.exec(path);
-  if (method === 'GET' && metadata) return spMetadata(ctx, decodePathSegment(metadata[1] as string));
+  if (method === 'GET' && metadata)
+    return (await loadSamlFlow()).spMetadata(ctx, decodePathSegment(metadata[1] as string));
   if (path === '/restore' && ctx.options.restore !== undefined) {
     if (method !== 'POST') throw notAllowed('Restore sign-in accepts only POST.', 'POST');
     return restore.login(request);
@@ -103,7 +106,8 @@ async function route(
     return json({ session: await getSession(ctx, request, restore.active) });
   if (path === '/logout' && (method === 'GET' || method === 'POST')) return logout(ctx, request);
   const slo = /^\/saml\/slo\/([^/]+)$/.exec(path);
-  if (method === 'GET' && slo) return samlSlo(ctx, request, decodePathSegment(slo[1] as string));
+  if (method === 'GET' && slo)
+    return (await loadSamlFlow()).samlSlo(ctx, request, decodePathSegment(slo[1] as string));
   if (path.startsWith('/admin/') && ctx.options.authorizeAdmin) {
     return handleAdmin(request, path, {
       storage: ctx.storage,

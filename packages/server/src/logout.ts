@@ -7,9 +7,9 @@
  */
 import { SsoError } from '@ssokit/core';
 import type { SsoContext } from './context.ts';
+import { loadSamlFlow } from './lazy.ts';
 import { oidcLogoutUrl } from './oidc-flow.ts';
 import { isCrossSite, wantsJson } from './respond.ts';
-import { samlLogoutUrl } from './saml-flow/index.ts';
 import type { SessionData } from './session.ts';
 import { clearSession, readSession } from './session-cookie.ts';
 
@@ -50,5 +50,5 @@ async function idpLogoutUrl(ctx: SsoContext, data: SessionData, headers: Headers
   const c = await ctx.storage.connections.get(data.connectionId);
   if (!c) return null;
   if (c.protocol === 'oidc') return oidcLogoutUrl(ctx, c, data);
-  return samlLogoutUrl(ctx, c, data, headers);
+  return (await loadSamlFlow()).samlLogoutUrl(ctx, c, data, headers);
 }

@@ -6,10 +6,10 @@
  */
 import type { Connection } from '@ssokit/core';
 import type { SsoContext } from '../context.ts';
+import { loadSamlTests } from '../lazy.ts';
 import { oidcPreview, testOidc } from './oidc.ts';
 import type { ConnectionTestReport, Finding, FindingStatus, MappingPreview, TestSample } from './report.ts';
 import { worstStatus } from './report.ts';
-import { samlPreview, testSaml } from './saml.ts';
 
 export type { ConnectionTestReport, Finding, FindingStatus, MappingPreview, TestSample } from './report.ts';
 
@@ -45,6 +45,7 @@ export async function testConnection(
       spMetadataUrl: ctx.url(`/saml/metadata/${encodeURIComponent(connection.id)}`),
       sloUrl: ctx.url(`/saml/slo/${encodeURIComponent(connection.id)}`),
     };
+    const { samlPreview, testSaml } = await loadSamlTests();
     const idp = await testSaml(connection, ctx, add);
     if (sample && idp) preview = await samlPreview(connection, sample, idp, ctx, add);
   }

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { createPrivateKey, randomBytes, sign } from 'node:crypto';
+import { createPrivateKey, sign } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { escapeXml } from './internal/escape.ts';
+import { samlId } from './internal/ids.ts';
 import { RSA_SHA256, signRootElement } from './internal/signature.ts';
 
 /** Options of {@link createAuthnRequest}. */
@@ -28,15 +29,13 @@ export interface AuthnRequestOptions {
   signing?: { privateKeyPem: string; certificatePem?: string };
 }
 
-/** A request ready to send. `id` goes into the transaction, for the response's InResponseTo. */
+/**
+ * A request ready to send. `id` goes into the transaction, for the response's InResponseTo. A `post`
+ * request carries `html`, a page that posts `fields` to `action` by itself.
+ */
 export type AuthnRequest =
   | { id: string; binding: 'redirect'; url: URL }
   | { id: string; binding: 'post'; action: string; fields: Record<string, string>; html: string };
-
-/** A fresh SAML message ID: an NCName with 160 random bits. */
-export function samlId(): string {
-  return `_${randomBytes(20).toString('hex')}`;
-}
 
 /**
  * Builds an AuthnRequest. Keep `id` with the login's transaction: the response must answer it.
@@ -99,7 +98,7 @@ export function createAuthnRequest(options: AuthnRequestOptions): AuthnRequest {
  * A page that POSTs `fields` to `action` by itself (and with a button when scripts are off). The
  * server sends it with a CSP that allows its one inline script.
  */
-export function autoPostForm(action: string, fields: Record<string, string>): string {
+function autoPostForm(action: string, fields: Record<string, string>): string {
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeXml(name)}" value="${escapeXml(value)}">`)
     .join('');

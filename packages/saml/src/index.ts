@@ -5,16 +5,20 @@
  */
 
 export type { AuthnRequest, AuthnRequestOptions } from './authn-request.ts';
-export { autoPostForm, createAuthnRequest, samlId } from './authn-request.ts';
+export { createAuthnRequest } from './authn-request.ts';
+export { idpMetadataFromDescriptor, toIdpDescriptor } from './idp-descriptor.ts';
+// kept until the server switches to idpSigningKeys
 export { keysFromCertificates } from './internal/signature.ts';
-export type { SpKeyPair, SpKeyPairOptions } from './keys.ts';
-export { generateSpKeyPair } from './keys.ts';
-export type { IdpCertificate, IdpMetadata, ParseIdpMetadataOptions } from './metadata.ts';
-export { BINDINGS, decodeCertificate, parseDuration, parseIdpMetadata, toIdpDescriptor } from './metadata.ts';
+export type { SpKeyPair, SpKeyPairCheck, SpKeyPairOptions, SpKeyPairProblem } from './keys.ts';
+export { checkSpKeyPair, generateSpKeyPair, idpSigningKeys } from './keys.ts';
+export type { IdpCertificate, IdpKeyType, IdpMetadata, ParseIdpMetadataOptions } from './metadata.ts';
+export { decodeCertificate, parseIdpMetadata } from './metadata.ts';
 export type { IdpMetadataCache, IdpMetadataCacheOptions } from './metadata-cache.ts';
 export { createIdpMetadataCache } from './metadata-cache.ts';
 export type { SamlAssertion, SamlResponseExpectations } from './response.ts';
 export { validateSamlResponse } from './response.ts';
+export type { PeekSamlResponseOptions, SamlResponsePeek } from './response-peek.ts';
+export { peekSamlResponse } from './response-peek.ts';
 export type { IncomingLogoutRequest, LogoutExpectations } from './slo.ts';
 export {
   createLogoutRequest,

@@ -1,10 +1,23 @@
 /**
- * The SP's key pair: an RSA key and a self-signed certificate made in code, what ClearML asks admins to
- * do with `openssl genrsa` and `openssl x509 -req`.
+ * Keys: the SP's key pair (an RSA key and a self-signed certificate made in code, what ClearML asks
+ * admins to do with `openssl genrsa` and `openssl x509 -req`, and a check that a stored key and
+ * certificate belong together), and the IdP's signing keys from its metadata.
  *
  * @module
  */
-import { generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+  X509Certificate,
+} from 'node:crypto';
+import { ConfigError } from '@ssokit/core';
+import { oid, seq, set, time, tlv } from './internal/der.ts';
+import { MIN_RSA_BITS, readCertificate } from './internal/key-policy.ts';
+import type { IdpMetadata } from './metadata.ts';
 
 /** Options of {@link generateSpKeyPair}. */
 export interface SpKeyPairOptions {
@@ -40,10 +53,10 @@ export interface SpKeyPair {
  * @see https://www.rfc-editor.org/rfc/rfc5280#section-4.1
  */
 export function generateSpKeyPair(options: SpKeyPairOptions = {}): SpKeyPair {
-  const modulusLength = options.modulusLength ?? 2048;
-  if (!Number.isInteger(modulusLength) || modulusLength < 2048 || modulusLength > 4096) {
+  const modulusLength = options.modulusLength ?? MIN_RSA_BITS;
+  if (!Number.isInteger(modulusLength) || modulusLength < MIN_RSA_BITS || modulusLength > 4096) {
     throw Object.assign(
-      new TypeError('"options.modulusLength" must be a whole number of bits from 2048 to 4096.'),
+      new TypeError(`"options.modulusLength" must be a whole number of bits from ${MIN_RSA_BITS} to 4096.`),
       { code: 'ERR_INVALID_ARG_VALUE' },
     );
   }
@@ -85,37 +98,93 @@ export function generateSpKeyPair(options: SpKeyPairOptions = {}): SpKeyPair {
   };
 }
 
-function tlv(tag: number, content: Buffer): Buffer {
-  const length = content.length;
-  const header =
-    length < 0x80
-      ? Buffer.from([tag, length])
-      : (() => {
-          const bytes: number[] = [];
-          for (let n = length; n > 0; n >>= 8) bytes.unshift(n & 0xff);
-          return Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
-        })();
-  return Buffer.concat([header, content]);
-}
+/** Why an SP private key and certificate are not a usable pair. */
+export type SpKeyPairProblem = 'private_key_invalid' | 'certificate_invalid' | 'mismatch';
 
-const seq = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts));
-const set = (...parts: Buffer[]) => tlv(0x31, Buffer.concat(parts));
+/** The outcome of {@link checkSpKeyPair}: a pair, or the problem and a sentence to show the admin. */
+export type SpKeyPairCheck = { ok: true } | { ok: false; problem: SpKeyPairProblem; message: string };
 
-function oid(dotted: string): Buffer {
-  const [a, b, ...rest] = dotted.split('.').map(Number) as [number, number, ...number[]];
-  const bytes = [40 * a + b];
-  for (const value of rest) {
-    const chunk = [value & 0x7f];
-    for (let v = value >> 7; v > 0; v >>= 7) chunk.unshift((v & 0x7f) | 0x80);
-    bytes.push(...chunk);
+/**
+ * Checks that an SP private key (PEM) and an SP certificate (PEM or base64 DER) form a pair: the
+ * certificate carries the public half of the key (the same SubjectPublicKeyInfo). A mismatch means
+ * the IdP verifies signed requests, and encrypts assertions, with a key the SP does not hold. Never
+ * throws: text that is not a key or a certificate is a problem, like a mismatch. The messages never
+ * quote the key.
+ *
+ * @example
+ * ```ts
+ * import { checkSpKeyPair } from '@ssokit/saml';
+ *
+ * const check = checkSpKeyPair(connection.saml.spPrivateKey, connection.saml.spCertificate);
+ * if (!check.ok) console.warn(check.problem, check.message);
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
+ */
+export function checkSpKeyPair(privateKeyPem: string, certificatePem: string): SpKeyPairCheck {
+  let fromKey: Buffer;
+  try {
+    fromKey = createPublicKey(createPrivateKey(String(privateKeyPem))).export({
+      format: 'der',
+      type: 'spki',
+    });
+  } catch {
+    return {
+      ok: false,
+      problem: 'private_key_invalid',
+      message: 'The SP private key is not a readable, unencrypted PEM private key.',
+    };
   }
-  return tlv(0x06, Buffer.from(bytes));
+  let fromCertificate: Buffer;
+  try {
+    fromCertificate = readCertificate(String(certificatePem)).publicKey.export({
+      format: 'der',
+      type: 'spki',
+    });
+  } catch {
+    return {
+      ok: false,
+      problem: 'certificate_invalid',
+      message: 'The SP certificate is not a readable X.509 certificate (PEM or base64 DER).',
+    };
+  }
+  return fromKey.equals(fromCertificate)
+    ? { ok: true }
+    : {
+        ok: false,
+        problem: 'mismatch',
+        message:
+          'The SP private key and the SP certificate do not form a pair: the certificate holds another key.',
+      };
 }
 
-/** UTCTime before 2050, GeneralizedTime from 2050 on (RFC 5280 §4.1.2.5). */
-function time(date: Date): Buffer {
-  const iso = date.toISOString().replace(/[-:T]/g, '').slice(0, 14); // YYYYMMDDHHMMSS
-  return date.getUTCFullYear() < 2050
-    ? tlv(0x17, Buffer.from(`${iso.slice(2)}Z`))
-    : tlv(0x18, Buffer.from(`${iso}Z`));
+/**
+ * The public keys of the IdP's signing certificates, to verify its responses and logout messages
+ * with (`idpKeys` of `validateSamlResponse` and the logout validators). Decode them once per
+ * connection and metadata, not per login. Keys come only from metadata, never from a message's
+ * KeyInfo. Every certificate's key is returned; the validators themselves refuse signatures that only
+ * a weak key verifies (see `IdpCertificate.keyProblem`). A certificate that does not decode (an
+ * `IdpMetadata` built by hand) is a `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { idpSigningKeys, parseIdpMetadata } from '@ssokit/saml';
+ *
+ * const idp = parseIdpMetadata(metadataXml);
+ * const idpKeys = idpSigningKeys(idp);
+ * ```
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf (§2.4.1.1, KeyDescriptor)
+ */
+export function idpSigningKeys(idp: Pick<IdpMetadata, 'entityId' | 'signingCertificates'>): KeyObject[] {
+  return idp.signingCertificates.map((certificate) => {
+    try {
+      return readCertificate(certificate.base64).publicKey;
+    } catch {
+      throw new ConfigError([
+        {
+          path: 'saml.idp.certificates',
+          message: `a signing certificate of "${idp.entityId}" is not a valid X.509 certificate.`,
+        },
+      ]);
+    }
+  });
 }

@@ -1,11 +1,12 @@
 /**
- * IdP metadata fetched from a URL and kept fresh.
+ * IdP metadata fetched from a URL and kept fresh: https only (or http on a loopback host, core's one
+ * rule), a timeout, and a body read with a byte bound.
  *
  * @module
  */
 
 import type { Clock } from '@ssokit/core';
-import { allowInsecureRequests, customFetch, now as nowSymbol, SsoError } from '@ssokit/core';
+import { allowInsecureRequests, checkIdpUrl, customFetch, now as nowSymbol, SsoError } from '@ssokit/core';
 import { type IdpMetadata, parseIdpMetadata } from './metadata.ts';
 
 /** Options of {@link createIdpMetadataCache}. */
@@ -14,7 +15,11 @@ export interface IdpMetadataCacheOptions {
   maxAgeMs?: number;
   /** Milliseconds before a metadata request is abandoned. Default: 10000. */
   timeoutMs?: number;
-  /** The largest metadata document accepted, in bytes. Default: 2000000. */
+  /**
+   * The largest metadata document accepted, in bytes. The body is read as a stream and abandoned as
+   * soon as it passes this bound. Default: 2000000 (large federation aggregates are bigger; pick the
+   * IdP's own metadata URL, or raise this).
+   */
   maxBytes?: number;
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   /** @deprecated Marked so to stand out: allows http metadata URLs outside loopback. */
@@ -34,7 +39,11 @@ export interface IdpMetadataCache {
 }
 
 /**
- * Creates an IdP metadata cache.
+ * Creates an IdP metadata cache: `get(url)` fetches the metadata at `url` when it is missing or
+ * stale, parses it with {@link parseIdpMetadata}, and keeps it for `maxAgeMs` or the document's
+ * `cacheDuration`, whichever is shorter. Concurrent calls share one request. Codes: `idp_unreachable`
+ * (URL not https, no answer, a status other than 200, a body over `maxBytes`), or a `ConfigError` for
+ * a document that is not IdP metadata.
  *
  * @example
  * ```ts
@@ -43,6 +52,7 @@ export interface IdpMetadataCache {
  * const metadata = createIdpMetadataCache();
  * const idp = await metadata.get('https://login.microsoftonline.com/<tenant>/FederationMetadata/2007-06/FederationMetadata.xml');
  * ```
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf (§4.1, publication at a well-known location; §4.3, caching)
  */
 export function createIdpMetadataCache(options: IdpMetadataCacheOptions = {}): IdpMetadataCache {
   const clock = options[nowSymbol] ?? Date.now;
@@ -84,55 +94,86 @@ async function fetchMetadata(
   options: IdpMetadataCacheOptions,
   entityId: string | undefined,
 ): Promise<IdpMetadata> {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new SsoError('idp_unreachable', `The metadata URL "${url.slice(0, 200)}" is not an absolute URL.`);
+  const check = checkIdpUrl(url, { allowInsecure: options[allowInsecureRequests] === true });
+  if (!check.ok) {
+    const subject = check.url?.protocol === 'http:' ? check.url.origin : `"${url.slice(0, 200)}"`;
+    throw new SsoError('idp_unreachable', `The metadata URL ${subject} ${check.message}`, {
+      details: { reason: check.problem },
+    });
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(target.hostname);
-  if (
-    target.protocol !== 'https:' &&
-    !(target.protocol === 'http:' && (loopback || options[allowInsecureRequests] === true))
-  ) {
-    throw new SsoError(
-      'idp_unreachable',
-      `The metadata URL ${target.origin} must use https (plain http only on loopback hosts).`,
-    );
-  }
+  const target = check.url;
   const where = `${target.origin}${target.pathname}`;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxBytes = options.maxBytes ?? 2_000_000;
   const signal = AbortSignal.timeout(timeoutMs);
   const doFetch = options[customFetch] ?? ((input: string, init: RequestInit) => fetch(input, init));
-  let response: Response;
-  let body: string;
-  try {
-    response = await doFetch(target.href, {
-      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
-      redirect: 'manual',
-      signal,
-    });
-    body = await response.text();
-  } catch (cause) {
-    throw new SsoError(
+  const unreachable = (cause: unknown) =>
+    new SsoError(
       'idp_unreachable',
       signal.aborted
         ? `The metadata at ${where} did not answer within ${timeoutMs} ms.`
         : `The metadata at ${where} could not be fetched.`,
       { cause, details: { url: where } },
     );
+  let response: Response;
+  try {
+    response = await doFetch(target.href, {
+      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
+      redirect: 'manual',
+      signal,
+    });
+  } catch (cause) {
+    throw unreachable(cause);
   }
   if (response.status !== 200) {
+    await response.body?.cancel().catch(() => undefined);
     throw new SsoError('idp_unreachable', `The metadata at ${where} answered HTTP ${response.status}.`, {
       details: { url: where, status: response.status },
     });
   }
-  const maxBytes = options.maxBytes ?? 2_000_000;
-  if (Buffer.byteLength(body) > maxBytes)
-    throw new SsoError('idp_unreachable', `The metadata at ${where} is larger than ${maxBytes} bytes.`);
+  let body: string | undefined;
+  try {
+    body = await readBounded(response, maxBytes);
+  } catch (cause) {
+    throw unreachable(cause);
+  }
+  if (body === undefined)
+    throw new SsoError('idp_unreachable', `The metadata at ${where} is larger than ${maxBytes} bytes.`, {
+      details: { url: where, maxBytes },
+    });
   return parseIdpMetadata(body, {
     ...(entityId ? { entityId } : {}),
     maxLength: maxBytes,
     ...(options[nowSymbol] ? { [nowSymbol]: options[nowSymbol] } : {}),
   });
+}
+
+/**
+ * The body as UTF-8 text, read as a stream and abandoned (the stream cancelled, so the connection
+ * can close) as soon as it passes `maxBytes`, or before reading when `Content-Length` already says
+ * so: `undefined` then. A metadata host, or anything answering in its name, cannot make this server
+ * buffer more than the bound.
+ */
+async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }

@@ -1,18 +1,29 @@
 /**
- * Identity provider metadata (SAML 2.0 Metadata, saml-metadata-2.0-os).
+ * Identity provider metadata (SAML 2.0 Metadata, saml-metadata-2.0-os), parsed from the IdP's
+ * document, and the certificates in it.
  *
  * @module
  */
-import { X509Certificate } from 'node:crypto';
-import type { Clock, SamlIdpDescriptor } from '@ssokit/core';
+import type { Clock } from '@ssokit/core';
 import { ConfigError, now as nowSymbol, SsoError } from '@ssokit/core';
+import { parseDuration } from './internal/duration.ts';
+import {
+  certificateBase64,
+  type KeyType,
+  keyFacts,
+  keyProblem,
+  readCertificate,
+} from './internal/key-policy.ts';
 import { attr, children, descendants, is, NS, parseXml, textOf, type XmlElement } from './internal/xml.ts';
 
-export const BINDINGS = {
+const BINDINGS = {
   redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
   post: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
 } as const;
 const SAML2_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
+
+/** A certificate's public key type, as `node:crypto` names it (`other` for anything else). */
+export type IdpKeyType = KeyType;
 
 /** One certificate from the metadata, decoded once. */
 export interface IdpCertificate {
@@ -23,6 +34,16 @@ export interface IdpCertificate {
   notAfter: Date;
   /** SHA-256 fingerprint, `AA:BB:...`. */
   fingerprint256: string;
+  /** The type of the certificate's public key. */
+  keyType: IdpKeyType;
+  /** The key's size in bits: the RSA modulus, the EC curve (256 for P-256), 256 for Ed25519. */
+  keyBits?: number;
+  /**
+   * Why ssokit will not verify signatures made with this key, as a phrase (`"an RSA key of 1024 bits;
+   * ssokit requires 2048 bits or more"`); absent when it will. `validateSamlResponse` and the logout
+   * validators refuse a signature that only such a key verifies (`details.reason` `weak_key`).
+   */
+  keyProblem?: string;
 }
 
 /** What ssokit needs from an IdP's metadata. */
@@ -173,52 +194,40 @@ export function parseIdpMetadata(xml: string, options: ParseIdpMetadataOptions =
   return metadata;
 }
 
-/** The descriptor a connection stores (`SamlSettings.idp`), from parsed metadata. */
-export function toIdpDescriptor(metadata: IdpMetadata): SamlIdpDescriptor {
-  const descriptor: SamlIdpDescriptor = {
-    entityId: metadata.entityId,
-    ssoUrl: (metadata.sso.redirect ?? metadata.sso.post) as string,
-    certificates: metadata.signingCertificates.map((c) => c.base64),
-  };
-  const slo = metadata.slo.redirect ?? metadata.slo.post;
-  if (slo) descriptor.sloUrl = slo;
-  return descriptor;
-}
-
-/** Decodes a base64 (or PEM) certificate once, or throws a ConfigError naming the entity. */
-export function decodeCertificate(text: string, owner: string): IdpCertificate {
-  const base64 = text.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+/**
+ * Decodes a base64 DER (or PEM) certificate once: subject, validity, fingerprint and the facts of its
+ * public key. Text that is not a certificate is a `ConfigError` on `path` naming `owner`.
+ *
+ * @param owner Who the certificate belongs to, for the message (an entityID).
+ * @param path The configuration path of the error. Default: `'saml.idpMetadataXml'`.
+ * @example
+ * ```ts
+ * import { decodeCertificate } from '@ssokit/saml';
+ *
+ * const { notAfter, keyProblem } = decodeCertificate(certificatePem, 'https://idp.example.com/metadata');
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+ */
+export function decodeCertificate(text: string, owner: string, path = 'saml.idpMetadataXml'): IdpCertificate {
+  const base64 = certificateBase64(String(text));
+  let x509: ReturnType<typeof readCertificate>;
   try {
-    const x509 = new X509Certificate(Buffer.from(base64, 'base64'));
-    return {
-      base64,
-      subject: x509.subject,
-      notBefore: new Date(x509.validFrom),
-      notAfter: new Date(x509.validTo),
-      fingerprint256: x509.fingerprint256,
-    };
+    x509 = readCertificate(base64);
   } catch {
     throw new ConfigError([
-      {
-        path: 'saml.idpMetadataXml',
-        message: `a certificate of "${owner}" is not a valid X.509 certificate.`,
-      },
+      { path, message: `a certificate of "${owner}" is not a valid X.509 certificate.` },
     ]);
   }
-}
-
-/** An ISO 8601 duration (`PT5H`, `P1D`, `PT300S`) in ms; `undefined` when it is not one. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-    text.trim(),
-  );
-  if (!m || text.trim() === 'P' || text.trim().endsWith('T')) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map((v) => (v === undefined ? 0 : Number(v)));
-  return (
-    (((((y as number) * 365 + (mo as number) * 30 + (d as number)) * 24 + (h as number)) * 60 +
-      (mi as number)) *
-      60 +
-      (s as number)) *
-    1000
-  );
+  const key = x509.publicKey;
+  const certificate: IdpCertificate = {
+    base64,
+    subject: x509.subject,
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+    fingerprint256: x509.fingerprint256,
+    ...keyFacts(key),
+  };
+  const refused = keyProblem(key);
+  if (refused !== undefined) certificate.keyProblem = refused;
+  return certificate;
 }

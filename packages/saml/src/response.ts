@@ -9,8 +9,9 @@ import type { Clock, IdentityKey, WarningHook } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
 import type { Element } from '@xmldom/xmldom';
 import { decryptAssertion, namespacesInScope } from './internal/decrypt.ts';
+import { MAX_SAML_RESPONSE_LENGTH, readPostedResponse } from './internal/post-binding.ts';
 import { signatureOf, verifyElementSignature } from './internal/signature.ts';
-import { attr, children, descendants, is, NS, onlyChild, parseXml, textOf } from './internal/xml.ts';
+import { attr, children, descendants, NS, onlyChild, textOf } from './internal/xml.ts';
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
@@ -19,7 +20,11 @@ const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 export interface SamlResponseExpectations {
   /** The IdP's entityID, exactly (no URL normalisation). */
   idpEntityId: string;
-  /** The IdP's signing keys, from its metadata (see `keysFromCertificates`). Never the document's. */
+  /**
+   * The IdP's signing keys, from its metadata (`idpSigningKeys(idp)`), never the document's. RSA keys
+   * under 2048 bits are refused: a signature that only such a key verifies fails with
+   * `saml_signature_invalid`, `details.reason` `weak_key`.
+   */
   idpKeys: readonly KeyObject[];
   /** This SP's entityID: the audience. */
   spEntityId: string;
@@ -79,11 +84,11 @@ function invalid(reason: string, message: string): never {
  *
  * @example
  * ```ts
- * import { keysFromCertificates, validateSamlResponse } from '@ssokit/saml';
+ * import { idpSigningKeys, validateSamlResponse } from '@ssokit/saml';
  *
- * const assertion = await validateSamlResponse(form.get('SAMLResponse'), {
+ * const assertion = await validateSamlResponse(form.get('SAMLResponse') ?? '', {
  *   idpEntityId: idp.entityId,
- *   idpKeys: keysFromCertificates(idp.certificates),
+ *   idpKeys: idpSigningKeys(idp), // once per connection, not per login
  *   spEntityId: 'https://app.example.com/sso/saml/metadata/okta',
  *   acsUrl: 'https://app.example.com/sso/saml/acs',
  *   requestId: transaction.requestId,
@@ -103,7 +108,7 @@ export async function validateSamlResponse(
     });
   }
   const now = (expected[nowSymbol] ?? Date.now)();
-  const maxLength = expected.maxLength ?? 512 * 1024;
+  const maxLength = expected.maxLength ?? MAX_SAML_RESPONSE_LENGTH;
   const onSha1 = () =>
     expected.onWarning?.(
       'sha1-signature',
@@ -113,22 +118,8 @@ export async function validateSamlResponse(
       },
     );
 
-  // 1. size, 2. base64, 3. parse
-  if (typeof samlResponse !== 'string' || samlResponse.length === 0)
-    invalid('empty', 'The SAMLResponse is missing.');
-  if (samlResponse.length > maxLength)
-    invalid('size', `The SAMLResponse is larger than ${maxLength} characters.`);
-  const compact = samlResponse.replace(/[\r\n\t ]/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0)
-    invalid('base64', 'The SAMLResponse is not base64.');
-  const root = parseXml(Buffer.from(compact, 'base64').toString('utf8'), {
-    kind: 'protocol',
-    maxLength,
-    code: 'saml_invalid',
-  });
-  const rootName = root.localName;
-  if (!is(root, NS.samlp, 'Response'))
-    invalid('not_response', `The message is <${rootName}>, not a SAML Response.`);
+  // 1. size, 2. base64, 3. parse, a Response at the root
+  const root = readPostedResponse(samlResponse, maxLength);
 
   // 4. the response signature, if any
   const responseSigned = signatureOf(root) !== undefined;

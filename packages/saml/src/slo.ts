@@ -8,18 +8,19 @@ import { createPrivateKey, type KeyObject, sign, verify } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Clock } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
-import { samlId } from './authn-request.ts';
 import { escapeXml } from './internal/escape.ts';
+import { samlId } from './internal/ids.ts';
+import { verifyWithIdpKeys } from './internal/key-policy.ts';
 import { RSA_SHA256 } from './internal/signature.ts';
 import {
   attr,
   children,
-  type XmlElement as Element,
   is,
   NS,
   onlyChild,
-  parseXml,
+  parseSamlMessage,
   textOf,
+  type XmlElement,
 } from './internal/xml.ts';
 
 const RSA_SHA1 = 'http://www.w3.org/2000/09/xmldsig#rsa-sha1';
@@ -67,7 +68,7 @@ function redirect(
  * ```ts
  * import { createLogoutRequest } from '@ssokit/saml';
  *
- * const { id, url } = createLogoutRequest({ sloUrl: idp.slo.redirect, spEntityId, nameId: session.nameId, sessionIndex: session.sessionIndex });
+ * const { id, url } = createLogoutRequest({ sloUrl, spEntityId, nameId: session.nameId, sessionIndex: session.sessionIndex });
  * ```
  * @see https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf (§3.7.1)
  */
@@ -91,8 +92,11 @@ export function createLogoutRequest(
  *
  * @example
  * ```ts
- * const url = createLogoutResponse({ sloUrl: idp.slo.redirect, spEntityId, inResponseTo: request.id });
+ * import { createLogoutResponse } from '@ssokit/saml';
+ *
+ * const url = createLogoutResponse({ sloUrl, spEntityId, inResponseTo: incoming.id });
  * ```
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf (§3.7.2)
  */
 export function createLogoutResponse(options: Outgoing & { inResponseTo: string; success?: boolean }): URL {
   const status = options.success === false ? 'urn:oasis:names:tc:SAML:2.0:status:Responder' : SUCCESS;
@@ -105,6 +109,7 @@ export function createLogoutResponse(options: Outgoing & { inResponseTo: string;
 /** What an incoming logout message must satisfy. */
 export interface LogoutExpectations {
   idpEntityId: string;
+  /** The IdP's signing keys, from its metadata (`idpSigningKeys(idp)`); RSA under 2048 bits is refused. */
   idpKeys: readonly KeyObject[];
   /** This SP's SLO URL: the Destination, when the message names one. */
   sloUrl: string;
@@ -125,7 +130,7 @@ function readRedirect(
   rawQuery: string,
   param: 'SAMLRequest' | 'SAMLResponse',
   expected: LogoutExpectations,
-): { root: Element; relayState?: string } {
+): { root: XmlElement; relayState?: string } {
   const raw = new Map<string, string>();
   for (const pair of rawQuery.replace(/^\?/, '').split('&')) {
     const at = pair.indexOf('=');
@@ -136,7 +141,7 @@ function readRedirect(
   const sigAlg = raw.get('SigAlg');
   const signature = raw.get('Signature');
   if (sigAlg !== undefined && signature !== undefined) {
-    const algorithm = decodeURIComponent(sigAlg);
+    const algorithm = unescapeQuery(sigAlg);
     const hash =
       algorithm === RSA_SHA256 ? 'sha256' : algorithm === RSA_SHA1 && expected.allowSha1 ? 'sha1' : undefined;
     if (!hash)
@@ -147,8 +152,16 @@ function readRedirect(
       );
     const relay = raw.get('RelayState');
     const octets = `${param}=${message}${relay !== undefined ? `&RelayState=${relay}` : ''}&SigAlg=${sigAlg}`;
-    const value = Buffer.from(decodeURIComponent(signature), 'base64');
-    if (!expected.idpKeys.some((key) => safeVerify(hash, octets, key, value))) {
+    const value = Buffer.from(unescapeQuery(signature), 'base64');
+    const outcome = verifyWithIdpKeys(expected.idpKeys, 'rsa', (key) => safeVerify(hash, octets, key, value));
+    if (!outcome.ok && outcome.refusedKey !== undefined) {
+      throw new SsoError(
+        'saml_signature_invalid',
+        `The logout message is signed with ${outcome.refusedKey}. Have the identity provider sign with a stronger key.`,
+        { details: { reason: 'weak_key' } },
+      );
+    }
+    if (!outcome.ok) {
       throw new SsoError(
         'saml_signature_invalid',
         "The logout message's signature does not verify with the identity provider's certificates.",
@@ -162,21 +175,27 @@ function readRedirect(
       details: { reason: 'unsigned' },
     });
   }
+  const compressed = Buffer.from(unescapeQuery(message), 'base64');
   let xml: string;
   try {
-    xml = inflateRawSync(Buffer.from(decodeURIComponent(message), 'base64'), {
+    xml = inflateRawSync(compressed, {
       maxOutputLength: MAX_INFLATED,
     }).toString('utf8');
   } catch {
     return invalid('inflate', `The ${param} does not inflate (or inflates past ${MAX_INFLATED} bytes).`);
   }
-  const root = parseXml(xml, {
-    kind: 'protocol',
-    maxLength: MAX_INFLATED,
-    code: 'saml_invalid',
-  }) as unknown as Element;
+  const root = parseSamlMessage(xml, MAX_INFLATED);
   const relayState = raw.get('RelayState');
-  return relayState === undefined ? { root } : { root, relayState: decodeURIComponent(relayState) };
+  return relayState === undefined ? { root } : { root, relayState: unescapeQuery(relayState) };
+}
+
+/** `decodeURIComponent`, with a broken escape (`%E0`) refused as `saml_invalid`, not thrown as URIError. */
+function unescapeQuery(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return invalid('encoding', 'The query string has a broken percent-encoding.');
+  }
 }
 
 function safeVerify(hash: string, octets: string, key: KeyObject, signature: Buffer): boolean {
@@ -187,11 +206,11 @@ function safeVerify(hash: string, octets: string, key: KeyObject, signature: Buf
   }
 }
 
-function checkCommon(root: Element, expected: LogoutExpectations): void {
-  const issuer = textOf(onlyChild(root as never, NS.saml, 'Issuer', 'saml_invalid'));
+function checkCommon(root: XmlElement, expected: LogoutExpectations): void {
+  const issuer = textOf(onlyChild(root, NS.saml, 'Issuer', 'saml_invalid'));
   if (issuer !== expected.idpEntityId)
     invalid('issuer', `The logout message comes from "${issuer ?? 'nobody'}", not the configured IdP.`);
-  const destination = attr(root as never, 'Destination');
+  const destination = attr(root, 'Destination');
   if (destination !== undefined && destination !== expected.sloUrl)
     invalid('destination', 'The logout message is addressed to another endpoint.');
 }
@@ -201,8 +220,12 @@ function checkCommon(root: Element, expected: LogoutExpectations): void {
  *
  * @example
  * ```ts
+ * import { validateLogoutResponse } from '@ssokit/saml';
+ *
  * const { relayState } = validateLogoutResponse(new URL(request.url).search, transaction.logoutRequestId, expectations);
  * ```
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf (§3.7.2)
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-bindings-2.0-os.pdf (§3.4.4.1, query signatures)
  */
 export function validateLogoutResponse(
   rawQuery: string,
@@ -210,12 +233,12 @@ export function validateLogoutResponse(
   expected: LogoutExpectations,
 ): { relayState?: string } {
   const { root, relayState } = readRedirect(rawQuery, 'SAMLResponse', expected);
-  if (!is(root as never, NS.samlp, 'LogoutResponse'))
+  if (!is(root, NS.samlp, 'LogoutResponse'))
     invalid('not_logout_response', 'The message is not a LogoutResponse.');
   checkCommon(root, expected);
-  if (attr(root as never, 'InResponseTo') !== requestId)
+  if (attr(root, 'InResponseTo') !== requestId)
     invalid('in_response_to', 'The LogoutResponse does not answer our LogoutRequest.');
-  const status = onlyChild(root as never, NS.samlp, 'Status', 'saml_invalid');
+  const status = onlyChild(root, NS.samlp, 'Status', 'saml_invalid');
   const code = status && onlyChild(status, NS.samlp, 'StatusCode', 'saml_invalid');
   if (!code || attr(code, 'Value') !== SUCCESS) {
     throw new SsoError(
@@ -240,17 +263,21 @@ export interface IncomingLogoutRequest {
  *
  * @example
  * ```ts
+ * import { createLogoutResponse, validateLogoutRequest } from '@ssokit/saml';
+ *
  * const incoming = validateLogoutRequest(new URL(request.url).search, expectations);
  * await endSessionsFor(incoming.nameId, incoming.sessionIndexes);
  * return Response.redirect(createLogoutResponse({ sloUrl, spEntityId, inResponseTo: incoming.id }), 302);
  * ```
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf (§3.7.1, §3.7.3)
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf (§4.4, Single Logout profile)
  */
 export function validateLogoutRequest(rawQuery: string, expected: LogoutExpectations): IncomingLogoutRequest {
   const { root, relayState } = readRedirect(rawQuery, 'SAMLRequest', expected);
-  if (!is(root as never, NS.samlp, 'LogoutRequest'))
+  if (!is(root, NS.samlp, 'LogoutRequest'))
     invalid('not_logout_request', 'The message is not a LogoutRequest.');
   checkCommon(root, expected);
-  const notOnOrAfter = attr(root as never, 'NotOnOrAfter');
+  const notOnOrAfter = attr(root, 'NotOnOrAfter');
   const now = (expected[nowSymbol] ?? Date.now)();
   if (
     notOnOrAfter !== undefined &&
@@ -258,10 +285,10 @@ export function validateLogoutRequest(rawQuery: string, expected: LogoutExpectat
   ) {
     invalid('expired', 'The LogoutRequest has expired.');
   }
-  const id = attr(root as never, 'ID');
-  const nameId = textOf(onlyChild(root as never, NS.saml, 'NameID', 'saml_invalid'));
+  const id = attr(root, 'ID');
+  const nameId = textOf(onlyChild(root, NS.saml, 'NameID', 'saml_invalid'));
   if (!id || !nameId) invalid('name_id', 'The LogoutRequest has no ID or no NameID.');
-  const sessionIndexes = children(root as never, NS.samlp, 'SessionIndex')
+  const sessionIndexes = children(root, NS.samlp, 'SessionIndex')
     .map((e) => textOf(e) ?? '')
     .filter(Boolean);
   return relayState === undefined

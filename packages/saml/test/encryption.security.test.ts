@@ -8,7 +8,8 @@ import * as samlify from 'samlify';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
 import { ACS_URL, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSpMetadata, keysFromCertificates, validateSamlResponse } from '../src/index.ts';
+import { buildSpMetadata, validateSamlResponse } from '../src/index.ts';
+import { idpKeysFor } from './helpers/idp-keys.ts';
 import { expectRefusal } from './helpers/refused.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
@@ -69,7 +70,7 @@ async function encryptedResponse(options: {
 
 const expectations = (decryptionKeyPem = spKeys.privateKeyPem) => ({
   idpEntityId: IDP,
-  idpKeys: keysFromCertificates([idpKeys.certificateBase64]),
+  idpKeys: idpKeysFor(idpKeys.certificateBase64),
   spEntityId: SP_ENTITY_ID,
   acsUrl: ACS_URL,
   requestId: '_req-1',

@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
 import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keysFromCertificates, parseIdpMetadata, validateSamlResponse } from '../src/index.ts';
+import { parseIdpMetadata, validateSamlResponse } from '../src/index.ts';
 import { assertionXml, responseXml, sign } from './helpers/forge.ts';
+import { idpKeysFor } from './helpers/idp-keys.ts';
 
 let idp: TestKeyPair;
 let valid: string;
@@ -19,7 +20,7 @@ beforeAll(async () => {
 
 const expectations = () => ({
   idpEntityId: IDP_ENTITY_ID,
-  idpKeys: keysFromCertificates([idp.certificateBase64]),
+  idpKeys: idpKeysFor(idp.certificateBase64),
   spEntityId: SP_ENTITY_ID,
   acsUrl: ACS_URL,
   requestId: '_req-1',

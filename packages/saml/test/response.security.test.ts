@@ -11,8 +11,9 @@ import { memoryStorage } from '@ssokit/storage';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
 import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keysFromCertificates, type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
+import { type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
 import { assertionXml, b64, type ForgeOptions, responseXml, sign } from './helpers/forge.ts';
+import { idpKeysFor } from './helpers/idp-keys.ts';
 import { expectRefusal } from './helpers/refused.ts';
 
 let idp: TestKeyPair;
@@ -27,7 +28,7 @@ beforeAll(async () => {
 const EVIL = 'mallory@evil.example.com';
 const expectations = (overrides: Partial<SamlResponseExpectations> = {}): SamlResponseExpectations => ({
   idpEntityId: IDP_ENTITY_ID,
-  idpKeys: keysFromCertificates([idp.certificateBase64]),
+  idpKeys: idpKeysFor(idp.certificateBase64),
   spEntityId: SP_ENTITY_ID,
   acsUrl: ACS_URL,
   requestId: '_req-1',

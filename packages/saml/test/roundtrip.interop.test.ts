@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSpMetadata,
   createAuthnRequest,
-  keysFromCertificates,
+  idpSigningKeys,
   parseIdpMetadata,
   validateSamlResponse,
 } from '../src/index.ts';
@@ -78,7 +78,7 @@ async function login(binding: 'redirect' | 'post', signed: boolean) {
   } as never)) as { context: string };
   return validateSamlResponse(response.context, {
     idpEntityId: idpMeta.entityId,
-    idpKeys: keysFromCertificates(idpMeta.signingCertificates.map((c) => c.base64)),
+    idpKeys: idpSigningKeys(idpMeta),
     spEntityId: SP_ENTITY_ID,
     acsUrl: ACS_URL,
     requestId: request.id,

@@ -13,7 +13,8 @@ import {
   startSamlifyIdp,
 } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keysFromCertificates, type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
+import { type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
+import { idpKeysFor } from './helpers/idp-keys.ts';
 import { expectRefusal } from './helpers/refused.ts';
 
 let idp: SamlifyIdp;
@@ -23,7 +24,7 @@ beforeAll(async () => {
 
 const expectations = (overrides: Partial<SamlResponseExpectations> = {}): SamlResponseExpectations => ({
   idpEntityId: IDP_ENTITY_ID,
-  idpKeys: keysFromCertificates([idp.keys.certificateBase64]),
+  idpKeys: idpKeysFor(idp.keys.certificateBase64),
   spEntityId: SP_ENTITY_ID,
   acsUrl: ACS_URL,
   requestId: '_req-1',
@@ -61,10 +62,7 @@ describe('responses from samlify', () => {
     const other = await makeCertificate('attacker.example.com');
     const response = await idp.respond({ requestId: '_req-1' });
     await refused(
-      validateSamlResponse(
-        response,
-        expectations({ idpKeys: keysFromCertificates([other.certificateBase64]) }),
-      ),
+      validateSamlResponse(response, expectations({ idpKeys: idpKeysFor(other.certificateBase64) })),
       'saml_signature_invalid',
       'signature',
     );
@@ -73,7 +71,7 @@ describe('responses from samlify', () => {
   it('accepts any of several metadata certificates (rotation)', async () => {
     const other = await makeCertificate('next.example.com');
     const response = await idp.respond({ requestId: '_req-1' });
-    const keys = keysFromCertificates([other.certificateBase64, idp.keys.certificateBase64]);
+    const keys = idpKeysFor(other.certificateBase64, idp.keys.certificateBase64);
     await expect(validateSamlResponse(response, expectations({ idpKeys: keys }))).resolves.toBeTruthy();
   });
 

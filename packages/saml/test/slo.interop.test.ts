@@ -10,11 +10,11 @@ import {
   buildSpMetadata,
   createLogoutRequest,
   createLogoutResponse,
-  keysFromCertificates,
   type LogoutExpectations,
   validateLogoutRequest,
   validateLogoutResponse,
 } from '../src/index.ts';
+import { idpKeysFor } from './helpers/idp-keys.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
 
 const expectations = (overrides: Partial<LogoutExpectations> = {}): LogoutExpectations => ({
   idpEntityId: IDP,
-  idpKeys: keysFromCertificates([idpKeys.certificateBase64]),
+  idpKeys: idpKeysFor(idpKeys.certificateBase64),
   sloUrl: SP_SLO,
   ...overrides,
 });
@@ -126,10 +126,7 @@ describe('IdP-initiated logout', () => {
     );
     const other = await makeCertificate('other.example.com');
     expect(() =>
-      validateLogoutRequest(
-        query,
-        expectations({ idpKeys: keysFromCertificates([other.certificateBase64]) }),
-      ),
+      validateLogoutRequest(query, expectations({ idpKeys: idpKeysFor(other.certificateBase64) })),
     ).toThrow(expect.objectContaining({ code: 'saml_signature_invalid', details: { reason: 'signature' } }));
     expect(() =>
       validateLogoutRequest(query, expectations({ idpEntityId: 'https://other-idp.example.com' })),

@@ -3,10 +3,11 @@
  * into, with keys decoded once from the IdP's metadata and never from the document's KeyInfo. The only
  * module that imports xml-crypto, and only for its exclusive canonicalisation.
  */
-import { createHash, type KeyObject, timingSafeEqual, verify, X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import { SsoError } from '@ssokit/core';
 import type { Element, Node } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
+import { readCertificate, verifyWithIdpKeys } from './key-policy.ts';
 import { attr, children, descendants, NS, onlyChild, textOf } from './xml.ts';
 
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
@@ -30,13 +31,14 @@ const DIGEST_ALGORITHMS: Record<string, { hash: string; sha1?: true }> = {
 
 const canonicaliser = new ExclusiveCanonicalization();
 
-/** Public keys of the IdP's signing certificates, decoded once per connection. */
+/**
+ * Public keys of certificates (PEM or base64 DER), decoded once per connection.
+ *
+ * @deprecated Use `idpSigningKeys(idp)`, which takes the IdP's metadata. Public only until the server
+ * switches to it.
+ */
 export function keysFromCertificates(base64Certificates: readonly string[]): KeyObject[] {
-  return base64Certificates.map(
-    (base64) =>
-      new X509Certificate(Buffer.from(base64.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ''), 'base64'))
-        .publicKey,
-  );
+  return base64Certificates.map((text) => readCertificate(text).publicKey);
 }
 
 function fail(reason: string, message: string): never {
@@ -151,12 +153,7 @@ export function verifyElementSignature(
   }
 
   const signedInfoCanonical = Buffer.from(canonicalise(signedInfo, []), 'utf8');
-  const matches = keys.some((key) => {
-    const fits =
-      method.kind === 'rsa'
-        ? key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss'
-        : key.asymmetricKeyType === 'ec';
-    if (!fits) return false;
+  const outcome = verifyWithIdpKeys(keys, method.kind, (key) => {
     try {
       return verify(
         method.hash,
@@ -168,7 +165,12 @@ export function verifyElementSignature(
       return false;
     }
   });
-  if (!matches)
+  if (!outcome.ok && outcome.refusedKey !== undefined)
+    fail(
+      'weak_key',
+      `<${element.localName}> is signed with ${outcome.refusedKey}. Have the identity provider sign with a stronger key.`,
+    );
+  if (!outcome.ok)
     fail(
       'signature',
       `The signature of <${element.localName}> does not verify with the identity provider's certificates from its metadata.`,

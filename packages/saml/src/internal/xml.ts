@@ -103,6 +103,14 @@ export function parseXml(text: string, options: ParseOptions): XmlElement {
   return root;
 }
 
+/**
+ * Parses a SAML protocol message (a Response, LogoutRequest or LogoutResponse): {@link parseXml} with
+ * the protocol refusals (comments inside the root too), each one `saml_invalid`.
+ */
+export function parseSamlMessage(text: string, maxLength: number): XmlElement {
+  return parseXml(text, { kind: 'protocol', maxLength, code: 'saml_invalid' });
+}
+
 /** Whether `element` is `{ns}localName`. */
 export function is(element: Node | null | undefined, ns: string, localName: string): element is Element {
   return (

@@ -1,7 +1,11 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { ConfigError, now } from '@ssokit/core';
+import { generate } from 'selfsigned';
 import { idpMetadataXml, listFixtures } from 'ssokit-test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseIdpMetadata, toIdpDescriptor } from '../src/index.ts';
+import { toIdpDescriptor } from './idp-descriptor.ts';
+import { oid, seq, set, time, tlv } from './internal/der.ts';
+import { decodeCertificate, parseIdpMetadata } from './metadata.ts';
 
 // What each real metadata document must yield (from the fixture files and SOURCES.md).
 const expected: Record<
@@ -46,6 +50,9 @@ describe('IdP metadata of real providers (test-fixtures)', () => {
     for (const cert of idp.signingCertificates) {
       expect(cert.base64).toMatch(/^[A-Za-z0-9+/=]+$/);
       expect(cert.notAfter.getTime()).toBeGreaterThan(cert.notBefore.getTime());
+      expect(cert.keyType).toBe('rsa');
+      expect(cert.keyBits).toBeGreaterThanOrEqual(2048);
+      expect(cert.keyProblem).toBeUndefined();
     }
     expect(idp.expired).toBe(want.expired === true);
     expect(toIdpDescriptor(idp).certificates).toEqual(idp.signingCertificates.map((c) => c.base64));
@@ -128,12 +135,49 @@ describe('metadata problems are ConfigErrors saying what is missing', () => {
   });
 });
 
-describe('parseDuration', () => {
-  it('reads ISO 8601 durations', () => {
-    expect(parseDuration('PT5H')).toBe(5 * 3600_000);
-    expect(parseDuration('P1DT30M')).toBe(86_400_000 + 1_800_000);
-    expect(parseDuration('PT1.5S')).toBe(1500);
-    expect(parseDuration('5 hours')).toBeUndefined();
-    expect(parseDuration('P')).toBeUndefined();
+describe('decodeCertificate reports the key facts the Test Provider warns about', () => {
+  const certificate = async (options: Parameters<typeof generate>[1]) =>
+    (await generate([{ name: 'commonName', value: 'idp.example.com' }], { algorithm: 'sha256', ...options }))
+      .cert;
+
+  it('an RSA key: its modulus length, and a problem under 2048 bits', async () => {
+    const weak = decodeCertificate(await certificate({ keySize: 1024 }), 'https://idp.example.com');
+    expect(weak).toMatchObject({ keyType: 'rsa', keyBits: 1024 });
+    expect(weak.keyProblem).toBe('an RSA key of 1024 bits; ssokit requires 2048 bits or more');
+    const strong = decodeCertificate(await certificate({ keySize: 3072 }), 'https://idp.example.com');
+    expect(strong).toMatchObject({ keyType: 'rsa', keyBits: 3072 });
+    expect(strong.keyProblem).toBeUndefined();
+  }, 30_000);
+
+  it('an EC key: its curve size, and no problem', async () => {
+    const p256 = decodeCertificate(await certificate({ keyType: 'ec', curve: 'P-256' }), 'idp');
+    expect(p256).toMatchObject({ keyType: 'ec', keyBits: 256 });
+    expect(p256.keyProblem).toBeUndefined();
+    const p384 = decodeCertificate(await certificate({ keyType: 'ec', curve: 'P-384' }), 'idp');
+    expect(p384).toMatchObject({ keyType: 'ec', keyBits: 384 });
+  });
+
+  it('an Ed25519 key: facts, and a problem (XML-DSig for SAML here is RSA or ECDSA)', () => {
+    // Node cannot issue certificates, so this one is encoded here (RFC 8410 §4) and self-signed.
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const algorithm = seq(oid('1.3.101.112'));
+    const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('ed25519.example.com')))));
+    const validity = seq(time(new Date()), time(new Date(Date.now() + 86_400_000)));
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    const tbs = seq(tlv(0x02, Buffer.from([1])), algorithm, name, validity, name, spki);
+    const der = seq(
+      tbs,
+      algorithm,
+      tlv(0x03, Buffer.concat([Buffer.from([0]), sign(null, tbs, privateKey)])),
+    );
+    const ed = decodeCertificate(der.toString('base64'), 'idp');
+    expect(ed).toMatchObject({ keyType: 'ed25519', keyBits: 256 });
+    expect(ed.keyProblem).toMatch(/^an Ed25519 key; SAML signatures are verified with RSA or EC keys only$/);
+  });
+
+  it('names the configuration path it is given', () => {
+    expect(() => decodeCertificate('bm90IGEgY2VydA==', 'idp', 'saml.idp.certificates')).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: 'saml.idp.certificates' })] }),
+    );
   });
 });

@@ -18,8 +18,6 @@ import { getSession } from './session-cookie.ts';
 import { testConnection } from './test-connection/index.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
-export type { Sso, SsoOptions, SsoSession } from './options.ts';
-
 /**
  * Creates the SSO handler. Options are checked once, here: a {@link ConfigError} lists every problem.
  *

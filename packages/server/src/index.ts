@@ -7,12 +7,8 @@
  */
 
 export type { AuthorizeAdmin } from './admin.ts';
-export type { CookieAttributes } from './cookies.ts';
-export { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
-export type { Sso, SsoOptions, SsoSession } from './create-sso.ts';
 export { createSso } from './create-sso.ts';
-export type { SessionCodec, SessionData } from './session.ts';
-export { createSessionCodec } from './session.ts';
+export type { Sso, SsoOptions, SsoSession } from './options.ts';
 export { statusFor } from './status.ts';
 export type {
   ConnectionTestReport,
@@ -20,4 +16,4 @@ export type {
   FindingStatus,
   MappingPreview,
   TestSample,
-} from './test-connection/index.ts';
+} from './test-connection/report.ts';

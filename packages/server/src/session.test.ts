@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCookies, readChunked, serializeCookie, writeChunked } from '../src/cookies.ts';
-import { createSessionCodec, type SessionData } from '../src/session.ts';
+import { parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
+import { createSessionCodec, type SessionData } from './session.ts';
 
 const now = Math.floor(Date.now() / 1000);
 const session = (groups: string[]): SessionData => ({

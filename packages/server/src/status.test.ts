@@ -1,6 +1,6 @@
 import { ssoErrorCodes } from '@ssokit/core';
 import { describe, expect, it } from 'vitest';
-import { statusFor } from '../src/status.ts';
+import { statusFor } from './status.ts';
 
 describe('statusFor', () => {
   it('maps every error code to a 4xx or 5xx status, documented in one table', () => {

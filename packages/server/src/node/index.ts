@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyWithLimit, SsoError } from '@ssokit/core';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
-import type { Sso, SsoSession } from '../create-sso.ts';
+import type { Sso, SsoSession } from '../options.ts';
 
 export type { ErrorReply } from '../respond.ts';
 export { errorReply } from '../respond.ts';

@@ -9,10 +9,10 @@ import { createPrivateKey } from 'node:crypto';
 import { ConfigError, now as nowSymbol, type SamlConnection } from '@ssokit/core';
 import {
   createIdpMetadataCache,
-  decodeCertificate,
   type IdpMetadata,
   type IdpMetadataCache,
-  keysFromCertificates,
+  idpMetadataFromDescriptor,
+  idpSigningKeys,
   parseIdpMetadata,
   type SamlResponseExpectations,
 } from '@ssokit/saml';
@@ -35,25 +35,8 @@ export async function idpOf(ctx: SsoContext, c: SamlConnection, fresh = false): 
     }
     return cache.get(c.saml.idpMetadataUrl);
   }
-  if (c.saml.idp) {
-    const { entityId, ssoUrl, sloUrl, certificates } = c.saml.idp;
-    return {
-      entityId,
-      sso: { redirect: ssoUrl },
-      slo: sloUrl ? { redirect: sloUrl } : {},
-      signingCertificates: certificates.map((cert) => decodeCertificate(cert, entityId)),
-      encryptionCertificates: [],
-      nameIdFormats: [],
-      wantAuthnRequestsSigned: false,
-      expired: false,
-    };
-  }
+  if (c.saml.idp) return idpMetadataFromDescriptor(c.saml.idp);
   throw new ConfigError([{ path: 'saml', message: 'the connection has no IdP metadata.' }]);
-}
-
-/** The IdP's signing keys, from its metadata (never from a message). */
-export function idpKeysOf(idp: IdpMetadata) {
-  return keysFromCertificates(idp.signingCertificates.map((cert) => cert.base64));
 }
 
 /**
@@ -68,7 +51,7 @@ export function responseExpectations(
 ): Omit<SamlResponseExpectations, 'requestId' | 'replay'> {
   return {
     idpEntityId: idp.entityId,
-    idpKeys: idpKeysOf(idp),
+    idpKeys: idpSigningKeys(idp),
     spEntityId: c.saml.spEntityId,
     acsUrl,
     allowIdpInitiated: c.saml.allowIdpInitiated === true,

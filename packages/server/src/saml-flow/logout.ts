@@ -10,6 +10,7 @@ import { ConfigError, now as nowSymbol, type SamlConnection, SsoError } from '@s
 import {
   createLogoutRequest,
   createLogoutResponse,
+  idpSigningKeys,
   validateLogoutRequest,
   validateLogoutResponse,
 } from '@ssokit/saml';
@@ -17,7 +18,7 @@ import type { SsoContext } from '../context.ts';
 import type { SessionData } from '../session.ts';
 import { clearSession, readSession } from '../session-cookie.ts';
 import { bindTransaction, clearTransactionCookie, takeTransaction } from '../transactions.ts';
-import { idpKeysOf, idpOf } from './idp.ts';
+import { idpOf } from './idp.ts';
 
 /**
  * The IdP's logout for a session: a LogoutRequest URL (its transaction bound on `headers`), or null
@@ -65,7 +66,7 @@ export async function samlSlo(ctx: SsoContext, request: Request, id: string): Pr
   const rawQuery = new URL(request.url).search;
   const expectations = {
     idpEntityId: idp.entityId,
-    idpKeys: idpKeysOf(idp),
+    idpKeys: idpSigningKeys(idp),
     sloUrl: ctx.url(`/saml/slo/${encodeURIComponent(c.id)}`),
     [nowSymbol]: ctx.clock,
   };

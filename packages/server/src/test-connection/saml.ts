@@ -4,9 +4,14 @@
  *
  * @module
  */
-import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { now as nowSymbol, type SamlConnection } from '@ssokit/core';
-import { type IdpMetadata, validateSamlResponse } from '@ssokit/saml';
+import {
+  checkSpKeyPair,
+  type IdpMetadata,
+  peekSamlResponse,
+  type SamlResponsePeek,
+  validateSamlResponse,
+} from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { idpOf, responseExpectations } from '../saml-flow/idp.ts';
 import { mappingPreview } from './preview.ts';
@@ -94,13 +99,12 @@ export async function testSaml(
         'ok',
         `The signing certificate ${name} is valid until ${cert.notAfter.toISOString().slice(0, 10)}.`,
       );
-    const key = new X509Certificate(Buffer.from(cert.base64, 'base64')).publicKey;
-    if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    if (cert.keyProblem)
       add(
         'certificate',
         'error',
-        `The signing key of ${name} is RSA under 2048 bits; ssokit refuses it.`,
-        'Have the IdP sign with a 2048-bit (or larger) key.',
+        `The signing key of ${name} is ${cert.keyProblem}.`,
+        'Have the IdP sign with an RSA key of 2048 bits or more, or an EC key.',
       );
   }
   if (saml.signRequests && !saml.spPrivateKey)
@@ -118,25 +122,12 @@ export async function testSaml(
       'Turn on "signRequests" with an SP key pair.',
     );
   if (saml.spPrivateKey && saml.spCertificate) {
-    let matches = false;
-    try {
-      const fromKey = createPublicKey(createPrivateKey(saml.spPrivateKey)).export({
-        format: 'der',
-        type: 'spki',
-      });
-      const fromCert = new X509Certificate(saml.spCertificate).publicKey.export({
-        format: 'der',
-        type: 'spki',
-      });
-      matches = fromKey.equals(fromCert);
-    } catch {
-      // reported below
-    }
-    if (!matches)
+    const pair = checkSpKeyPair(saml.spPrivateKey, saml.spCertificate);
+    if (!pair.ok)
       add(
         'sp',
         'error',
-        'The SP private key and the SP certificate do not form a pair (or one does not parse).',
+        `The SP private key and the SP certificate do not form a pair: ${pair.message}`,
         'Generate them together (ssokit generateSpKeyPair), and give the IdP the new certificate.',
       );
     else add('sp', 'ok', 'The SP private key matches the SP certificate.');
@@ -159,10 +150,14 @@ export async function samlPreview(
   add: Add,
 ): Promise<MappingPreview | undefined> {
   if (sample.samlResponse !== undefined) {
-    const xml = Buffer.from(String(sample.samlResponse), 'base64').toString('utf8');
-    const instant = /IssueInstant="([^"]+)"/.exec(xml)?.[1];
-    const at = instant ? Date.parse(instant) : Number.NaN;
-    if (Number.isNaN(at)) {
+    let peek: SamlResponsePeek | undefined;
+    try {
+      peek = peekSamlResponse(String(sample.samlResponse));
+    } catch {
+      // reported below
+    }
+    const at = peek?.issueInstant?.getTime();
+    if (peek === undefined || at === undefined) {
       add(
         'sample',
         'error',
@@ -176,7 +171,7 @@ export async function samlPreview(
       // of the sample's own issue time, answering the request the sample names, if any (not a login).
       const assertion = await validateSamlResponse(String(sample.samlResponse), {
         ...responseExpectations(c, idp, ctx.url('/saml/acs')),
-        requestId: /InResponseTo="([^"]+)"/.exec(xml)?.[1] ?? null,
+        requestId: peek.inResponseTo ?? null,
         replay: { firstSeen: async () => true } as never,
         [nowSymbol]: () => at + 1000,
       });

@@ -7,7 +7,8 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import type { BenchSuite, BenchTarget } from './suite.ts';
+import type { BenchSuite, BenchTarget, BenchTask, SampledTask, TimedTask } from './suite.ts';
+import { SuiteSkipped } from './suite.ts';
 
 interface TaskReport {
   name: string;
@@ -38,6 +39,8 @@ const environment = {
 const all: Record<string, unknown>[] = [];
 let missed = 0;
 
+mkdirSync(join(here, 'results'), { recursive: true });
+
 const selected: { file: string; suite: BenchSuite; slug: string }[] = [];
 for (const file of files) {
   const exported = ((await import(join(here, 'suites', file))) as { default: BenchSuite | BenchSuite[] })
@@ -55,34 +58,32 @@ for (const file of files) {
 
 for (const { suite, slug } of selected) {
   console.log(`\n## ${suite.name}\n${suite.description}\n`);
-  await suite.setup?.();
+  try {
+    await suite.setup?.();
+  } catch (error) {
+    if (!(error instanceof SuiteSkipped)) throw error;
+    const targets = (suite.targets ?? []).map((t) => ({ met: false, text: `${t.task}: not measured` }));
+    console.log(`skipped: ${error.message}`);
+    missed += targets.length;
+    all.push({
+      suite: suite.name,
+      description: suite.description,
+      environment,
+      skipped: error.message,
+      targets,
+    });
+    continue;
+  }
   // Several short rounds, every task in each, reported as the median round: a slow spell of the
   // machine then hits all tasks alike instead of skewing one ratio.
   const rounds = suite.rounds ?? ROUNDS;
   const perRound: Record<string, TaskReport[]> = {};
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time: (suite.timeMs ?? 1500) / rounds, warmupTime: round === 0 ? 300 : 50 });
     const order = round % 2 === 0 ? suite.tasks : [...suite.tasks].reverse();
-    for (const task of order) bench.add(task.name, task.fn);
-    await bench.run();
-    for (const task of suite.tasks) {
-      const result = bench.getTask(task.name)?.result;
-      if (!result || !('latency' in result)) {
-        const error = result && 'error' in result ? result.error : new Error('no result');
-        throw new Error(`bench task "${task.name}" failed: ${String(error)}`);
-      }
-      const runs = perRound[task.name] ?? [];
-      perRound[task.name] = runs;
-      runs.push({
-        name: task.name,
-        role: task.role,
-        opsPerSec: result.throughput.mean,
-        medianMs: result.latency.p50,
-        p99Ms: result.latency.p99,
-        rmePercent: result.latency.rme,
-        samples: result.latency.samplesCount,
-        ratios: {},
-      });
+    for (const run of await measureRound(suite, order, round, rounds)) {
+      const runs = perRound[run.name] ?? [];
+      perRound[run.name] = runs;
+      runs.push(run);
     }
   }
   const perRoundInOrder: Record<string, number[]> = Object.fromEntries(
@@ -121,7 +122,6 @@ for (const { suite, slug } of selected) {
   }
   const report = { suite: suite.name, description: suite.description, environment, tasks: reports, targets };
   all.push(report);
-  mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', `${slug}.json`), `${JSON.stringify(report, null, 2)}\n`);
 }
 writeFileSync(
@@ -132,6 +132,59 @@ console.log(
   `\nReports written to bench/results/. ${missed === 0 ? 'Every target met.' : `${missed} target(s) missed.`}`,
 );
 if (missed > 0 && process.env.BENCH_STRICT === '1') process.exit(1);
+
+/** One round: every task once, in `order`, by tinybench or (for sampled tasks) by the tasks themselves. */
+async function measureRound(
+  suite: BenchSuite,
+  order: BenchTask[],
+  round: number,
+  rounds: number,
+): Promise<TaskReport[]> {
+  const sampled = order.filter((task): task is SampledTask => 'sample' in task);
+  if (sampled.length === order.length) return sampleRound(sampled, suite.samplesPerRound ?? 1);
+  if (sampled.length > 0) throw new Error(`suite "${suite.name}" mixes sampled and timed tasks`);
+  const bench = new Bench({ time: (suite.timeMs ?? 1500) / rounds, warmupTime: round === 0 ? 300 : 50 });
+  for (const task of order as TimedTask[]) bench.add(task.name, task.fn);
+  await bench.run();
+  return order.map((task) => {
+    const result = bench.getTask(task.name)?.result;
+    if (!result || !('latency' in result)) {
+      const error = result && 'error' in result ? result.error : new Error('no result');
+      throw new Error(`bench task "${task.name}" failed: ${String(error)}`);
+    }
+    return {
+      name: task.name,
+      role: task.role,
+      opsPerSec: result.throughput.mean,
+      medianMs: result.latency.p50,
+      p99Ms: result.latency.p99,
+      rmePercent: result.latency.rme,
+      samples: result.latency.samplesCount,
+      ratios: {},
+    };
+  });
+}
+
+/** Sampled tasks, interleaved: one sample of each task in turn, `perTask` times over. */
+async function sampleRound(tasks: SampledTask[], perTask: number): Promise<TaskReport[]> {
+  const times = new Map<string, number[]>(tasks.map((task) => [task.name, []]));
+  for (let i = 0; i < perTask; i++) for (const task of tasks) times.get(task.name)?.push(await task.sample());
+  return tasks.map((task) => {
+    const ms = [...(times.get(task.name) ?? [])].sort((a, b) => a - b);
+    const median = ms[Math.floor(ms.length / 2)] as number;
+    return {
+      name: task.name,
+      role: task.role,
+      opsPerSec: 1000 / median,
+      medianMs: median,
+      p99Ms: ms[Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)] as number,
+      // A handful of samples: the spread (half the range) in % of the median, not a margin of error.
+      rmePercent: (100 * ((ms[ms.length - 1] as number) - (ms[0] as number))) / 2 / Math.abs(median),
+      samples: ms.length,
+      ratios: {},
+    };
+  });
+}
 
 function printTable(reports: TaskReport[]): void {
   const others = reports.filter((r) => r.role === 'peer' || r.role === 'limit').map((r) => r.name);
@@ -166,6 +219,12 @@ function checkTarget(target: BenchTarget, reports: TaskReport[]): { met: boolean
     };
   }
   const ratio = task.ratios[target.versus] ?? Number.NaN;
+  if ('timesAtMost' in target) {
+    return {
+      met: 1 / ratio <= target.timesAtMost,
+      text: `${task.name}: ${(1 / ratio).toFixed(2)}× the time of ${target.versus} (target ≤ ${target.timesAtMost}×)`,
+    };
+  }
   return {
     met: ratio >= target.ratioAtLeast,
     text: `${task.name}: ${ratio.toFixed(2)}× ${target.versus} (target ≥ ${target.ratioAtLeast}×)`,

@@ -6,7 +6,7 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Clock, ConfigIssue, OidcSettings } from '@ssokit/core';
-import { ConfigError, now as nowSymbol } from '@ssokit/core';
+import { ConfigError, checkIdpUrl, now as nowSymbol } from '@ssokit/core';
 import { didYouMean } from './internal/suggest.ts';
 
 /** The OIDC fields the W&B variables set. */
@@ -74,26 +74,21 @@ export function loadWandbEnv(
   const oidc: Partial<WandbOidcFields> = {};
   const issuer = env.OIDC_ISSUER?.trim();
   if (issuer) {
-    let url: URL | undefined;
-    try {
-      url = new URL(issuer);
-    } catch {
+    // Core holds the rule (https, or http on loopback); the messages are this loader's, phrased for a variable.
+    const check = checkIdpUrl(issuer);
+    if (!check.ok && check.problem === 'not_absolute') {
       issues.push({
         path: 'OIDC_ISSUER',
         message: `"${issuer}" is not a URL; set the issuer, e.g. https://sso.example.com/realms/acme.`,
       });
-    }
-    if (url?.pathname.replace(/\/$/, '').endsWith('/.well-known/openid-configuration')) {
+    } else if (check.url?.pathname.replace(/\/$/, '').endsWith('/.well-known/openid-configuration')) {
       issues.push({
         path: 'OIDC_ISSUER',
         message:
           'remove "/.well-known/openid-configuration": OIDC_ISSUER is the issuer, and the discovery path is added to it.',
       });
-    } else if (
-      url &&
-      url.protocol !== 'https:' &&
-      !(url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
-    ) {
+    } else if (!check.ok) {
+      // insecure_http, or another scheme (not_http): the fix is the same, https.
       issues.push({
         path: 'OIDC_ISSUER',
         message: `"${issuer}" must use https (http only for localhost, 127.0.0.1 and ::1).`,

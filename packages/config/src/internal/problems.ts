@@ -1,12 +1,11 @@
 /**
  * Turning schema problems and URL checks into ConfigIssues with a fix, shared by every loader.
  */
-import type { ConfigIssue } from '@ssokit/core';
+import type { ConfigIssue, IdpUrlProblem } from '@ssokit/core';
+import { checkIdpUrl } from '@ssokit/core';
 import type { SchemaProblem } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import type { Path } from './yaml.ts';
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export type Report = (path: Path, message: string, options?: { key?: boolean }) => void;
 
@@ -65,22 +64,17 @@ export function describeProblem(
   }
 }
 
+/** Config's phrasing of each way a URL breaks core's IdP-URL rule (https, or http on loopback). */
+const URL_MESSAGES: Record<IdpUrlProblem, (url: string) => string> = {
+  not_absolute: (url) => `"${url}" is not a valid URL; write it in full, starting with https://.`,
+  not_http: (url) => `"${url}" is not an http(s) URL.`,
+  insecure_http: (url) =>
+    `"${url}" uses http; identity providers must be reached over https (http is allowed only for localhost, 127.0.0.1 and ::1).`,
+};
+
 export function checkUrl(url: string, path: Path, report: (path: Path, message: string) => void): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    report(path, `"${url}" is not a valid URL; write it in full, starting with https://.`);
-    return;
-  }
-  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname)) {
-    report(
-      path,
-      `"${url}" uses http; identity providers must be reached over https (http is allowed only for localhost, 127.0.0.1 and ::1).`,
-    );
-  } else if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    report(path, `"${url}" is not an http(s) URL.`);
-  }
+  const check = checkIdpUrl(url);
+  if (!check.ok) report(path, URL_MESSAGES[check.problem](url));
 }
 
 export function getIn(value: unknown, path: Path): unknown {

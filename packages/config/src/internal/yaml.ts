@@ -1,18 +1,14 @@
 /**
  * The only module that parses YAML: a document plus a way to turn a path into a line and column.
+ *
+ * `yaml` is loaded on the first parse, not at import (about 20 ms of start-up an app that never reads
+ * a file should not pay). The loaders are synchronous, so it is loaded with `require`, not `import()`.
  */
-
+import { createRequire } from 'node:module';
 import type { ConfigIssue } from '@ssokit/core';
-import {
-  type Document,
-  isMap,
-  LineCounter,
-  type Node,
-  type Pair,
-  parseDocument,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
+
+let yamlModule: typeof import('yaml') | undefined;
 
 export type Path = readonly (string | number)[];
 
@@ -25,6 +21,9 @@ export interface ParsedYaml {
 }
 
 export function parseYaml(text: string): ParsedYaml {
+  // A literal specifier, so bundlers that follow createRequire(import.meta.url) still see it.
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const { isMap, LineCounter, parseDocument } = yamlModule;
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number | undefined) => {

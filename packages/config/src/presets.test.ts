@@ -1,6 +1,6 @@
 import { discoveryDocument, idpMetadataXml } from 'ssokit-test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { oidcPresets, samlPresets } from '../src/index.ts';
+import { oidcPresets, samlPresets } from './presets.ts';
 
 const issuerOf = (name: string) => discoveryDocument(name).issuer as string;
 

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@ssokit/core';
 import { describe, expect, it } from 'vitest';
-import { loadArthurConfig } from '../src/index.ts';
+import { loadArthurConfig } from './arthur.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}.yaml`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../test/fixtures/${name}.yaml`, import.meta.url), 'utf8');
 
 describe("Arthur's documented examples", () => {
   it('the full configuration: PKCE, the issuer, one global role, the claim mapping and audience', () => {
@@ -201,6 +202,25 @@ describe('configuration errors, each with its line, column and a fix', () => {
     ]);
     const loopback = full.replace('https://example.com/oauth2/default', 'http://127.0.0.1:8080/realms/demo');
     expect(loadArthurConfig(loopback).connection.oidc.issuer).toBe('http://127.0.0.1:8080/realms/demo');
+  });
+
+  it("follows core's IdP-URL rule: every loopback host may use http, other schemes never", () => {
+    for (const issuer of [
+      'http://127.0.0.2:8080/realms/demo',
+      'http://idp.localhost/realms/demo',
+      'http://[::1]/r',
+    ])
+      expect(
+        loadArthurConfig(full.replace('https://example.com/oauth2/default', issuer)).connection.oidc.issuer,
+      ).toBe(issuer);
+    const ftp = full.replace('https://example.com/oauth2/default', 'ftp://idp.example.com/oauth2/default');
+    expect(issuesOf(ftp)).toEqual([
+      {
+        path: 'config.discoveryBaseURL',
+        message: '"ftp://idp.example.com/oauth2/default" is not an http(s) URL.',
+        ...where(ftp, 'ftp://'),
+      },
+    ]);
   });
 
   it('lists every problem at once, in document order', () => {

@@ -1,6 +1,6 @@
 import { ConfigError } from '@ssokit/core';
 import { describe, expect, it } from 'vitest';
-import { exportConnection, importConnection } from '../src/index.ts';
+import { exportConnection, importConnection } from './connection.ts';
 
 // A ClearML-style OIDC connection: every field of its form.
 const oidcConnection = {

@@ -11,9 +11,10 @@ import {
   loadArthurConfig,
   loadWandbEnv,
   mergeSettings,
-} from '../src/index.ts';
+} from './index.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}.yaml`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../test/fixtures/${name}.yaml`, import.meta.url), 'utf8');
 
 describe('round trips', () => {
   it.each(['arthur-full', 'arthur-minimal', 'arthur-cors'])(

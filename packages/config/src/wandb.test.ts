@@ -1,7 +1,7 @@
 import type { OidcSettings } from '@ssokit/core';
 import { ConfigError, now } from '@ssokit/core';
 import { describe, expect, it } from 'vitest';
-import { loadWandbEnv, mergeSettings, startRestoreMode } from '../src/index.ts';
+import { loadWandbEnv, mergeSettings, startRestoreMode } from './wandb.ts';
 
 describe('loadWandbEnv', () => {
   it('reads the W&B variables: pkce is code + S256, implicit is implicit', () => {
@@ -53,6 +53,26 @@ describe('loadWandbEnv', () => {
     expect(() =>
       loadWandbEnv({ OIDC_ISSUER: 'https://idp.example.com/.well-known/openid-configuration' }),
     ).toThrow(/remove "\/\.well-known\/openid-configuration"/);
+  });
+
+  it("checks OIDC_ISSUER with core's IdP-URL rule, in the variable's own words", () => {
+    const issuesOf = (issuer: string) => {
+      try {
+        loadWandbEnv({ OIDC_ISSUER: issuer });
+        return [];
+      } catch (e) {
+        return (e as ConfigError).issues.map((i) => i.message);
+      }
+    };
+    expect(issuesOf('http://127.0.0.5:8080/realms/acme')).toEqual([]);
+    expect(issuesOf('http://sso.localhost/realms/acme')).toEqual([]);
+    expect(issuesOf('sso.example.com/realms/acme')).toEqual([
+      '"sso.example.com/realms/acme" is not a URL; set the issuer, e.g. https://sso.example.com/realms/acme.',
+    ]);
+    for (const issuer of ['http://sso.example.com/realms/acme', 'ftp://sso.example.com/realms/acme'])
+      expect(issuesOf(issuer)).toEqual([
+        `"${issuer}" must use https (http only for localhost, 127.0.0.1 and ::1).`,
+      ]);
   });
 });
 

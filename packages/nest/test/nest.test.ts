@@ -1,7 +1,7 @@
 /**
- * @ssokit/nest in a real NestJS app (Express platform) on 127.0.0.1: whole OIDC logins against
- * oidc-provider and SAML logins against a samlify IdP over HTTP, SsoGuard with @Roles() and bearer
- * tokens, @CurrentUser(), forRoot and forRootAsync.
+ * @ssokit/nest in a real NestJS app (Express platform, rawBody: true) on 127.0.0.1: the shared adapter
+ * scenarios through SsoModule.forRoot, SsoGuard, @Roles() and @CurrentUser(), then what is Nest's own:
+ * forRootAsync, and a module-wide bearer verifier.
  */
 import 'reflect-metadata';
 import { createServer } from 'node:http';
@@ -12,16 +12,13 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { createAccessTokenVerifier } from '@ssokit/oidc';
 import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
+import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
+import { type AdapterPeers, getWithJar, runAdapterScenarios } from 'ssokit-test-fixtures/adapter-suite';
 import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
-import { httpOidcLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
-import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
-import {
-  startTokenIssuer,
-  TOKEN_AUDIENCE,
-  TOKEN_ISSUER,
-  type TokenIssuer,
-} from 'ssokit-test-fixtures/token-issuer';
+import { httpOidcLogin, startProvider } from 'ssokit-test-fixtures/oidc-provider';
+import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CurrentUser,
@@ -32,21 +29,9 @@ import {
   type SsoModuleOptions,
 } from '../src/index.ts';
 
-let op: TestOp;
-let idp: Awaited<ReturnType<typeof redirectBindingIdp>>;
-let tokens: TokenIssuer;
 const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  idp = await redirectBindingIdp();
-  op = await startProvider({ loopbackRedirects: true });
-  tokens = await startTokenIssuer('RS256');
-}, 30_000);
-
 afterAll(async () => {
   for (const close of closers) await close();
-  tokens.close();
-  await op.close();
 });
 
 /**
@@ -81,7 +66,11 @@ class ProfileController {
 
 const CONFIG = Symbol('config');
 
-async function startApp(mode: 'forRoot' | 'forRootAsync') {
+async function startApp(
+  peers: Pick<AdapterPeers, 'idp' | 'tokens'> & { op?: AdapterPeers['op'] },
+  mode: 'forRoot' | 'forRootAsync' = 'forRoot',
+  bodyLimit?: number,
+) {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,14 +81,19 @@ async function startApp(mode: 'forRoot' | 'forRootAsync') {
     secret: 'test-secret-with-at-least-32-characters!',
     roles: { roleDefinitions: [{ name: 'admins' }] },
   });
-  const oidc = await storage.connections.create(oidcConnection(op.issuer));
+  const oidc = peers.op
+    ? await storage.connections.create(
+        oidcConnection(peers.op.issuer, { groupSync: { enabled: true, removeRevoked: true } }),
+      )
+    : undefined;
   const saml = await storage.connections.create(
-    samlConnection(idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+    samlConnection(peers.idp.getMetadata(), `${base}/sso/saml/metadata/local`),
   );
   const options: SsoModuleOptions = {
     sso,
+    ...(bodyLimit ? { bodyLimit } : {}),
     bearer: createAccessTokenVerifier({
-      jwksUri: tokens.jwksUri,
+      jwksUri: peers.tokens.jwksUri,
       issuer: TOKEN_ISSUER,
       audience: [TOKEN_AUDIENCE],
       roles: { roleDefinitions: [{ name: 'admins' }] },
@@ -132,63 +126,51 @@ async function startApp(mode: 'forRoot' | 'forRootAsync') {
     await app.close();
     server.close();
   });
-  return { base, oidcId: oidc.id, samlId: saml.id };
+  return {
+    base,
+    oidcId: oidc?.id ?? '',
+    samlId: saml.id,
+    userCount: () => memoryRawReader(storage).userCount(),
+    createGroup: (name: string) => storage.groups.create({ name }),
+  };
 }
 
-const get = (
-  base: string,
-  path: string,
-  jar = new Map<string, string>(),
-  headers: Record<string, string> = {},
-) =>
-  fetch(`${base}${path}`, {
-    redirect: 'manual',
-    headers: { cookie: jar.get(new URL(base).host) ?? '', ...headers },
-  });
+runAdapterScenarios({
+  name: '@ssokit/nest',
+  tokenAlg: 'RS256',
+  startApp: (peers, { bodyLimit }) => startApp(peers, 'forRoot', bodyLimit),
+});
 
-describe('@ssokit/nest', () => {
-  for (const mode of ['forRoot', 'forRootAsync'] as const) {
-    it(`${mode}: a whole OIDC login, then SsoGuard, @Roles() and @CurrentUser()`, async () => {
-      const app = await startApp(mode);
-      const { jar, response } = await httpOidcLogin(app.base, app.oidcId);
-      expect(response.status).toBe(303);
-      expect(await (await get(app.base, '/me', jar)).json()).toMatchObject({
-        kind: 'session',
-        user: { email: 'ada@example.com' },
-        roles: ['admins'],
-      });
-      expect(await (await get(app.base, '/admin', jar)).json()).toEqual({ hello: 'ada@example.com' });
-    });
-  }
+describe('@ssokit/nest: its own', () => {
+  const peers = {} as AdapterPeers;
+  beforeAll(async () => {
+    peers.idp = await redirectBindingIdp();
+    peers.op = await startProvider({ loopbackRedirects: true });
+    peers.tokens = await startTokenIssuer('RS256');
+    closers.push(
+      async () => peers.tokens.close(),
+      () => peers.op.close(),
+    );
+  }, 30_000);
 
-  it('a whole SAML login through Nest body parsing (rawBody: true); roles missing → 403', async () => {
-    const app = await startApp('forRoot');
-    const { jar, response } = await httpSamlLogin(app.base, app.samlId, idp, { email: 'grace@example.com' });
+  it('forRootAsync: a whole OIDC login, then SsoGuard, @Roles() and @CurrentUser()', async () => {
+    const app = await startApp(peers, 'forRootAsync');
+    const { jar, response } = await httpOidcLogin(app.base, app.oidcId);
     expect(response.status).toBe(303);
-    expect(await (await get(app.base, '/me', jar)).json()).toMatchObject({
-      session: { connectionId: app.samlId },
-    });
-    const admin = await get(app.base, '/admin', jar);
-    expect(admin.status).toBe(403);
-    expect(await admin.json()).toMatchObject({ error: 'forbidden' });
-  });
-
-  it('SsoGuard: 401 without a session, bearer tokens with roles, forged tokens refused', async () => {
-    const app = await startApp('forRoot');
-    const anonymous = await get(app.base, '/me');
-    expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toMatchObject({ error: 'unauthenticated' });
-    const token = await tokens.mint({ sub: 'svc-9', groups: ['admins'] });
-    expect(
-      await (await get(app.base, '/api', undefined, { authorization: `Bearer ${token}` })).json(),
-    ).toEqual({
-      kind: 'bearer',
-      user: 'svc-9',
+    expect(await (await getWithJar(app, '/me', jar)).json()).toMatchObject({
+      kind: 'session',
+      user: { email: 'ada@example.com' },
       roles: ['admins'],
     });
-    const forged = await get(app.base, '/api', undefined, { authorization: `Bearer ${token}x` });
-    expect(forged.status).toBe(401);
-    expect(await forged.json()).toMatchObject({ error: 'access_token_invalid' });
+    // @CurrentUser('user') hands the handler the user alone.
+    expect(await (await getWithJar(app, '/admin', jar)).json()).toEqual({ hello: 'ada@example.com' });
+  });
+
+  it('a module-wide bearer verifier: SsoGuard takes tokens on every guarded route', async () => {
+    const app = await startApp(peers);
+    const token = await peers.tokens.mint({ sub: 'svc-9', groups: ['admins'] });
+    const me = await getWithJar(app, '/me', undefined, { authorization: `Bearer ${token}` });
+    expect(await me.json()).toMatchObject({ kind: 'bearer', user: { id: 'svc-9' } });
     expect(() => SsoModule.forRoot({} as never)).toThrow(TypeError);
   });
 });

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { readBodyWithLimit, SsoError } from '@ssokit/core';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
 import type { Sso, SsoSession } from '../options.ts';
@@ -204,8 +205,13 @@ async function readBody(
   rawBody: unknown,
 ): Promise<Uint8Array> {
   if (req._body === true || req.readableEnded) {
-    if (Buffer.isBuffer(rawBody)) return rawBody;
-    if (typeof rawBody === 'string') return Buffer.from(rawBody);
+    // A parser read the body first: its saved bytes are held to the same limit as a streamed body.
+    const kept = Buffer.isBuffer(rawBody)
+      ? rawBody
+      : typeof rawBody === 'string'
+        ? Buffer.from(rawBody)
+        : undefined;
+    if (kept) return readBodyWithLimit(Readable.from([kept]), limit);
     throw new SsoError(
       'invalid_request',
       'The request body was already read by a body parser. Mount ssokit before the body parser (or keep the raw bytes: req.rawBody, ctx.request.rawBody).',

@@ -1,0 +1,188 @@
+/**
+ * The scenarios every framework adapter must pass, as the storage testkit's are for stores: whole OIDC
+ * and SAML logins over real HTTP, `requireAuth` with sessions, roles and bearer tokens, 413 and 405,
+ * concurrent replays of one callback, a 400-group session in real cookies, and paths that are not
+ * ssokit's passing through. An adapter's test starts its framework's app on the contract below and
+ * calls {@link runAdapterScenarios}; what only one framework has (body parsers, Nest's module modes)
+ * stays in that adapter's own test.
+ *
+ * The contract of the app: ssokit mounted at `/sso` for an `sso` made with `roles: admins`, one OIDC
+ * connection to `peers.op` with group sync on and one SAML connection to `peers.idp` (both from
+ * ./connections.ts); and
+ * - `GET /me`: `requireAuth()`, answering the request's auth (`req.sso`, `ctx.state.sso`, ...) as JSON;
+ * - `GET /admin`: `requireAuth({ roles: ['admins'] })`, answering 200 with any JSON;
+ * - `GET /api`: `requireAuth({ bearer })` with a verifier for `peers.tokens` (issuer TOKEN_ISSUER,
+ *   audience TOKEN_AUDIENCE, role `admins`), answering `{ kind, user: auth.user.id, roles }`;
+ * - any other path outside `/sso`: the framework's own 404.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserLogin, httpOidcLogin, rememberCookies, startProvider, type TestOp } from './oidc-provider.ts';
+import { httpSamlLogin, redirectBindingIdp } from './saml-idp.ts';
+import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
+
+/** The IdPs an app under test talks to, started once per suite. */
+export interface AdapterPeers {
+  op: TestOp;
+  idp: Awaited<ReturnType<typeof redirectBindingIdp>>;
+  tokens: TokenIssuer;
+}
+
+/** An app started by the adapter's test, listening on 127.0.0.1. */
+export interface AdapterApp {
+  base: string;
+  oidcId: string;
+  samlId: string;
+  /** How many users the app's store holds. */
+  userCount(): Promise<number>;
+  /** Adds an app group (the 400-group scenario). */
+  createGroup(name: string): Promise<unknown>;
+}
+
+export interface AdapterSuiteOptions {
+  /** The package under test, for the describe block: `@ssokit/express`. */
+  name: string;
+  /** Starts an app on the contract above; `bodyLimit` goes to the adapter's router option. */
+  startApp(peers: AdapterPeers, options: { bodyLimit?: number }): Promise<AdapterApp>;
+  /** The signing algorithm of the bearer tokens. Default: ES256. */
+  tokenAlg?: 'RS256' | 'ES256' | 'EdDSA';
+}
+
+/** GET `path` on `app` with the jar's cookies, never following redirects. */
+export function getWithJar(
+  app: { base: string },
+  path: string,
+  jar = new Map<string, string>(),
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${app.base}${path}`, {
+    redirect: 'manual',
+    headers: { cookie: jar.get(new URL(app.base).host) ?? '', ...headers },
+  });
+}
+
+/** Registers the shared scenarios in a `describe` block named after the adapter. */
+export function runAdapterScenarios(options: AdapterSuiteOptions): void {
+  const peers = {} as AdapterPeers;
+  beforeAll(async () => {
+    peers.idp = await redirectBindingIdp();
+    // The OP accepts a loopback redirect URI on any port (RFC 8252 §7.3): one OP for every app.
+    peers.op = await startProvider({ loopbackRedirects: true });
+    peers.tokens = await startTokenIssuer(options.tokenAlg ?? 'ES256');
+  }, 30_000);
+  afterAll(async () => {
+    peers.tokens?.close();
+    await peers.op?.close();
+  });
+  const start = (bodyLimit?: number) => options.startApp(peers, bodyLimit ? { bodyLimit } : {});
+
+  describe(`${options.name}: the adapter scenarios`, () => {
+    it('a whole OIDC login, then requireAuth sees the session and its roles', async () => {
+      const app = await start();
+      const { jar, response } = await httpOidcLogin(app.base, app.oidcId);
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe('/me');
+      const me = await getWithJar(app, '/me', jar);
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({
+        kind: 'session',
+        user: { email: 'ada@example.com' },
+        roles: ['admins'],
+        session: { connectionId: app.oidcId },
+      });
+      // Ada is in the IdP group "admins", which is the role "admins".
+      expect((await getWithJar(app, '/admin', jar)).status).toBe(200);
+    });
+
+    it('a whole SAML login (the ACS gets the raw POST); a missing role is 403 forbidden', async () => {
+      const app = await start();
+      const { jar, response } = await httpSamlLogin(app.base, app.samlId, peers.idp, {
+        email: 'grace@example.com',
+      });
+      expect(response.status).toBe(303);
+      expect(await (await getWithJar(app, '/me', jar)).json()).toMatchObject({
+        kind: 'session',
+        session: { connectionId: app.samlId },
+      });
+      const admin = await getWithJar(app, '/admin', jar);
+      expect(admin.status).toBe(403);
+      expect(await admin.json()).toMatchObject({ error: 'forbidden' });
+    });
+
+    it('requireAuth: 401 without a session; bearer tokens verified with roles; forged and foreign tokens refused', async () => {
+      const app = await start();
+      const anonymous = await getWithJar(app, '/me');
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.json()).toMatchObject({ error: 'unauthenticated' });
+      const token = await peers.tokens.mint({ sub: 'svc-1', groups: ['admins'] });
+      const ok = await getWithJar(app, '/api', undefined, { authorization: `Bearer ${token}` });
+      expect(await ok.json()).toEqual({ kind: 'bearer', user: 'svc-1', roles: ['admins'] });
+      const forged = await getWithJar(app, '/api', undefined, {
+        authorization: `Bearer ${token.slice(0, -4)}AAAA`,
+      });
+      expect(forged.status).toBe(401);
+      expect(await forged.json()).toMatchObject({ error: 'access_token_invalid' });
+      const foreign = await peers.tokens.mint({ sub: 'svc-3', aud: 'api://other' });
+      const refused = await getWithJar(app, '/api', undefined, { authorization: `Bearer ${foreign}` });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ error: 'access_token_invalid' });
+    });
+
+    it('413 past bodyLimit, 405 with Allow, and other paths left to the host', async () => {
+      const app = await start(1024);
+      const big = await fetch(`${app.base}/sso/saml/acs`, {
+        method: 'POST',
+        body: new URLSearchParams({ SAMLResponse: 'x'.repeat(4096) }),
+        headers: { accept: 'application/json' },
+      });
+      expect(big.status).toBe(413);
+      expect(await big.json()).toMatchObject({ error: 'payload_too_large' });
+      const get = await getWithJar(app, '/sso/saml/acs', undefined, { accept: 'application/json' });
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      expect((await getWithJar(app, '/elsewhere')).status).toBe(404);
+    });
+
+    it('concurrent replays of one callback make exactly one session and one user', async () => {
+      const app = await start();
+      const jar = new Map<string, string>();
+      const login = new URL(`${app.base}/sso/login/${app.oidcId}`);
+      const started = await fetch(login, { redirect: 'manual' });
+      rememberCookies(jar, login, started);
+      const callback = await browserLogin(
+        new URL(started.headers.get('location') as string),
+        new Map(),
+        `${app.base}/sso/oidc/callback`,
+      );
+      const attempts = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          getWithJar(app, `/sso/oidc/callback?${callback.params}`, jar, { accept: 'application/json' }),
+        ),
+      );
+      expect(attempts.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400, 400, 400, 400]);
+      const sessions = attempts.filter((r) =>
+        r.headers
+          .getSetCookie()
+          .some((c) => c.startsWith('sso_session.0=') && !c.startsWith('sso_session.0=;')),
+      );
+      expect(sessions).toHaveLength(1);
+      expect(await app.userCount()).toBe(1);
+    });
+
+    it('a user in 400 groups: a 10 KB session round-trips and the Cookie header stays under 8 KB', async () => {
+      const app = await start();
+      for (let i = 0; i < 400; i++)
+        await app.createGroup(`team-${String(i).padStart(3, '0')}-machine-learning-platform`);
+      peers.op.nextUser = 'lin';
+      try {
+        const { jar, response } = await httpOidcLogin(app.base, app.oidcId);
+        expect(response.status).toBe(303);
+        expect((jar.get(new URL(app.base).host) ?? '').length).toBeLessThan(8192);
+        const me = (await (await getWithJar(app, '/me', jar)).json()) as { groups: string[] };
+        expect(me.groups).toHaveLength(400);
+        expect(JSON.stringify(me.groups).length).toBeGreaterThan(10_000);
+      } finally {
+        peers.op.nextUser = 'ada';
+      }
+    });
+  });
+}

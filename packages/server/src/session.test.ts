@@ -1,6 +1,7 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
-import { createSessionCodec, type SessionData } from './session.ts';
+import { createSessionCodec, type SessionData, sessionKey } from './session.ts';
 
 const now = Math.floor(Date.now() / 1000);
 const session = (groups: string[]): SessionData => ({
@@ -87,5 +88,36 @@ describe('session cookies', () => {
       'a=b; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=None',
     );
     expect(parseCookies('a=1; b=2; a=3').get('a')).toBe('1');
+  });
+});
+
+describe('the session format is a compact JWE (dir, A256GCM) that jose reads and writes', () => {
+  const secret = 'a-secret-of-at-least-32-characters-long';
+
+  it('jose opens what ssokit seals', async () => {
+    const { compactDecrypt } = await import('jose');
+    const sealed = await createSessionCodec(secret).seal(session(['a']));
+    const { plaintext, protectedHeader } = await compactDecrypt(sealed, sessionKey(secret));
+    expect(protectedHeader).toEqual({ alg: 'dir', enc: 'A256GCM', cty: 'ssokit-session+deflate' });
+    expect(JSON.parse(inflateRawSync(plaintext).toString('utf8'))).toEqual(session(['a']));
+  });
+
+  it('ssokit opens what jose seals with the same header, and nothing with another header', async () => {
+    const { CompactEncrypt } = await import('jose');
+    const plaintext = deflateRawSync(Buffer.from(JSON.stringify(session(['b']))));
+    const seal = (header: Record<string, unknown>) =>
+      new CompactEncrypt(plaintext).setProtectedHeader(header as never).encrypt(sessionKey(secret));
+    const codec = createSessionCodec(secret);
+    expect(
+      await codec.open(await seal({ enc: 'A256GCM', alg: 'dir', cty: 'ssokit-session+deflate' }), now),
+    ).toEqual(session(['b']));
+    expect(await codec.open(await seal({ alg: 'dir', enc: 'A256GCM', cty: 'text/plain' }), now)).toBeNull();
+    expect(await codec.open(await seal({ alg: 'dir', enc: 'A256GCM' }), now)).toBeNull();
+    expect(
+      await codec.open(
+        await seal({ alg: 'dir', enc: 'A256GCM', cty: 'ssokit-session+deflate', zip: 'DEF' }),
+        now,
+      ),
+    ).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError, type ConfigIssue, SsoError } from '@ssokit/core';
+import { ConfigError, type ConfigIssue, checkIdpUrl, SsoError } from '@ssokit/core';
 import { handleAdmin } from './admin.ts';
 import { createContext, type SsoContext } from './context.ts';
 import { loadSamlFlow } from './lazy.ts';
@@ -128,8 +128,8 @@ function checkOptions(options: SsoOptions): { base: URL; basePath: string } {
   } catch {
     issues.push({ path: 'baseUrl', message: 'must be an absolute URL such as https://app.example.com.' });
   }
-  const loopback = base && ['localhost', '127.0.0.1', '[::1]'].includes(base.hostname);
-  if (base && base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback)) {
+  // The app's own origin follows the rule of IdP URLs: https, or http on a loopback host.
+  if (base && !checkIdpUrl(base).ok) {
     issues.push({ path: 'baseUrl', message: 'must use https (http only on localhost, 127.0.0.1 and ::1).' });
   }
   const basePath = options?.basePath ?? '/sso';

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { customFetch } from '@ssokit/core';
+import { checkIdpUrl, customFetch } from '@ssokit/core';
 import type { SsoContext } from '../context.ts';
 import type { Add } from './report.ts';
 
@@ -36,16 +36,15 @@ export async function probeUrl(
   init: RequestInit,
   ctx: SsoContext,
 ): Promise<{ status?: number; date?: number; error?: string }> {
-  // The same rule as every IdP URL: https, or http on a loopback host only.
-  let parsed: URL;
-  try {
-    parsed = new URL(target);
-  } catch {
-    return { error: 'not a URL' };
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
-  if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)))
-    return { error: 'not probed: only https URLs (or http on localhost) are' };
+  // The same rule as every IdP URL (core's checkIdpUrl).
+  const check = checkIdpUrl(target);
+  if (!check.ok)
+    return {
+      error:
+        check.problem === 'insecure_http'
+          ? 'not probed: only https URLs (or http on localhost) are'
+          : 'not a URL',
+    };
   try {
     const response = await (ctx.http[customFetch] ?? fetch)(target, {
       ...init,

@@ -1,6 +1,10 @@
 /**
  * The login pipeline: from validated claims to a user with roles and synced groups.
  *
+ * Its tests need a store, so they live with `memoryStorage()` in `packages/storage/test/`:
+ * `login-pipeline.test.ts`, `login-preview.test.ts`, `login-policy.security.test.ts`,
+ * `account-linking.security.test.ts` and `group-claim-states.security.test.ts`.
+ *
  * @module
  */
 

@@ -10,7 +10,16 @@ import type { ProviderMetadata } from './discovery.ts';
 
 /**
  * What must be kept server-side between the authorization request and the callback: JSON-serialisable,
- * stored with the transaction store, taken exactly once.
+ * stored with the transaction store, taken exactly once. Made by {@link buildAuthorizationRequest},
+ * consumed by `processCallback`.
+ *
+ * @example
+ * ```ts
+ * import type { OidcTransaction } from '@ssokit/oidc';
+ *
+ * const stored = await storage.transactions.take(state);
+ * const transaction = stored as unknown as OidcTransaction | null;
+ * ```
  */
 export interface OidcTransaction {
   flow: 'code' | 'implicit';
@@ -23,7 +32,20 @@ export interface OidcTransaction {
   issuer: string;
 }
 
-/** Options of {@link buildAuthorizationRequest}. */
+/**
+ * Options of {@link buildAuthorizationRequest}.
+ *
+ * @example
+ * ```ts
+ * import type { AuthorizationRequestOptions } from '@ssokit/oidc';
+ *
+ * const options: AuthorizationRequestOptions = {
+ *   redirectUri: 'https://app.example.com/sso/oidc/callback',
+ *   prompt: 'select_account',
+ *   extraParams: { hd: 'example.com' },
+ * };
+ * ```
+ */
 export interface AuthorizationRequestOptions {
   /** The callback URL registered at the IdP (`https://app.example.com/sso/oidc/callback`). */
   redirectUri: string;
@@ -52,7 +74,7 @@ const RESERVED = new Set([
 ]);
 
 /** A fresh random value with 256 bits of entropy, base64url-encoded (43 characters). */
-export function randomToken(): string {
+function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 

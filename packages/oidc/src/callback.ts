@@ -6,23 +6,17 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock, GroupsClaim, IdentityKey, OidcSettings } from '@ssokit/core';
-import { ConfigError, customFetch, now as nowSymbol, SsoError } from '@ssokit/core';
-import * as oauth from 'oauth4webapi';
+import { ConfigError, now as nowSymbol, SsoError } from '@ssokit/core';
+import type { JwsAlgorithm } from './algorithms.ts';
 import type { OidcTransaction } from './authorization.ts';
 import type { ProviderMetadata } from './discovery.ts';
-import { type EntraOverageOptions, resolveGroupOverage } from './entra.ts';
+import { type EntraOverageOptions, matchIssuer, resolveGroupOverage } from './entra.ts';
+import type { HttpOptions } from './http-options.ts';
 import { type IdTokenClaims, validateIdToken } from './id-token.ts';
-import {
-  assertIdpUrl,
-  DEFAULT_TIMEOUT_MS,
-  type HttpOptions,
-  jsonObject,
-  readIdpResponse,
-  requestIdp,
-  unreachable,
-} from './internal/http.ts';
-import type { JwsAlgorithm } from './internal/jws.ts';
+import { clean } from './internal/http.ts';
+import { fetchUserInfo } from './internal/userinfo.ts';
 import type { JwksCache } from './jwks.ts';
+import { exchangeCode, type OidcTokens } from './token-endpoint.ts';
 
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
@@ -34,8 +28,13 @@ const MAX_CALLBACK_BYTES = 64 * 1024;
  *
  * @example
  * ```ts
+ * import { readCallbackParameters } from '@ssokit/oidc';
+ *
  * const params = await readCallbackParameters(request);
+ * params.get('state');
  * ```
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthResponse
+ * @see https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html
  */
 export async function readCallbackParameters(request: Request): Promise<URLSearchParams> {
   if (request.method === 'GET') return new URL(request.url).searchParams;
@@ -59,7 +58,17 @@ export async function readCallbackParameters(request: Request): Promise<URLSearc
   return new URLSearchParams(body);
 }
 
-/** Dependencies of {@link processCallback}. */
+/**
+ * Dependencies of {@link processCallback}: the key cache, the transport options, and the algorithm
+ * and Entra overage settings.
+ *
+ * @example
+ * ```ts
+ * import { type CallbackDependencies, createJwksCache } from '@ssokit/oidc';
+ *
+ * const deps: CallbackDependencies = { keys: createJwksCache(), algorithms: ['RS256'], entraOverage: false };
+ * ```
+ */
 export interface CallbackDependencies extends HttpOptions {
   keys: JwksCache;
   /** Allowed ID token algorithms. Default: every asymmetric algorithm. */
@@ -69,17 +78,18 @@ export interface CallbackDependencies extends HttpOptions {
   [nowSymbol]?: Clock;
 }
 
-/** The tokens of a finished login. Treat them as secrets. */
-export interface OidcTokens {
-  idToken: string;
-  accessToken?: string;
-  refreshToken?: string;
-  tokenType?: string;
-  expiresIn?: number;
-  scope?: string;
-}
-
-/** The outcome of a valid callback, ready for `completeLogin`. */
+/**
+ * The outcome of a valid callback, ready for `completeLogin` of `@ssokit/core`.
+ *
+ * @example
+ * ```ts
+ * import type { CallbackResult } from '@ssokit/oidc';
+ *
+ * function summary(result: CallbackResult): string {
+ *   return `${result.identity.subject} at ${result.identity.issuer}, groups: ${result.groups?.state ?? 'from claims'}`;
+ * }
+ * ```
+ */
 export interface CallbackResult {
   /** `(iss, sub)` of the ID token. */
   identity: IdentityKey;
@@ -123,12 +133,18 @@ const PROTECTED = new Set([
  *
  * @example
  * ```ts
- * import { processCallback, readCallbackParameters } from '@ssokit/oidc';
+ * import { completeLogin } from '@ssokit/core';
+ * import { type OidcTransaction, processCallback, readCallbackParameters } from '@ssokit/oidc';
  *
  * const params = await readCallbackParameters(request);
- * const transaction = await storage.transactions.take(params.get('state') ?? '');
+ * const stored = await storage.transactions.take(params.get('state') ?? ''); // exactly once
+ * if (stored === null) throw new Error('unknown or expired login');
+ * const transaction = stored as unknown as OidcTransaction;
  * const result = await processCallback(params, transaction, connection.oidc, metadata, { keys });
- * await completeLogin({ connection, identity: result.identity, claims: result.claims, groups: result.groups }, deps);
+ * await completeLogin(
+ *   { connection, identity: result.identity, claims: result.claims, ...(result.groups ? { groups: result.groups } : {}) },
+ *   { store: storage.login },
+ * );
  * ```
  * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
  * @see https://www.rfc-editor.org/rfc/rfc9207
@@ -242,10 +258,9 @@ function checkResponseIssuer(iss: string | null, metadata: ProviderMetadata, has
     return;
   }
   const expected = metadata.issuer;
-  const matches = expected.includes('{tenantid}')
-    ? new RegExp(`^${escapeRegex(expected).replace('\\{tenantid\\}', '[0-9A-Za-z-]{1,64}')}$`).test(iss)
-    : iss === expected;
-  if (!matches) {
+  // Any tenant of Entra's template is the expected authorization server here (the mix-up defence);
+  // which tenants may log in is checked on the ID token, whose `tid` and `iss` are signed.
+  if (!matchIssuer(iss, expected, 'any').matches) {
     throw new SsoError(
       'invalid_state',
       `The callback comes from the issuer "${clean(iss)}", not "${expected}" (RFC 9207 mix-up defence).`,
@@ -256,188 +271,8 @@ function checkResponseIssuer(iss: string | null, metadata: ProviderMetadata, has
   }
 }
 
-async function exchangeCode(
-  code: string,
-  transaction: OidcTransaction,
-  settings: OidcSettings,
-  metadata: ProviderMetadata,
-  deps: CallbackDependencies,
-): Promise<OidcTokens> {
-  if (!metadata.token_endpoint)
-    throw new SsoError(
-      'discovery_failed',
-      'The identity provider has no token endpoint; the code flow needs one.',
-    );
-  const tokenUrl = assertIdpUrl(metadata.token_endpoint, 'the token endpoint', deps);
-  const as: oauth.AuthorizationServer = { issuer: metadata.issuer, token_endpoint: tokenUrl.href };
-  const client: oauth.Client = { client_id: settings.clientId };
-  // oauth4webapi re-checks state; `iss` was checked above (it also knows Entra's template), so it is
-  // left out here. Only the parameters the grant needs go through.
-  const callback = new URLSearchParams({ code, state: transaction.state });
-  const validated = oauth.validateAuthResponse(as, client, callback, transaction.state);
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const signal = AbortSignal.timeout(timeoutMs);
-  const doFetch = deps[customFetch] ?? ((input: string, init: RequestInit) => fetch(input, init));
-  let response: Response;
-  try {
-    response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      clientAuthentication(settings, metadata),
-      validated,
-      transaction.redirectUri,
-      transaction.codeVerifier ?? oauth.nopkce,
-      {
-        signal,
-        [oauth.customFetch]: (url: string, init: RequestInit) =>
-          doFetch(url, { ...init, redirect: 'manual' }),
-        // assertIdpUrl already allowed http only on loopback (or by the explicit escape hatch).
-        [oauth.allowInsecureRequests]: tokenUrl.protocol === 'http:',
-      },
-    );
-  } catch (cause) {
-    throw unreachable(tokenUrl, 'the token endpoint', cause, signal, timeoutMs);
-  }
-  const answer = await readIdpResponse(response, tokenUrl, 'the token endpoint', deps);
-  if (answer.status !== 200) {
-    let body: Record<string, unknown> | undefined;
-    try {
-      body = JSON.parse(answer.body) as Record<string, unknown>;
-    } catch {
-      body = undefined;
-    }
-    if (body && typeof body.error === 'string' && answer.status >= 400 && answer.status < 500) {
-      const description = typeof body.error_description === 'string' ? body.error_description : undefined;
-      throw new SsoError(
-        'idp_error',
-        `The token endpoint refused the code: ${clean(body.error)}${description ? ` (${clean(description)})` : ''}.`,
-        {
-          details: {
-            error: clean(body.error),
-            status: answer.status,
-            ...(description ? { error_description: clean(description) } : {}),
-          },
-        },
-      );
-    }
-    throw new SsoError(
-      'idp_unreachable',
-      `The token endpoint at ${answer.url} answered HTTP ${answer.status}.`,
-      {
-        details: { url: answer.url, status: answer.status },
-      },
-    );
-  }
-  const body = jsonObject(answer, 'the token endpoint', 'idp_unreachable');
-  const {
-    id_token: idToken,
-    access_token: accessToken,
-    token_type: tokenType,
-    refresh_token: refreshToken,
-    expires_in: expiresIn,
-    scope,
-  } = body;
-  if (typeof idToken !== 'string')
-    throw new SsoError('id_token_invalid', 'The token endpoint answered without an id_token.', {
-      details: { reason: 'missing' },
-    });
-  if (
-    typeof accessToken !== 'string' ||
-    typeof tokenType !== 'string' ||
-    !['bearer', 'dpop'].includes(tokenType.toLowerCase())
-  ) {
-    throw new SsoError(
-      'idp_unreachable',
-      `The token endpoint at ${answer.url} answered without a valid access_token and token_type.`,
-      {
-        details: { url: answer.url },
-      },
-    );
-  }
-  return {
-    idToken,
-    accessToken,
-    tokenType,
-    ...(typeof refreshToken === 'string' ? { refreshToken } : {}),
-    ...(typeof expiresIn === 'number' ? { expiresIn } : {}),
-    ...(typeof scope === 'string' ? { scope } : {}),
-  };
-}
-
-function clientAuthentication(settings: OidcSettings, metadata: ProviderMetadata): oauth.ClientAuth {
-  const secret = settings.clientSecret;
-  const supported = metadata.token_endpoint_auth_methods_supported;
-  const method =
-    settings.tokenEndpointAuthMethod ??
-    (secret === undefined
-      ? 'none'
-      : supported && !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
-        ? 'client_secret_post'
-        : 'client_secret_basic');
-  if (method === 'none') return oauth.None();
-  if (secret === undefined) {
-    throw new ConfigError([
-      {
-        path: 'oidc.clientSecret',
-        message: `"${method}" needs the client secret; set it, or use "none" for a public client.`,
-      },
-    ]);
-  }
-  return method === 'client_secret_post' ? oauth.ClientSecretPost(secret) : oauth.ClientSecretBasic(secret);
-}
-
-async function fetchUserInfo(
-  metadata: ProviderMetadata,
-  accessToken: string,
-  subject: string,
-  deps: CallbackDependencies,
-): Promise<Record<string, unknown>> {
-  if (!metadata.userinfo_endpoint) {
-    throw new ConfigError([
-      {
-        path: 'oidc.endpoints.userinfo',
-        message: 'the identity provider has no userinfo endpoint; set one or use "id_token".',
-      },
-    ]);
-  }
-  const url = assertIdpUrl(metadata.userinfo_endpoint, 'the userinfo endpoint', deps, 'userinfo_invalid');
-  const response = await requestIdp(
-    url,
-    { headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` } },
-    'the userinfo endpoint',
-    deps,
-  );
-  if ((response.headers.get('content-type') ?? '').toLowerCase().startsWith('application/jwt')) {
-    throw new SsoError(
-      'userinfo_invalid',
-      'Signed or encrypted userinfo responses are not supported; configure the IdP to answer with JSON.',
-    );
-  }
-  const info = jsonObject(response, 'the userinfo endpoint', 'userinfo_invalid');
-  if (info.sub !== subject) {
-    throw new SsoError(
-      'userinfo_invalid',
-      'The userinfo "sub" differs from the ID token\'s; the answer is not about this user.',
-      {
-        details: { reason: 'sub' },
-      },
-    );
-  }
-  return info;
-}
-
 function sameString(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** IdP-supplied text, made safe to show: printable ASCII, at most 200 characters. */
-function clean(text: string): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

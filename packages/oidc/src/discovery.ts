@@ -6,9 +6,27 @@
 
 import type { Clock, OidcSettings } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
-import { assertIdpUrl, type HttpOptions, jsonObject, requestIdp } from './internal/http.ts';
+import { matchIssuer } from './entra.ts';
+import type { HttpOptions } from './http-options.ts';
+import { assertIdpUrl, jsonObject, requestIdp } from './internal/http.ts';
 
-/** The provider metadata ssokit uses (OpenID Connect Discovery §3, RFC 8414, RFC 9207). */
+/**
+ * The provider metadata ssokit uses (OpenID Connect Discovery §3, RFC 8414, RFC 9207): the validated
+ * discovery document, with a connection's endpoint overrides applied.
+ *
+ * @example
+ * ```ts
+ * import { buildAuthorizationRequest, type ProviderMetadata } from '@ssokit/oidc';
+ *
+ * const metadata: ProviderMetadata = {
+ *   issuer: 'https://sso.example.com/realms/acme',
+ *   authorization_endpoint: 'https://sso.example.com/realms/acme/protocol/openid-connect/auth',
+ *   jwks_uri: 'https://sso.example.com/realms/acme/protocol/openid-connect/certs',
+ * };
+ * const { url } = buildAuthorizationRequest(connection.oidc, metadata, { redirectUri });
+ * ```
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
 export interface ProviderMetadata {
   /** The issuer tokens must carry; may be Entra's `{tenantid}` template. */
   issuer: string;
@@ -28,7 +46,17 @@ export interface ProviderMetadata {
   [member: string]: unknown;
 }
 
-/** The URL of an issuer's discovery document: its issuer, less a trailing slash, plus the well-known path. */
+/**
+ * The URL of an issuer's discovery document: its issuer, less a trailing slash, plus the well-known path.
+ *
+ * @example
+ * ```ts
+ * import { discoveryUrl } from '@ssokit/oidc';
+ *
+ * discoveryUrl('https://common.auth0.com/'); // 'https://common.auth0.com/.well-known/openid-configuration'
+ * ```
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationRequest
+ */
 export function discoveryUrl(issuer: string): string {
   return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
 }
@@ -111,15 +139,28 @@ export function processDiscoveryDocument(
   return doc as ProviderMetadata;
 }
 
+/** The tenant segments of Entra's multi-tenant endpoints, whose discovery issuer is the template. */
+const MULTI_TENANT_SEGMENTS = ['common', 'organizations'] as const;
+
+/**
+ * The configured issuer is the documented one; or, for Entra's multi-tenant endpoints, the documented
+ * `{tenantid}` template with `common` or `organizations` in the tenant's place.
+ */
 function issuerMatchesDocument(configured: string, documented: string): boolean {
-  if (documented === configured) return true;
-  if (!documented.includes('{tenantid}')) return false;
-  return ['common', 'organizations'].some(
-    (segment) => documented.replace('{tenantid}', segment) === configured,
-  );
+  return matchIssuer(configured, documented, MULTI_TENANT_SEGMENTS).matches;
 }
 
-/** Options of {@link discover} and {@link createDiscoveryCache}. */
+/**
+ * Options of {@link discover} and {@link createDiscoveryCache}.
+ *
+ * @example
+ * ```ts
+ * import { createDiscoveryCache, type DiscoveryOptions } from '@ssokit/oidc';
+ *
+ * const options: DiscoveryOptions = { maxAgeMs: 15 * 60_000, timeoutMs: 5_000 };
+ * const discovery = createDiscoveryCache(options);
+ * ```
+ */
 export interface DiscoveryOptions extends HttpOptions {
   /** How long a discovery document is reused, in ms. Default: 3600000 (1 hour). */
   maxAgeMs?: number;
@@ -154,7 +195,19 @@ export async function discover(issuer: string, options: DiscoveryOptions = {}): 
   );
 }
 
-/** A cache of discovery documents by issuer. */
+/**
+ * A cache of discovery documents by issuer; made by {@link createDiscoveryCache}.
+ *
+ * @example
+ * ```ts
+ * import type { DiscoveryCache } from '@ssokit/oidc';
+ *
+ * async function refresh(discovery: DiscoveryCache, issuer: string) {
+ *   discovery.clear(issuer);
+ *   return discovery.get(issuer);
+ * }
+ * ```
+ */
 export interface DiscoveryCache {
   get(issuer: string): Promise<ProviderMetadata>;
   /** Forgets one issuer, or all. */
@@ -172,6 +225,7 @@ export interface DiscoveryCache {
  * const discovery = createDiscoveryCache({ maxAgeMs: 15 * 60_000 });
  * const metadata = await discovery.get('https://accounts.google.com');
  * ```
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  */
 export function createDiscoveryCache(options: DiscoveryOptions = {}): DiscoveryCache {
   const maxAgeMs = options.maxAgeMs ?? 3_600_000;
@@ -207,6 +261,7 @@ export function createDiscoveryCache(options: DiscoveryOptions = {}): DiscoveryC
  *
  * const metadata = await resolveProviderMetadata(connection.oidc, createDiscoveryCache());
  * ```
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
  */
 export async function resolveProviderMetadata(
   settings: Pick<OidcSettings, 'issuer' | 'endpoints' | 'flow'>,

@@ -1,25 +1,31 @@
 /**
  * ID token validation (OpenID Connect Core §3.1.3.7), on every path: the token endpoint's answer, the
- * implicit form_post, and anything else.
+ * implicit form_post, and anything else. The checks every JWT gets (signature, algorithm, issuer,
+ * times) are in `internal/jwt.ts`; this module adds what only an ID token has: the client as audience
+ * and `azp`, `sub`, `nonce`, `at_hash` and `c_hash`.
  *
  * @module
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import type { Clock } from '@ssokit/core';
-import { now as nowSymbol, SsoError } from '@ssokit/core';
-import {
-  checkHeader,
-  isStrictBase64url,
-  type JwsAlgorithm,
-  JwsError,
-  type ParsedJws,
-  parseCompactJws,
-  supportedAlgorithms,
-  verifySignature,
-} from './internal/jws.ts';
+import { now as nowSymbol } from '@ssokit/core';
+import { type JwsAlgorithm, supportedAlgorithms } from './algorithms.ts';
+import { checkIssuer, checkTimes, clip, clockTolerance, fail, verifyJwt } from './internal/jwt.ts';
 import type { JwksCache } from './jwks.ts';
 
-/** The claims of a validated ID token. */
+/**
+ * The claims of a validated ID token: the registered claims every ID token has, and the rest as sent.
+ *
+ * @example
+ * ```ts
+ * import type { IdTokenClaims } from '@ssokit/oidc';
+ *
+ * function identityOf(claims: IdTokenClaims) {
+ *   return { issuer: claims.iss, subject: claims.sub };
+ * }
+ * ```
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken
+ */
 export interface IdTokenClaims {
   iss: string;
   sub: string;
@@ -29,12 +35,28 @@ export interface IdTokenClaims {
   [claim: string]: unknown;
 }
 
-/** What an ID token must satisfy. */
+/**
+ * What an ID token must satisfy: the second argument of {@link validateIdToken}.
+ *
+ * @example
+ * ```ts
+ * import { createJwksCache, type IdTokenExpectations } from '@ssokit/oidc';
+ *
+ * const expected: IdTokenExpectations = {
+ *   issuer: metadata.issuer,
+ *   clientId: 'app',
+ *   nonce: transaction.nonce,
+ *   jwksUri: metadata.jwks_uri,
+ *   keys: createJwksCache(),
+ *   clockToleranceSec: 30,
+ * };
+ * ```
+ */
 export interface IdTokenExpectations {
   /**
-   * The expected issuer, exactly as discovery gave it. A `{tenantid}` placeholder (Entra's `common`
-   * and `organizations` endpoints) is filled from the token's `tid` claim, which must then be allowed
-   * by `tenants`.
+   * The expected issuer, exactly as discovery gave it. For Entra's `{tenantid}` template (the `common`
+   * and `organizations` endpoints) the token's `iss` must be the template filled with the tenant its
+   * `tid` claim names, and that tenant must be accepted by `tenants` (see `matchIssuer`).
    */
   issuer: string;
   /** For a `{tenantid}` issuer: the tenant ids accepted, or `'any'` to accept every tenant on purpose. */
@@ -59,24 +81,6 @@ export interface IdTokenExpectations {
   /** The authorization code from the same response, to check `c_hash` when the token has one. */
   code?: string;
   [nowSymbol]?: Clock;
-}
-
-const MAX_TOLERANCE = 300;
-
-/** Turns an expectations' clock tolerance into seconds, refusing values out of range. */
-export function clockTolerance(value: number | undefined): number {
-  if (value === undefined) return 60;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TOLERANCE) {
-    throw Object.assign(
-      new TypeError(
-        `"clockToleranceSec" must be a number of seconds from 0 to ${MAX_TOLERANCE}. Received ${String(value)}.`,
-      ),
-      {
-        code: 'ERR_INVALID_ARG_VALUE',
-      },
-    );
-  }
-  return value;
 }
 
 /**
@@ -140,82 +144,11 @@ export async function validateIdToken(token: string, expected: IdTokenExpectatio
   return claims as IdTokenClaims;
 }
 
-/** Parses, checks the header, finds the key and verifies the signature. Shared with the bearer verifier. */
-export async function verifyJwt(
-  token: string,
-  allowed: ReadonlySet<string>,
-  jwksUri: string,
-  keys: JwksCache,
-): Promise<VerifiedJwt> {
-  const parsed = parseJwt(token, allowed);
-  const key =
-    keys.cachedKey?.(jwksUri, parsed.header, parsed.alg) ??
-    (await keys.keyFor(jwksUri, parsed.header, parsed.alg));
-  return checkJwtSignature(parsed, key);
-}
-
-/** A token whose signature verified, with the algorithm and key that verified it. */
-export interface VerifiedJwt {
-  claims: Record<string, unknown>;
-  alg: JwsAlgorithm;
-  key: KeyObject;
-}
-
-/** Parses a token and checks its header against the allowed algorithms: `id_token_invalid` if not. */
-export function parseJwt(token: string, allowed: ReadonlySet<string>): ParsedJws & { alg: JwsAlgorithm } {
-  try {
-    const parsed = parseCompactJws(token);
-    return Object.assign(parsed, { alg: checkHeader(parsed.header, allowed) });
-  } catch (error) {
-    if (error instanceof JwsError)
-      throw new SsoError('id_token_invalid', error.message, { details: { reason: error.reason } });
-    throw error;
-  }
-}
-
-/** Verifies a parsed token's signature with `key`: `id_token_invalid` if it does not verify. */
-export function checkJwtSignature(parsed: ParsedJws & { alg: JwsAlgorithm }, key: KeyObject): VerifiedJwt {
-  if (!verifySignature(parsed, parsed.alg, key)) {
-    if (!isStrictBase64url(parsed)) fail('malformed', 'The token has a part that is not base64url.');
-    fail('signature', "The token signature does not verify with the identity provider's key.");
-  }
-  return { claims: parsed.payload, alg: parsed.alg, key };
-}
-
-/** The issuer check, with Entra's `{tenantid}` template. */
-export function checkIssuer(
-  claims: Record<string, unknown>,
-  issuer: string,
-  tenants: readonly string[] | 'any' | undefined,
-): void {
-  const iss = claims.iss;
-  if (typeof iss !== 'string') fail('iss', 'The token has no issuer ("iss").');
-  if (!issuer.includes('{tenantid}')) {
-    if (iss !== issuer) fail('iss', `The token issuer "${clip(iss)}" is not the expected "${issuer}".`);
-    return;
-  }
-  const tid = claims.tid;
-  if (typeof tid !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(tid)) {
-    fail('tid', 'The issuer is a multi-tenant template, and the token has no usable tenant id ("tid").');
-  }
-  if (iss !== issuer.replace('{tenantid}', tid))
-    fail('iss', `The token issuer "${clip(iss)}" does not match the template "${issuer}" for tenant ${tid}.`);
-  if (tenants === undefined) {
-    fail(
-      'tid',
-      'The issuer is a multi-tenant template; set "tenants" to the tenant ids to accept, or to "any" to accept every tenant.',
-    );
-  }
-  if (tenants !== 'any' && !tenants.includes(tid))
-    fail('tid', `The tenant ${tid} is not one of the accepted tenants.`);
-}
-
-/** `aud` contains the client id and nothing untrusted; `azp`, when present or needed, is the client. */
-export function checkAudience(
-  claims: Record<string, unknown>,
-  clientId: string,
-  trusted: readonly string[],
-): void {
+/**
+ * `aud` contains the client id and nothing untrusted; `azp`, when present or needed, is the client
+ * (OIDC Core §3.1.3.7, items 3 to 5).
+ */
+function checkAudience(claims: Record<string, unknown>, clientId: string, trusted: readonly string[]): void {
   const aud = claims.aud;
   const list =
     typeof aud === 'string'
@@ -235,27 +168,6 @@ export function checkAudience(
     fail('azp', 'The token has several audiences and no authorized party ("azp").');
 }
 
-/** `exp` required and in the future, `iat` required and not in the future, `nbf` honoured. */
-export function checkTimes(
-  claims: Record<string, unknown>,
-  nowSec: number,
-  tolerance: number,
-  requireIat: boolean,
-): void {
-  const { exp, iat, nbf } = claims;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) fail('exp', 'The token has no expiry ("exp").');
-  if (nowSec - tolerance >= exp) fail('exp', 'The token has expired.');
-  if (iat !== undefined || requireIat) {
-    if (typeof iat !== 'number' || !Number.isFinite(iat)) fail('iat', 'The token has no issue time ("iat").');
-    if (iat > nowSec + tolerance)
-      fail('iat', 'The token was issued in the future; check the clocks of this server and the IdP.');
-  }
-  if (nbf !== undefined) {
-    if (typeof nbf !== 'number' || !Number.isFinite(nbf)) fail('nbf', 'The token "nbf" is not a number.');
-    if (nbf > nowSec + tolerance) fail('nbf', 'The token is not valid yet ("nbf").');
-  }
-}
-
 function checkSubject(claims: Record<string, unknown>): void {
   const { sub } = claims;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255)
@@ -263,7 +175,7 @@ function checkSubject(claims: Record<string, unknown>): void {
 }
 
 /** The left half of the hash of `value`, base64url: `at_hash` and `c_hash` (OIDC Core §3.1.3.6). */
-export function leftHalfHash(value: string, alg: JwsAlgorithm, key: KeyObject): string {
+function leftHalfHash(value: string, alg: JwsAlgorithm, key: KeyObject): string {
   let digest: Buffer;
   if (alg === 'EdDSA' || alg === 'Ed25519') {
     digest =
@@ -276,12 +188,4 @@ export function leftHalfHash(value: string, alg: JwsAlgorithm, key: KeyObject): 
       .digest();
   }
   return digest.subarray(0, digest.length / 2).toString('base64url');
-}
-
-function fail(reason: string, message: string): never {
-  throw new SsoError('id_token_invalid', message, { details: { reason } });
-}
-
-function clip(text: string): string {
-  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }

@@ -7,10 +7,22 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
-import { assertIdpUrl, type HttpOptions, jsonObject, requestIdp } from './internal/http.ts';
-import { type JwsAlgorithm, keyFitsAlgorithm, supportedAlgorithms } from './internal/jws.ts';
+import { type JwsAlgorithm, supportedAlgorithms } from './algorithms.ts';
+import type { HttpOptions } from './http-options.ts';
+import { assertIdpUrl, jsonObject, requestIdp } from './internal/http.ts';
+import { keyFitsAlgorithm } from './internal/jws.ts';
 
-/** Options of {@link createJwksCache}. */
+/**
+ * Options of {@link createJwksCache}.
+ *
+ * @example
+ * ```ts
+ * import { createJwksCache, type JwksCacheOptions } from '@ssokit/oidc';
+ *
+ * const options: JwksCacheOptions = { maxAgeMs: 5 * 60_000, cooldownMs: 60_000, maxKeys: 20 };
+ * const keys = createJwksCache(options);
+ * ```
+ */
 export interface JwksCacheOptions extends HttpOptions {
   /** How long a fetched key set is used before it is fetched again, in ms. Default: 600000 (10 minutes). */
   maxAgeMs?: number;
@@ -38,7 +50,18 @@ interface Entry {
   pending?: Promise<CachedKey[]>;
 }
 
-/** Resolves the key that verifies a token. */
+/**
+ * Resolves the key that verifies a token; made by {@link createJwksCache}, shared by `processCallback`,
+ * `validateIdToken` and `createAccessTokenVerifier`.
+ *
+ * @example
+ * ```ts
+ * import { createAccessTokenVerifier, createJwksCache, type JwksCache } from '@ssokit/oidc';
+ *
+ * const keys: JwksCache = createJwksCache();
+ * const verifier = createAccessTokenVerifier({ jwksUri, audience: ['api://my-api'], keys });
+ * ```
+ */
 export interface JwksCache {
   /**
    * The key for a token header: the signing key with the header's `kid`, or the only signing key that
@@ -210,7 +233,17 @@ async function loadJwks(
   return { keys, skipped };
 }
 
-/** What {@link inspectJwks} found in a key set. */
+/**
+ * What {@link inspectJwks} found in a key set.
+ *
+ * @example
+ * ```ts
+ * import { inspectJwks, type JwksReport } from '@ssokit/oidc';
+ *
+ * const report: JwksReport = await inspectJwks(metadata.jwks_uri);
+ * for (const key of report.keys) console.log(key.kid, key.algorithms.join(', '));
+ * ```
+ */
 export interface JwksReport {
   /** The signing keys ssokit can use, with the algorithms each can verify. */
   keys: { kid?: string; kty: string; alg?: string; algorithms: JwsAlgorithm[] }[];
@@ -229,6 +262,7 @@ export interface JwksReport {
  * const { keys, skipped } = await inspectJwks(metadata.jwks_uri);
  * if (keys.length === 0) console.warn('no usable signing key', skipped);
  * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
  */
 export async function inspectJwks(
   uri: string,

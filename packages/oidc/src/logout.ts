@@ -8,15 +8,24 @@ import type { OidcSettings } from '@ssokit/core';
 import { customFetch, SsoError } from '@ssokit/core';
 import * as oauth from 'oauth4webapi';
 import type { ProviderMetadata } from './discovery.ts';
-import {
-  assertIdpUrl,
-  DEFAULT_TIMEOUT_MS,
-  type HttpOptions,
-  readIdpResponse,
-  unreachable,
-} from './internal/http.ts';
+import type { HttpOptions } from './http-options.ts';
+import { assertIdpUrl, DEFAULT_TIMEOUT_MS, readIdpResponse, unreachable } from './internal/http.ts';
 
-/** Options of {@link buildEndSessionUrl}. */
+/**
+ * Options of {@link buildEndSessionUrl}.
+ *
+ * @example
+ * ```ts
+ * import type { EndSessionOptions } from '@ssokit/oidc';
+ *
+ * const options: EndSessionOptions = {
+ *   idTokenHint: tokens.idToken,
+ *   postLogoutRedirectUri: 'https://app.example.com/',
+ *   state: 'after-logout',
+ * };
+ * ```
+ * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
+ */
 export interface EndSessionOptions {
   /** The ID token of the session, so the IdP knows whom to log out without asking. */
   idTokenHint?: string;

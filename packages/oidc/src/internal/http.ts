@@ -1,39 +1,20 @@
 /**
  * The one place the OIDC package talks to an identity provider: a timeout on every request, a cap on
- * the response size, https only (loopback hosts excepted), and errors that name the URL and status
- * and never a secret.
+ * the response size, the IdP-URL rule of `@ssokit/core` (https, or http on a loopback host), and errors
+ * that name the URL and status and never a secret.
  */
 
 import type { SsoErrorCode } from '@ssokit/core';
-import { allowInsecureRequests, customFetch, SsoError } from '@ssokit/core';
-
-/** Transport options shared by every step that calls the IdP. */
-export interface HttpOptions {
-  /** Milliseconds before a request to the IdP is abandoned. Default: 10000 (10 seconds). */
-  timeoutMs?: number;
-  /** The largest response body accepted, in bytes. Default: 1048576 (1 MiB). */
-  maxResponseBytes?: number;
-  /** A `fetch` replacement for proxies, custom CAs or logging. Default: `globalThis.fetch`. */
-  [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
-  /**
-   * Allows `http:` URLs on hosts other than loopback.
-   * @deprecated Marked so to stand out: plain http lets the network forge keys and tokens.
-   */
-  [allowInsecureRequests]?: boolean;
-}
+import { allowInsecureRequests, checkIdpUrl, customFetch, SsoError } from '@ssokit/core';
+import type { HttpOptions } from '../http-options.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** Whether a host name is a loopback host, where plain http is allowed for development and tests. */
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost');
-}
 
 /**
- * Parses and checks an IdP URL: absolute, `https:`, or `http:` on a loopback host. `what` names the
- * URL in errors ("the JWKS URI").
+ * Parses and checks an IdP URL with core's `checkIdpUrl`: absolute, `https:`, or `http:` on a loopback
+ * host (or anywhere with `allowInsecureRequests`). Throws `code` (default `discovery_failed`) with a
+ * message that starts with `what` ("the JWKS URI").
  */
 export function assertIdpUrl(
   value: string,
@@ -41,22 +22,13 @@ export function assertIdpUrl(
   options: HttpOptions = {},
   code: SsoErrorCode = 'discovery_failed',
 ): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new SsoError(code, `${capitalise(what)} "${truncate(value)}" is not an absolute URL.`, {
-      details: { url: truncate(value) },
-    });
-  }
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && (isLoopbackHost(url.hostname) || options[allowInsecureRequests] === true))
-    return url;
-  throw new SsoError(
-    code,
-    `${capitalise(what)} ${url.origin} must use https (plain http is allowed only on localhost, 127.0.0.1 and ::1).`,
-    { details: { url: url.href } },
-  );
+  const check = checkIdpUrl(value, { allowInsecure: options[allowInsecureRequests] === true });
+  if (check.ok) return check.url;
+  // A plain-http URL is named by its origin; a value that is not one, as written (clipped).
+  const subject = check.problem === 'insecure_http' && check.url ? check.url.origin : `"${truncate(value)}"`;
+  throw new SsoError(code, `${capitalise(what)} ${subject} ${check.message}`, {
+    details: { url: check.url?.href ?? truncate(value) },
+  });
 }
 
 /** A response whose body was read within the size limit. */
@@ -218,6 +190,12 @@ export function jsonObject(response: IdpResponse, what: string, code: SsoErrorCo
     });
   }
   return parsed as Record<string, unknown>;
+}
+
+/** IdP-supplied text (an `error`, an `error_description`, an issuer), made safe to show: printable ASCII, at most 200 characters. */
+export function clean(text: string): string {
+  const printable = text.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
 }
 
 function describeCause(cause: unknown): string {

@@ -1,38 +1,11 @@
 /**
  * Compact JWS parsing and signature verification on `node:crypto` KeyObjects. Only asymmetric
- * algorithms exist here: an HMAC can never be keyed with a public key because there is no HMAC path.
+ * algorithms exist here (see `../algorithms.ts`): an HMAC can never be keyed with a public key because
+ * there is no HMAC path.
  */
 import { isAscii } from 'node:buffer';
 import { constants, type KeyObject, verify } from 'node:crypto';
-
-/** The signature algorithms ssokit verifies (RFC 7518 §3, RFC 8037). */
-export type JwsAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'Ed25519';
-
-/** Every supported algorithm, the default allow-list. `none` and the HMAC family are not among them. */
-export const supportedAlgorithms: readonly JwsAlgorithm[] = Object.freeze([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-]);
+import type { JwsAlgorithm } from '../algorithms.ts';
 
 const hashOf: Record<JwsAlgorithm, string | null> = {
   RS256: 'sha256',
@@ -55,6 +28,8 @@ const curveOf: Partial<Record<JwsAlgorithm, string>> = {
 /** The byte length of r || s for each ECDSA algorithm (RFC 7518 §3.4). */
 const ecSignatureSize: Partial<Record<JwsAlgorithm, number>> = { ES256: 64, ES384: 96, ES512: 132 };
 const B64URL = /^[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?$/;
+/** The longest token parsed, in characters (a token with 200 groups is about 6 KB). */
+export const MAX_TOKEN_LENGTH = 64 * 1024;
 
 /**
  * A parsed compact JWS. The signature covers the ASCII `header.payload`, the first `signedLength`
@@ -80,7 +55,7 @@ export class JwsError extends Error {
 }
 
 /** Parses a compact JWS with a JSON object payload. Throws JwsError for anything malformed. */
-export function parseCompactJws(token: string, maxLength = 64 * 1024): ParsedJws {
+export function parseCompactJws(token: string, maxLength = MAX_TOKEN_LENGTH): ParsedJws {
   if (typeof token !== 'string' || token.length === 0)
     throw new JwsError('The token is empty or not a string.', 'malformed');
   if (token.length > maxLength)
@@ -114,6 +89,11 @@ export function isStrictBase64url(jws: ParsedJws): boolean {
   return B64URL.test(jws.token.slice(0, jws.signedLength));
 }
 
+/** Whether one part of a compact token is strict base64url (no padding, no other characters). */
+export function isBase64urlPart(part: string): boolean {
+  return !part.includes('.') && B64URL.test(part);
+}
+
 /**
  * Scratch space for the bytes of a token's parts. Tokens of 4 KB and more (a 200-group token is 6 KB)
  * would otherwise each take a fresh, unpooled allocation for the signing input and for the decoded
@@ -122,7 +102,11 @@ export function isStrictBase64url(jws: ParsedJws): boolean {
  */
 const scratch = Buffer.allocUnsafe(64 * 1024);
 
-function decodeJsonObject(part: string, what: string): Record<string, unknown> {
+/**
+ * Decodes one base64url part (of at most {@link MAX_TOKEN_LENGTH} characters) holding a JSON object.
+ * Throws JwsError (`malformed`) when it is empty, not JSON, or not an object.
+ */
+export function decodeJsonObject(part: string, what: string): Record<string, unknown> {
   if (part.length === 0) throw new JwsError(`The token's ${what} is empty.`, 'malformed');
   let value: unknown;
   try {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { p1363ToDer } from '../src/internal/jws.ts';
+import { p1363ToDer } from './jws.ts';
 
 // OpenSSL refuses a DER signature that is not the minimal encoding of (r, s), so a signature that
 // verifies after conversion proves the encoding exact. Enough signatures per curve are made to meet

@@ -1,6 +1,7 @@
 /**
  * The public shapes of `@ssokit/server`: the options of `createSso()`, the object it returns and the
- * session a host reads. Types only; `create-sso.ts` checks the options and `context.ts` reads them.
+ * session a host reads (with `ssoUser`, the one projection of a user onto it). `create-sso.ts` checks
+ * the options and `context.ts` reads them.
  *
  * @module
  */
@@ -67,15 +68,36 @@ export interface SsoOptions {
   [nowSymbol]?: Clock;
 }
 
+/** Who a session or token is, as the host sees it. */
+export interface SsoUser {
+  id: string;
+  email?: string;
+  name?: string;
+  username?: string;
+}
+
 /** The session of a request, as the host sees it. */
 export interface SsoSession {
-  user: { id: string; email?: string; name?: string; username?: string };
+  user: SsoUser;
   roles: string[];
   groups: string[];
   connectionId: string;
   expiresAt: Date;
   /** A restore-mode administrator (`connectionId` is then `'restore'`); see `SsoOptions.restore`. */
   restore?: true;
+}
+
+/** The host's view of a user or token profile: the id and whichever display fields are set. */
+export function ssoUser(
+  id: string,
+  fields: { email?: string | undefined; name?: string | undefined; username?: string | undefined },
+): SsoUser {
+  return {
+    id,
+    ...(fields.email ? { email: fields.email } : {}),
+    ...(fields.name ? { name: fields.name } : {}),
+    ...(fields.username ? { username: fields.username } : {}),
+  };
 }
 
 /** What {@link createSso} returns. */

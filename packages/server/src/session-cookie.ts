@@ -6,7 +6,7 @@
  */
 import type { SsoContext } from './context.ts';
 import { clearChunked, parseCookies, readChunked, writeChunked } from './cookies.ts';
-import type { SsoSession } from './options.ts';
+import { type SsoSession, ssoUser } from './options.ts';
 import type { SessionData } from './session.ts';
 
 const SESSION_COOKIE = 'sso_session';
@@ -73,12 +73,7 @@ export async function getSession(
   const user = await ctx.storage.users.get(data.userId);
   if (!user || user.status === 'disabled') return null;
   return {
-    user: {
-      id: user.id,
-      ...(user.email ? { email: user.email } : {}),
-      ...(user.name ? { name: user.name } : {}),
-      ...(user.username ? { username: user.username } : {}),
-    },
+    user: ssoUser(user.id, user),
     roles: data.roles,
     groups: data.groups,
     connectionId: data.connectionId,

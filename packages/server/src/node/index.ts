@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { readBodyWithLimit, SsoError } from '@ssokit/core';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
-import type { Sso, SsoSession } from '../options.ts';
+import { type Sso, type SsoSession, type SsoUser, ssoUser } from '../options.ts';
 
 export type { ErrorReply } from '../respond.ts';
 export { errorReply } from '../respond.ts';
@@ -22,7 +22,7 @@ export interface SsoAuth {
   /** `session`: the ssokit session cookie; `bearer`: an `Authorization: Bearer` access token. */
   kind: 'session' | 'bearer';
   /** The app user (session), or the token's mapped user id (bearer: the IdP's id, not the app's). */
-  user: { id: string; email?: string; name?: string; username?: string };
+  user: SsoUser;
   roles: string[];
   /** Group names (session only; a bearer token's groups are in `token.profile`). */
   groups: string[];
@@ -102,15 +102,9 @@ export async function authenticate(
         'This route does not accept bearer tokens; sign in instead.',
       );
     const token = await options.bearer.verify(bearer);
-    const p = token.profile;
     auth = {
       kind: 'bearer',
-      user: {
-        id: p.externalId,
-        ...(p.email ? { email: p.email } : {}),
-        ...(p.name ? { name: p.name } : {}),
-        ...(p.username ? { username: p.username } : {}),
-      },
+      user: ssoUser(token.profile.externalId, token.profile),
       roles: token.roles,
       groups: [],
       token,

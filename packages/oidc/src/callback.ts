@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock, GroupsClaim, IdentityKey, OidcSettings } from '@ssokit/core';
-import { ConfigError, now as nowSymbol, SsoError } from '@ssokit/core';
+import { ConfigError, now as nowSymbol, readTextWithLimit, SsoError } from '@ssokit/core';
 import type { JwsAlgorithm } from './algorithms.ts';
 import type { OidcTransaction } from './authorization.ts';
 import type { ProviderMetadata } from './discovery.ts';
@@ -49,13 +49,8 @@ export async function readCallbackParameters(request: Request): Promise<URLSearc
       'The callback POST must be application/x-www-form-urlencoded (response_mode=form_post).',
     );
   }
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_CALLBACK_BYTES)
-    throw new SsoError('payload_too_large', 'The callback body is too large.');
-  const body = await request.text();
-  if (body.length > MAX_CALLBACK_BYTES)
-    throw new SsoError('payload_too_large', 'The callback body is too large.');
-  return new URLSearchParams(body);
+  // Streamed and cut at the limit (a chunked body has no Content-Length to trust).
+  return new URLSearchParams(await readTextWithLimit(request.body, MAX_CALLBACK_BYTES, 'The callback body'));
 }
 
 /**

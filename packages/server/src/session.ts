@@ -58,7 +58,7 @@ export function sessionKey(secret: string | Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
- * const codec = createSessionCodec(process.env.SSO_SECRET);
+ * const codec = createSessionCodec(process.env.SSO_SECRET!);
  * const cookie = await codec.seal(session);
  * const again = await codec.open(cookie, Math.floor(Date.now() / 1000));
  * ```

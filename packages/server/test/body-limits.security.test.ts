@@ -63,6 +63,12 @@ describe('request bodies through sso.handle', () => {
       1024 * KiB,
       { 'content-type': 'application/x-www-form-urlencoded' },
     ],
+    [
+      '/sso/oidc/callback',
+      'The callback body',
+      64 * KiB,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ],
     ['/sso/admin/connections', 'The admin request body', 256 * KiB, { 'content-type': 'application/json' }],
     ['/sso/restore', 'The restore request body', 4 * KiB, { 'content-type': 'application/json' }],
   ];

@@ -9,7 +9,9 @@ import {
   createDiscoveryCache,
   discoveryUrl,
   inspectJwks,
+  matchIssuer,
   type ProviderMetadata,
+  readUnverifiedClaims,
   resolveProviderMetadata,
 } from '@ssokit/oidc';
 import type { SsoContext } from '../context.ts';
@@ -184,22 +186,10 @@ export async function oidcPreview(
 ): Promise<MappingPreview | undefined> {
   let claims: Record<string, unknown> | undefined = sample.claims;
   if (sample.idToken !== undefined) {
-    const payload = typeof sample.idToken === 'string' ? sample.idToken.split('.')[1] : undefined;
     try {
-      claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<
-        string,
-        unknown
-      >;
-    } catch {
-      claims = undefined;
-    }
-    if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
-      add(
-        'sample',
-        'error',
-        'The sample ID token is not a JWT with a JSON payload.',
-        'Paste the whole token (three parts separated by dots).',
-      );
+      claims = readUnverifiedClaims(sample.idToken);
+    } catch (error) {
+      add('sample', 'error', messageOf(error), 'Paste the whole token (three parts separated by dots).');
       return undefined;
     }
     add(
@@ -207,11 +197,11 @@ export async function oidcPreview(
       'ok',
       'The sample ID token was read (its signature is not checked: a preview logs nobody in).',
     );
-    if (typeof claims.iss === 'string' && !matchesIssuer(claims.iss, c.oidc.issuer))
+    if (typeof claims.iss === 'string' && !matchIssuer(claims.iss, issuer, c.oidc.tenants).matches)
       add(
         'sample.iss',
         'warning',
-        `The sample was issued by "${claims.iss}", not "${c.oidc.issuer}".`,
+        `The sample was issued by "${claims.iss}", not "${issuer}".`,
         'Check the issuer URL of the connection.',
       );
     if (typeof claims.aud === 'string' || Array.isArray(claims.aud)) {
@@ -228,12 +218,8 @@ export async function oidcPreview(
   if (!claims) return undefined;
   const subject = typeof claims.sub === 'string' ? claims.sub : sample.subject;
   const tokenIssuer =
-    typeof claims.iss === 'string' && matchesIssuer(claims.iss, c.oidc.issuer) ? claims.iss : issuer;
+    typeof claims.iss === 'string' && matchIssuer(claims.iss, issuer, c.oidc.tenants).matches
+      ? claims.iss
+      : issuer;
   return mappingPreview(c, { issuer: tokenIssuer, subject: subject ?? '' }, claims, ctx, add);
-}
-
-function matchesIssuer(iss: string, configured: string): boolean {
-  if (!configured.includes('{tenantid}')) return iss === configured;
-  const [before, after] = configured.split('{tenantid}') as [string, string];
-  return iss.startsWith(before) && iss.endsWith(after);
 }

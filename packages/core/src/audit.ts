@@ -113,8 +113,10 @@ export type AuditHook = (event: AuditEvent) => void | Promise<void>;
  * ```ts
  * import { emitAudit } from '@ssokit/core';
  *
- * await emitAudit(audit, { type: 'connection.deleted', at: new Date(), connectionId: id, name }, (err) =>
- *   console.warn('audit hook failed', err),
+ * await emitAudit(
+ *   audit,
+ *   { type: 'connection.deleted', at: new Date(), connectionId: connection.id, name: connection.name },
+ *   (err) => console.warn('audit hook failed', err),
  * );
  * ```
  */

@@ -60,3 +60,18 @@ describe('readBodyWithLimit', () => {
     expect(await readTextWithLimit(Readable.from(['€€€€']), 12)).toBe('€€€€');
   });
 });
+
+describe('a declared Content-Length', () => {
+  it('past the limit is refused before any read; a smaller one is not trusted', async () => {
+    const { stream, state } = countingStream(100, 1024);
+    await expect(readBodyWithLimit(stream, 4096, 'The metadata', '1000000')).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+    expect(state.pulled).toBe(0);
+    expect(state.cancelled).toBe(true);
+    const lying = countingStream(100, 1024);
+    await expect(readBodyWithLimit(lying.stream, 4096, 'The metadata', 10)).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+  });
+});

@@ -13,7 +13,9 @@ export type BodySource = AsyncIterable<Uint8Array | string> | ReadableStream<Uin
 
 /**
  * Reads a body into one byte array, at most `limit` bytes. Past the limit it stops reading, cancels
- * the stream and throws `payload_too_large` naming the limit (and `what`, e.g. "The ACS body").
+ * the stream and throws `payload_too_large` naming the limit (and `what`, e.g. "The ACS body"). A
+ * `declaredLength` (the `Content-Length` header) already past the limit is refused before any read;
+ * a smaller one is not trusted, the count is.
  *
  * @example
  * ```ts
@@ -27,7 +29,16 @@ export async function readBodyWithLimit(
   source: BodySource | null | undefined,
   limit: number,
   what = 'The request body',
+  declaredLength?: string | number | null,
 ): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new SsoError('payload_too_large', `${what} is larger than ${describeBytes(limit)}.`, {
+      details: { limit },
+    });
+  if (declaredLength !== undefined && declaredLength !== null && Number(declaredLength) > limit) {
+    await cancel(source);
+    throw tooLarge();
+  }
   if (!source) return new Uint8Array(0);
   const iterable: AsyncIterable<Uint8Array | string> =
     Symbol.asyncIterator in source ? source : streamChunks(source as ReadableStream<Uint8Array>);
@@ -42,9 +53,7 @@ export async function readBodyWithLimit(
     if (size > limit) {
       // Stop the producer: a Web stream is cancelled, a Node stream destroyed, by return().
       await iterator.return?.();
-      throw new SsoError('payload_too_large', `${what} is larger than ${describeBytes(limit)}.`, {
-        details: { limit },
-      });
+      throw tooLarge();
     }
     chunks.push(chunk);
   }
@@ -63,8 +72,17 @@ export async function readTextWithLimit(
   source: BodySource | null | undefined,
   limit: number,
   what?: string,
+  declaredLength?: string | number | null,
 ): Promise<string> {
-  return new TextDecoder().decode(await readBodyWithLimit(source, limit, what));
+  return new TextDecoder().decode(await readBodyWithLimit(source, limit, what, declaredLength));
+}
+
+/** Stops a producer that will not be read: a Web stream is cancelled, a Node stream destroyed. */
+async function cancel(source: BodySource | null | undefined): Promise<void> {
+  if (!source) return;
+  if ('cancel' in source && typeof source.cancel === 'function') await source.cancel().catch(() => undefined);
+  else if ('destroy' in source && typeof (source as { destroy?: unknown }).destroy === 'function')
+    (source as { destroy(): void }).destroy();
 }
 
 async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {

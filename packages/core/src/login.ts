@@ -125,7 +125,7 @@ const MAX_ATTEMPTS = 3;
  * const storage = memoryStorage();
  * const result = await completeLogin(
  *   { connection, identity: { issuer: 'https://idp.example.com', subject: '42' }, claims },
- *   { store: storage.users, roles: { roleDefinitions: [{ name: 'admins' }] } },
+ *   { store: storage.login, roles: { roleDefinitions: [{ name: 'admins' }] } },
  * );
  * result.user.id; result.roles;
  * ```

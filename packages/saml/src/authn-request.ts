@@ -44,6 +44,7 @@ export type AuthnRequest =
  * ```ts
  * import { createAuthnRequest } from '@ssokit/saml';
  *
+ * if (!idp.sso.redirect) throw new Error('The IdP has no SSO endpoint for the HTTP-Redirect binding.');
  * const request = createAuthnRequest({
  *   ssoUrl: idp.sso.redirect,
  *   spEntityId: 'https://app.example.com/sso/saml/metadata/okta',

@@ -6,7 +6,15 @@
  */
 
 import type { Clock } from '@ssokit/core';
-import { allowInsecureRequests, checkIdpUrl, customFetch, now as nowSymbol, SsoError } from '@ssokit/core';
+import {
+  allowInsecureRequests,
+  checkIdpUrl,
+  customFetch,
+  isSsoError,
+  now as nowSymbol,
+  readTextWithLimit,
+  SsoError,
+} from '@ssokit/core';
 import { type IdpMetadata, parseIdpMetadata } from './metadata.ts';
 
 /** Options of {@link createIdpMetadataCache}. */
@@ -131,49 +139,27 @@ async function fetchMetadata(
       details: { url: where, status: response.status },
     });
   }
-  let body: string | undefined;
+  let body: string;
   try {
-    body = await readBounded(response, maxBytes);
+    // Read as a stream and abandoned (the stream cancelled) as soon as it passes maxBytes, or before
+    // reading when Content-Length already says so: a metadata host, or anything answering in its
+    // name, cannot make this server buffer more than the bound.
+    body = await readTextWithLimit(
+      response.body,
+      maxBytes,
+      'The metadata',
+      response.headers.get('content-length'),
+    );
   } catch (cause) {
+    if (isSsoError(cause, 'payload_too_large'))
+      throw new SsoError('idp_unreachable', `The metadata at ${where} is larger than ${maxBytes} bytes.`, {
+        details: { url: where, maxBytes },
+      });
     throw unreachable(cause);
   }
-  if (body === undefined)
-    throw new SsoError('idp_unreachable', `The metadata at ${where} is larger than ${maxBytes} bytes.`, {
-      details: { url: where, maxBytes },
-    });
   return parseIdpMetadata(body, {
     ...(entityId ? { entityId } : {}),
     maxLength: maxBytes,
     ...(options[nowSymbol] ? { [nowSymbol]: options[nowSymbol] } : {}),
   });
-}
-
-/**
- * The body as UTF-8 text, read as a stream and abandoned (the stream cancelled, so the connection
- * can close) as soon as it passes `maxBytes`, or before reading when `Content-Length` already says
- * so: `undefined` then. A metadata host, or anything answering in its name, cannot make this server
- * buffer more than the bound.
- */
-async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
 }

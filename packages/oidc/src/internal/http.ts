@@ -5,7 +5,7 @@
  */
 
 import type { SsoErrorCode } from '@ssokit/core';
-import { allowInsecureRequests, checkIdpUrl, customFetch, SsoError } from '@ssokit/core';
+import { allowInsecureRequests, checkIdpUrl, customFetch, readTextWithLimit, SsoError } from '@ssokit/core';
 import type { HttpOptions } from '../http-options.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -138,32 +138,9 @@ export function unreachable(
 }
 
 async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new SsoError('invalid_request', 'too large');
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new SsoError('invalid_request', 'too large');
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  // core's one bounded reader: a declared length past the bound is refused unread, and the stream
+  // is cancelled as soon as the count passes it (payload_too_large, which the callers reword).
+  return readTextWithLimit(response.body, maxBytes, 'The response', response.headers.get('content-length'));
 }
 
 /**

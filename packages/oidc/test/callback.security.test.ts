@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { OidcSettings } from '@ssokit/core';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildAuthorizationRequest,
@@ -18,7 +19,6 @@ import {
   resolveGroupOverage,
 } from '../src/index.ts';
 import { json, type MockOp, makeKey, type SigningKey, startMockOp } from './helpers/mock-op.ts';
-import { expectRefusal } from './helpers/refused.ts';
 
 let op: MockOp;
 let key: SigningKey;

@@ -7,11 +7,11 @@
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { SsoError } from '@ssokit/core';
 import { SignJWT } from 'jose';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IdTokenExpectations } from '../src/index.ts';
 import { createJwksCache, validateIdToken } from '../src/index.ts';
 import { b64, type MockOp, makeKey, type SigningKey, signRaw, startMockOp } from './helpers/mock-op.ts';
-import { expectRefusal } from './helpers/refused.ts';
 
 let op: MockOp;
 let rsa: SigningKey;

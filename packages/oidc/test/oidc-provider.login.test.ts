@@ -13,6 +13,7 @@ import {
   startProvider,
   type TestOp,
 } from 'ssokit-test-fixtures/oidc-provider';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAuthorizationRequest,
@@ -24,7 +25,6 @@ import {
   processCallback,
   revokeToken,
 } from '../src/index.ts';
-import { expectRefusal } from './helpers/refused.ts';
 
 let op: TestOp;
 let metadata: ProviderMetadata;

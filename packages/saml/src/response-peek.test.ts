@@ -1,10 +1,10 @@
 import { SsoError } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import fc from 'fast-check';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { describe, expect, it } from 'vitest';
 import { assertionXml, b64, responseXml } from '../test/helpers/forge.ts';
-import { expectRefusal } from '../test/helpers/refused.ts';
 import { validateSamlResponse } from './response.ts';
 import { peekSamlResponse } from './response-peek.ts';
 

@@ -6,11 +6,11 @@ import { createPrivateKey } from 'node:crypto';
 import { memoryStorage } from '@ssokit/storage';
 import * as samlify from 'samlify';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { ACS_URL, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSpMetadata, validateSamlResponse } from '../src/index.ts';
 import { idpKeysFor } from './helpers/idp-keys.ts';
-import { expectRefusal } from './helpers/refused.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 

@@ -8,6 +8,7 @@
 import { memoryStorage } from '@ssokit/storage';
 import { generate } from 'selfsigned';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +21,6 @@ import {
   validateSamlResponse,
 } from '../src/index.ts';
 import { assertionXml, b64, responseXml, sign } from './helpers/forge.ts';
-import { expectRefusal } from './helpers/refused.ts';
 
 let strong: TestKeyPair;
 let weak: TestKeyPair;

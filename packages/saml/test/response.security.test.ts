@@ -9,12 +9,12 @@
 import type { SsoError } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
 import { assertionXml, b64, type ForgeOptions, responseXml, sign } from './helpers/forge.ts';
 import { idpKeysFor } from './helpers/idp-keys.ts';
-import { expectRefusal } from './helpers/refused.ts';
 
 let idp: TestKeyPair;
 let attacker: TestKeyPair;

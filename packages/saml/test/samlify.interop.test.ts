@@ -5,6 +5,7 @@
 import { now } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import {
   ACS_URL,
   IDP_ENTITY_ID,
@@ -15,7 +16,6 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
 import { idpKeysFor } from './helpers/idp-keys.ts';
-import { expectRefusal } from './helpers/refused.ts';
 
 let idp: SamlifyIdp;
 beforeAll(async () => {

@@ -1,3 +1,7 @@
+/**
+ * `expectRefusal`: the one assertion that a step refused its input with a given `SsoError` code (and
+ * reason), shared by the protocol packages' security tests.
+ */
 import { SsoError } from '@ssokit/core';
 import { expect } from 'vitest';
 

@@ -9,9 +9,14 @@
  * export default ssokitPackage({ index: 'src/index.ts', testkit: 'src/testkit/index.ts' }, ['vitest']);
  * ```
  */
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export function ssokitPackage(entry: Record<string, string>, external: string[] = []) {
+/** `extra` adds or overrides options for one package (code splitting, shims). */
+export function ssokitPackage(
+  entry: Record<string, string>,
+  external: string[] = [],
+  extra: Options = {},
+): Options {
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],
@@ -22,5 +27,6 @@ export function ssokitPackage(entry: Record<string, string>, external: string[] 
     platform: 'neutral',
     treeshake: true,
     external: [/^@ssokit\//, ...external],
-  });
+    ...extra,
+  }) as Options;
 }

@@ -245,3 +245,16 @@ describe('configuration errors, each with its line, column and a fix', () => {
     );
   });
 });
+
+describe('signatureAlgo', () => {
+  it('must be an algorithm ssokit verifies: HS256 and none are refused with the list', () => {
+    for (const alg of ['HS256', 'none', 'RS257']) {
+      const yaml = full.replace('# signatureAlgo: RS256', `signatureAlgo: ${alg}`);
+      expect(() => loadArthurConfig(yaml)).toThrow(
+        /signatureAlgo.*is not an algorithm ssokit verifies; use one of RS256/s,
+      );
+    }
+    const yaml = full.replace('# signatureAlgo: RS256', 'signatureAlgo: ES256');
+    expect(loadArthurConfig(yaml).accessTokenValidation.algorithms).toEqual(['ES256']);
+  });
+});

@@ -4,8 +4,15 @@
  * @module
  */
 
-import type { ClaimMapping, ConfigIssue, OidcConnection, OidcEndpoints, RoleDefinition } from '@ssokit/core';
-import { ConfigError } from '@ssokit/core';
+import type {
+  ClaimMapping,
+  ConfigIssue,
+  JwsAlgorithm,
+  OidcConnection,
+  OidcEndpoints,
+  RoleDefinition,
+} from '@ssokit/core';
+import { ConfigError, supportedAlgorithms } from '@ssokit/core';
 import { checkUrl, describeProblem, dotted, isObject, sortIssues } from './internal/problems.ts';
 import { checkSchema } from './internal/schema.ts';
 import { didYouMean } from './internal/suggest.ts';
@@ -21,7 +28,7 @@ export interface AccessTokenValidationSettings {
   jwksUri?: string;
   audience: string[];
   /** Arthur's `signatureAlgo`, as an allow-list of one. */
-  algorithms?: string[];
+  algorithms?: JwsAlgorithm[];
   claimMapping: Partial<ClaimMapping>;
 }
 
@@ -129,6 +136,15 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
       { key: true },
     );
   }
+  const algorithm = isObject(config.accessTokenValidation)
+    ? config.accessTokenValidation.signatureAlgo
+    : undefined;
+  if (typeof algorithm === 'string' && !supportedAlgorithms.includes(algorithm as JwsAlgorithm)) {
+    report(
+      ['config', 'accessTokenValidation', 'signatureAlgo'],
+      `"${algorithm}" is not an algorithm ssokit verifies; use one of ${supportedAlgorithms.join(', ')} (HMAC and "none" are never accepted).`,
+    );
+  }
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
   const validation = config.accessTokenValidation as Record<string, unknown>;
@@ -181,7 +197,9 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
     issuer: issuer as string,
     ...(endpoints.jwks ? { jwksUri: endpoints.jwks } : {}),
     audience,
-    ...(typeof validation.signatureAlgo === 'string' ? { algorithms: [validation.signatureAlgo] } : {}),
+    ...(typeof validation.signatureAlgo === 'string'
+      ? { algorithms: [validation.signatureAlgo as JwsAlgorithm] }
+      : {}),
     claimMapping,
   };
   return { connection, roleDefinitions, accessTokenValidation };

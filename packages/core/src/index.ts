@@ -36,6 +36,8 @@ export { applyGroupSyncPlan, createGroupIndex, planGroupSync } from './group-syn
 export type { IdpUrlCheck, IdpUrlPolicy, IdpUrlProblem } from './idp-url.ts';
 export { checkIdpUrl, isLoopbackHost } from './idp-url.ts';
 export type { ArgumentErrorCode } from './internal/assert.ts';
+export type { JwsAlgorithm } from './jws-algorithms.ts';
+export { supportedAlgorithms } from './jws-algorithms.ts';
 export type {
   LoginCommit,
   LoginDependencies,

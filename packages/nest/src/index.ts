@@ -99,10 +99,16 @@ function routesController(basePath: string) {
  *
  * @example
  * ```ts
- * @UseGuards(SsoGuard)
- * @Roles('admin')
- * @Get('admin')
- * admin(@CurrentUser() auth: SsoAuth) { return auth.user; }
+ * import { Controller, Get, UseGuards } from '@nestjs/common';
+ * import { CurrentUser, Roles, type SsoAuth, SsoGuard } from '@ssokit/nest';
+ *
+ * @Controller()
+ * class AdminController {
+ *   @UseGuards(SsoGuard)
+ *   @Roles('admin')
+ *   @Get('admin')
+ *   admin(@CurrentUser() auth: SsoAuth) { return auth.user; }
+ * }
  * ```
  */
 export class SsoGuard implements CanActivate {
@@ -141,7 +147,15 @@ Injectable()(SsoGuard);
  *
  * @example
  * ```ts
- * @Roles('admin', 'owner')
+ * import { Controller, Delete, Param, UseGuards } from '@nestjs/common';
+ * import { Roles, SsoGuard } from '@ssokit/nest';
+ *
+ * @Controller('projects')
+ * @UseGuards(SsoGuard)
+ * @Roles('admin', 'owner') // every handler of the class; a handler's own @Roles() wins
+ * class ProjectsController {
+ *   @Delete(':id') remove(@Param('id') id: string) { return id; }
+ * }
  * ```
  */
 export const Roles = (...roles: string[]) => SetMetadata(ROLES, roles);
@@ -151,7 +165,14 @@ export const Roles = (...roles: string[]) => SetMetadata(ROLES, roles);
  *
  * @example
  * ```ts
- * me(@CurrentUser() auth: SsoAuth, @CurrentUser('roles') roles: string[]) {}
+ * import { Controller, Get, UseGuards } from '@nestjs/common';
+ * import { CurrentUser, type SsoAuth, SsoGuard } from '@ssokit/nest';
+ *
+ * @Controller()
+ * @UseGuards(SsoGuard)
+ * class ProfileController {
+ *   @Get('me') me(@CurrentUser() auth: SsoAuth, @CurrentUser('roles') roles: string[]) { return { auth, roles }; }
+ * }
  * ```
  */
 export const CurrentUser = createParamDecorator(
@@ -177,6 +198,10 @@ export interface SsoModuleAsyncOptions {
  *
  * @example
  * ```ts
+ * import { Module } from '@nestjs/common';
+ * import { NestFactory } from '@nestjs/core';
+ * import { SsoModule } from '@ssokit/nest';
+ *
  * @Module({ imports: [SsoModule.forRoot({ sso })] })
  * class AppModule {}
  * const app = await NestFactory.create(AppModule, { rawBody: true });

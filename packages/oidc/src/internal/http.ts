@@ -52,39 +52,16 @@ export async function requestIdp(
   errorCode: SsoErrorCode = 'idp_unreachable',
 ): Promise<IdpResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
   const doFetch =
     options[customFetch] ?? ((input: string, requestInit: RequestInit) => fetch(input, requestInit));
-  const where = `${url.origin}${url.pathname}`;
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
     response = await doFetch(url.href, { ...init, redirect: 'manual', signal });
   } catch (cause) {
-    const timedOut = signal.aborted;
-    throw new SsoError(
-      errorCode,
-      timedOut
-        ? `${capitalise(what)} at ${where} did not answer within ${timeoutMs} ms.`
-        : `${capitalise(what)} at ${where} could not be reached (${describeCause(cause)}).`,
-      { cause, details: { url: where, timeoutMs, timedOut } },
-    );
+    throw unreachable(url, what, cause, signal, timeoutMs, errorCode);
   }
-  let body: string;
-  try {
-    body = await readBounded(response, maxBytes);
-  } catch (cause) {
-    if (cause instanceof SsoError) {
-      throw new SsoError(errorCode, `${capitalise(what)} at ${where} sent more than ${maxBytes} bytes.`, {
-        details: { url: where, status: response.status, maxBytes },
-      });
-    }
-    throw new SsoError(errorCode, `${capitalise(what)} at ${where} broke off while sending its answer.`, {
-      cause,
-      details: { url: where, status: response.status, timedOut: signal.aborted },
-    });
-  }
-  return { status: response.status, headers: response.headers, body, url: where };
+  return readIdpResponse(response, url, what, options, errorCode);
 }
 
 /**
@@ -114,7 +91,10 @@ export async function readIdpResponse(
       tooLarge
         ? `${capitalise(what)} at ${where} sent more than ${maxBytes} bytes.`
         : `${capitalise(what)} at ${where} broke off while sending its answer.`,
-      { ...(tooLarge ? {} : { cause }), details: { url: where, status: response.status } },
+      {
+        ...(tooLarge ? {} : { cause }),
+        details: { url: where, status: response.status, ...(tooLarge ? { maxBytes } : {}) },
+      },
     );
   }
 }
@@ -126,10 +106,11 @@ export function unreachable(
   cause: unknown,
   signal: AbortSignal,
   timeoutMs: number,
+  errorCode: SsoErrorCode = 'idp_unreachable',
 ): SsoError {
   const where = `${url.origin}${url.pathname}`;
   return new SsoError(
-    'idp_unreachable',
+    errorCode,
     signal.aborted
       ? `${capitalise(what)} at ${where} did not answer within ${timeoutMs} ms.`
       : `${capitalise(what)} at ${where} could not be reached (${describeCause(cause)}).`,

@@ -296,19 +296,8 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     if (details.prompt.name === 'login') {
       if (req.method !== 'POST')
         return send(res, 200, 'text/html', loginPage({ realm: realm.name, client: client?.clientId ?? '' }));
-      const form = new URLSearchParams(await readBody(req));
-      const user = checkPassword(form.get('username'), form.get('password'));
-      if (!user)
-        return send(
-          res,
-          200,
-          'text/html',
-          loginPage({
-            realm: realm.name,
-            client: client?.clientId ?? '',
-            error: 'Invalid username or password.',
-          }),
-        );
+      const user = await submittedUser(req, res, { client: client?.clientId ?? '' });
+      if (!user) return;
       return provider.interactionFinished(
         req,
         res,
@@ -330,11 +319,29 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     );
   };
 
-  const checkPassword = (username: string | null, password: string | null): RealmUser | undefined => {
-    const user = realm.users.find(
+  /**
+   * The user a posted login form names, when the password is right; otherwise the form is shown again
+   * with an error (both OIDC and SAML logins use the same form) and nothing is returned.
+   */
+  const submittedUser = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: { client: string; action?: string },
+  ): Promise<RealmUser | undefined> => {
+    const form = new URLSearchParams(await readBody(req));
+    const username = form.get('username');
+    const found = realm.users.find(
       (u) => u.username === username || (u.email !== undefined && u.email === username),
     );
-    return user?.enabled && user.password !== undefined && user.password === password ? user : undefined;
+    if (found?.enabled && found.password !== undefined && found.password === form.get('password'))
+      return found;
+    send(
+      res,
+      200,
+      'text/html',
+      loginPage({ realm: realm.name, ...page, error: 'Invalid username or password.' }),
+    );
+    return undefined;
   };
 
   /** `/protocol/saml`: AuthnRequests (show the login form) and LogoutRequests (answer them). */
@@ -400,22 +407,13 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     const pending = pendingSaml.get(key);
     if (!pending || Date.now() - pending.at > 10 * 60_000)
       return send(res, 400, 'text/plain', 'This sign-in expired; start again from the app.');
-    const form = new URLSearchParams(await readBody(req));
-    const user = checkPassword(form.get('username'), form.get('password'));
     const entry = samlClients.get(pending.clientId);
     if (!entry) return send(res, 400, 'text/plain', 'Unknown SAML client.');
-    if (!user)
-      return send(
-        res,
-        200,
-        'text/html',
-        loginPage({
-          realm: realm.name,
-          client: pending.clientId,
-          action: `${prefix}/protocol/saml/login?request=${key}`,
-          error: 'Invalid username or password.',
-        }),
-      );
+    const user = await submittedUser(req, res, {
+      client: pending.clientId,
+      action: `${prefix}/protocol/saml/login?request=${key}`,
+    });
+    if (!user) return;
     pendingSaml.delete(key);
     const result = (await entry.idp.createLoginResponse(
       entry.sp,

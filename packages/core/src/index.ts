@@ -29,6 +29,7 @@ export {
   resolveGroupSync,
   resolveProvisioning,
 } from './connection-defaults.ts';
+export { ownsEmail } from './email-owner.ts';
 export type { AnySsoError, ConfigIssue, SsoErrorCode, SsoErrorOptions } from './errors.ts';
 export { ConfigError, isSsoError, SsoError, ssoErrorCodes } from './errors.ts';
 export type { GroupIndex, GroupMatchOptions, GroupSyncInput, GroupSyncPlan } from './group-sync.ts';

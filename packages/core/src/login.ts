@@ -11,6 +11,7 @@
 import type { AuditEvent, AuditHook } from './audit.ts';
 import { emitAudit } from './audit.ts';
 import { resolveClaimMapping, resolveGroupSync, resolveProvisioning } from './connection-defaults.ts';
+import { ownsEmail } from './email-owner.ts';
 import type { SsoErrorCode } from './errors.ts';
 import { isSsoError, SsoError } from './errors.ts';
 import type { GroupSyncPlan } from './group-sync.ts';
@@ -240,7 +241,10 @@ async function attemptLogin(
     throw new SsoError('user_disabled', 'This account is disabled; ask an administrator to enable it.');
   }
   if (!user && profile.email) {
-    const byEmail = await store.findUserByEmail(profile.email);
+    const found = await store.findUserByEmail(profile.email);
+    // Only the owner of the address can be linked by it or stand in the way (email-owner.ts); a
+    // store that still returns an unverified holder is not trusted with it.
+    const byEmail = found && ownsEmail(found) ? found : null;
     if (byEmail) {
       const invited = byEmail.status === 'invited';
       const linkable =

@@ -5,7 +5,7 @@
  */
 
 import type { Clock, Connection, Group, IdentityKey, LoginCommit, User } from '@ssokit/core';
-import { now as nowSymbol, SsoError } from '@ssokit/core';
+import { now as nowSymbol, ownsEmail, SsoError } from '@ssokit/core';
 import type { MemoryState } from './internal/memory-state.ts';
 import { memoryStateKey } from './internal/memory-state.ts';
 import { assertTtl, nextUpdatedAt, notFound, sameInstant } from './internal/shared.ts';
@@ -74,13 +74,23 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     transactions: new Map(),
     replay: new Map(),
   };
-  const userByEmail = (email: string, exceptId?: string): User | undefined => {
+  /** The owner of an address (core's ownsEmail): unverified holders neither own nor block it. */
+  const emailOwner = (email: string, exceptId?: string): User | undefined => {
     const wanted = folded(email);
     for (const user of state.users.values()) {
-      if (user.id !== exceptId && user.email !== undefined && folded(user.email) === wanted) return user;
+      if (
+        user.id !== exceptId &&
+        user.email !== undefined &&
+        folded(user.email) === wanted &&
+        ownsEmail(user)
+      )
+        return user;
     }
     return undefined;
   };
+  /** Whether writing `next` would give it an address another user owns. */
+  const takesOwnedEmail = (next: Pick<User, 'email' | 'status' | 'emailVerified'>, id?: string) =>
+    next.email !== undefined && ownsEmail(next) && emailOwner(next.email, id) !== undefined;
   const connectionByName = (name: string, exceptId?: string): Connection | undefined => {
     const wanted = folded(name);
     for (const connection of state.connections.values()) {
@@ -165,7 +175,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         return copyOf(state.users, id);
       },
       async findByEmail(email) {
-        const found = userByEmail(email);
+        const found = emailOwner(email);
         return found ? clone(found) : null;
       },
       async findByIdentity(key) {
@@ -175,7 +185,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
       },
       async create(input: NewUser) {
         const id = newId(state.users, input.id, 'user');
-        if (input.email !== undefined && userByEmail(input.email)) throw emailTaken();
+        if (takesOwnedEmail(input)) throw emailTaken();
         const at = new Date(clock());
         const user = { ...clone(input), id, createdAt: at, updatedAt: at } as User;
         state.users.set(id, user);
@@ -187,9 +197,9 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
           throw new SsoError('storage_conflict', `No user has id "${id}".`, {
             details: { reason: 'missing' },
           });
-        if (patch.email !== undefined && userByEmail(patch.email, id)) throw emailTaken();
         const { id: _i, createdAt: _c, updatedAt: _u, ...fields } = patch as Record<string, unknown>;
         const user = { ...current, ...clone(fields), updatedAt: new Date(clock()) } as User;
+        if (takesOwnedEmail(user, id)) throw emailTaken();
         state.users.set(id, user);
         return clone(user);
       },
@@ -297,8 +307,6 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
             details: { reason: 'identity' },
           });
         }
-        const email = commit.user.profile.email;
-        if (email !== undefined && userByEmail(email, existing?.id)) throw emailTaken();
 
         const user: User = existing
           ? {
@@ -314,6 +322,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
               createdAt: at,
               updatedAt: at,
             };
+        if (takesOwnedEmail(user, existing?.id)) throw emailTaken();
         state.users.set(user.id, user);
         state.identities.set(
           idKey,

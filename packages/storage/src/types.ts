@@ -61,15 +61,20 @@ export interface ConnectionStore {
 /** A user to create (an invitation, or an account the host made). */
 export type NewUser = Omit<User, Stamped> & { id?: string };
 
-/** Users and their linked identities. Emails are unique, case-insensitively. */
+/**
+ * Users and their linked identities. Emails are unique, case-insensitively, among the users that own
+ * them (`ownsEmail` from `@ssokit/core`: invited, or not stored with `emailVerified: false`). An
+ * address an IdP sent unverified is kept on its user but owns nothing: it is never found by
+ * `findByEmail` and never stands in the way of its owner.
+ */
 export interface UserStore {
   get(id: string): Promise<User | null>;
-  /** Case-insensitive. */
+  /** The user who owns this address (case-insensitive), or null; never an unverified holder. */
   findByEmail(email: string): Promise<User | null>;
   findByIdentity(key: IdentityKey): Promise<User | null>;
-  /** Throws `storage_conflict` (`details.reason: 'email'`) when the email is taken. */
+  /** Throws `storage_conflict` (`details.reason: 'email'`) when the new user would own an owned email. */
   create(input: NewUser): Promise<User>;
-  /** Throws `storage_conflict` when the id is unknown or the new email is taken. */
+  /** Throws `storage_conflict` when the id is unknown or the user would own an email another owns. */
   update(id: string, patch: Partial<Omit<User, Stamped>>): Promise<User>;
   listIdentities(userId: string): Promise<LinkedIdentity[]>;
   /** Returns whether the identity was linked. */

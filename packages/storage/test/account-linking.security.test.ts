@@ -126,3 +126,82 @@ describe('account linking', () => {
     expect(await e.raw.user(ada.user.id)).toMatchObject({ email: 'ada@example.com' });
   });
 });
+
+/**
+ * The nOAuth pattern: an address sent unverified (a multi-tenant Entra app with `tenants: 'any'`, where
+ * any tenant admin sets any mail attribute) is squatted first; the owner's verified login comes later
+ * through another connection. Security review 1, finding 1.
+ */
+describe('an unverified address can neither capture nor lock out a later verified login', () => {
+  const squat = async (e: ReturnType<typeof setup>) => {
+    const loose = await makeConnection(e.storage, {
+      provider: 'entra',
+      provisioning: { createUsers: true, requireVerifiedEmail: false },
+    } as never);
+    return completeLogin(
+      {
+        connection: loose,
+        identity: { issuer: 'https://login.microsoftonline.com/attacker-tenant/v2.0', subject: 'attacker' },
+        claims: { sub: 'attacker', email: 'victim@example.com' },
+      },
+      e.deps(),
+    );
+  };
+
+  for (const linkExistingUsersByEmail of [true, false]) {
+    it(`the verified owner gets an account of their own (linkExistingUsersByEmail: ${linkExistingUsersByEmail})`, async () => {
+      const e = setup();
+      const attacker = await squat(e);
+      expect(attacker.user.emailVerified).toBe(false);
+      const strict = await makeConnection(e.storage, {
+        provisioning: { createUsers: true, requireVerifiedEmail: true, linkExistingUsersByEmail },
+      } as never);
+      const victim = await completeLogin(
+        { connection: strict, identity: { issuer: ISSUER, subject: 'victim' }, claims: claimsFor('victim') },
+        e.deps(),
+      );
+      expect(victim.resolution).toBe('created');
+      expect(victim.user.id).not.toBe(attacker.user.id);
+      expect(await e.raw.identities(attacker.user.id)).toEqual([
+        'https://login.microsoftonline.com/attacker-tenant/v2.0|attacker',
+      ]);
+      expect(await e.raw.identities(victim.user.id)).toEqual([`${ISSUER}|victim`]);
+      // The squatter's next login still lands in its own account, never the owner's.
+      const again = await squat(e);
+      expect(again.user.id).toBe(attacker.user.id);
+    });
+  }
+
+  it('a store that still returns the unverified holder is not trusted with it', async () => {
+    const e = setup();
+    const attacker = await squat(e);
+    const strict = await makeConnection(e.storage, {
+      provisioning: { createUsers: false, requireVerifiedEmail: true, linkExistingUsersByEmail: true },
+    } as never);
+    const leaky = {
+      ...e.storage.login,
+      findUserByEmail: async () => e.storage.users.get(attacker.user.id),
+    };
+    const before = await e.snapshot();
+    const error = await completeLogin(
+      { connection: strict, identity: { issuer: ISSUER, subject: 'victim' }, claims: claimsFor('victim') },
+      e.deps({ store: leaky }),
+    ).catch((err: unknown) => err);
+    // Not linked into the attacker's account: with no user creation, the owner is not provisioned.
+    expect((error as SsoError).code).toBe('user_not_provisioned');
+    expect(await e.snapshot()).toBe(before);
+  });
+
+  it('the other way round is still refused: an unverified login never joins a verified owner', async () => {
+    const e = setup();
+    const strict = await makeConnection(e.storage);
+    await completeLogin(
+      { connection: strict, identity: { issuer: ISSUER, subject: 'victim' }, claims: claimsFor('victim') },
+      e.deps(),
+    );
+    const before = await e.snapshot();
+    const error = await squat(e).catch((err: unknown) => err);
+    expect((error as SsoError).code).toBe('identity_conflict');
+    expect(await e.snapshot()).toBe(before);
+  });
+});

@@ -18,6 +18,7 @@ const expectedCatches: Record<string, string> = {
   'ignores-updated-at': 'refuses an update with a stale updatedAt',
   'non-atomic-commit': 'refuses to link an identity that is already linked and writes nothing',
   'replay-always-new': 'says first-seen once per key',
+  'unverified-email-found': 'an unverified email owns nothing',
   'no-expiry': 'honours expiry',
 };
 

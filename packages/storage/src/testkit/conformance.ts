@@ -452,6 +452,44 @@ function userSuite(ctx: Ctx, n: number): void {
       expect(await raw.user(a.id)).toMatchObject({ status: 'disabled' });
     });
 
+    it('an unverified email owns nothing: not found by email, never blocking its owner (core ownsEmail)', async () => {
+      const { storage, raw } = ctx();
+      // A squatter's address, sent by an IdP that did not verify it.
+      const squatter = await storage.login.commitLogin(
+        commitFor({
+          subject: 'squatter',
+          user: {
+            kind: 'create',
+            profile: { email: 'victim@example.com', emailVerified: false, name: 'Squatter' },
+          },
+        }),
+      );
+      expect(await storage.users.findByEmail('VICTIM@example.com')).toBeNull();
+      // A second unverified holder is not blocked either.
+      await storage.users.create({ status: 'active', email: 'victim@example.com', emailVerified: false });
+      // The owner's verified login creates its own account with the address.
+      const owner = await storage.login.commitLogin(
+        commitFor({ subject: 'victim', email: 'victim@example.com' }),
+      );
+      expect(owner.id).not.toBe(squatter.id);
+      expect((await storage.users.findByEmail('victim@example.com'))?.id).toBe(owner.id);
+      expect(await raw.user(squatter.id)).toMatchObject({
+        email: 'victim@example.com',
+        emailVerified: false,
+      });
+      // Once owned, the address cannot be owned twice: not by a verified login, an update or an invitation.
+      await expectCode(
+        storage.login.commitLogin(commitFor({ subject: 'third', email: 'Victim@example.com' })),
+        'storage_conflict',
+      );
+      await expectCode(storage.users.update(squatter.id, { emailVerified: true }), 'storage_conflict');
+      await expectCode(
+        storage.users.create({ status: 'invited', email: 'victim@example.com' }),
+        'storage_conflict',
+      );
+      expect(await raw.user(squatter.id)).toMatchObject({ emailVerified: false });
+    });
+
     it('unlinks an identity', async () => {
       const { storage, raw } = ctx();
       const user = await storage.login.commitLogin(commitFor());

@@ -12,7 +12,7 @@ export interface RawReader {
   connection(id: string): Promise<{ name: string; updatedAt: Date } | null>;
   connectionCount(): Promise<number>;
   /** The stored user's email and status, or `null`. */
-  user(id: string): Promise<{ email?: string | null; status: string } | null>;
+  user(id: string): Promise<{ email?: string | null; emailVerified: boolean | null; status: string } | null>;
   userCount(): Promise<number>;
   /** The identities linked to a user, as `issuer|subject` strings. */
   identities(userId: string): Promise<string[]>;
@@ -46,7 +46,9 @@ export function memoryRawReader(storage: SsoStorage): RawReader {
     },
     async user(id) {
       const found = state.users.get(id);
-      return found ? { email: found.email ?? null, status: found.status } : null;
+      return found
+        ? { email: found.email ?? null, emailVerified: found.emailVerified ?? null, status: found.status }
+        : null;
     },
     async userCount() {
       return state.users.size;

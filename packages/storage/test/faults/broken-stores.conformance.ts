@@ -53,6 +53,13 @@ export const faults = {
   'replay-always-new': (s: SsoStorage) => {
     s.replay.firstSeen = async () => true;
   },
+  // A store that hands out any holder of an address, verified or not (the pre-account takeover).
+  'unverified-email-found': (s: SsoStorage, state: MemoryState) => {
+    s.users.findByEmail = async (email) => {
+      const found = [...state.users.values()].find((u) => u.email?.toLowerCase() === email.toLowerCase());
+      return found ? { ...found } : null;
+    };
+  },
   'no-expiry': (s: SsoStorage) => {
     const { put } = s.transactions;
     s.transactions.put = (key, value) => put(key, value, 3_600_000);

@@ -1,0 +1,28 @@
+/**
+ * Who owns an email address. Logins link accounts by email, so an address is a claim on an account:
+ * only an owner may hold that claim. An address that an IdP sent without verifying it (stored with
+ * `emailVerified: false`) owns nothing: it can neither capture a later, verified login into the
+ * account it sits on (the pre-account takeover of the nOAuth pattern) nor lock that login out.
+ *
+ * Stores keep emails unique among owners only, and `findByEmail` returns only an owner.
+ *
+ * @module
+ */
+import type { User } from './types.ts';
+
+/**
+ * Whether a user owns their email address: an invited user (an administrator set the address), or a
+ * user whose address is not known to be unverified (verified at login, or set by the host).
+ *
+ * @example
+ * ```ts
+ * import { ownsEmail } from '@ssokit/core';
+ *
+ * ownsEmail({ status: 'active', emailVerified: true }); // true
+ * ownsEmail({ status: 'active', emailVerified: false }); // false: an IdP sent it unverified
+ * ownsEmail({ status: 'invited' }); // true
+ * ```
+ */
+export function ownsEmail(user: Pick<User, 'status' | 'emailVerified'>): boolean {
+  return user.status === 'invited' || user.emailVerified !== false;
+}

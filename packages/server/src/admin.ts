@@ -153,8 +153,20 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
         for (const field of secretFields) {
           const [s, key] = field.split('.') as [string, string];
           const value = (current as unknown as Record<string, Record<string, unknown>>)[s]?.[key];
-          if (s === section && value !== undefined && !(key in (patch[section] as Record<string, unknown>)))
+          if (s === section && value !== undefined && !(key in (patch[section] as Record<string, unknown>))) {
+            if (
+              field === 'oidc.clientSecret' &&
+              sendsSecretElsewhere(current, patch.oidc as Record<string, unknown>)
+            )
+              throw new ConfigError([
+                {
+                  path: 'oidc.clientSecret',
+                  message:
+                    'send the client secret again: the issuer or an endpoint changed, and a stored secret never follows a connection to another identity provider.',
+                },
+              ]);
             kept[key] = value;
+          }
         }
         merged[section] = { ...(patch[section] as Record<string, unknown>), ...kept };
       }
@@ -192,4 +204,23 @@ function pickSample(body: Record<string, unknown>): TestSample | undefined {
       { path: given[1] as string, message: 'give one sample: claims, idToken or samlResponse.' },
     ]);
   return given.length === 0 ? undefined : sample;
+}
+
+/**
+ * Whether a patch of the `oidc` section points the client secret at another place: a new issuer
+ * (discovery, hence the token endpoint) or any changed endpoint override (token, revocation, ...).
+ * A stored secret must then be sent again with the patch: otherwise whoever may edit a connection but
+ * not read its secret (write-only) could have it sent to a server of theirs at the next login. SAML
+ * needs no such rule: its secret, the SP private key, only signs and decrypts and is never sent.
+ */
+function sendsSecretElsewhere(current: Connection, next: Record<string, unknown>): boolean {
+  if (current.protocol !== 'oidc') return false;
+  if (next.issuer !== current.oidc.issuer) return true;
+  const before = (current.oidc.endpoints ?? {}) as Record<string, unknown>;
+  const after = (
+    typeof next.endpoints === 'object' && next.endpoints !== null ? next.endpoints : {}
+  ) as Record<string, unknown>;
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].some(
+    (key) => before[key] !== after[key],
+  );
 }

@@ -86,6 +86,38 @@ describe('the admin API', () => {
     expect(events[1]).toMatchObject({ actor: 'admin@example.com', changedFields: ['active', 'oidc'] });
   });
 
+  it('a stored client secret never follows the connection to another IdP: a new issuer or endpoint needs it again', async () => {
+    const { call, storage, events } = setup();
+    const created = await (await call('POST', '/admin/connections', okta)).json();
+    const before = JSON.stringify(await storage.connections.get(created.id));
+    // Security review 1, finding 2: an admin who may not read the secret points the connection at a
+    // server of theirs; the next login would send it the secret.
+    const moves = [
+      { ...okta.oidc, clientSecret: undefined, issuer: 'https://attacker.example.com' },
+      { ...okta.oidc, clientSecret: undefined, endpoints: { token: 'https://attacker.example.com/token' } },
+    ];
+    for (const oidc of moves) {
+      const refused = await call('PATCH', `/admin/connections/${created.id}`, { oidc });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        error: 'config_invalid',
+        issues: [
+          { path: 'oidc.clientSecret', message: expect.stringMatching(/^send the client secret again/) },
+        ],
+      });
+      expect(JSON.stringify(await storage.connections.get(created.id))).toBe(before);
+    }
+    expect(events.map((e) => e.type)).toEqual(['connection.created']);
+    // Sent again with the move, the new secret is stored; the old one is gone.
+    const moved = await call('PATCH', `/admin/connections/${created.id}`, {
+      oidc: { ...okta.oidc, issuer: 'https://acme.okta.com/oauth2/other', clientSecret: 'new-secret' },
+    });
+    expect(moved.status).toBe(200);
+    expect(await storage.connections.get(created.id)).toMatchObject({
+      oidc: { issuer: 'https://acme.okta.com/oauth2/other', clientSecret: 'new-secret' },
+    });
+  });
+
   it('does not exist without an authorizeAdmin hook', async () => {
     const sso = createSso({
       baseUrl: BASE,

@@ -16,7 +16,8 @@
  * - any other path outside `/sso`: the framework's own 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserLogin, httpOidcLogin, rememberCookies, startProvider, type TestOp } from './oidc-provider.ts';
+import { rememberCookies } from './http.ts';
+import { browserLogin, httpOidcLogin, startProvider, type TestOp } from './oidc-provider.ts';
 import { httpSamlLogin, redirectBindingIdp } from './saml-idp.ts';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
 

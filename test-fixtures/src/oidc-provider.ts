@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
+import { jarFetch } from './http.ts';
 
 // oidc-provider 8 dropped the PKCE "plain" method; 7.14.3, the last 7.x release, still implements it
 // (pkce.methods). Its API for what this harness uses is the same, and it ships no types of its own.
@@ -242,8 +243,7 @@ export async function browserLogin(
   let url = start;
   for (let hop = 0; hop < 20; hop++) {
     if (url.href.startsWith(redirectUri)) return { method: 'GET', params: url.searchParams };
-    const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
-    rememberCookies(jar, url, response);
+    const response = await jarFetch(jar, url);
     const location = response.headers.get('location');
     if (location) {
       url = new URL(location, url);
@@ -314,28 +314,6 @@ export async function browserLogout(
 }
 
 /**
- * Keeps a response's cookies in a jar (one Cookie header per host), as a browser would: a cookie set
- * with an empty value or `Max-Age=0` is removed.
- */
-export function rememberCookies(jar: Map<string, string>, url: URL, response: Response): void {
-  const set = response.headers.getSetCookie();
-  if (set.length === 0) return;
-  const existing = new Map(
-    (jar.get(url.host) ?? '')
-      .split('; ')
-      .filter(Boolean)
-      .map((c) => [c.slice(0, c.indexOf('=')), c] as const),
-  );
-  for (const header of set) {
-    const pair = header.split(';')[0] as string;
-    const name = pair.slice(0, pair.indexOf('='));
-    if (pair.endsWith('=') || /;\s*max-age=0/i.test(header)) existing.delete(name);
-    else existing.set(name, pair);
-  }
-  jar.set(url.host, [...existing.values()].join('; '));
-}
-
-/**
  * A whole OIDC login against an app that mounts ssokit at `/sso`, over real HTTP: the app's login
  * route, the OP (answered like a browser), and the app's callback. Returns the app's final answer; the
  * jar then holds the app's session cookies.
@@ -349,8 +327,7 @@ export async function httpOidcLogin(
   const start = new URL(
     `${appBase}/sso/login/${encodeURIComponent(connectionId)}?returnTo=${encodeURIComponent(returnTo)}`,
   );
-  const login = await fetch(start, { redirect: 'manual', headers: { cookie: jar.get(start.host) ?? '' } });
-  rememberCookies(jar, start, login);
+  const login = await jarFetch(jar, start);
   const location = login.headers.get('location');
   if (login.status !== 302 || !location)
     throw new Error(`The app did not start the login (${login.status}).`);
@@ -359,19 +336,11 @@ export async function httpOidcLogin(
   const target = new URL(callbackUri);
   const response =
     callback.method === 'GET'
-      ? await fetch(`${callbackUri}?${callback.params}`, {
-          redirect: 'manual',
-          headers: { cookie: jar.get(target.host) ?? '' },
-        })
-      : await fetch(callbackUri, {
+      ? await jarFetch(jar, new URL(`${callbackUri}?${callback.params}`))
+      : await jarFetch(jar, target, {
           method: 'POST',
-          redirect: 'manual',
           body: callback.params,
-          headers: {
-            cookie: jar.get(target.host) ?? '',
-            'content-type': 'application/x-www-form-urlencoded',
-          },
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
         });
-  rememberCookies(jar, target, response);
   return { jar, response };
 }

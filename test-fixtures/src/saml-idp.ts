@@ -5,8 +5,8 @@
  * (samlify uses xml-crypto's SignedXml to sign; ssokit only borrows xml-crypto's canonicaliser to verify).
  */
 import * as samlify from 'samlify';
+import { jarFetch } from './http.ts';
 import { makeCertificate, type TestKeyPair } from './keys.ts';
-import { rememberCookies } from './oidc-provider.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
@@ -92,35 +92,47 @@ export async function httpSamlLogin(
   user: Record<string, string>,
   jar = new Map<string, string>(),
 ): Promise<{ jar: Map<string, string>; response: Response }> {
-  const app = new URL(appBase);
   const metadata = await (
     await fetch(`${appBase}/sso/saml/metadata/${encodeURIComponent(connectionId)}`)
   ).text();
   const sp = samlify.ServiceProvider({ metadata });
-  const login = await fetch(`${appBase}/sso/login/${encodeURIComponent(connectionId)}`, {
-    redirect: 'manual',
-    headers: { cookie: jar.get(app.host) ?? '' },
-  });
-  rememberCookies(jar, app, login);
+  const login = await jarFetch(jar, new URL(`${appBase}/sso/login/${encodeURIComponent(connectionId)}`));
   const location = new URL(login.headers.get('location') ?? 'about:blank');
+  const response = await jarFetch(jar, new URL(`${appBase}/sso/saml/acs`), {
+    method: 'POST',
+    body: await answerAuthnRequest(idp, sp, location, user),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return { jar, response };
+}
+
+/**
+ * `idp`'s answer to the AuthnRequest the app sent the browser to (`location`, HTTP-Redirect binding):
+ * the form the browser then posts to the app's ACS, `SAMLResponse` for `user` and the `RelayState`.
+ * `options` go to samlify's `createLoginResponse` (e.g. `{ encryptThenSign: true }`).
+ */
+export async function answerAuthnRequest(
+  idp: ReturnType<typeof samlify.IdentityProvider>,
+  sp: ReturnType<typeof samlify.ServiceProvider>,
+  location: URL,
+  user: Record<string, string>,
+  options?: Record<string, unknown>,
+): Promise<URLSearchParams> {
   const parsed = await idp.parseLoginRequest(sp, 'redirect', {
     query: Object.fromEntries(location.searchParams),
     octetString: location.search.slice(1),
   } as never);
-  const answer = (await idp.createLoginResponse(sp, parsed as never, 'post', user as never)) as unknown as {
-    context: string;
-  };
-  const response = await fetch(`${appBase}/sso/saml/acs`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams({
-      SAMLResponse: answer.context,
-      RelayState: location.searchParams.get('RelayState') ?? '',
-    }),
-    headers: { cookie: jar.get(app.host) ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+  const answer = (await idp.createLoginResponse(
+    sp,
+    parsed as never,
+    'post',
+    user as never,
+    options as never,
+  )) as unknown as { context: string };
+  return new URLSearchParams({
+    SAMLResponse: answer.context,
+    RelayState: location.searchParams.get('RelayState') ?? '',
   });
-  rememberCookies(jar, app, response);
-  return { jar, response };
 }
 
 /**
@@ -128,7 +140,15 @@ export async function httpSamlLogin(
  * for whole logins with {@link httpSamlLogin}.
  */
 export async function redirectBindingIdp(
-  options: { entityId?: string; keys?: TestKeyPair; sloUrl?: string } = {},
+  options: {
+    entityId?: string;
+    keys?: TestKeyPair;
+    /** Default: `https://idp.example.com/sso` (nothing listens there: the test plays the browser). */
+    ssoUrl?: string;
+    sloUrl?: string;
+    /** The NameID formats its metadata offers; samlify's default when not given. */
+    nameIdFormats?: string[];
+  } = {},
 ): Promise<ReturnType<typeof samlify.IdentityProvider>> {
   const keys = options.keys ?? (await makeCertificate('idp.example.com'));
   return samlify.IdentityProvider({
@@ -136,8 +156,12 @@ export async function redirectBindingIdp(
     privateKey: keys.privateKeyPem,
     signingCert: keys.certificatePem,
     singleSignOnService: [
-      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
+      {
+        Binding: samlify.Constants.namespace.binding.redirect,
+        Location: options.ssoUrl ?? 'https://idp.example.com/sso',
+      },
     ],
+    ...(options.nameIdFormats ? { nameIDFormat: options.nameIdFormats } : {}),
     ...(options.sloUrl
       ? {
           singleLogoutService: [

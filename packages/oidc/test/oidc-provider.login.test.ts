@@ -5,6 +5,7 @@
 
 import type { OidcSettings } from '@ssokit/core';
 import { mapClaims, resolveClaimMapping } from '@ssokit/core';
+import { publicPkceSettings } from 'ssokit-test-fixtures/connections';
 import {
   browserLogin,
   POST_LOGOUT_URI,
@@ -35,17 +36,8 @@ beforeAll(async () => {
 });
 afterAll(() => op.close());
 
-const settings = (overrides: Partial<OidcSettings> = {}): OidcSettings => ({
-  issuer: op.issuer,
-  clientId: 'public-pkce',
-  flow: 'code',
-  pkce: 'S256',
-  scopes: ['openid', 'profile', 'email'],
-  additionalScopes: ['groups'],
-  userInfo: 'id_token',
-  verifySignature: true,
-  ...overrides,
-});
+const settings = (overrides: Partial<OidcSettings> = {}): OidcSettings =>
+  publicPkceSettings(op.issuer, overrides);
 
 async function login(oidc: OidcSettings, keys = createJwksCache(), meta = metadata) {
   const { url, transaction } = buildAuthorizationRequest(oidc, meta, { redirectUri: REDIRECT_URI });

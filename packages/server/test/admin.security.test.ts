@@ -4,10 +4,9 @@
  * overwrite each other. Every refusal leaves the store unchanged.
  */
 import type { AuditEvent } from '@ssokit/core';
-import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import { describe, expect, it } from 'vitest';
-import { createSso } from '../src/index.ts';
+import { testSso } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 const okta = {
@@ -24,12 +23,8 @@ const okta = {
 function setup(...args: [answer?: unknown]) {
   // An explicit undefined is an answer too (a default parameter would replace it).
   const authorize = args.length > 0 ? args[0] : 'admin@example.com';
-  const storage = memoryStorage();
   const events: AuditEvent[] = [];
-  const sso = createSso({
-    baseUrl: BASE,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
+  const { sso, storage } = testSso(BASE, {
     authorizeAdmin: () => authorize as boolean | string,
     audit: (e) => void events.push(e),
   });
@@ -119,11 +114,7 @@ describe('the admin API', () => {
   });
 
   it('does not exist without an authorizeAdmin hook', async () => {
-    const sso = createSso({
-      baseUrl: BASE,
-      storage: memoryStorage(),
-      secret: 'test-secret-with-at-least-32-characters!',
-    });
+    const { sso } = testSso(BASE);
     expect((await sso.handle(new Request(`${BASE}/sso/admin/connections`))).status).toBe(404);
   });
 

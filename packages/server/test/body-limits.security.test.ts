@@ -6,11 +6,10 @@
  */
 import { startRestoreMode } from '@ssokit/config';
 import { now } from '@ssokit/core';
-import { memoryStorage } from '@ssokit/storage';
 import { memorySnapshot } from '@ssokit/storage/testkit';
 import { samlConnection } from 'ssokit-test-fixtures/connections';
 import { describe, expect, it } from 'vitest';
-import { createSso } from '../src/index.ts';
+import { testSso } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 const KiB = 1024;
@@ -37,14 +36,7 @@ function endless(total: number) {
 
 async function setup(withRestore = false) {
   const clock = { ms: Date.parse('2026-12-04T10:00:00Z') };
-  const storage = memoryStorage();
-  await storage.connections.create(
-    samlConnection('<EntityDescriptor/>', 'https://app.example.com/sp', { allowIdpInitiated: true } as never),
-  );
-  const sso = createSso({
-    baseUrl: BASE,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
+  const { sso, storage } = testSso(BASE, {
     // Restore mode refuses SSO routes before they read anything; only the restore route needs it.
     ...(withRestore
       ? { restore: startRestoreMode({ restoreTtlMs: 30 * 60_000, [now]: () => clock.ms }) }
@@ -52,6 +44,7 @@ async function setup(withRestore = false) {
     authorizeAdmin: () => true,
     [now]: () => clock.ms,
   });
+  await storage.connections.create(samlConnection('<EntityDescriptor/>', 'https://app.example.com/sp'));
   return { sso, storage };
 }
 

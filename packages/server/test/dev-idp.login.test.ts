@@ -9,12 +9,14 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
-import { memoryStorage, type SsoStorage } from '@ssokit/storage';
+import type { SsoStorage } from '@ssokit/storage';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
+import { jarFetch } from 'ssokit-test-fixtures/http';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
-import { rememberCookies } from 'ssokit-test-fixtures/oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSso, type Sso } from '../src/index.ts';
+import type { Sso } from '../src/index.ts';
 import { toWebRequest, writeWebResponse } from '../src/node/index.ts';
+import { testSso } from './helpers.ts';
 
 const REALM = readFileSync(new URL('../../../examples/keycloak/realm-export.json', import.meta.url), 'utf8');
 let idp: DevIdp;
@@ -30,7 +32,6 @@ beforeAll(async () => {
   app = createServer();
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  // The realm names the app at 127.0.0.1:3000; this test's app has another port.
   // The realm names the app at 127.0.0.1:3000; this test's app has another port. A second SAML client
   // asks for encrypted assertions, with the SP certificate the connection below holds the key of.
   spKeys = await makeCertificate('app.example.com');
@@ -49,30 +50,16 @@ beforeAll(async () => {
     },
   });
   idp = await startDevIdp({ realm: JSON.stringify(realm) });
-  storage = memoryStorage();
-  sso = createSso({
-    baseUrl: base,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
+  ({ sso, storage } = testSso(base, {
     jwks: { cooldownMs: 500 },
     // "admin" is a Keycloak realm role (realm_access.roles), the others are IdP groups.
     roles: {
       roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }, { name: 'admin' }],
     },
-  });
+  }));
   app.on('request', async (req, res) =>
     writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url))),
   );
-  const oidc = (clientId: string, extra: Record<string, unknown> = {}) => ({
-    issuer: idp.issuer,
-    clientId,
-    flow: 'code',
-    pkce: 'S256',
-    scopes: ['openid', 'profile', 'email'],
-    userInfo: 'id_token',
-    verifySignature: true,
-    ...extra,
-  });
   // One realm behind every connection: the IdP is authoritative for the emails, so a person who signs in
   // through two of them is one user.
   const common = {
@@ -81,90 +68,54 @@ beforeAll(async () => {
     groupSync: { enabled: true, removeRevoked: true },
     provisioning: { linkExistingUsersByEmail: true },
   };
-  await storage.connections.create({
-    id: 'keycloak-pkce',
-    name: 'Keycloak (PKCE)',
-    protocol: 'oidc',
-    oidc: oidc('ssokit-pkce'),
-    ...common,
-  } as never);
-  await storage.connections.create({
-    id: 'keycloak-implicit',
-    name: 'Keycloak (implicit)',
-    protocol: 'oidc',
-    oidc: oidc('ssokit-implicit', { flow: 'implicit', pkce: 'none' }),
-    ...common,
-  } as never);
-  await storage.connections.create({
-    id: 'keycloak-confidential',
-    name: 'Keycloak (confidential)',
-    protocol: 'oidc',
-    oidc: oidc('ssokit-confidential', {
-      pkce: 'none',
-      clientSecret: 'demo-confidential-secret-not-for-production',
-    }),
-    ...common,
-  } as never);
-  await storage.connections.create({
-    id: 'keycloak-saml',
-    name: 'Keycloak (SAML)',
-    protocol: 'saml',
-    saml: {
-      idpMetadataUrl: idp.samlMetadataUrl,
-      spEntityId: `${base}/sso/saml/metadata/keycloak-saml`,
-      wantAssertionsSigned: true,
-    },
-    ...common,
-  } as never);
-  await storage.connections.create({
-    id: 'keycloak-saml-encrypted',
-    name: 'Keycloak (SAML, encrypted)',
-    protocol: 'saml',
-    saml: {
-      idpMetadataUrl: idp.samlMetadataUrl,
-      spEntityId: `${base}/sso/saml/metadata/keycloak-saml-encrypted`,
-      wantAssertionsSigned: true,
-      signRequests: true,
-      spPrivateKey: spKeys.privateKeyPem,
-      spCertificate: spKeys.certificatePem,
-    },
-    ...common,
-  } as never);
+  const oidcClient = (id: string, name: string, clientId: string, settings = {}, extra = {}) =>
+    storage.connections.create(
+      oidcConnection(
+        idp.issuer,
+        { id, name, ...common, ...extra },
+        { clientId, additionalScopes: undefined, ...settings },
+      ),
+    );
+  const samlClient = (id: string, name: string, spEntityId: string, settings = {}) =>
+    storage.connections.create(
+      samlConnection({ url: idp.samlMetadataUrl }, spEntityId, { id, name, ...common }, settings),
+    );
+  const confidential = { pkce: 'none', clientSecret: 'demo-confidential-secret-not-for-production' };
+  const signingWith = (keys: TestKeyPair) => ({
+    signRequests: true,
+    spPrivateKey: keys.privateKeyPem,
+    spCertificate: keys.certificatePem,
+  });
+  await oidcClient('keycloak-pkce', 'Keycloak (PKCE)', 'ssokit-pkce');
+  await oidcClient('keycloak-implicit', 'Keycloak (implicit)', 'ssokit-implicit', {
+    flow: 'implicit',
+    pkce: 'none',
+  });
+  await oidcClient('keycloak-confidential', 'Keycloak (confidential)', 'ssokit-confidential', confidential);
+  await samlClient('keycloak-saml', 'Keycloak (SAML)', `${base}/sso/saml/metadata/keycloak-saml`);
+  const encryptedSp = `${base}/sso/saml/metadata/keycloak-saml-encrypted`;
+  await samlClient('keycloak-saml-encrypted', 'Keycloak (SAML, encrypted)', encryptedSp, signingWith(spKeys));
   // The same SP entity id signing with a key the IdP does not know.
   const otherKeys = await makeCertificate('impostor.example.com');
-  await storage.connections.create({
-    id: 'keycloak-saml-wrong-key',
-    name: 'Keycloak (SAML, wrong SP key)',
-    protocol: 'saml',
-    saml: {
-      idpMetadataUrl: idp.samlMetadataUrl,
-      spEntityId: `${base}/sso/saml/metadata/keycloak-saml-encrypted`,
-      wantAssertionsSigned: true,
-      signRequests: true,
-      spPrivateKey: otherKeys.privateKeyPem,
-      spCertificate: otherKeys.certificatePem,
+  await samlClient(
+    'keycloak-saml-wrong-key',
+    'Keycloak (SAML, wrong SP key)',
+    encryptedSp,
+    signingWith(otherKeys),
+  );
+  await oidcClient(
+    'keycloak-realm-roles',
+    'Keycloak (realm roles)',
+    'ssokit-pkce',
+    {},
+    {
+      claimMapping: { roles: 'realm_access.roles' },
     },
-    ...common,
-  } as never);
-  await storage.connections.create({
-    id: 'keycloak-realm-roles',
-    name: 'Keycloak (realm roles)',
-    protocol: 'oidc',
-    oidc: oidc('ssokit-pkce'),
-    claimMapping: { roles: 'realm_access.roles' },
-    ...common,
-  } as never);
-  await storage.connections.create({
-    id: 'keycloak-userinfo',
-    name: 'Keycloak (userinfo)',
-    protocol: 'oidc',
-    oidc: oidc('ssokit-confidential', {
-      pkce: 'none',
-      clientSecret: 'demo-confidential-secret-not-for-production',
-      userInfo: 'userinfo',
-    }),
-    ...common,
-  } as never);
+  );
+  await oidcClient('keycloak-userinfo', 'Keycloak (userinfo)', 'ssokit-confidential', {
+    ...confidential,
+    userInfo: 'userinfo',
+  });
   for (const name of ['admins', 'ml-engineers', 'viewers', 'reading-club'])
     await storage.groups.create({ id: `g-${name}`, name });
 }, 60_000);
@@ -187,12 +138,7 @@ async function browse(
   let url = new URL(start);
   let init: RequestInit = {};
   for (let hop = 0; hop < 25; hop++) {
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as object), cookie: jar.get(url.host) ?? '' },
-    });
-    rememberCookies(jar, url, response);
+    const response = await jarFetch(jar, url, init);
     const location = response.headers.get('location');
     const fromCallback =
       url.href.startsWith(`${base}/sso/oidc/callback`) || url.href.startsWith(`${base}/sso/saml/acs`);
@@ -329,22 +275,18 @@ describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
   });
 
   it('a wrong password stays on the login form, with no session at the app', async () => {
-    const start = await fetch(`${base}/sso/login/keycloak-pkce`, { redirect: 'manual' });
     const jar = new Map<string, string>();
-    rememberCookies(jar, new URL(base), start);
+    const start = await jarFetch(jar, new URL(`${base}/sso/login/keycloak-pkce`));
     let url = new URL(start.headers.get('location') as string);
-    let page = await fetch(url, { redirect: 'manual' });
+    let page = await jarFetch(jar, url);
     while (page.headers.get('location')) {
-      rememberCookies(jar, url, page);
       url = new URL(page.headers.get('location') as string, url);
-      page = await fetch(url, { redirect: 'manual', headers: { cookie: jar.get(url.host) ?? '' } });
+      page = await jarFetch(jar, url);
     }
-    rememberCookies(jar, url, page);
-    const refused = await fetch(url, {
+    const refused = await jarFetch(jar, url, {
       method: 'POST',
-      redirect: 'manual',
       body: new URLSearchParams({ username: 'ada', password: 'not-her-password' }),
-      headers: { cookie: jar.get(url.host) ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(refused.status).toBe(200);
     expect(await refused.text()).toContain('Invalid username or password.');
@@ -394,12 +336,7 @@ describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
     let url = target;
     let init: RequestInit = {};
     for (let hop = 0; hop < 10 && !url.href.startsWith(`${base}/`); hop++) {
-      const response = await fetch(url, {
-        ...init,
-        redirect: 'manual',
-        headers: { ...(init.headers as object), cookie: jar.get(url.host) ?? '' },
-      });
-      rememberCookies(jar, url, response);
+      const response = await jarFetch(jar, url, init);
       const location = response.headers.get('location');
       if (location) {
         url = new URL(location, url);

@@ -13,9 +13,9 @@ import { memoryStorage } from '@ssokit/storage';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSso } from '../src/index.ts';
+import { SECRET as secret } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
-const secret = 'test-secret-with-at-least-32-characters!';
 const out = mkdtempSync(join(tmpdir(), 'ssokit-cjs-'));
 let cjsCore: typeof import('@ssokit/core');
 let cjsServer: typeof import('../src/index.ts');

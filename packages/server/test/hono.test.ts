@@ -5,13 +5,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { memoryStorage } from '@ssokit/storage';
 import { Hono } from 'hono';
 import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpOidcLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSso } from '../src/index.ts';
+import { testSso } from './helpers.ts';
 
 let op: TestOp;
 let close = () => {};
@@ -30,8 +29,7 @@ it('Hono: sso.handle(c.req.raw) serves whole OIDC and SAML logins, and the sessi
   close = () => server.close();
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const storage = memoryStorage();
-  const sso = createSso({ baseUrl: base, storage, secret: 'test-secret-with-at-least-32-characters!' });
+  const { sso, storage } = testSso(base);
 
   // The recipe:
   app.all('/sso/*', (c) => sso.handle(c.req.raw));

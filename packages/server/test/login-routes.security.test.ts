@@ -9,9 +9,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import { memorySnapshot } from '@ssokit/storage/testkit';
+import { oidcConnection } from 'ssokit-test-fixtures/connections';
+import { cookiesOf, setsSession } from 'ssokit-test-fixtures/http';
 import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSso } from '../src/index.ts';
+import { SECRET, testSso } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 const CALLBACK = `${BASE}/sso/oidc/callback`;
@@ -38,32 +41,11 @@ afterAll(async () => {
   await op.close();
 });
 
-const cookiesOf = (response: Response) =>
-  response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] as string)
-    .filter((c) => !c.endsWith('='));
-
 async function setup(connection: Record<string, unknown> = {}, oidc: Record<string, unknown> = {}) {
-  const storage = memoryStorage();
-  const sso = createSso({ baseUrl: BASE, storage, secret: 'test-secret-with-at-least-32-characters!' });
-  const c = await storage.connections.create({
-    name: 'Local OP',
-    protocol: 'oidc',
-    provider: 'keycloak',
-    active: true,
-    oidc: {
-      issuer: op.issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      userInfo: 'id_token',
-      verifySignature: true,
-      ...oidc,
-    },
-    ...connection,
-  } as never);
+  const { sso, storage } = testSso(BASE);
+  const c = await storage.connections.create(
+    oidcConnection(op.issuer, connection, { additionalScopes: undefined, ...oidc }),
+  );
   return { sso, storage, connection: c };
 }
 
@@ -82,7 +64,7 @@ async function callbackFor(sso: ReturnType<typeof createSso>, id: string, accept
 async function expectRefused(response: Response, status: number, code: string) {
   expect(response.status).toBe(status);
   expect(await response.json()).toMatchObject({ error: code, message: expect.any(String) });
-  expect(response.headers.getSetCookie().some((c) => /^sso_session\.\d+=[^;]/.test(c))).toBe(false);
+  expect(setsSession(response)).toBe(false);
 }
 
 async function refusedLogin(
@@ -212,9 +194,9 @@ describe('malformed requests are 400s, never crashes', () => {
   it('a storage without groups or memberships is refused at construction, not after a login', () => {
     const storage = memoryStorage();
     const partial = { ...storage, groups: undefined, memberships: undefined } as never;
-    expect(() =>
-      createSso({ baseUrl: BASE, storage: partial, secret: 'test-secret-with-at-least-32-characters!' }),
-    ).toThrow(/storage\.groups[\s\S]*storage\.memberships/);
+    expect(() => createSso({ baseUrl: BASE, storage: partial, secret: SECRET })).toThrow(
+      /storage\.groups[\s\S]*storage\.memberships/,
+    );
   });
 });
 

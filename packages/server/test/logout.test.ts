@@ -4,50 +4,29 @@
  * directions.
  */
 import { inflateRawSync } from 'node:zlib';
-import { memoryStorage } from '@ssokit/storage';
 import * as samlify from 'samlify';
-import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
+import { cookiesOf, sessionCookiesOf, sessionSetCookies } from 'ssokit-test-fixtures/http';
 import { browserLogin, browserLogout, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { answerAuthnRequest, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSso } from '../src/index.ts';
+import { acsPost, testSso } from './helpers.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
 const BASE = 'http://127.0.0.1:3000';
 const CALLBACK = `${BASE}/sso/oidc/callback`;
-const SECRET = 'test-secret-with-at-least-32-characters!';
 let op: TestOp;
 beforeAll(async () => {
   op = await startProvider({ redirectUris: [CALLBACK], postLogoutRedirectUris: [`${BASE}/signed-out`] });
 });
 afterAll(() => op.close());
 
-const setCookies = (response: Response) => response.headers.getSetCookie();
-const cookiesOf = (response: Response) =>
-  setCookies(response)
-    .map((c) => c.split(';')[0] as string)
-    .filter((c) => !c.endsWith('='));
-const sessionCookies = (response: Response) =>
-  cookiesOf(response).filter((c) => c.startsWith('sso_session.'));
-
 async function oidcLogin() {
-  const storage = memoryStorage();
-  const sso = createSso({ baseUrl: BASE, storage, secret: SECRET, postLogoutPath: '/signed-out' });
-  const connection = await storage.connections.create({
-    name: 'Local OP',
-    protocol: 'oidc',
-    provider: 'custom',
-    active: true,
-    oidc: {
-      issuer: op.issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      userInfo: 'id_token',
-      verifySignature: true,
-    },
-  } as never);
+  const { sso, storage } = testSso(BASE, { postLogoutPath: '/signed-out' });
+  const connection = await storage.connections.create(
+    oidcConnection(op.issuer, { provider: 'custom' }, { additionalScopes: undefined }),
+  );
   const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
   const jar = new Map<string, string>();
   const callback = await browserLogin(new URL(login.headers.get('location') as string), jar, CALLBACK);
@@ -55,7 +34,7 @@ async function oidcLogin() {
     new Request(`${CALLBACK}?${callback.params}`, { headers: { cookie: cookiesOf(login).join('; ') } }),
   );
   expect(done.status).toBe(303);
-  return { sso, jar, cookie: sessionCookies(done).join('; ') };
+  return { sso, jar, cookie: sessionCookiesOf(done).join('; ') };
 }
 
 describe('logout, OIDC', () => {
@@ -63,11 +42,7 @@ describe('logout, OIDC', () => {
     const { sso, jar, cookie } = await oidcLogin();
     const response = await sso.handle(new Request(`${BASE}/sso/logout`, { headers: { cookie } }));
     expect(response.status).toBe(303);
-    expect(
-      setCookies(response)
-        .filter((c) => c.startsWith('sso_session.'))
-        .every((c) => /Max-Age=0/.test(c)),
-    ).toBe(true);
+    expect(sessionSetCookies(response).every((c) => /Max-Age=0/.test(c))).toBe(true);
     const target = new URL(response.headers.get('location') as string);
     expect(target.origin).toBe(op.issuer);
     expect(target.searchParams.get('post_logout_redirect_uri')).toBe(`${BASE}/signed-out`);
@@ -95,7 +70,7 @@ describe('logout, OIDC', () => {
       }),
     );
     expect(foreign.status).toBe(403);
-    expect(foreign.headers.getSetCookie().some((c) => c.startsWith('sso_session.'))).toBe(false);
+    expect(sessionSetCookies(foreign)).toEqual([]);
     const anonymous = await sso.handle(new Request(`${BASE}/sso/logout`));
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/signed-out');
@@ -103,35 +78,17 @@ describe('logout, OIDC', () => {
 });
 
 describe('logout, SAML Single Logout (samlify)', () => {
-  const IDP = 'https://idp.example.com/metadata';
   const SLO = 'https://idp.example.com/slo';
 
   async function samlLogin() {
-    const keys = await makeCertificate('idp.example.com');
-    const idp = samlify.IdentityProvider({
-      entityID: IDP,
-      privateKey: keys.privateKeyPem,
-      signingCert: keys.certificatePem,
-      singleSignOnService: [
-        { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
-      ],
-      singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: SLO }],
-      nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+    const idp = await redirectBindingIdp({
+      sloUrl: SLO,
+      nameIdFormats: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
     });
-    const storage = memoryStorage();
-    const sso = createSso({ baseUrl: BASE, storage, secret: SECRET });
-    const connection = await storage.connections.create({
-      name: 'Duo',
-      protocol: 'saml',
-      provider: 'duo',
-      active: true,
-      saml: {
-        idpMetadataXml: idp.getMetadata(),
-        spEntityId: `${BASE}/sso/saml/metadata/duo`,
-        wantAssertionsSigned: true,
-      },
-      provisioning: { requireVerifiedEmail: false },
-    } as never);
+    const { sso, storage } = testSso(BASE);
+    const connection = await storage.connections.create(
+      samlConnection(idp.getMetadata(), `${BASE}/sso/saml/metadata/duo`, { name: 'Duo', provider: 'duo' }),
+    );
     const metadata = await (
       await sso.handle(new Request(`${BASE}/sso/saml/metadata/${connection.id}`))
     ).text();
@@ -144,27 +101,10 @@ describe('logout, SAML Single Logout (samlify)', () => {
     } as never);
     const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
     const location = new URL(login.headers.get('location') as string);
-    const parsed = await idp.parseLoginRequest(sp, 'redirect', {
-      query: Object.fromEntries(location.searchParams),
-      octetString: location.search.slice(1),
-    } as never);
-    const answer = (await idp.createLoginResponse(sp, parsed as never, 'post', {
-      email: 'grace@example.com',
-    } as never)) as unknown as {
-      context: string;
-    };
-    const acs = await sso.handle(
-      new Request(`${BASE}/sso/saml/acs`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          SAMLResponse: answer.context,
-          RelayState: location.searchParams.get('RelayState') as string,
-        }),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(login).join('; ') },
-      }),
-    );
+    const form = await answerAuthnRequest(idp, sp, location, { email: 'grace@example.com' });
+    const acs = await sso.handle(acsPost(BASE, form, { cookie: cookiesOf(login).join('; ') }));
     expect(acs.status).toBe(303);
-    return { sso, idp, sp, connection, cookie: sessionCookies(acs).join('; ') };
+    return { sso, idp, sp, connection, cookie: sessionCookiesOf(acs).join('; ') };
   }
 
   it('SP-initiated: a LogoutRequest for the session NameID to the IdP, whose signed answer lands on postLogoutPath', async () => {
@@ -196,7 +136,7 @@ describe('logout, SAML Single Logout (samlify)', () => {
     };
     const back = new URL(reply.context);
     expect(back.searchParams.get('Signature')).toBeTruthy();
-    const txCookie = cookiesOf(logout).filter((c) => c.startsWith('sso_tx='));
+    const txCookie = cookiesOf(logout, 'sso_tx=');
     const done = await sso.handle(
       new Request(`${BASE}/sso/saml/slo/${connection.id}${back.search}`, {
         headers: { cookie: txCookie.join('; ') },
@@ -225,11 +165,7 @@ describe('logout, SAML Single Logout (samlify)', () => {
       new Request(`${BASE}/sso/saml/slo/${connection.id}${url.search}`, { headers: { cookie } }),
     );
     expect(response.status).toBe(303);
-    expect(
-      setCookies(response)
-        .filter((c) => c.startsWith('sso_session.'))
-        .every((c) => /Max-Age=0/.test(c)),
-    ).toBe(true);
+    expect(sessionSetCookies(response).every((c) => /Max-Age=0/.test(c))).toBe(true);
     const answer = new URL(response.headers.get('location') as string);
     expect(`${answer.origin}${answer.pathname}`).toBe(SLO);
     expect(answer.searchParams.get('SAMLResponse')).toBeTruthy();
@@ -245,6 +181,6 @@ describe('logout, SAML Single Logout (samlify)', () => {
     );
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: 'saml_signature_invalid' });
-    expect(setCookies(refused).some((c) => c.startsWith('sso_session.'))).toBe(false);
+    expect(sessionSetCookies(refused)).toEqual([]);
   });
 });

@@ -4,9 +4,12 @@
  */
 import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
+import { oidcConnection } from 'ssokit-test-fixtures/connections';
+import { cookiesOf, sessionCookiesOf } from 'ssokit-test-fixtures/http';
 import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSso } from '../src/index.ts';
+import { testSso } from './helpers.ts';
 
 const BASE = 'http://127.0.0.1:3000';
 const CALLBACK = `${BASE}/sso/oidc/callback`;
@@ -17,40 +20,20 @@ beforeAll(async () => {
 afterAll(() => op.close());
 
 async function setup(overrides: { active?: boolean } = {}) {
-  const storage = memoryStorage();
-  const sso = createSso({
-    baseUrl: BASE,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
+  const { sso, storage } = testSso(BASE, {
     roles: { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }], defaultRole: 'viewers' },
   });
   await storage.groups.create({ id: 'g-admins', name: 'admins' });
   await storage.groups.create({ id: 'g-ml', name: 'ml-engineers' });
-  const connection = await storage.connections.create({
-    name: 'Local OP',
-    protocol: 'oidc',
-    provider: 'custom',
-    active: overrides.active ?? true,
-    oidc: {
-      issuer: op.issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      additionalScopes: ['groups'],
-      userInfo: 'id_token',
-      verifySignature: true,
-    },
-    groupSync: { enabled: true, removeRevoked: true },
-  });
+  const connection = await storage.connections.create(
+    oidcConnection(op.issuer, {
+      provider: 'custom',
+      active: overrides.active ?? true,
+      groupSync: { enabled: true, removeRevoked: true },
+    }),
+  );
   return { storage, sso, connection, raw: memoryRawReader(storage) };
 }
-
-const cookiesOf = (response: Response) =>
-  response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] as string)
-    .filter((c) => !c.endsWith('='));
 
 async function startLogin(sso: ReturnType<typeof createSso>, id: string, returnTo = '/projects') {
   const response = await sso.handle(
@@ -74,7 +57,7 @@ describe('an OIDC login through sso.handle', () => {
     );
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/projects');
-    const sessionCookies = cookiesOf(done).filter((c) => c.startsWith('sso_session.'));
+    const sessionCookies = sessionCookiesOf(done);
     expect(sessionCookies.length).toBeGreaterThan(0);
     const session = await sso.getSession(
       new Request(`${BASE}/`, { headers: { cookie: sessionCookies.join('; ') } }),

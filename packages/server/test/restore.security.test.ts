@@ -6,41 +6,30 @@
 import { startRestoreMode } from '@ssokit/config';
 import type { AuditEvent } from '@ssokit/core';
 import { now } from '@ssokit/core';
-import { memoryStorage } from '@ssokit/storage';
 import { memorySnapshot } from '@ssokit/storage/testkit';
+import { oidcConnection } from 'ssokit-test-fixtures/connections';
+import { setCookiePairs } from 'ssokit-test-fixtures/http';
 import { describe, expect, it } from 'vitest';
-import { createSso } from '../src/index.ts';
+import { testSso } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 
 async function setup(withRestore = true) {
   const clock = { ms: Date.parse('2026-12-04T10:00:00Z') };
   const restore = startRestoreMode({ restoreTtlMs: 30 * 60_000, [now]: () => clock.ms });
-  const storage = memoryStorage();
-  const connection = await storage.connections.create({
-    name: 'Okta',
-    protocol: 'oidc',
-    provider: 'okta',
-    active: true,
-    oidc: {
-      issuer: 'https://acme.okta.com/oauth2/default',
-      clientId: '0oa1',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid'],
-      userInfo: 'id_token',
-      verifySignature: true,
-    },
-  } as never);
   const events: AuditEvent[] = [];
-  const sso = createSso({
-    baseUrl: BASE,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
+  const { sso, storage } = testSso(BASE, {
     ...(withRestore ? { restore, restoreRoles: ['admin', 'owner'] } : {}),
     audit: (e) => void events.push(e),
     [now]: () => clock.ms,
   });
+  const connection = await storage.connections.create(
+    oidcConnection(
+      'https://acme.okta.com/oauth2/default',
+      { name: 'Okta', provider: 'okta' },
+      { clientId: '0oa1', scopes: ['openid'], additionalScopes: undefined },
+    ),
+  );
   const post = (password: unknown, headers: Record<string, string> = {}) =>
     sso.handle(
       new Request(`${BASE}/sso/restore`, {
@@ -64,11 +53,7 @@ async function setup(withRestore = true) {
   };
 }
 
-const cookieOf = (response: Response) =>
-  response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+const cookieOf = (response: Response) => setCookiePairs(response).join('; ');
 
 describe('restore mode', () => {
   it('refuses every SSO login and lists no providers while it lasts, writing nothing', async () => {

@@ -5,13 +5,13 @@
  * response that answers a request still needs the browser's transaction. Refusals write nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { memoryStorage } from '@ssokit/storage';
 import { memorySnapshot } from '@ssokit/storage/testkit';
 import * as samlify from 'samlify';
 import { samlConnection } from 'ssokit-test-fixtures/connections';
+import { setCookiePairs, setsSession } from 'ssokit-test-fixtures/http';
 import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSso } from '../src/index.ts';
+import { acsPost, testSso } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 const SP = `${BASE}/sso/saml/metadata/portal`;
@@ -69,41 +69,24 @@ async function unsolicited(options: { inResponseTo?: string } = {}): Promise<str
 }
 
 async function setup(allowIdpInitiated: boolean) {
-  const storage = memoryStorage();
   const warnings: string[] = [];
-  const sso = createSso({
-    baseUrl: BASE,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
-    onWarning: (code) => void warnings.push(code),
-  });
+  const { sso, storage } = testSso(BASE, { onWarning: (code) => void warnings.push(code) });
   await storage.connections.create(
-    samlConnection(idp.getMetadata(), SP, {
-      name: 'Portal',
-      saml: {
-        idpMetadataXml: idp.getMetadata(),
-        spEntityId: SP,
-        wantAssertionsSigned: true,
-        allowIdpInitiated,
-      },
-    }),
+    samlConnection(idp.getMetadata(), SP, { name: 'Portal' }, { allowIdpInitiated }),
   );
   const post = (samlResponse: string, relayState?: string, cookie = '') =>
     sso.handle(
-      new Request(`${BASE}/sso/saml/acs`, {
-        method: 'POST',
-        body: new URLSearchParams({
+      acsPost(
+        BASE,
+        new URLSearchParams({
           SAMLResponse: samlResponse,
           ...(relayState !== undefined ? { RelayState: relayState } : {}),
         }),
-        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', cookie },
-      }),
+        { accept: 'application/json', cookie },
+      ),
     );
   return { sso, storage, post, warnings };
 }
-
-const sessionCookie = (response: Response) =>
-  response.headers.getSetCookie().some((c) => /^sso_session\.\d+=[^;]/.test(c));
 
 describe('IdP-initiated SAML logins', () => {
   it('are accepted for a connection that allows them, land on RelayState, and warn once', async () => {
@@ -111,11 +94,8 @@ describe('IdP-initiated SAML logins', () => {
     const response = await post(await unsolicited(), '/models/7');
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/models/7');
-    expect(sessionCookie(response)).toBe(true);
-    const cookie = response.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    expect(setsSession(response)).toBe(true);
+    const cookie = setCookiePairs(response).join('; ');
     const session = await sso.getSession(new Request(BASE, { headers: { cookie } }));
     expect(session?.connectionId).toBe((await storage.connections.list())[0]?.id);
     const identity = { issuer: 'https://idp.example.com/metadata', subject: 'ada@example.com' };
@@ -132,7 +112,7 @@ describe('IdP-initiated SAML logins', () => {
     const again = await post(response);
     expect(again.status).toBe(401);
     expect(await again.json()).toMatchObject({ error: 'saml_replay' });
-    expect(sessionCookie(again)).toBe(false);
+    expect(setsSession(again)).toBe(false);
     expect(memorySnapshot(storage)).toBe(before);
   });
 
@@ -150,7 +130,7 @@ describe('IdP-initiated SAML logins', () => {
     const response = await post(await unsolicited(), '/');
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_state' });
-    expect(sessionCookie(response)).toBe(false);
+    expect(setsSession(response)).toBe(false);
     expect(memorySnapshot(storage)).toBe(before);
   });
 

@@ -2,74 +2,37 @@
  * A whole SAML login through sso.handle(): our AuthnRequest (HTTP-Redirect) to samlify's IdP, which
  * reads our SP metadata from the /saml/metadata route, and its signed response posted to the ACS.
  */
-import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import * as samlify from 'samlify';
+import { samlConnection } from 'ssokit-test-fixtures/connections';
+import { cookiesOf, sessionCookiesOf } from 'ssokit-test-fixtures/http';
 import { makeCertificate } from 'ssokit-test-fixtures/keys';
+import { answerAuthnRequest, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSso } from '../src/index.ts';
+import { acsPost, testSso } from './helpers.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
 const BASE = 'http://127.0.0.1:3000';
 let idp: ReturnType<typeof samlify.IdentityProvider>;
 beforeAll(async () => {
-  const keys = await makeCertificate('idp.example.com');
-  idp = samlify.IdentityProvider({
-    entityID: 'https://idp.example.com/metadata',
-    privateKey: keys.privateKeyPem,
-    signingCert: keys.certificatePem,
-    singleSignOnService: [
-      { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
-    ],
-  });
+  idp = await redirectBindingIdp();
 }, 30_000);
 
-const cookiesOf = (response: Response) =>
-  response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] as string)
-    .filter((c) => !c.endsWith('='));
-
 async function setup() {
-  const storage = memoryStorage();
-  const sso = createSso({ baseUrl: BASE, storage, secret: 'test-secret-with-at-least-32-characters!' });
-  const connection = await storage.connections.create({
-    name: 'Duo',
-    protocol: 'saml',
-    provider: 'duo',
-    active: true,
-    saml: {
-      idpMetadataXml: idp.getMetadata(),
-      spEntityId: `${BASE}/sso/saml/metadata/duo`,
-      wantAssertionsSigned: true,
-    },
-    provisioning: { requireVerifiedEmail: false },
-  });
+  const { sso, storage } = testSso(BASE);
+  const connection = await storage.connections.create(
+    samlConnection(idp.getMetadata(), `${BASE}/sso/saml/metadata/duo`, { name: 'Duo', provider: 'duo' }),
+  );
   // The IdP admin imports our SP metadata from the route.
   const metadata = await (await sso.handle(new Request(`${BASE}/sso/saml/metadata/${connection.id}`))).text();
   const sp = samlify.ServiceProvider({ metadata });
   return { storage, sso, connection, sp, raw: memoryRawReader(storage) };
 }
 
-async function idpAnswers(
-  sp: ReturnType<typeof samlify.ServiceProvider>,
-  location: string,
-  user = 'grace@example.com',
-) {
-  const url = new URL(location);
-  const parsed = await idp.parseLoginRequest(sp, 'redirect', {
-    query: Object.fromEntries(url.searchParams),
-    octetString: url.search.slice(1),
-  } as never);
-  const response = (await idp.createLoginResponse(sp, parsed as never, 'post', {
-    email: user,
-  } as never)) as unknown as { context: string };
-  return new URLSearchParams({
-    SAMLResponse: response.context,
-    RelayState: url.searchParams.get('RelayState') as string,
-  });
-}
+/** The IdP's answer for Grace to the AuthnRequest at `location`: the form her browser posts to the ACS. */
+const idpAnswers = (sp: ReturnType<typeof samlify.ServiceProvider>, location: string) =>
+  answerAuthnRequest(idp, sp, new URL(location), { email: 'grace@example.com' });
 
 describe('a SAML login through sso.handle', () => {
   it('logs in through the ACS, with the NameID as identity', async () => {
@@ -77,23 +40,11 @@ describe('a SAML login through sso.handle', () => {
     const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}?returnTo=/models`));
     expect(login.status).toBe(302);
     const form = await idpAnswers(sp, login.headers.get('location') as string);
-    const acs = await sso.handle(
-      new Request(`${BASE}/sso/saml/acs`, {
-        method: 'POST',
-        body: form,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(login).join('; ') },
-      }),
-    );
+    const acs = await sso.handle(acsPost(BASE, form, { cookie: cookiesOf(login).join('; ') }));
     expect(acs.status).toBe(303);
     expect(acs.headers.get('location')).toBe('/models');
     const session = await sso.getSession(
-      new Request(BASE, {
-        headers: {
-          cookie: cookiesOf(acs)
-            .filter((c) => c.startsWith('sso_session.'))
-            .join('; '),
-        },
-      }),
+      new Request(BASE, { headers: { cookie: sessionCookiesOf(acs).join('; ') } }),
     );
     expect(session?.connectionId).toBe(connection.id);
     expect(await raw.userCount()).toBe(1);
@@ -113,23 +64,15 @@ describe('a SAML login through sso.handle', () => {
         { Binding: samlify.Constants.namespace.binding.redirect, Location: 'https://idp.example.com/sso' },
       ],
     } as never);
-    const storage = memoryStorage();
-    const sso = createSso({ baseUrl: BASE, storage, secret: 'test-secret-with-at-least-32-characters!' });
-    const connection = await storage.connections.create({
-      name: 'Encrypted',
-      protocol: 'saml',
-      provider: 'generic-saml',
-      active: true,
-      saml: {
-        idpMetadataXml: encryptingIdp.getMetadata(),
-        spEntityId: `${BASE}/sso/saml/metadata/enc`,
-        wantAssertionsSigned: true,
-        signRequests: true,
-        spPrivateKey: spKeys.privateKeyPem,
-        spCertificate: spKeys.certificatePem,
-      },
-      provisioning: { requireVerifiedEmail: false },
-    } as never);
+    const { sso, storage } = testSso(BASE);
+    const connection = await storage.connections.create(
+      samlConnection(
+        encryptingIdp.getMetadata(),
+        `${BASE}/sso/saml/metadata/enc`,
+        { name: 'Encrypted' },
+        { signRequests: true, spPrivateKey: spKeys.privateKeyPem, spCertificate: spKeys.certificatePem },
+      ),
+    );
     const metadata = await (
       await sso.handle(new Request(`${BASE}/sso/saml/metadata/${connection.id}`))
     ).text();
@@ -139,28 +82,17 @@ describe('a SAML login through sso.handle', () => {
     const location = new URL(login.headers.get('location') as string);
     expect(location.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
     expect(location.searchParams.get('Signature')).toBeTruthy();
-    const parsed = await encryptingIdp.parseLoginRequest(sp, 'redirect', {
-      query: Object.fromEntries(location.searchParams),
-      octetString: location.search.slice(1),
-    } as never);
-    const response = (await encryptingIdp.createLoginResponse(
+    const form = await answerAuthnRequest(
+      encryptingIdp,
       sp,
-      parsed as never,
-      'post',
-      { email: 'grace@example.com' } as never,
-      { encryptThenSign: true } as never,
-    )) as unknown as { context: string };
-    expect(Buffer.from(response.context, 'base64').toString()).toContain('EncryptedAssertion');
-    const acs = await sso.handle(
-      new Request(`${BASE}/sso/saml/acs`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          SAMLResponse: response.context,
-          RelayState: location.searchParams.get('RelayState') as string,
-        }),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(login).join('; ') },
-      }),
+      location,
+      { email: 'grace@example.com' },
+      { encryptThenSign: true },
     );
+    expect(Buffer.from(form.get('SAMLResponse') as string, 'base64').toString()).toContain(
+      'EncryptedAssertion',
+    );
+    const acs = await sso.handle(acsPost(BASE, form, { cookie: cookiesOf(login).join('; ') }));
     expect(acs.status).toBe(303);
     expect(await memoryRawReader(storage).userCount()).toBe(1);
     expect(
@@ -176,17 +108,7 @@ describe('a SAML login through sso.handle', () => {
     const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
     const form = await idpAnswers(sp, login.headers.get('location') as string);
     const post = (body: URLSearchParams, cookie: string) =>
-      sso.handle(
-        new Request(`${BASE}/sso/saml/acs`, {
-          method: 'POST',
-          body,
-          headers: {
-            accept: 'application/json',
-            'content-type': 'application/x-www-form-urlencoded',
-            cookie,
-          },
-        }),
-      );
+      sso.handle(acsPost(BASE, body, { accept: 'application/json', cookie }));
     const other = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
     const crossed = await post(form, cookiesOf(other).join('; '));
     expect(crossed.status).toBe(400);
@@ -207,15 +129,7 @@ describe('a SAML login through sso.handle', () => {
       .replace('grace@example.com</saml:NameID>', 'mallory@evil.example.com</saml:NameID>');
     form.set('SAMLResponse', Buffer.from(xml).toString('base64'));
     const response = await sso.handle(
-      new Request(`${BASE}/sso/saml/acs`, {
-        method: 'POST',
-        body: form,
-        headers: {
-          accept: 'application/json',
-          'content-type': 'application/x-www-form-urlencoded',
-          cookie: cookiesOf(login).join('; '),
-        },
-      }),
+      acsPost(BASE, form, { accept: 'application/json', cookie: cookiesOf(login).join('; ') }),
     );
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: 'saml_signature_invalid' });

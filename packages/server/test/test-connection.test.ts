@@ -4,13 +4,15 @@
  * login then does, and nothing is ever written.
  */
 import { type AuditEvent, now } from '@ssokit/core';
-import { memoryStorage } from '@ssokit/storage';
 import { memorySnapshot } from '@ssokit/storage/testkit';
 import * as samlify from 'samlify';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { makeCertificate } from 'ssokit-test-fixtures/keys';
 import { startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectionTestReport, createSso } from '../src/index.ts';
+import type { ConnectionTestReport } from '../src/index.ts';
+import { testSso } from './helpers.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
@@ -25,12 +27,8 @@ const statusOf = (report: ConnectionTestReport, check: string) =>
   report.findings.filter((f) => f.check === check).map((f) => f.status);
 
 function setup(clockOffsetMs = 0) {
-  const storage = memoryStorage();
   const events: AuditEvent[] = [];
-  const sso = createSso({
-    baseUrl: BASE,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
+  const { sso, storage } = testSso(BASE, {
     roles: { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }], defaultRole: 'viewers' },
     audit: (e) => void events.push(e),
     authorizeAdmin: () => 'admin@example.com',
@@ -39,29 +37,18 @@ function setup(clockOffsetMs = 0) {
   return { storage, sso, events };
 }
 
-const oidcConnection = (issuer: string, oidc: Record<string, unknown> = {}) =>
-  ({
-    name: `OP ${Math.random()}`,
-    protocol: 'oidc',
-    provider: 'keycloak',
-    active: true,
-    oidc: {
-      issuer,
-      clientId: 'public-pkce',
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'email', 'profile'],
-      userInfo: 'id_token',
-      verifySignature: true,
-      ...oidc,
-    },
-    groupSync: { enabled: true, removeRevoked: true },
-  }) as never;
+/** A connection to the harness's public-pkce client with group sync, under a name of its own. */
+const opConnection = (issuer: string, oidc: Record<string, unknown> = {}) =>
+  oidcConnection(
+    issuer,
+    { name: `OP ${Math.random()}`, groupSync: { enabled: true, removeRevoked: true } },
+    { scopes: ['openid', 'email', 'profile'], additionalScopes: undefined, ...oidc },
+  );
 
 describe('Test Provider, OIDC (oidc-provider)', () => {
   it('reports discovery, issuer, JWKS, endpoints and clock as ok, and the redirect URI to register', async () => {
     const { sso, storage } = setup();
-    const c = await storage.connections.create(oidcConnection(op.issuer));
+    const c = await storage.connections.create(opConnection(op.issuer));
     const report = await sso.testConnection(c.id);
     expect(report.status).toBe('ok');
     expect(report.register.redirectUri).toBe(`${BASE}/sso/oidc/callback`);
@@ -72,9 +59,7 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
 
   it('finds a wrong issuer, a public client without PKCE, and a clock ten minutes off', async () => {
     const { sso, storage } = setup(10 * 60_000);
-    const wrong = await storage.connections.create(
-      oidcConnection(`${op.issuer}/elsewhere`, { pkce: 'none' }),
-    );
+    const wrong = await storage.connections.create(opConnection(`${op.issuer}/elsewhere`, { pkce: 'none' }));
     const report = await sso.testConnection(wrong.id);
     expect(report.status).toBe('error');
     expect(statusOf(report, 'discovery')).toEqual(['error']);
@@ -83,7 +68,7 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
     );
     expect(statusOf(report, 'client')).toEqual(['error']);
 
-    const right = await storage.connections.create(oidcConnection(op.issuer));
+    const right = await storage.connections.create(opConnection(op.issuer));
     const skewed = await sso.testConnection(right.id);
     expect(statusOf(skewed, 'clock')).toEqual(['error']);
     expect(skewed.findings.find((f) => f.check === 'clock')?.message).toMatch(/behind this server's/);
@@ -91,11 +76,11 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
 
   it('finds an unreachable IdP and a JWKS without usable keys', async () => {
     const { sso, storage } = setup();
-    const gone = await storage.connections.create(oidcConnection('http://127.0.0.1:9'));
+    const gone = await storage.connections.create(opConnection('http://127.0.0.1:9'));
     expect(statusOf(await sso.testConnection(gone.id), 'discovery')).toEqual(['error']);
     // Endpoint overrides point the JWKS at the OP's discovery document: JSON without "keys".
     const noKeys = await storage.connections.create(
-      oidcConnection(op.issuer, {
+      opConnection(op.issuer, {
         endpoints: {
           authorization: `${op.issuer}/auth`,
           token: `${op.issuer}/token`,
@@ -108,7 +93,7 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
 
   it('previews a sample: profile, roles and the group-sync diff against the current user, writing nothing', async () => {
     const { sso, storage, events } = setup();
-    const c = await storage.connections.create(oidcConnection(op.issuer));
+    const c = await storage.connections.create(opConnection(op.issuer));
     await storage.groups.create({ id: 'g-admins', name: 'admins' });
     await storage.groups.create({ id: 'g-viewers', name: 'viewers' });
     await storage.groups.create({ id: 'g-ml', name: 'ml-engineers' });
@@ -166,7 +151,7 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
 
   it('is served at POST /admin/connections/:id/test behind the admin guard', async () => {
     const { sso, storage } = setup();
-    const c = await storage.connections.create(oidcConnection(op.issuer));
+    const c = await storage.connections.create(opConnection(op.issuer));
     const call = (method: string, body?: unknown, headers: Record<string, string> = {}) =>
       sso.handle(
         new Request(`${BASE}/sso/admin/connections/${c.id}/test`, {
@@ -204,25 +189,11 @@ describe('Test Provider, SAML (samlify)', () => {
 
   async function samlSetup(notAfter?: Date) {
     const keys = await makeCertificate('idp.example.com', notAfter ? { notAfter } : {});
-    const idp = samlify.IdentityProvider({
-      entityID: 'https://idp.example.com/metadata',
-      privateKey: keys.privateKeyPem,
-      signingCert: keys.certificatePem,
-      singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: SSO_URL }],
-    });
+    const idp = await redirectBindingIdp({ keys, ssoUrl: SSO_URL });
     const env = setup();
-    const c = await env.storage.connections.create({
-      name: `SAML ${Math.random()}`,
-      protocol: 'saml',
-      provider: 'generic-saml',
-      active: true,
-      saml: {
-        idpMetadataXml: idp.getMetadata(),
-        spEntityId: `${BASE}/sso/saml/metadata/s`,
-        wantAssertionsSigned: true,
-      },
-      provisioning: { requireVerifiedEmail: false },
-    } as never);
+    const c = await env.storage.connections.create(
+      samlConnection(idp.getMetadata(), `${BASE}/sso/saml/metadata/s`, { name: `SAML ${Math.random()}` }),
+    );
     return { ...env, idp, c };
   }
 

@@ -1,0 +1,25 @@
+/**
+ * What the server's tests share besides ssokit-test-fixtures: an `Sso` over a fresh memoryStorage,
+ * and the requests a browser sends to the ACS.
+ */
+import { memoryStorage } from '@ssokit/storage';
+import { createSso, type SsoOptions } from '../src/index.ts';
+
+/** The secret the tests seal sessions and transactions with. */
+export const SECRET = 'test-secret-with-at-least-32-characters!';
+
+/** `createSso` at `baseUrl` over a fresh memoryStorage, with {@link SECRET} and `options`. */
+export function testSso(baseUrl: string, options: Omit<Partial<SsoOptions>, 'baseUrl' | 'storage'> = {}) {
+  const storage = memoryStorage();
+  const sso = createSso({ baseUrl, storage, secret: SECRET, ...options });
+  return { sso, storage };
+}
+
+/** A form post to the ACS at `base`, as the IdP's auto-submitting page sends it (with `headers`). */
+export function acsPost(base: string, body: URLSearchParams, headers: Record<string, string> = {}) {
+  return new Request(`${base}/sso/saml/acs`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
+}

@@ -15,7 +15,7 @@ export type { IdpCertificate, IdpKeyType, IdpMetadata, ParseIdpMetadataOptions }
 export { decodeCertificate, parseIdpMetadata } from './metadata.ts';
 export type { IdpMetadataCache, IdpMetadataCacheOptions } from './metadata-cache.ts';
 export { createIdpMetadataCache } from './metadata-cache.ts';
-export type { SamlAssertion, SamlResponseExpectations } from './response.ts';
+export type { SamlAssertion, SamlExpectationsResolver, SamlResponseExpectations } from './response.ts';
 export { validateSamlResponse } from './response.ts';
 export type { PeekSamlResponseOptions, SamlResponsePeek } from './response-peek.ts';
 export { peekSamlResponse } from './response-peek.ts';

@@ -78,7 +78,11 @@ export function peekSamlResponse(
   samlResponse: string,
   options: PeekSamlResponseOptions = {},
 ): SamlResponsePeek {
-  const root = readPostedResponse(samlResponse, options.maxLength ?? MAX_SAML_RESPONSE_LENGTH);
+  return peekOf(readPostedResponse(samlResponse, options.maxLength ?? MAX_SAML_RESPONSE_LENGTH));
+}
+
+/** The routing facts of a parsed Response (also what `validateSamlResponse` hands a resolver). */
+export function peekOf(root: XmlElement): SamlResponsePeek {
   const plain = children(root, NS.saml, 'Assertion');
   const assertion = plain.length === 1 ? plain[0] : undefined;
   const peek: SamlResponsePeek = {

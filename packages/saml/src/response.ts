@@ -12,6 +12,7 @@ import { decryptAssertion, namespacesInScope } from './internal/decrypt.ts';
 import { MAX_SAML_RESPONSE_LENGTH, readPostedResponse } from './internal/post-binding.ts';
 import { signatureOf, verifyElementSignature } from './internal/signature.ts';
 import { attr, children, descendants, NS, onlyChild, textOf } from './internal/xml.ts';
+import { peekOf, type SamlResponsePeek } from './response-peek.ts';
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
@@ -56,6 +57,16 @@ export interface SamlResponseExpectations {
   [nowSymbol]?: Clock;
 }
 
+/**
+ * Decides the expectations of a response from what it says of itself, for a response that no login
+ * of this browser started (IdP-initiated): the connection is found by its Issuer and audiences. The
+ * response is parsed once; everything the resolver reads is then checked for real. Throw (an
+ * `SsoError`) to refuse a response no connection accepts. `maxLength` is the default before parsing.
+ */
+export type SamlExpectationsResolver = (
+  peek: SamlResponsePeek,
+) => SamlResponseExpectations | Promise<SamlResponseExpectations>;
+
 /** A validated assertion. */
 export interface SamlAssertion {
   /** `(IdP entityID, NameID)`. */
@@ -99,8 +110,15 @@ function invalid(reason: string, message: string): never {
  */
 export async function validateSamlResponse(
   samlResponse: string,
-  expected: SamlResponseExpectations,
+  expectations: SamlResponseExpectations | SamlExpectationsResolver,
 ): Promise<SamlAssertion> {
+  const resolve = typeof expectations === 'function' ? expectations : undefined;
+  // 1. size, 2. base64, 3. parse, a Response at the root (once, whoever decides the expectations)
+  const root = readPostedResponse(
+    samlResponse,
+    (resolve ? undefined : (expectations as SamlResponseExpectations).maxLength) ?? MAX_SAML_RESPONSE_LENGTH,
+  );
+  const expected = resolve ? await resolve(peekOf(root)) : (expectations as SamlResponseExpectations);
   const tolerance = (expected.clockToleranceSec ?? 120) * 1000;
   if (!(tolerance >= 0 && tolerance <= 600_000)) {
     throw Object.assign(new TypeError('"clockToleranceSec" must be a number of seconds from 0 to 600.'), {
@@ -109,6 +127,8 @@ export async function validateSamlResponse(
   }
   const now = (expected[nowSymbol] ?? Date.now)();
   const maxLength = expected.maxLength ?? MAX_SAML_RESPONSE_LENGTH;
+  if (resolve && samlResponse.length > maxLength)
+    invalid('size', `The SAMLResponse is larger than ${maxLength} characters.`);
   const onSha1 = () =>
     expected.onWarning?.(
       'sha1-signature',
@@ -117,9 +137,6 @@ export async function validateSamlResponse(
         idpEntityId: expected.idpEntityId,
       },
     );
-
-  // 1. size, 2. base64, 3. parse, a Response at the root
-  const root = readPostedResponse(samlResponse, maxLength);
 
   // 4. the response signature, if any
   const responseSigned = signatureOf(root) !== undefined;

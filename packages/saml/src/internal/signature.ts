@@ -135,23 +135,10 @@ export function verifyElementSignature(
   if (digestValue.length === 0 || signatureValue.length === 0)
     fail('malformed', 'The signature has no digest or signature value.');
 
-  // The enveloped-signature transform: the element without its own Signature, canonicalised.
-  const next = signature.nextSibling;
-  element.removeChild(signature);
-  let canonical: string;
-  try {
-    canonical = canonicalise(element, prefixList);
-  } finally {
-    element.insertBefore(signature, next);
-  }
-  const computed = createHash(digest.hash).update(canonical, 'utf8').digest();
-  if (computed.length !== digestValue.length || !timingSafeEqual(computed, digestValue)) {
-    fail(
-      'digest',
-      `The content of <${element.localName}> does not match its signature: it was changed after signing.`,
-    );
-  }
-
+  // The signature over SignedInfo first: it is small and proves the IdP's key signed this SignedInfo,
+  // so the costly part (canonicalising the whole signed element for its digest) is spent only on
+  // content the IdP signed, never on an anonymous forgery (W3C XML Signature Best Practices, "validate
+  // the signature before references"). Both must hold; the order changes only what a forgery costs.
   const signedInfoCanonical = Buffer.from(canonicalise(signedInfo, []), 'utf8');
   const outcome = verifyWithIdpKeys(keys, method.kind, (key) => {
     try {
@@ -175,6 +162,24 @@ export function verifyElementSignature(
       'signature',
       `The signature of <${element.localName}> does not verify with the identity provider's certificates from its metadata.`,
     );
+
+  // The enveloped-signature transform: the element without its own Signature, canonicalised.
+  const next = signature.nextSibling;
+  element.removeChild(signature);
+  let canonical: string;
+  try {
+    canonical = canonicalise(element, prefixList);
+  } finally {
+    element.insertBefore(signature, next);
+  }
+  const computed = createHash(digest.hash).update(canonical, 'utf8').digest();
+  if (computed.length !== digestValue.length || !timingSafeEqual(computed, digestValue)) {
+    fail(
+      'digest',
+      `The content of <${element.localName}> does not match its signature: it was changed after signing.`,
+    );
+  }
+
   if (method.sha1 || digest.sha1) options.onSha1?.();
 }
 

@@ -8,6 +8,7 @@
 import { SsoError, type SsoErrorCode } from '@ssokit/core';
 import type { Document, Element, Node, ProcessingInstruction, Text } from '@xmldom/xmldom';
 import { DOMParser } from '@xmldom/xmldom';
+import { PROTOCOL_SHAPE, shapeProblem } from './xml-shape.ts';
 
 export const NS = {
   md: 'urn:oasis:names:tc:SAML:2.0:metadata',
@@ -50,6 +51,9 @@ export function parseXml(text: string, options: ParseOptions): XmlElement {
   // Refused before parsing: a DTD can define entities (billion laughs, external entities).
   if (/<!DOCTYPE/i.test(source) || /<!ENTITY/i.test(source))
     refuse('dtd', 'The XML document has a DTD or entity declarations, which SAML never needs.');
+  // Bounded before parsing: a DOM costs per node, and protocol messages come from anyone.
+  const shape = options.kind === 'protocol' ? shapeProblem(source, PROTOCOL_SHAPE) : undefined;
+  if (shape !== undefined) refuse('shape', `The SAML message has ${shape}; no identity provider sends that.`);
 
   let problem: string | undefined;
   let doc: Document;

@@ -1,23 +1,19 @@
 /**
  * SAML logins: the AuthnRequest that starts one, and the ACS that finishes it, for a login this browser
  * started (its transaction, taken once) or, where a connection allows it, an unsolicited
- * (IdP-initiated) response.
+ * (IdP-initiated) response (unsolicited.ts).
  *
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
-import {
-  createAuthnRequest,
-  peekSamlResponse,
-  type SamlResponsePeek,
-  validateSamlResponse,
-} from '@ssokit/saml';
+import { createAuthnRequest, type SamlAssertion, validateSamlResponse } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { finishLogin } from '../login-finish.ts';
 import { BODY_LIMITS, isSitePath, notAllowed, readBody } from '../respond.ts';
 import { bindTransaction, takeTransaction, transactionCookie } from '../transactions.ts';
 import { idpOf, responseExpectations } from './idp.ts';
+import { validateUnsolicited } from './unsolicited.ts';
 
 /** `GET /login/:id` for a SAML connection: an AuthnRequest bound to the browser, 302 to the IdP. */
 export async function startSamlLogin(
@@ -60,52 +56,48 @@ export async function startSamlLogin(
   return new Response(null, { status: 302, headers });
 }
 
-const warnedIdpInitiated = new WeakMap<SsoContext, Set<string>>();
-
 /** `POST /saml/acs`: the response validated against its connection, then the login finished. */
 export async function samlAcs(ctx: SsoContext, request: Request): Promise<Response> {
   if (request.method !== 'POST')
     throw notAllowed('The ACS accepts only POST (the HTTP-POST binding).', 'POST');
   const form = new URLSearchParams(await readBody(request, BODY_LIMITS.acs, 'The SAML response body'));
-  const unsolicited = await unsolicitedTarget(ctx, request, form);
-  let c: SamlConnection;
-  let requestId: string | null;
-  let returnTo: string;
-  if (unsolicited) {
-    c = unsolicited;
-    requestId = null;
-    // RelayState of an IdP-initiated login is, by convention, where to go: only a path on this site.
-    const relay = form.get('RelayState') ?? '';
-    returnTo = isSitePath(relay) ? relay : '/';
-  } else {
-    const tx = await takeTransaction(ctx, request, form.get('RelayState'), 'saml');
-    const found = await ctx.activeConnection(tx.connectionId);
-    if (found.protocol !== 'saml')
-      throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
-    c = found;
-    requestId = tx.requestId ?? null;
-    returnTo = tx.returnTo;
+  const raw = form.get('SAMLResponse') ?? '';
+  const relay = form.get('RelayState');
+  const cookie = transactionCookie(request);
+  if (cookie === undefined || cookie !== relay) {
+    // No login of this browser: an IdP-initiated response, where a connection allows one.
+    const unsolicited = await validateUnsolicited(ctx, raw);
+    if (unsolicited)
+      return finish(
+        ctx,
+        request,
+        unsolicited.connection,
+        unsolicited.assertion,
+        isSitePath(relay ?? '') ? (relay as string) : '/',
+      );
   }
+  const tx = await takeTransaction(ctx, request, relay, 'saml');
+  const c = await ctx.activeConnection(tx.connectionId);
+  if (c.protocol !== 'saml')
+    throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
   const { onWarning } = ctx.options;
-  const assertion = await validateSamlResponse(form.get('SAMLResponse') ?? '', {
+  const assertion = await validateSamlResponse(raw, {
     ...responseExpectations(c, await idpOf(ctx, c), ctx.url('/saml/acs')),
-    requestId,
+    requestId: tx.requestId ?? null,
     replay: ctx.storage.replay,
     ...(onWarning ? { onWarning } : {}),
     [nowSymbol]: ctx.clock,
   });
-  if (unsolicited) {
-    const warned = warnedIdpInitiated.get(ctx) ?? new Set<string>();
-    warnedIdpInitiated.set(ctx, warned);
-    if (!warned.has(c.id)) {
-      warned.add(c.id);
-      onWarning?.(
-        'idp-initiated-login',
-        `The connection "${c.name}" accepted an IdP-initiated login. Such logins cannot be bound to the browser that started them (login CSRF); keep allowIdpInitiated off unless users start from the IdP's portal.`,
-        { connectionId: c.id },
-      );
-    }
-  }
+  return finish(ctx, request, c, assertion, tx.returnTo);
+}
+
+function finish(
+  ctx: SsoContext,
+  request: Request,
+  c: SamlConnection,
+  assertion: SamlAssertion,
+  returnTo: string,
+): Promise<Response> {
   return finishLogin(ctx, request, {
     connection: c,
     identity: assertion.identity,
@@ -117,46 +109,4 @@ export async function samlAcs(ctx: SsoContext, request: Request): Promise<Respon
       ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),
     },
   });
-}
-
-/**
- * The connection an unsolicited (IdP-initiated) response is for, or undefined for the usual
- * transaction path. Only a response without InResponseTo that comes with no login of this browser
- * qualifies, and only for an active connection with `allowIdpInitiated` whose IdP entity id is the
- * response's Issuer (read here only to pick the configuration; the validator checks it, the
- * signature and everything else for real).
- */
-async function unsolicitedTarget(
-  ctx: SsoContext,
-  request: Request,
-  form: URLSearchParams,
-): Promise<SamlConnection | undefined> {
-  const cookie = transactionCookie(request);
-  if (cookie !== undefined && cookie === form.get('RelayState')) return undefined;
-  const raw = form.get('SAMLResponse');
-  if (!raw) return undefined;
-  const candidates = (await ctx.storage.connections.list()).filter(
-    (c): c is SamlConnection => c.protocol === 'saml' && c.active && c.saml.allowIdpInitiated === true,
-  );
-  // Most apps allow no IdP-initiated login: then the response is not even parsed here.
-  if (candidates.length === 0) return undefined;
-  let peek: SamlResponsePeek;
-  try {
-    peek = peekSamlResponse(raw);
-  } catch {
-    return undefined; // the transaction path refuses it, and the validator says why
-  }
-  if (peek.inResponseTo !== undefined || !peek.issuer) return undefined;
-  const matches: SamlConnection[] = [];
-  for (const c of candidates) {
-    // An encrypted assertion hides its audience until it is decrypted; the validator checks it then.
-    if (!peek.encryptedAssertion && !peek.audiences.includes(c.saml.spEntityId)) continue;
-    if ((await idpOf(ctx, c)).entityId === peek.issuer) matches.push(c);
-  }
-  if (matches.length > 1)
-    throw new SsoError(
-      'invalid_state',
-      'This unsolicited SAML response matches several connections; give each its own SP entity id.',
-    );
-  return matches[0];
 }

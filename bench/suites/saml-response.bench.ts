@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { keysFromCertificates, validateSamlResponse } from '@ssokit/saml';
+import { decodeCertificate, idpSigningKeys, validateSamlResponse } from '@ssokit/saml';
 import { DOMParser } from '@xmldom/xmldom';
 import * as samlify from 'samlify';
 import { generate } from 'selfsigned';
@@ -96,7 +96,10 @@ function suiteFor(groups: number): BenchSuite {
       ctx.b64 = Buffer.from(ctx.xml).toString('base64');
       const certBase64 = pems.cert.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
-      const keys = keysFromCertificates([certBase64]);
+      const keys = idpSigningKeys({
+        entityId: IDP,
+        signingCertificates: [decodeCertificate(certBase64, IDP)],
+      });
       const replay = { firstSeen: async () => true };
       ctx.ours = () =>
         validateSamlResponse(ctx.b64, {

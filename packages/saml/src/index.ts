@@ -7,8 +7,6 @@
 export type { AuthnRequest, AuthnRequestOptions } from './authn-request.ts';
 export { createAuthnRequest } from './authn-request.ts';
 export { idpMetadataFromDescriptor, toIdpDescriptor } from './idp-descriptor.ts';
-// kept until the server switches to idpSigningKeys
-export { keysFromCertificates } from './internal/signature.ts';
 export type { SpKeyPair, SpKeyPairCheck, SpKeyPairOptions, SpKeyPairProblem } from './keys.ts';
 export { checkSpKeyPair, generateSpKeyPair, idpSigningKeys } from './keys.ts';
 export type { IdpCertificate, IdpKeyType, IdpMetadata, ParseIdpMetadataOptions } from './metadata.ts';

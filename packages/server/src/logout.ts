@@ -15,11 +15,14 @@ import { clearSession, readSession } from './session-cookie.ts';
 
 /** Serves `/logout`. */
 export async function logout(ctx: SsoContext, request: Request): Promise<Response> {
-  // A logout form posted from another site (CSRF) would end the session and start the IdP's logout.
-  if (request.method === 'POST' && isCrossSite(request, ctx.origin))
+  // A logout from another site (a form, a link, an image: CSRF) would end the session and start the
+  // IdP's logout. A POST is refused; a browser following a link from elsewhere is asked to confirm.
+  if (isCrossSite(request, ctx.origin)) {
+    if (request.method === 'GET' && !wantsJson(request)) return confirmLogout(ctx, request);
     throw new SsoError('forbidden', 'Sign-out must come from this site.', {
       details: { reason: 'origin' },
     });
+  }
   const headers = new Headers({ 'cache-control': 'no-store' });
   clearSession(ctx, headers, request);
   const data = await readSession(ctx, request);
@@ -51,4 +54,27 @@ async function idpLogoutUrl(ctx: SsoContext, data: SessionData, headers: Headers
   if (!c) return null;
   if (c.protocol === 'oidc') return oidcLogoutUrl(ctx, c, data);
   return (await loadSamlFlow()).samlLogoutUrl(ctx, c, data, headers);
+}
+
+/**
+ * A page that asks before signing out, for a logout link followed from another site: its button posts
+ * the same request from this site. It may not be framed (clickjacking) and is never cached.
+ */
+function confirmLogout(ctx: SsoContext, request: Request): Response {
+  const action = `${ctx.basePath}/logout${new URL(request.url).search}`.replace(
+    /[&<>"']/g,
+    (c) => `&#${c.charCodeAt(0)};`,
+  );
+  return new Response(
+    `<!doctype html><html><head><meta charset="utf-8"><title>Sign out?</title></head><body><h1>Sign out?</h1><p>A page on another site asked to sign you out.</p><form method="post" action="${action}"><button type="submit">Sign out</button></form><p><a href="/">Stay signed in</a></p></body></html>`,
+    {
+      status: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "frame-ancestors 'none'",
+        'x-frame-options': 'DENY',
+      },
+    },
+  );
 }

@@ -109,12 +109,24 @@ export function readBody(request: Request, limit: number, what: string): Promise
 }
 
 /**
- * Whether a request says it comes from another site: an `Origin` header that is not this app's. A
- * request without `Origin` (a same-origin GET, a non-browser client) is not treated as cross-site.
+ * Whether a request comes from another site (or another origin of this site), by what the browser
+ * says: `Sec-Fetch-Site` when sent (anything but `same-origin` and `none`, a typed URL or bookmark),
+ * else an `Origin` that is not this app's, else a `Referer` from another origin. A request with none
+ * of them (a non-browser client) is not treated as cross-site. The one same-origin rule of the server
+ * (admin writes, restore, logout).
  */
 export function isCrossSite(request: Request, origin: string): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site !== 'same-origin' && site !== 'none';
   const from = request.headers.get('origin');
-  return from !== null && from !== origin;
+  if (from !== null) return from !== origin;
+  const referer = request.headers.get('referer');
+  if (referer === null) return false;
+  try {
+    return new URL(referer).origin !== origin;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock, ConfigIssue, OidcSettings } from '@ssokit/core';
 import { ConfigError, checkIdpUrl, now as nowSymbol } from '@ssokit/core';
 import { didYouMean } from './internal/suggest.ts';
@@ -25,8 +25,10 @@ export type SettingSource = 'environment' | 'file' | 'stored' | 'default';
 
 /**
  * Restore mode (W&B's `LOCAL_RESTORE`): SSO logins are refused, and a temporary admin password is
- * accepted until `expiresAt`. `password` is to be logged once at start-up and never kept; only its
- * scrypt hash stays in memory.
+ * accepted until `expiresAt`. `password` is to be logged once at start-up and never kept. It is 144
+ * random bits, so guessing it is hopeless whatever the rate; `verify` is a keyed hash compared in
+ * constant time (microseconds, not a password hash's tens of milliseconds, so that anonymous guesses
+ * cannot spend the server's CPU).
  */
 export interface RestoreMode {
   readonly password: string;
@@ -131,15 +133,16 @@ export function loadWandbEnv(
 export function startRestoreMode(options: WandbEnvOptions = {}): RestoreMode {
   const clock = options[nowSymbol] ?? Date.now;
   const password = randomBytes(18).toString('base64url');
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32);
+  const key = randomBytes(32);
+  const digest = (text: string) => createHmac('sha256', key).update(text).digest();
+  const hash = digest(password);
   const expiresAt = new Date(clock() + (options.restoreTtlMs ?? 3_600_000));
   return Object.freeze({
     password,
     expiresAt,
     verify(candidate: string) {
       if (typeof candidate !== 'string' || clock() >= expiresAt.getTime()) return false;
-      return timingSafeEqual(scryptSync(candidate, salt, 32), hash);
+      return timingSafeEqual(digest(candidate), hash);
     },
   });
 }

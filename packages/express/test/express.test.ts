@@ -3,8 +3,9 @@
  * SAML logins, requireAuth, 413/405, concurrent replays, a 400-group session), then what is Express's
  * own: the raw body when the host parses forms before or after ssokit, and option checks.
  */
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startRestoreMode } from '@ssokit/config';
 import { createAccessTokenVerifier } from '@ssokit/oidc';
 import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
@@ -130,6 +131,51 @@ describe('@ssokit/express: its own', () => {
       message: expect.stringMatching(/Mount ssokit before the body parser/),
     });
     expect(await lost.userCount()).toBe(0);
+  });
+
+  it("limits wrong restore passwords per socket address: another client's guesses never lock the admin out", async () => {
+    const restore = startRestoreMode({ restoreTtlMs: 60_000 });
+    const server = createServer(
+      express().use(
+        ssoRouter(
+          createSso({
+            baseUrl: 'http://127.0.0.1',
+            storage: memoryStorage(),
+            secret: 'test-secret-with-at-least-32-characters!',
+            restore,
+          }),
+        ),
+      ),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    // Two clients on two loopback addresses, as two machines would be.
+    const post = (from: string, password: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ password });
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            localAddress: from,
+            method: 'POST',
+            path: '/sso/restore',
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    const attacker = [];
+    for (let i = 0; i < 8; i++) attacker.push(await post('127.0.0.2', `wrong-${i}`));
+    expect(attacker.filter((status) => status === 429)).toHaveLength(3);
+    expect(await post('127.0.0.2', restore.password)).toBe(429);
+    expect(await post('127.0.0.3', restore.password)).toBe(200);
   });
 
   it('a route without `bearer` does not accept tokens; options are checked when the middleware is made', async () => {

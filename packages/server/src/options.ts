@@ -53,7 +53,8 @@ export interface SsoOptions {
    * Restore mode (W&B's `LOCAL_RESTORE`), from `loadWandbEnv(process.env).restore` or
    * `startRestoreMode()`: until it expires, every SSO login is refused (`sso_disabled`), `GET /providers`
    * lists none, and `POST /restore` with the temporary password gives an administrator a session with
-   * `restoreRoles`. Every attempt is audited; five wrong passwords a minute, then `rate_limited`.
+   * `restoreRoles`. Every attempt is audited; five wrong passwords a minute from one client (see
+   * `clientKey`), then `rate_limited` for that client only.
    * Default: off.
    */
   restore?: RestoreMode;
@@ -64,6 +65,17 @@ export interface SsoOptions {
    * the post-logout redirect URI to register at the IdP (Test Provider shows it). Default: `'/'`.
    */
   postLogoutPath?: string;
+  /**
+   * Who sent a request, for limits kept per client (wrong restore passwords): e.g. the address your
+   * trusted proxy puts in `X-Forwarded-For`. Default: the socket address the Express, Koa and Nest
+   * adapters saw; with `sso.handle` called directly and no hook, all requests count as one client.
+   *
+   * @example
+   * ```ts
+   * const clientKey = (request: Request) => request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+   * ```
+   */
+  clientKey?: (request: Request) => string | undefined;
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   [nowSymbol]?: Clock;
 }

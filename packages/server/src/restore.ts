@@ -7,6 +7,7 @@
  */
 import type { RestoreMode } from '@ssokit/config';
 import { emitAudit, SsoError } from '@ssokit/core';
+import { clientKeyOf, createClientLimiter } from './client.ts';
 import type { SsoContext } from './context.ts';
 import { BODY_LIMITS, isCrossSite, readBody, wantsJson } from './respond.ts';
 import type { SessionData } from './session.ts';
@@ -28,7 +29,7 @@ export interface Restore {
 export function createRestore(ctx: SsoContext): Restore {
   const { options, clock } = ctx;
   const restore = options.restore;
-  const failures: { at: number }[] = [];
+  const failures = createClientLimiter({ perWindow: ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
   const active = () => restore !== undefined && clock() < restore.expiresAt.getTime();
   return {
     active,
@@ -58,16 +59,14 @@ export function createRestore(ctx: SsoContext): Restore {
         );
       }
       const nowMs = clock();
-      while (failures.length > 0 && (failures[0] as { at: number }).at <= nowMs - 60_000) failures.shift();
-      if (failures.length >= ATTEMPTS_PER_MINUTE) {
+      // Per client: anyone else's wrong guesses never keep the administrator out. Counted before the
+      // first await, so attempts sent in parallel cannot all pass; given back when the password is right.
+      const client = clientKeyOf(ctx, request);
+      if (!failures.hit(client, nowMs)) {
         await refuse(
           new SsoError('rate_limited', 'Too many wrong restore passwords; wait a minute and try again.'),
         );
       }
-      // Counted before the first await: attempts sent in parallel cannot all pass the check above. The
-      // slot is given back only when the password is right.
-      const slot = { at: nowMs };
-      failures.push(slot);
       let text = '';
       try {
         text = await readBody(request, BODY_LIMITS.restore, 'The restore request body');
@@ -82,7 +81,7 @@ export function createRestore(ctx: SsoContext): Restore {
           }),
         );
       }
-      failures.splice(failures.indexOf(slot), 1);
+      failures.forget(client);
       const nowSec = Math.floor(nowMs / 1000);
       const data: SessionData = {
         userId: 'restore',

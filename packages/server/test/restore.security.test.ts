@@ -14,13 +14,14 @@ import { testSso } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 
-async function setup(withRestore = true) {
+async function setup(withRestore = true, clientKey?: (request: Request) => string | undefined) {
   const clock = { ms: Date.parse('2026-12-04T10:00:00Z') };
   const restore = startRestoreMode({ restoreTtlMs: 30 * 60_000, [now]: () => clock.ms });
   const events: AuditEvent[] = [];
   const { sso, storage } = testSso(BASE, {
     ...(withRestore ? { restore, restoreRoles: ['admin', 'owner'] } : {}),
     audit: (e) => void events.push(e),
+    ...(clientKey ? { clientKey } : {}),
     [now]: () => clock.ms,
   });
   const connection = await storage.connections.create(
@@ -142,6 +143,23 @@ describe('restore mode', () => {
     expect(statuses.filter((s) => s === 403)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
     expect(events).toHaveLength(20);
+  });
+
+  it("keeps limits per client: an attacker's guesses never lock the administrator out (review 1, finding 9)", async () => {
+    const { post, restore, events } = await setup(
+      true,
+      (request) => request.headers.get('x-client') ?? undefined,
+    );
+    const attacker = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => post(`wrong-${i}`, { 'x-client': '203.0.113.9' })),
+    );
+    expect(attacker.filter((r) => r.status === 429)).toHaveLength(25);
+    // The attacker stays limited, with the right password too; the administrator is not.
+    expect((await post(restore.password, { 'x-client': '203.0.113.9' })).status).toBe(429);
+    const admin = await post(restore.password, { 'x-client': '198.51.100.7' });
+    expect(admin.status).toBe(200);
+    expect(events.filter((e) => e.type === 'restore.login.succeeded')).toHaveLength(1);
+    expect(events).toHaveLength(32);
   });
 
   it('refuses a post from another origin and malformed bodies', async () => {

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { readBodyWithLimit, SsoError } from '@ssokit/core';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
+import { recordClientAddress } from '../client.ts';
 import { type Sso, type SsoSession, type SsoUser, ssoUser } from '../options.ts';
 
 export type { ErrorReply } from '../respond.ts';
@@ -152,7 +153,9 @@ export async function toWebRequest(
       raw,
     )) as Uint8Array<ArrayBuffer>;
   }
-  return new Request(new URL(path, origin), init);
+  const request = new Request(new URL(path, origin), init);
+  recordClientAddress(request, req.socket?.remoteAddress);
+  return request;
 }
 
 /** Options of {@link toWebRequest}. */

@@ -93,9 +93,9 @@ return sso.handle(request);`,
 
 await completeLogin({ connection, identity, claims }, { store: storage.users });`,
     `import { keysFromCerts } from '@ssokit/saml';`,
-    `import { keysFromCertificates } from '@ssokit/saml';
+    `import { idpSigningKeys } from '@ssokit/saml';
 
-const keys = keysFromCertificates(idp.certificates);`,
+const keys = idpSigningKeys(idp.certificates);`,
     `import { memoryStorage } from '@ssokit/storage/kit';`,
     `import { createSso } from '@ssokit/server';
 

@@ -4,6 +4,9 @@ import type { SsoStorage } from '@ssokit/storage';
 
 export const APP_GROUPS = ['admins', 'ml-engineers', 'viewers', 'reading-club'];
 
+/** The demo's connections (their ids): the only ones whose IdP may grant the demo's roles. */
+export const DEMO_CONNECTIONS = ['keycloak-pkce', 'keycloak-implicit', 'keycloak-saml'];
+
 /** The three ready connections of the demo: OIDC code + PKCE, OIDC implicit form_post, SAML. */
 export async function seedDemo(storage: SsoStorage, baseUrl: string, issuer: string): Promise<void> {
   const common = {
@@ -58,7 +61,12 @@ export function createDemoSso(storage: SsoStorage, baseUrl: string, secret?: str
     storage,
     secret: secret ?? process.env.SSO_SECRET ?? 'demo-secret-only-for-the-ssokit-example-app',
     roles: {
-      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }],
+      // The realm's groups grant roles only through the three demo connections (ids), never through a
+      // connection an admin adds later: each new IdP is given its roles on purpose.
+      roleDefinitions: ['admins', 'ml-engineers', 'viewers'].map((name) => ({
+        name,
+        grantedBy: DEMO_CONNECTIONS,
+      })),
       defaultRole: 'viewers',
     },
     authorizeAdmin: async (request) => {

@@ -36,6 +36,7 @@ describe("Arthur's documented examples", () => {
           organization_global: ['read', 'write'],
           organization: ['read', 'delete'],
         },
+        grantedBy: ['OIDC'],
       },
     ]);
     expect(config.accessTokenValidation).toEqual({

@@ -191,7 +191,13 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
   };
   const roleDefinitions: RoleDefinition[] = (
     (config.globalRoleDefs as { name: string; permissions?: Record<string, string[]> }[] | undefined) ?? []
-  ).map((role) => ({ name: role.name, scope: 'global', permissions: role.permissions ?? {} }));
+  ).map((role) => ({
+    name: role.name,
+    scope: 'global',
+    permissions: role.permissions ?? {},
+    // Arthur's roles come from the IdP of the same file: its connection may grant them, no other.
+    grantedBy: [connection.name],
+  }));
   const accessTokenValidation: AccessTokenValidationSettings = {
     type: 'JWT',
     issuer: issuer as string,

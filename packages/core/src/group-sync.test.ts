@@ -111,6 +111,20 @@ describe('planGroupSync', () => {
     });
     expect(insensitive.add.map((g) => g.id).sort()).toEqual(['g-admins', 'g-ml']);
     expect(insensitive.unmatched).toEqual([]);
+    // ASCII letters only: look-alikes (the long s, the Kelvin sign) never fold into a group's name.
+    const lookAlikes = ['ml-engineer\u017F', '\u212Aeys'];
+    const appGroups = [...groups, { id: 'g-keys', name: 'keys' }];
+    for (const index of [appGroups, createGroupIndex(appGroups, { caseInsensitive: true })]) {
+      const folded = planGroupSync({
+        connectionId: 'c1',
+        groups: { state: 'present', values: lookAlikes },
+        appGroups: index,
+        memberships: [],
+        match: { caseInsensitive: true },
+      });
+      expect(folded.add).toEqual([]);
+      expect(folded.unmatched).toEqual(lookAlikes);
+    }
     const exact = planGroupSync({
       connectionId: 'c1',
       groups: { state: 'present', values: ['ml-engineers'] },

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { foldCase } from './fold.ts';
 import { codedTypeError } from './internal/assert.ts';
 import type { GroupsClaim } from './mapping.ts';
 import type { Group, Membership, MembershipSource } from './types.ts';
@@ -49,7 +50,7 @@ export function createGroupIndex(groups: Iterable<Group>, options: GroupMatchOpt
   for (const group of groups) {
     const raw = matchBy === 'name' ? group.name : group.externalId;
     if (raw === undefined || raw === '') continue;
-    const key = caseInsensitive ? raw.toLowerCase() : raw;
+    const key = caseInsensitive ? foldCase(raw) : raw;
     const bucket = map.get(key);
     if (bucket) bucket.push(group);
     else map.set(key, [group]);
@@ -57,7 +58,7 @@ export function createGroupIndex(groups: Iterable<Group>, options: GroupMatchOpt
   return {
     matchBy,
     caseInsensitive,
-    lookup: caseInsensitive ? (value) => map.get(value.toLowerCase()) : (value) => map.get(value),
+    lookup: caseInsensitive ? (value) => map.get(foldCase(value)) : (value) => map.get(value),
   };
 }
 
@@ -206,12 +207,12 @@ function matchWithList(
   const byExternalId = options.matchBy === 'externalId';
   const fold = options.caseInsensitive === true;
   const hits = new Map<string, boolean>();
-  for (const value of values) hits.set(fold ? value.toLowerCase() : value, false);
+  for (const value of values) hits.set(fold ? foldCase(value) : value, false);
   const wanted = new Map<string, Group>();
   for (const group of groups) {
     const raw = byExternalId ? group.externalId : group.name;
     if (raw === undefined) continue;
-    const key = fold ? raw.toLowerCase() : raw;
+    const key = fold ? foldCase(raw) : raw;
     if (hits.has(key)) {
       hits.set(key, true);
       wanted.set(group.id, group);
@@ -220,7 +221,7 @@ function matchWithList(
   const unmatched: string[] = [];
   const reported = new Set<string>();
   for (const value of values) {
-    if (hits.get(fold ? value.toLowerCase() : value) === false && !reported.has(value)) {
+    if (hits.get(fold ? foldCase(value) : value) === false && !reported.has(value)) {
       reported.add(value);
       unmatched.push(value);
     }

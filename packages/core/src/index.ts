@@ -32,6 +32,7 @@ export {
 export { ownsEmail } from './email-owner.ts';
 export type { AnySsoError, ConfigIssue, SsoErrorCode, SsoErrorOptions } from './errors.ts';
 export { ConfigError, isSsoError, SsoError, ssoErrorCodes } from './errors.ts';
+export { foldCase, isAscii } from './fold.ts';
 export type { GroupIndex, GroupMatchOptions, GroupSyncInput, GroupSyncPlan } from './group-sync.ts';
 export { applyGroupSyncPlan, createGroupIndex, planGroupSync } from './group-sync.ts';
 export type { IdpUrlCheck, IdpUrlPolicy, IdpUrlProblem } from './idp-url.ts';
@@ -52,7 +53,14 @@ export type {
 export { completeLogin, previewLogin } from './login.ts';
 export type { GroupsClaim, MapClaimsOptions, Profile } from './mapping.ts';
 export { checkClaims, mapClaims } from './mapping.ts';
-export type { RoleMatch, RoleMatchEntry, RoleMatcher, RoleMatchingOptions, RoleRule } from './roles.ts';
+export type {
+  RoleMatch,
+  RoleMatchContext,
+  RoleMatchEntry,
+  RoleMatcher,
+  RoleMatchingOptions,
+  RoleRule,
+} from './roles.ts';
 export { compileRoleMatcher, matchRoles } from './roles.ts';
 export type { Clock } from './symbols.ts';
 export { allowInsecureRequests, customFetch, now } from './symbols.ts';

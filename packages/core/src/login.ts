@@ -307,7 +307,8 @@ async function attemptLogin(
     profile.groups.state === 'present'
       ? [...profile.groups.values, ...(profile.roles ?? [])]
       : (profile.roles ?? []);
-  const roleMatch = matcher.match(roleInput);
+  // Only the roles the host allowed this connection to grant (RoleDefinition.grantedBy).
+  const roleMatch = matcher.match(roleInput, { connection: { id: connection.id, name: connection.name } });
 
   const base = { at, connectionId: connection.id, userId: stored.id };
   const events: AuditEvent[] = [];

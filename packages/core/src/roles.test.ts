@@ -147,3 +147,79 @@ describe('role matching', () => {
     );
   });
 });
+
+describe('grantedBy: the connections that may grant a role', () => {
+  const matcher = compileRoleMatcher({
+    roleDefinitions: [
+      { name: 'admin', grantedBy: ['c-corp'] },
+      { name: 'engineer', grantedBy: ['Okta', 'c-corp'] },
+      { name: 'viewer', grantedBy: ['*'] },
+      { name: 'auditor' },
+    ],
+    defaultRole: 'viewer',
+  });
+  const corp = { id: 'c-corp', name: 'Corporate Entra' };
+  const partner = { id: 'c-partner', name: 'Partner SAML' };
+
+  it('grants a role only through a connection it names (id or name) or through any with *', () => {
+    const groups = ['admin', 'engineer', 'viewer', 'auditor'];
+    expect(matcher.match(groups, { connection: corp }).roles).toEqual(['admin', 'engineer', 'viewer']);
+    expect(matcher.match(groups, { connection: { id: 'c-okta', name: 'Okta' } }).roles).toEqual([
+      'engineer',
+      'viewer',
+    ]);
+    const outsider = matcher.match(groups, { connection: partner });
+    expect(outsider.roles).toEqual(['viewer']);
+    expect(outsider.refused.map((m) => m.role)).toEqual(['admin', 'engineer', 'auditor']);
+    // Refused groups matched something: they are not "unmatched".
+    expect(outsider.unmatchedGroups).toEqual([]);
+  });
+
+  it("a role without grantedBy is granted by no connection; the default role is the host's own", () => {
+    const result = matcher.match(['auditor'], { connection: corp });
+    expect(result.roles).toEqual(['viewer']);
+    expect(result.defaultApplied).toBe(true);
+    expect(result.refused).toEqual([{ group: 'auditor', role: 'auditor', via: 'name' }]);
+  });
+
+  it('without a connection (a bearer token the host verifies itself) every match counts', () => {
+    expect(matcher.match(['admin', 'auditor']).roles).toEqual(['admin', 'auditor']);
+    expect(matcher.match(['admin']).refused).toEqual([]);
+  });
+
+  it('refuses a malformed grantedBy when compiled', () => {
+    expect(() => compileRoleMatcher({ roleDefinitions: [{ name: 'a', grantedBy: 'c1' as never }] })).toThrow(
+      /grantedBy" must be a list/,
+    );
+    expect(() => compileRoleMatcher({ roleDefinitions: [{ name: 'a', grantedBy: [''] }] })).toThrow(
+      TypeError,
+    );
+  });
+});
+
+describe('case-insensitive matching folds ASCII letters only', () => {
+  const definitions = [{ name: 'k8s-admin' }, { name: 'sre' }];
+  it('never turns a look-alike into a role name: the Kelvin sign, the long s, dotted capital I', () => {
+    const byName = compileRoleMatcher({ roleDefinitions: definitions, caseInsensitive: true });
+    expect(byName.match(['K8S-ADMIN']).roles).toEqual(['k8s-admin']);
+    expect(byName.match(['\u212A8s-admin', 'k8\u017F-admin', '\u017Fre']).roles).toEqual([]);
+    const rules = compileRoleMatcher({
+      roleDefinitions: definitions,
+      matchGroupNames: false,
+      rules: [
+        { match: 'regex', pattern: 'k8s-.*', role: 'k8s-admin', caseInsensitive: true },
+        { match: 'glob', pattern: 's?e', role: 'sre', caseInsensitive: true },
+        { match: 'exact', pattern: 'SRE', role: 'sre', caseInsensitive: true },
+      ],
+    });
+    expect(rules.match(['K8S-Admin', 'SrE']).roles).toEqual(['k8s-admin', 'sre']);
+    expect(rules.match(['\u212A8s-admin', '\u017Fre', '\u017FRE']).roles).toEqual([]);
+    // A non-ASCII group still matches a pattern written for it, case-sensitively.
+    expect(
+      compileRoleMatcher({
+        roleDefinitions: [{ name: 'café' }],
+        rules: [{ match: 'regex', pattern: 'café-.*', role: 'café', caseInsensitive: true }],
+      }).match(['café-team']).roles,
+    ).toEqual(['café']);
+  });
+});

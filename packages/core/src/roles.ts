@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { foldCase, isAscii } from './fold.ts';
 import { assertNonEmptyString, assertObject, codedTypeError } from './internal/assert.ts';
 import type { RoleDefinition } from './types.ts';
 
@@ -17,7 +18,10 @@ export interface RoleRule {
   match: 'exact' | 'glob' | 'regex';
   pattern: string;
   role: string;
-  /** Compare case-insensitively. Default: `false`. */
+  /**
+   * Compare case-insensitively: ASCII letters only (core's `foldCase`); a group with any other
+   * character must match case-sensitively. Default: `false`.
+   */
   caseInsensitive?: boolean;
 }
 
@@ -34,7 +38,10 @@ export interface RoleMatchingOptions {
    * Arthur's rule: an IdP group grants the role of the same name. Default: `true`.
    */
   matchGroupNames?: boolean;
-  /** Compare group and role names case-insensitively for name matching. Default: `false`. */
+  /**
+   * Compare group and role names case-insensitively for name matching: ASCII letters only, so a
+   * look-alike such as the Kelvin sign never folds into a role's name. Default: `false`.
+   */
   caseInsensitive?: boolean;
   /** Granted when nothing matched. Must be one of `roleDefinitions` when those are given. Default: none. */
   defaultRole?: string;
@@ -64,12 +71,27 @@ export interface RoleMatch {
   unmatchedGroups: string[];
   /** Whether `defaultRole` was applied because nothing matched. */
   defaultApplied: boolean;
+  /**
+   * Matches dropped because the login's connection may not grant their role (`grantedBy`): what this
+   * IdP claimed and the host did not allow it to. Empty without a connection in the context.
+   */
+  refused: RoleMatchEntry[];
+}
+
+/** What a match is for: the connection whose IdP sent the groups. */
+export interface RoleMatchContext {
+  /**
+   * The login's connection. With it, only roles whose definition's `grantedBy` names the connection
+   * (by id or name) or `'*'` are granted; the others are `refused`. Without it (a bearer token of an
+   * API the host configured, a direct call) every match counts.
+   */
+  connection?: { id: string; name: string };
 }
 
 /** A compiled role matcher; compile once per configuration, match on every login. */
 export interface RoleMatcher {
   /** Matches IdP group (or role) names. Duplicates in the input are matched once. */
-  match(groups: readonly string[]): RoleMatch;
+  match(groups: readonly string[], context?: RoleMatchContext): RoleMatch;
   /** The role definitions, in priority order. */
   readonly roleDefinitions: readonly RoleDefinition[];
 }
@@ -78,6 +100,8 @@ interface CompiledRule {
   index: number;
   kind: 'glob' | 'regex';
   regex: RegExp;
+  /** For a case-insensitive rule, the case-sensitive form, used for names that are not all ASCII. */
+  exactCase?: RegExp;
   role: string;
 }
 
@@ -103,10 +127,11 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
   assertObject(options, 'options');
   const definitions = [...(options.roleDefinitions ?? [])];
   const caseInsensitive = options.caseInsensitive === true;
-  const fold = (s: string) => (caseInsensitive ? s.toLowerCase() : s);
+  const fold = (s: string) => (caseInsensitive ? foldCase(s) : s);
 
   const priority = new Map<string, number>();
   const byName = new Map<string, string>();
+  const grants = new Map<string, ReadonlySet<string>>();
   definitions.forEach((definition, index) => {
     assertObject(definition, `options.roleDefinitions[${index}]`);
     assertNonEmptyString(definition.name, `options.roleDefinitions[${index}].name`);
@@ -119,7 +144,26 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
     }
     byName.set(key, definition.name);
     priority.set(definition.name, index);
+    if (definition.grantedBy !== undefined) {
+      if (
+        !Array.isArray(definition.grantedBy) ||
+        !definition.grantedBy.every((g) => typeof g === 'string' && g !== '')
+      )
+        throw codedTypeError(
+          `"options.roleDefinitions[${index}].grantedBy" must be a list of connection ids or names, or ['*'].`,
+          'ERR_INVALID_ARG_VALUE',
+        );
+      grants.set(definition.name, new Set(definition.grantedBy));
+    }
   });
+  /** Whether `connection` may grant `role`: named in the role's `grantedBy` (by id or name), or `'*'`. */
+  const grantable = (role: string, connection: { id: string; name: string }) => {
+    const allowed = grants.get(role);
+    return (
+      allowed !== undefined &&
+      (allowed.has('*') || allowed.has(connection.id) || allowed.has(connection.name))
+    );
+  };
 
   const requireDefined = (role: string, path: string) => {
     if (definitions.length > 0 && !priority.has(role)) {
@@ -141,7 +185,7 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
     requireDefined(rule.role, `${path}.role`);
     if (rule.match === 'exact') {
       const target = rule.caseInsensitive ? exactFolded : exact;
-      const key = rule.caseInsensitive ? rule.pattern.toLowerCase() : rule.pattern;
+      const key = rule.caseInsensitive ? foldCase(rule.pattern) : rule.pattern;
       target.set(key, [...(target.get(key) ?? []), { role: rule.role, index }]);
     } else if (rule.match === 'glob' || rule.match === 'regex') {
       const source = rule.match === 'glob' ? globToRegexSource(rule.pattern) : rule.pattern;
@@ -157,7 +201,13 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
           { cause },
         );
       }
-      patterns.push({ index, kind: rule.match, regex, role: rule.role });
+      patterns.push({
+        index,
+        kind: rule.match,
+        regex,
+        ...(rule.caseInsensitive ? { exactCase: new RegExp(`^(?:${source})$`, 'u') } : {}),
+        role: rule.role,
+      });
     } else {
       throw codedTypeError(`"${path}.match" must be "exact", "glob" or "regex".`, 'ERR_INVALID_ARG_VALUE');
     }
@@ -172,11 +222,17 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
 
   return {
     roleDefinitions: definitions,
-    match(groups) {
+    match(groups, context = {}) {
       const matches: RoleMatchEntry[] = [];
+      const refused: RoleMatchEntry[] = [];
       const unmatchedGroups: string[] = [];
       const firstSeen = new Map<string, number>();
+      const { connection } = context;
       const grant = (entry: RoleMatchEntry) => {
+        if (connection && !grantable(entry.role, connection)) {
+          refused.push(entry);
+          return;
+        }
         matches.push(entry);
         if (!firstSeen.has(entry.role)) firstSeen.set(entry.role, firstSeen.size);
       };
@@ -184,7 +240,7 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
       for (const group of groups) {
         if (done.has(group)) continue;
         done.add(group);
-        const before = matches.length;
+        const before = matches.length + refused.length;
         if (matchGroupNames) {
           const role = byName.get(fold(group));
           if (role !== undefined) grant({ group, role, via: 'name' });
@@ -192,20 +248,21 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
         const exactHits = exact.size > 0 ? exact.get(group) : undefined;
         if (exactHits)
           for (const hit of exactHits) grant({ group, role: hit.role, via: 'exact', ruleIndex: hit.index });
-        const foldedHits = exactFolded.size > 0 ? exactFolded.get(group.toLowerCase()) : undefined;
+        const foldedHits = exactFolded.size > 0 ? exactFolded.get(foldCase(group)) : undefined;
         if (foldedHits)
           for (const hit of foldedHits) grant({ group, role: hit.role, via: 'exact', ruleIndex: hit.index });
+        const ascii = isAscii(group);
         for (const rule of patterns) {
-          if (rule.regex.test(group))
+          if ((ascii ? rule.regex : (rule.exactCase ?? rule.regex)).test(group))
             grant({ group, role: rule.role, via: rule.kind, ruleIndex: rule.index });
         }
-        if (matches.length === before) unmatchedGroups.push(group);
+        if (matches.length + refused.length === before) unmatchedGroups.push(group);
       }
       const rank = (role: string) => priority.get(role) ?? definitions.length + (firstSeen.get(role) ?? 0);
       let roles = [...firstSeen.keys()].sort((a, b) => rank(a) - rank(b));
       const defaultApplied = roles.length === 0 && defaultRole !== undefined;
       if (defaultApplied) roles = [defaultRole as string];
-      return { roles, primaryRole: roles[0], matches, unmatchedGroups, defaultApplied };
+      return { roles, primaryRole: roles[0], matches, unmatchedGroups, defaultApplied, refused };
     },
   };
 }

@@ -283,6 +283,13 @@ export interface RoleDefinition {
   /** Resource → allowed actions, e.g. `{ custom_roles: ['read', 'write'] }`. */
   permissions?: Readonly<Record<string, readonly string[]>>;
   description?: string;
+  /**
+   * The connections whose IdP may grant this role by its groups: connection ids or names, or `'*'`
+   * for every connection. Default: none, so an IdP never grants a role the host did not allow for its
+   * connection (a partner's IdP that sends a group named `admin` gets nothing). `defaultRole` is the
+   * host's own grant and needs none.
+   */
+  grantedBy?: readonly string[];
 }
 
 /**

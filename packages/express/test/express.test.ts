@@ -43,7 +43,13 @@ async function startApp(
     baseUrl: base,
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
-    roles: { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }] },
+    // Only the OIDC connection may grant roles: its IdP's group "admins" is the role "admins".
+    roles: {
+      roleDefinitions: [
+        { name: 'admins', grantedBy: ['Local OP'] },
+        { name: 'viewers', grantedBy: ['Local OP'] },
+      ],
+    },
   });
   const oidc = peers.op
     ? await storage.connections.create(

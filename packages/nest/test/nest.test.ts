@@ -79,7 +79,7 @@ async function startApp(
     baseUrl: base,
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
-    roles: { roleDefinitions: [{ name: 'admins' }] },
+    roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['Local OP'] }] },
   });
   const oidc = peers.op
     ? await storage.connections.create(

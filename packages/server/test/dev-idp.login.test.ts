@@ -54,7 +54,10 @@ beforeAll(async () => {
     jwks: { cooldownMs: 500 },
     // "admin" is a Keycloak realm role (realm_access.roles), the others are IdP groups.
     roles: {
-      roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }, { name: 'viewers' }, { name: 'admin' }],
+      roleDefinitions: ['admins', 'ml-engineers', 'viewers', 'admin'].map((name) => ({
+        name,
+        grantedBy: ['*'],
+      })),
     },
   }));
   app.on('request', async (req, res) =>

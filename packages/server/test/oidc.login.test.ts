@@ -21,7 +21,13 @@ afterAll(() => op.close());
 
 async function setup(overrides: { active?: boolean } = {}) {
   const { sso, storage } = testSso(BASE, {
-    roles: { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }], defaultRole: 'viewers' },
+    roles: {
+      roleDefinitions: [
+        { name: 'admins', grantedBy: ['Local OP'] },
+        { name: 'viewers', grantedBy: ['Local OP'] },
+      ],
+      defaultRole: 'viewers',
+    },
   });
   await storage.groups.create({ id: 'g-admins', name: 'admins' });
   await storage.groups.create({ id: 'g-ml', name: 'ml-engineers' });

@@ -29,7 +29,13 @@ const statusOf = (report: ConnectionTestReport, check: string) =>
 function setup(clockOffsetMs = 0) {
   const events: AuditEvent[] = [];
   const { sso, storage } = testSso(BASE, {
-    roles: { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }], defaultRole: 'viewers' },
+    roles: {
+      roleDefinitions: [
+        { name: 'admins', grantedBy: ['*'] },
+        { name: 'viewers', grantedBy: ['*'] },
+      ],
+      defaultRole: 'viewers',
+    },
     audit: (e) => void events.push(e),
     authorizeAdmin: () => 'admin@example.com',
     [now]: () => Date.now() + clockOffsetMs,

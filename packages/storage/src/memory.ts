@@ -5,7 +5,7 @@
  */
 
 import type { Clock, Connection, Group, IdentityKey, LoginCommit, User } from '@ssokit/core';
-import { now as nowSymbol, ownsEmail, SsoError } from '@ssokit/core';
+import { foldCase, now as nowSymbol, ownsEmail, SsoError } from '@ssokit/core';
 import type { MemoryState } from './internal/memory-state.ts';
 import { memoryStateKey } from './internal/memory-state.ts';
 import { assertTtl, nextUpdatedAt, notFound, sameInstant } from './internal/shared.ts';
@@ -48,7 +48,8 @@ const newId = (map: Map<string, unknown>, requested: string | undefined, kind: s
 const identityKey = (key: IdentityKey) => `${key.issuer.length}:${key.issuer}|${key.subject}`;
 const membershipKey = (key: MembershipKey) =>
   `${key.userId.length}:${key.userId}|${key.groupId.length}:${key.groupId}|${key.source}`;
-const folded = (text: string) => text.toLowerCase();
+/** Case-insensitive names and emails, by core's one folding (ASCII letters only). */
+const folded = foldCase;
 
 /**
  * Creates an in-memory store. Everything lives in this process and is lost on restart; use a SQL or

@@ -21,7 +21,10 @@ describe('completeLogin against memoryStorage()', () => {
       },
       deps({
         roles: {
-          roleDefinitions: [{ name: 'admins' }, { name: 'ml-engineers' }],
+          roleDefinitions: [
+            { name: 'admins', grantedBy: ['*'] },
+            { name: 'ml-engineers', grantedBy: ['*'] },
+          ],
           defaultRole: 'ml-engineers',
         },
       }),
@@ -96,7 +99,7 @@ describe('completeLogin against memoryStorage()', () => {
         identity: { issuer: ISSUER, subject: 'ada' },
         claims: claimsFor('ada', { groups: ['admins'] }),
       },
-      deps({ roles: { roleDefinitions: [{ name: 'admins' }] } }),
+      deps({ roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['*'] }] } }),
     );
     expect(result.groupSync).toBeNull();
     expect(result.roles).toEqual(['admins']);
@@ -175,7 +178,14 @@ describe('completeLogin against memoryStorage()', () => {
           groups: ['viewer'],
         }),
       },
-      deps({ roles: { roleDefinitions: [{ name: 'admin' }, { name: 'viewer' }] } }),
+      deps({
+        roles: {
+          roleDefinitions: [
+            { name: 'admin', grantedBy: ['*'] },
+            { name: 'viewer', grantedBy: ['*'] },
+          ],
+        },
+      }),
     );
     expect(result.roles).toEqual(['admin', 'viewer']);
     expect(result.roleMatch.unmatchedGroups).toEqual(['offline_access']);

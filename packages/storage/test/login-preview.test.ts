@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { memorySnapshot } from '../src/testkit/index.ts';
 import { claimsFor, ISSUER, makeConnection, setup } from './helpers.ts';
 
-const roles = { roleDefinitions: [{ name: 'admins' }, { name: 'viewers' }], defaultRole: 'viewers' };
+const roles = {
+  roleDefinitions: [
+    { name: 'admins', grantedBy: ['*'] },
+    { name: 'viewers', grantedBy: ['*'] },
+  ],
+  defaultRole: 'viewers',
+};
 
 describe('previewLogin: the login pipeline without writes or audit events', () => {
   it('previews a first login: the user it would create, its memberships and roles, writing nothing', async () => {

@@ -58,6 +58,15 @@ export async function mappingPreview(
     'ok',
     `A login with this sample would succeed with roles ${result.roles.length ? result.roles.join(', ') : '(none)'}.`,
   );
+  if (result.roleMatch.refused.length > 0)
+    add(
+      'mapping.roles',
+      'warning',
+      `This connection's IdP sends groups that match roles it may not grant: ${[
+        ...new Set(result.roleMatch.refused.map((m) => `${m.role} (from ${m.group})`)),
+      ].join(', ')}.`,
+      `If this IdP should grant them, add the connection (its id or name) to each role's "grantedBy".`,
+    );
   if (result.profile.groups.state === 'absent')
     add(
       'mapping.groups',
@@ -71,6 +80,9 @@ export async function mappingPreview(
     profile: result.profile,
     roles: result.roles,
     ...(result.primaryRole ? { primaryRole: result.primaryRole } : {}),
+    ...(result.roleMatch.refused.length > 0
+      ? { refusedRoles: result.roleMatch.refused.map(({ group, role }) => ({ group, role })) }
+      : {}),
     user: {
       id: result.user.id === '' ? null : result.user.id,
       ...(result.user.email ? { email: result.user.email } : {}),

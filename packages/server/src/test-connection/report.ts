@@ -41,6 +41,11 @@ export interface MappingPreview {
   profile?: Profile;
   roles?: string[];
   primaryRole?: string;
+  /**
+   * Groups that would match a role this connection may not grant (the role's `grantedBy` does not
+   * name it): what the IdP claims and the host did not allow.
+   */
+  refusedRoles?: { group: string; role: string }[];
   /** The user it would log in (`id` null: a user would be created), and how it was found. */
   user?: { id: string | null; email?: string; resolution: string };
   /** The group-sync plan as a diff against the user's current memberships; null when sync is off. */

@@ -38,6 +38,30 @@ describe('createIdpMetadataCache', () => {
     status = 200;
   });
 
+  it('remembers a failed download for retryAfterMs: anonymous login starts cannot make it fetch again', async () => {
+    let clock = Date.now();
+    const cache = createIdpMetadataCache({ retryAfterMs: 30_000, [now]: () => clock });
+    status = 500;
+    fetches = 0;
+    for (let i = 0; i < 50; i++)
+      await expect(cache.get(base)).rejects.toMatchObject({ code: 'idp_unreachable' });
+    expect(fetches).toBe(1);
+    // After the window it asks again, and a good answer is used at once.
+    status = 200;
+    clock += 30_001;
+    expect((await cache.get(base)).entityId).toBeTruthy();
+    expect(fetches).toBe(2);
+    // A failed refresh of good metadata serves the last copy, also without asking again meanwhile.
+    const stale = createIdpMetadataCache({ maxAgeMs: 1000, [now]: () => clock });
+    await stale.get(base);
+    clock += 2000;
+    status = 503;
+    fetches = 0;
+    for (let i = 0; i < 20; i++) expect((await stale.get(base)).entityId).toBeTruthy();
+    expect(fetches).toBe(1);
+    status = 200;
+  });
+
   it('throws when nothing was ever fetched, naming the URL and status; refuses http outside loopback', async () => {
     status = 404;
     await expect(createIdpMetadataCache().get(`${base}-missing`)).rejects.toMatchObject({

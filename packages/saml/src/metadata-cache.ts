@@ -29,6 +29,12 @@ export interface IdpMetadataCacheOptions {
    * IdP's own metadata URL, or raise this).
    */
   maxBytes?: number;
+  /**
+   * How long a failed download is remembered, in ms: until then, `get` answers from the last good
+   * copy, or with the same error, without asking the metadata host again. Login starts are anonymous,
+   * so without it every one of them would make this server download the metadata. Default: 30000.
+   */
+  retryAfterMs?: number;
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   /** @deprecated Marked so to stand out: allows http metadata URLs outside loopback. */
   [allowInsecureRequests]?: boolean;
@@ -40,7 +46,8 @@ export interface IdpMetadataCache {
   /**
    * The metadata at `url`, fetched when missing or stale. A failed refresh keeps serving the last good
    * metadata (a metadata host's outage must not stop logins); with none, the failure is thrown
-   * (`idp_unreachable`, or a `ConfigError` for a bad document).
+   * (`idp_unreachable`, or a `ConfigError` for a bad document). A failure is remembered for
+   * `retryAfterMs`, so the host is not asked again on every call meanwhile.
    */
   get(url: string, options?: { entityId?: string }): Promise<IdpMetadata>;
   clear(): void;
@@ -66,7 +73,12 @@ export function createIdpMetadataCache(options: IdpMetadataCacheOptions = {}): I
   const clock = options[nowSymbol] ?? Date.now;
   const entries = new Map<
     string,
-    { value?: IdpMetadata; freshUntil: number; pending?: Promise<IdpMetadata> }
+    {
+      value?: IdpMetadata;
+      freshUntil: number;
+      pending?: Promise<IdpMetadata>;
+      failure?: { error: unknown; until: number };
+    }
   >();
   return {
     async get(url, wanted = {}) {
@@ -74,6 +86,11 @@ export function createIdpMetadataCache(options: IdpMetadataCacheOptions = {}): I
       const entry = entries.get(key) ?? { freshUntil: 0 };
       entries.set(key, entry);
       if (entry.value && clock() < entry.freshUntil) return entry.value;
+      // A recent failure is not retried: the stale copy, or the same error, until retryAfterMs passes.
+      if (entry.failure && clock() < entry.failure.until) {
+        if (entry.value) return entry.value;
+        throw entry.failure.error;
+      }
       entry.pending ??= fetchMetadata(url, options, wanted.entityId).then(
         (value) => {
           entry.value = value;
@@ -81,10 +98,12 @@ export function createIdpMetadataCache(options: IdpMetadataCacheOptions = {}): I
             clock() +
             Math.min(options.maxAgeMs ?? 86_400_000, value.cacheDurationMs ?? Number.POSITIVE_INFINITY);
           entry.pending = undefined;
+          entry.failure = undefined;
           return value;
         },
         (error: unknown) => {
           entry.pending = undefined;
+          entry.failure = { error, until: clock() + (options.retryAfterMs ?? 30_000) };
           if (entry.value) return entry.value;
           throw error;
         },

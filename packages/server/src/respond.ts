@@ -138,7 +138,14 @@ export function isCrossSite(request: Request, origin: string): boolean {
 export function isSitePath(path: string): boolean {
   // Printable ASCII only: a browser drops control characters, and a Location header cannot carry
   // characters past U+00FF (clients percent-encode such paths, as browsers do).
-  return /^\/(?![/\\])[\x20-\x5b\x5d-\x7e]*$/.test(path);
+  if (!/^\/(?![/\\])[\x20-\x5b\x5d-\x7e]*$/.test(path)) return false;
+  // Nor a path that becomes another once resolved or decoded: `/.//evil.example` resolves to the
+  // path `//evil.example`, and `/%2F%2Fevil.example` decodes to it, which a host that redirects to
+  // `location.pathname` later would send off the site. So no dot segments (plain or encoded) and no
+  // encoded slash or backslash in the path part (the query may carry them).
+  const pathPart = path.split(/[?#]/, 1)[0] as string;
+  if (/%2f|%5c/i.test(pathPart)) return false;
+  return !pathPart.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
 }
 
 /** `method_not_allowed`, with the methods the route takes (sent as the `Allow` header). */

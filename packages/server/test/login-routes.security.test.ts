@@ -212,6 +212,13 @@ describe('returnTo: same-origin paths only', () => {
     '',
     'projects',
     '/プロジェクト', // must arrive percent-encoded: a Location header cannot carry it
+    // Paths that become //evil.example once a browser resolves them or a host decodes them (review 1).
+    '/.//evil.example',
+    '/a/..//evil.example',
+    '/%2e//evil.example',
+    '/%2F%2Fevil.example',
+    '/%5c%5cevil.example',
+    '/projects/..',
   ];
   for (const returnTo of cases) {
     it(`refuses ${JSON.stringify(returnTo)} before anything is stored`, async () => {
@@ -227,6 +234,16 @@ describe('returnTo: same-origin paths only', () => {
       expect(memorySnapshot(storage)).toBe(before);
     });
   }
+
+  it('keeps paths that are what they say: dots inside names, encoded slashes in the query', async () => {
+    const { sso, connection } = await setup();
+    for (const returnTo of ['/v1.2/models', '/files/.env-notes', '/search?q=a%2Fb&next=/x/../y', '/...']) {
+      const login = await sso.handle(
+        new Request(`${BASE}/sso/login/${connection.id}?returnTo=${encodeURIComponent(returnTo)}`),
+      );
+      expect(login.status, returnTo).toBe(302);
+    }
+  });
 
   it('keeps a path with query and fragment-free characters, and lands on it', async () => {
     const { sso, connection } = await setup();

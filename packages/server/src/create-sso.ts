@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError, type ConfigIssue, checkIdpUrl, SsoError } from '@ssokit/core';
+import { ConfigError, type ConfigIssue, checkIdpUrl, isSsoError, SsoError } from '@ssokit/core';
 import { handleAdmin } from './admin.ts';
 import { createContext, type SsoContext } from './context.ts';
 import { loadSamlFlow } from './lazy.ts';
@@ -49,10 +49,18 @@ export function createSso(options: SsoOptions): Sso {
       const path = new URL(request.url).pathname;
       if (path !== basePath && !path.startsWith(`${basePath}/`))
         return new Response('Not found', { status: 404 });
+      const relative = path.slice(basePath.length);
       try {
-        return await route(ctx, restore, test, request, path.slice(basePath.length));
+        return await route(ctx, restore, test, request, relative);
       } catch (error) {
-        return errorResponse(error, { json: wantsJson(request), clearTransaction: ctx.txCookie });
+        const response = errorResponse(error, {
+          json: wantsJson(request),
+          clearTransaction: ctx.txCookie,
+          // The admin API's caller is an admin: its errors keep their details (URLs, issues).
+          expose: relative.startsWith('/admin/'),
+        });
+        reportError(ctx, error, request, response.status);
+        return response;
       }
     },
   };
@@ -164,4 +172,26 @@ function checkOptions(options: SsoOptions): { base: URL; basePath: string } {
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return { base: base as URL, basePath };
+}
+
+/**
+ * Hands a failure to `onError` in full. Without the hook, a failure that is not an `SsoError` (a bug,
+ * a store that threw something else) is written to `console.error`, so a 500 is never silent.
+ */
+function reportError(ctx: SsoContext, error: unknown, request: Request, status: number): void {
+  const { onError } = ctx.options;
+  if (onError) {
+    try {
+      onError(error, { request, status });
+    } catch {
+      // a failing log hook must not turn a refusal into a crash
+    }
+  } else if (!isSsoError(error)) {
+    console.error(
+      '[ssokit] unexpected failure answering',
+      request.method,
+      new URL(request.url).pathname,
+      error,
+    );
+  }
 }

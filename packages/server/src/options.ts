@@ -33,6 +33,19 @@ export interface SsoOptions {
   audit?: AuditHook;
   onWarning?: WarningHook;
   /**
+   * Receives every failure the server answers, in full (the message, `details`, `cause`, IdP URLs):
+   * what visitors are not shown. Log it. `status` is the HTTP status sent. Default: none, and then a
+   * failure that is not an `SsoError` (a 500) is written to `console.error`.
+   *
+   * @example
+   * ```ts
+   * const onError = (error: unknown, { status }: { status: number }) => {
+   *   if (status >= 500) console.error('[sso]', error);
+   * };
+   * ```
+   */
+  onError?: (error: unknown, context: { request: Request; status: number }) => void;
+  /**
    * Guards the admin API (`/admin/connections...`): `true` or the admin's name allows; anything else
    * (`false`, `undefined`, `null`, `''`) refuses, so a hook that finds no session fails closed. Without
    * it the admin API does not exist (404). Default: none.

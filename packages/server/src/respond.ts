@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { type ConfigError, type ConfigIssue, isSsoError, readTextWithLimit, SsoError } from '@ssokit/core';
+import {
+  type ConfigError,
+  type ConfigIssue,
+  isSsoError,
+  readTextWithLimit,
+  SsoError,
+  type SsoErrorCode,
+} from '@ssokit/core';
 import type { CookieAttributes } from './cookies.ts';
 import { statusFor } from './status.ts';
 import { clearTransactionCookie } from './transactions.ts';
@@ -32,11 +39,35 @@ export interface ErrorReply {
 }
 
 /**
+ * What a visitor is told instead of the message of a failure that describes this server's own set-up
+ * (IdP URLs, configuration problems, storage): the details go to `onError` and the admin API only.
+ */
+const PUBLIC_MESSAGES: Partial<Record<SsoErrorCode, string>> = {
+  idp_unreachable:
+    'The identity provider could not be reached. Try again in a moment; if it keeps failing, tell your administrator.',
+  discovery_failed:
+    "The identity provider's settings could not be read. Tell your administrator; the details are in the server's log.",
+  config_invalid:
+    "This sign-in method is not set up correctly. Tell your administrator; the details are in the server's log.",
+  storage_failure: 'The sign-in could not be saved. Try again in a moment.',
+  storage_conflict: 'The sign-in could not be saved. Try again in a moment.',
+};
+
+/** Options of {@link errorReply}. */
+export interface ErrorReplyOptions {
+  /**
+   * Send every message as it is, `issues` included: for the admin API, whose caller is an admin.
+   * Otherwise a failure that describes the server's own set-up gets a public message. Default: false.
+   */
+  expose?: boolean;
+}
+
+/**
  * The one mapping of a failure to HTTP, for `sso.handle` and the Node adapters alike: the code's
  * status (`statusFor`), `Retry-After` on 429 and `Allow` on 405. Anything but an `SsoError` (from any
  * copy of `@ssokit/core`, CJS or ESM) is a 500 whose body says `server_error` and nothing of the cause.
  */
-export function errorReply(error: unknown): ErrorReply {
+export function errorReply(error: unknown, options: ErrorReplyOptions = {}): ErrorReply {
   if (!isSsoError(error))
     return {
       status: 500,
@@ -50,14 +81,15 @@ export function errorReply(error: unknown): ErrorReply {
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (status === 429) headers['retry-after'] = '60';
   if (status === 405 && typeof error.details?.allow === 'string') headers.allow = error.details.allow;
-  const body: ErrorReply['body'] = { error: error.code, message: error.message };
+  const hidden = options.expose ? undefined : PUBLIC_MESSAGES[error.code];
+  const body: ErrorReply['body'] = { error: error.code, message: hidden ?? error.message };
   const issues = (error as Partial<ConfigError>).issues;
-  if (error.code === 'config_invalid' && Array.isArray(issues)) body.issues = issues;
+  if (hidden === undefined && error.code === 'config_invalid' && Array.isArray(issues)) body.issues = issues;
   return { status, headers, body };
 }
 
 /** How {@link errorResponse} renders. */
-export interface ErrorResponseOptions {
+export interface ErrorResponseOptions extends ErrorReplyOptions {
   /** JSON `{ error, message }` (with `issues` for a ConfigError); otherwise a small HTML page. */
   json: boolean;
   /** Delete the transaction cookie too (a login route failed), with these attributes. */
@@ -66,7 +98,7 @@ export interface ErrorResponseOptions {
 
 /** {@link errorReply} as a Web `Response`: JSON, or a small HTML page with the same code. */
 export function errorResponse(error: unknown, options: ErrorResponseOptions): Response {
-  const { status, headers: fields, body } = errorReply(error);
+  const { status, headers: fields, body } = errorReply(error, options);
   const headers = new Headers(fields);
   if (options.clearTransaction) clearTransactionCookie(headers, options.clearTransaction);
   if (options.json) {

@@ -48,8 +48,9 @@ function failingStorage(error: unknown) {
   return { ...storage, connections: { ...storage.connections, list: () => Promise.reject(error) } };
 }
 
+// The admin API's connection list: its errors keep their messages (an admin reads them).
 const providers = (sso: { handle(request: Request): Promise<Response> }) =>
-  sso.handle(new Request(`${BASE}/sso/providers`, { headers: { accept: 'application/json' } }));
+  sso.handle(new Request(`${BASE}/sso/admin/connections`, { headers: { accept: 'application/json' } }));
 
 describe('SsoError across CJS and ESM builds', () => {
   it('the copies are distinct classes (the premise of this test)', () => {
@@ -60,7 +61,9 @@ describe('SsoError across CJS and ESM builds', () => {
   it('an error of the CJS copy renders with its status in the ESM server', async () => {
     const error = new cjsCore.SsoError('storage_failure', 'The user database is down.');
     expect(error instanceof SsoError).toBe(true);
-    const response = await providers(createSso({ baseUrl: BASE, secret, storage: failingStorage(error) }));
+    const response = await providers(
+      createSso({ baseUrl: BASE, secret, storage: failingStorage(error), authorizeAdmin: () => true }),
+    );
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       error: 'storage_failure',
@@ -73,6 +76,7 @@ describe('SsoError across CJS and ESM builds', () => {
       baseUrl: BASE,
       secret,
       storage: failingStorage(new SsoError('rate_limited', 'Slow down.')) as never,
+      authorizeAdmin: () => true,
     });
     const response = await providers(sso);
     expect(response.status).toBe(429);
@@ -82,14 +86,22 @@ describe('SsoError across CJS and ESM builds', () => {
 
   it('a ConfigError keeps its issues across copies; a plain Error stays a 500 that says nothing', async () => {
     const config = new cjsCore.ConfigError([{ path: 'oidc.issuer', message: 'is missing.' }]);
-    const response = await providers(createSso({ baseUrl: BASE, secret, storage: failingStorage(config) }));
+    const response = await providers(
+      createSso({ baseUrl: BASE, secret, storage: failingStorage(config), authorizeAdmin: () => true }),
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       error: 'config_invalid',
       issues: [{ path: 'oidc.issuer' }],
     });
     const plain = await providers(
-      createSso({ baseUrl: BASE, secret, storage: failingStorage(new Error('db password is hunter2')) }),
+      createSso({
+        baseUrl: BASE,
+        secret,
+        storage: failingStorage(new Error('db password is hunter2')),
+        authorizeAdmin: () => true,
+        onError: () => undefined,
+      }),
     );
     expect(plain.status).toBe(500);
     expect(await plain.text()).not.toContain('hunter2');

@@ -1,0 +1,73 @@
+/**
+ * Invariant family: what a failure tells whom. A visitor of a login route learns the code and what to
+ * do, never this server's own set-up (the IdP's internal URLs, configuration problems, storage); the
+ * host's `onError` receives the failure in full, and the admin API shows it to the admin. Security
+ * review 1, hardening note on anonymous error pages.
+ */
+import { samlConnection } from 'ssokit-test-fixtures/connections';
+import { describe, expect, it } from 'vitest';
+import { testSso } from './helpers.ts';
+
+const BASE = 'https://app.example.com';
+// Nothing listens there: the metadata download fails, naming this internal URL.
+const METADATA = 'http://127.0.0.1:9/internal/idp-metadata.xml';
+
+async function setup() {
+  const seen: { error: unknown; status: number }[] = [];
+  const { sso, storage } = testSso(BASE, {
+    authorizeAdmin: () => true,
+    onError: (error, { status }) => void seen.push({ error, status }),
+  });
+  const connection = await storage.connections.create(
+    samlConnection({ url: METADATA }, `${BASE}/sso/saml/metadata/x`),
+  );
+  return { sso, connection, seen };
+}
+
+describe('error disclosure', () => {
+  for (const accept of ['application/json', 'text/html']) {
+    it(`a visitor (${accept}) gets the code and a public message, not the internal URL`, async () => {
+      const { sso, connection, seen } = await setup();
+      const response = await sso.handle(
+        new Request(`${BASE}/sso/login/${connection.id}`, { headers: { accept } }),
+      );
+      expect(response.status).toBe(502);
+      const text = await response.text();
+      expect(text).toContain('idp_unreachable');
+      expect(text).toContain('The identity provider could not be reached.');
+      expect(text).not.toContain('127.0.0.1');
+      expect(text).not.toContain('internal');
+      // The host's log gets it all.
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.status).toBe(502);
+      expect(String((seen[0]?.error as Error).message)).toContain('127.0.0.1:9/internal/idp-metadata.xml');
+    });
+  }
+
+  it('a configuration problem is not listed to a visitor, and is to the admin', async () => {
+    const { sso, storage } = testSso(BASE, { authorizeAdmin: () => true, onError: () => undefined });
+    // A SAML connection whose IdP offers no HTTP-Redirect SSO endpoint: a ConfigError at login start.
+    const broken = await storage.connections.create(
+      samlConnection(
+        '',
+        `${BASE}/sso/saml/metadata/y`,
+        {},
+        {
+          idpMetadataXml: undefined,
+          idp: { entityId: 'https://idp.example.com', ssoUrl: '', certificates: [] },
+        },
+      ) as never,
+    );
+    const visitor = await sso.handle(
+      new Request(`${BASE}/sso/login/${broken.id}`, { headers: { accept: 'application/json' } }),
+    );
+    const body = await visitor.json();
+    expect(body).toEqual({
+      error: 'config_invalid',
+      message:
+        "This sign-in method is not set up correctly. Tell your administrator; the details are in the server's log.",
+    });
+    const report = await sso.testConnection(broken.id);
+    expect(report.findings.find((f) => f.check === 'metadata')?.message).toMatch(/saml\.idp/);
+  });
+});

@@ -63,10 +63,17 @@ export function writeChunked(
   return headers;
 }
 
-/** The names of every `name.N` chunk in the request, whatever gaps a failed write left. */
+/**
+ * The names of every `name.N` chunk in the request that ssokit could have written (N below
+ * MAX_CHUNKS), whatever gaps a failed write left. Others are not ours to delete: a request with a
+ * hundred junk chunks gets no hundred deletions.
+ */
 function chunkNames(existing: Map<string, string>, name: string): string[] {
   const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d{1,2})$`);
-  return [...existing.keys()].filter((key) => pattern.test(key));
+  return [...existing.keys()].filter((key) => {
+    const index = pattern.exec(key)?.[1];
+    return index !== undefined && Number(index) < MAX_CHUNKS;
+  });
 }
 
 /** The value stored by {@link writeChunked}, reassembled; `undefined` when there is none. */

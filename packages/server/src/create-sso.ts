@@ -7,6 +7,7 @@
  */
 import { ConfigError, type ConfigIssue, checkIdpUrl, isSsoError, SsoError } from '@ssokit/core';
 import { handleAdmin } from './admin.ts';
+import { createClientLimiter } from './client.ts';
 import { createContext, type SsoContext } from './context.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
@@ -34,6 +35,12 @@ export function createSso(options: SsoOptions): Sso {
   const { base, basePath } = checkOptions(options);
   const ctx = createContext(options, base, basePath);
   const restore = createRestore(ctx);
+  // Login starts per client, when the host says who the client is (behind a proxy the socket address
+  // is the proxy's, so it is not used here): one client cannot fill the transaction store.
+  const loginStarts = createClientLimiter({
+    perWindow: options.loginStartsPerMinute ?? 30,
+    windowMs: 60_000,
+  });
   const test = async (id: string, sample?: TestSample): Promise<ConnectionTestReport> => {
     const found = await ctx.storage.connections.get(id);
     if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
@@ -51,7 +58,7 @@ export function createSso(options: SsoOptions): Sso {
         return new Response('Not found', { status: 404 });
       const relative = path.slice(basePath.length);
       try {
-        return await route(ctx, restore, test, request, relative);
+        return await route(ctx, { restore, test, loginStarts }, request, relative);
       } catch (error) {
         const response = errorResponse(error, {
           json: wantsJson(request),
@@ -69,11 +76,15 @@ export function createSso(options: SsoOptions): Sso {
 /** The route table: `path` is relative to the base path. */
 async function route(
   ctx: SsoContext,
-  restore: Restore,
-  test: (id: string, sample?: TestSample) => Promise<ConnectionTestReport>,
+  parts: {
+    restore: Restore;
+    test: (id: string, sample?: TestSample) => Promise<ConnectionTestReport>;
+    loginStarts: ReturnType<typeof createClientLimiter>;
+  },
   request: Request,
   path: string,
 ): Promise<Response> {
+  const { restore, test } = parts;
   const method = request.method;
   if (method === 'GET' && path === '/providers') {
     if (restore.active()) return json([]);
@@ -85,6 +96,12 @@ async function route(
   const login = /^\/login\/([^/]+)$/.exec(path);
   if (method === 'GET' && login) {
     restore.refuseSso();
+    const client = ctx.options.clientKey?.(request);
+    if (client && !parts.loginStarts.hit(client, ctx.clock()))
+      throw new SsoError(
+        'rate_limited',
+        'Too many sign-ins were started from here; wait a minute and try again.',
+      );
     const c = await ctx.activeConnection(decodePathSegment(login[1] as string));
     const returnTo = new URL(request.url).searchParams.get('returnTo') ?? '/';
     if (!isSitePath(returnTo))

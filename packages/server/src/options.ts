@@ -89,6 +89,12 @@ export interface SsoOptions {
    * ```
    */
   clientKey?: (request: Request) => string | undefined;
+  /**
+   * Login starts (`GET /login/:id`) one client may make per minute, counted only when `clientKey`
+   * names the client: beyond it, `rate_limited`, so one client cannot fill the transaction store with
+   * abandoned logins. Default: 30.
+   */
+  loginStartsPerMinute?: number;
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   [nowSymbol]?: Clock;
 }

@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
+import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 import { createSessionCodec, type SessionData, sessionKey } from './session.ts';
 
 const now = Math.floor(Date.now() / 1000);
@@ -119,5 +119,16 @@ describe('the session format is a compact JWE (dir, A256GCM) that jose reads and
         now,
       ),
     ).toBeNull();
+  });
+});
+
+describe('clearing chunks', () => {
+  it('deletes only the chunks ssokit could have written, not a hundred junk ones', () => {
+    const junk = new Map(
+      Array.from({ length: 100 }, (_, i) => [`sso_session.${i}`, 'AAAA'] as [string, string]),
+    );
+    const deletions = clearChunked('sso_session', { secure: true }, junk);
+    expect(deletions).toHaveLength(16);
+    expect(deletions.every((c) => /^sso_session\.\d+=; .*Max-Age=0/.test(c))).toBe(true);
   });
 });

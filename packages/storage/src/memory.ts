@@ -22,8 +22,10 @@ import type {
 /** Options of {@link memoryStorage}. */
 export interface MemoryStorageOptions {
   /**
-   * The most unexpired transactions and replay entries kept, each. Past it the oldest are dropped, so a
-   * flood of abandoned logins cannot exhaust memory. Default: 100000.
+   * The most unexpired transactions and replay entries kept, each, so a flood of abandoned logins
+   * cannot exhaust memory. A live transaction is never dropped (that would end someone's login in
+   * progress): past the bound, a new one is refused with `rate_limited` until others finish or expire.
+   * Replay entries past it drop the oldest. Default: 100000.
    */
   maxEntries?: number;
   /** The clock, for expiry and timestamps. Default: `Date.now`. */
@@ -353,7 +355,15 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     transactions: {
       async put(key, value: TransactionValue, ttlMs) {
         assertTtl(ttlMs);
-        if (state.transactions.size >= maxEntries) sweep(state.transactions, (entry) => entry.expiresAt);
+        if (state.transactions.size >= maxEntries) {
+          const at = clock();
+          for (const [k, entry] of state.transactions)
+            if (entry.expiresAt <= at) state.transactions.delete(k);
+          if (state.transactions.size >= maxEntries && !state.transactions.has(key))
+            throw new SsoError('rate_limited', 'Too many sign-ins are in progress; try again in a minute.', {
+              details: { reason: 'transactions_full', maxEntries },
+            });
+        }
         state.transactions.delete(key);
         state.transactions.set(key, { value: JSON.stringify(value), expiresAt: clock() + ttlMs });
       },

@@ -23,7 +23,9 @@ import {
   checkIssuer,
   checkJwtSignature,
   checkTimes,
+  checkTyp,
   clockTolerance,
+  fail,
   type ParsedJwt,
   parseJwt,
 } from './internal/jwt.ts';
@@ -66,6 +68,17 @@ export interface AccessTokenVerifierOptions extends HttpOptions {
   roles?: RoleMatcher | RoleMatchingOptions;
   /** Allowed clock skew in seconds, 0 to 300. Default: 60. */
   clockToleranceSec?: number;
+  /**
+   * Accept only tokens whose `typ` header is `at+jwt` (or `application/at+jwt`, in any case), as
+   * RFC 9068 §4 asks of resource servers for JWT access tokens. It is also the one complete defence
+   * against an ID token sent as a bearer token. Turn it on when the IdP issues RFC 9068 access tokens:
+   * Duende IdentityServer and panva's oidc-provider do by default, Auth0 with an API's "RFC 9068" token
+   * profile, Keycloak with the client's "Use at+jwt type for access tokens" option. Default: `false`,
+   * because many IdPs send `JWT` or no `typ` at all (Entra ID v1 and v2, Okta, Amazon Cognito, Keycloak
+   * by default). Whatever this says, a token typed for another purpose (`logout+jwt`, `secevent+jwt`,
+   * `dpop+jwt`, ...) and a token whose claims show it is an ID or logout token are refused.
+   */
+  requireJwtAccessTokenType?: boolean;
   /**
    * Remembers verified tokens, so a client repeating one token skips the signature check. Entries are
    * keyed by the whole token (never a prefix or a truncated hash, so no two tokens can collide), are
@@ -176,8 +189,11 @@ export interface AccessTokenVerifier {
 
 /**
  * Creates a verifier for the JWT access tokens clients send to the host's API. It checks the
- * signature with the issuer's keys, the algorithm, issuer, audience and times, then maps the claims
- * and matches roles like a login does.
+ * signature with the issuer's keys, the algorithm, issuer, audience and times, and that the token is
+ * an access token: `typ` `at+jwt` when `requireJwtAccessTokenType` is on (RFC 9068 §4), never a type
+ * made for another purpose (`logout+jwt`, `secevent+jwt`, ...), never an ID token or logout token its
+ * claims give away (`details.reason` `typ` or `token_kind`). Then it maps the claims and matches roles
+ * like a login does.
  *
  * @example
  * ```ts
@@ -216,7 +232,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       );
     }
   }
+  if (
+    options.requireJwtAccessTokenType !== undefined &&
+    typeof options.requireJwtAccessTokenType !== 'boolean'
+  )
+    throw argError('"options.requireJwtAccessTokenType" must be a boolean.', 'ERR_INVALID_ARG_TYPE');
   const tolerance = clockTolerance(options.clockToleranceSec);
+  const typRule = options.requireJwtAccessTokenType === true ? 'at+jwt' : 'access_token';
   const allowed = new Set<string>(options.algorithms ?? supportedAlgorithms);
   const audience = new Set(options.audience);
   const mapping = resolveClaimMapping('oidc', options.claimMapping);
@@ -251,6 +273,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       ({ claims } = checkJwtSignature(parsed, key));
       if (issuers.length > 0) checkIssuer(claims, issuers, options.tenants);
       checkTimes(claims, nowSec, tolerance, false);
+      checkNotOtherKind(claims);
       const aud = claims.aud;
       const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
       if (!named.some((a) => typeof a === 'string' && audience.has(a))) {
@@ -298,6 +321,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         let parsed: ParsedJwt;
         try {
           parsed = parseJwt(token, allowed);
+          // RFC 9068 §4 when required; a type made for another purpose always (RFC 8725 §3.11).
+          checkTyp(parsed.header, typRule);
         } catch (error) {
           throw asAccessTokenError(error);
         }
@@ -312,6 +337,35 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       }
     },
   };
+}
+
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/**
+ * RFC 8725 §3.12: the kinds of JWT an IdP signs with one key must not validate as each other. An ID
+ * token or logout token sent as a bearer token (the token-confusion attack) is refused when its claims
+ * say what it is, by markers no access token carries: `at_hash`, `c_hash` or `s_hash` (defined for ID
+ * tokens only, OIDC Core §3.1.3.6, §3.3.2.11; FAPI 1.0 Advanced §5.1), a back-channel logout event
+ * (OIDC Back-Channel Logout §2.4), or Keycloak's `typ` claim `ID` or `Logout`. `nonce` is no such marker
+ * (Keycloak copies it into access tokens), and neither is an audience naming a client id.
+ */
+function checkNotOtherKind(claims: Record<string, unknown>): void {
+  let kind: string | undefined;
+  if (claims.at_hash !== undefined || claims.c_hash !== undefined || claims.s_hash !== undefined)
+    kind = 'an ID token (it has at_hash, c_hash or s_hash, claims only ID tokens carry)';
+  else if (claims.typ === 'ID') kind = 'an ID token (its "typ" claim is "ID")';
+  else if (claims.typ === 'Logout') kind = 'a logout token (its "typ" claim is "Logout")';
+  else {
+    const events = claims.events;
+    if (typeof events === 'object' && events !== null && Object.hasOwn(events, BACKCHANNEL_LOGOUT_EVENT))
+      kind = 'a back-channel logout token (it carries the logout event)';
+  }
+  if (kind !== undefined) {
+    fail(
+      'token_kind',
+      `The token is ${kind}, not an access token. Send the access token the identity provider issued for this API.`,
+    );
+  }
 }
 
 function asAccessTokenError(error: unknown): unknown {

@@ -23,6 +23,18 @@ import type { ProviderMetadata } from './discovery.ts';
  */
 export interface OidcTransaction {
   flow: 'code' | 'implicit';
+  /**
+   * The `response_type` the authorization request asked for: `code` (code flow) or `id_token`
+   * (implicit flow). The callback refuses parameters this type cannot produce. Absent from
+   * transactions stored by earlier versions, where it is derived from `flow`.
+   */
+  responseType?: 'code' | 'id_token';
+  /**
+   * How the answer must arrive: `query` (the default response mode of `code`) or `form_post` (sent as
+   * `response_mode` for the implicit flow). Absent from transactions stored by earlier versions,
+   * where it is derived from `flow`.
+   */
+  responseMode?: 'query' | 'form_post';
   state: string;
   nonce: string;
   /** The PKCE verifier, for the code flow with PKCE. */
@@ -129,8 +141,13 @@ export function buildAuthorizationRequest(
   if (settings.flow === 'implicit') {
     params.set('response_type', 'id_token');
     params.set('response_mode', 'form_post');
+    transaction.responseType = 'id_token';
+    transaction.responseMode = 'form_post';
   } else {
+    // No response_mode: `code`'s default, the query string (Multiple Response Type Encoding §2.1).
     params.set('response_type', 'code');
+    transaction.responseType = 'code';
+    transaction.responseMode = 'query';
     if (settings.pkce !== 'none') {
       const verifier = randomToken();
       transaction.codeVerifier = verifier;

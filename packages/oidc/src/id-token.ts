@@ -72,10 +72,29 @@ export interface IdTokenExpectations {
   /** Where the IdP publishes its keys. */
   jwksUri: string;
   keys: JwksCache;
-  /** Allowed signature algorithms. Default: every asymmetric algorithm (RS*, PS*, ES*, EdDSA); never `none` or HMAC. */
+  /**
+   * Allowed signature algorithms: the client's own choice (its registered
+   * `id_token_signed_response_alg`). Default: every asymmetric algorithm (RS*, PS*, ES*, EdDSA) when
+   * `advertisedAlgorithms` is unset or lists some, RS256 alone when it lists none. Never `none` or HMAC.
+   */
   algorithms?: readonly JwsAlgorithm[];
+  /**
+   * The OP's `id_token_signing_alg_values_supported`, from its discovery document. When it lists
+   * algorithms, the token's `alg` must be one of them as well as one of `algorithms`. `null` (or an
+   * empty list) says the OP lists none: then the token must be RS256, the default of OIDC Core
+   * §3.1.3.7 step 7, unless `algorithms` is set. Default: `undefined`, the OP's list is not consulted
+   * (`processCallback` always passes it).
+   */
+  advertisedAlgorithms?: readonly string[] | null;
   /** Allowed clock skew, in seconds, between 0 and 300. Default: 60. */
   clockToleranceSec?: number;
+  /**
+   * The oldest the token may be, in seconds after its `iat` (plus the clock tolerance). Meant for ID
+   * tokens the browser delivers (the implicit flow's form_post), which nothing else proves fresh; a
+   * token from the token endpoint was just issued. Default: `undefined`, not checked
+   * (`processCallback` sets it for the implicit flow from `maxIdTokenAgeSec`, 300 s by default).
+   */
+  maxIdTokenAgeSec?: number;
   /** The access token from the same response, to check `at_hash` when the token has one. */
   accessToken?: string;
   /** The authorization code from the same response, to check `c_hash` when the token has one. */
@@ -85,8 +104,11 @@ export interface IdTokenExpectations {
 
 /**
  * Validates an ID token and returns its claims. Every failure is an `SsoError` with code
- * `id_token_invalid` whose `details.reason` names the check (`malformed`, `alg`, `crit`, `kid`,
+ * `id_token_invalid` whose `details.reason` names the check (`malformed`, `alg`, `crit`, `typ`, `kid`,
  * `signature`, `iss`, `tid`, `aud`, `azp`, `exp`, `iat`, `nbf`, `sub`, `nonce`, `at_hash`, `c_hash`).
+ * The header is checked before any key is fetched: the algorithm against both `algorithms` and the
+ * OP's `advertisedAlgorithms`, and the `typ`, which must not mark a JWT made for another purpose
+ * (`at+jwt`, `logout+jwt`, `secevent+jwt`, ...; `JWT` or none is fine).
  *
  * @example
  * ```ts
@@ -106,12 +128,26 @@ export interface IdTokenExpectations {
  */
 export async function validateIdToken(token: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const tolerance = clockTolerance(expected.clockToleranceSec);
-  const allowed = new Set<string>(expected.algorithms ?? supportedAlgorithms);
-  const { claims, alg, key } = await verifyJwt(token, allowed, expected.jwksUri, expected.keys);
+  const maxAge = maxIdTokenAge(expected.maxIdTokenAgeSec);
+  const { allowed, hint } = idTokenAlgorithms(expected.algorithms, expected.advertisedAlgorithms);
+  // RFC 8725 §3.11: the `typ` must not say the JWT was made for another purpose; checked with the
+  // algorithm, before any key is fetched.
+  const { claims, alg, key } = await verifyJwt(token, allowed, expected.jwksUri, expected.keys, {
+    typ: 'id_token',
+    algHint: hint,
+  });
   const nowSec = Math.floor((expected[nowSymbol] ?? Date.now)() / 1000);
   checkIssuer(claims, expected.issuer, expected.tenants);
   checkAudience(claims, expected.clientId, expected.audience ?? []);
   checkTimes(claims, nowSec, tolerance, true);
+  // OIDC Core §3.2.2.11: "The iat Claim can be used to reject tokens that were issued too far away
+  // from the current time". checkTimes made `iat` a number.
+  if (maxAge !== undefined && (claims.iat as number) < nowSec - tolerance - maxAge) {
+    fail(
+      'iat',
+      `The ID token was issued ${nowSec - (claims.iat as number)} s ago; a token delivered through the browser is accepted for ${maxAge} s (plus ${tolerance} s of clock tolerance). Start the login again; if this keeps happening, check the clocks of this server and the IdP.`,
+    );
+  }
   checkSubject(claims);
   if (expected.nonce === null) {
     if (claims.nonce !== undefined) fail('nonce', 'The ID token carries a nonce, but none was sent.');
@@ -142,6 +178,44 @@ export async function validateIdToken(token: string, expected: IdTokenExpectatio
     }
   }
   return claims as IdTokenClaims;
+}
+
+/**
+ * The algorithms an ID token may use (OIDC Core §3.1.3.7 step 7): those the client allows that the OP
+ * also lists in `id_token_signing_alg_values_supported` (OIDC Discovery §3, a REQUIRED member); RS256
+ * alone when the OP lists none and the client chose nothing; never `none` or HMAC (no such algorithm
+ * exists here). Also the hint an `alg` refusal carries.
+ */
+function idTokenAlgorithms(
+  configured: readonly JwsAlgorithm[] | undefined,
+  advertised: readonly string[] | null | undefined,
+): { allowed: ReadonlySet<string>; hint: string | undefined } {
+  const own = configured ?? supportedAlgorithms;
+  if (advertised === undefined) return { allowed: new Set<string>(own), hint: undefined };
+  if (advertised === null || advertised.length === 0) {
+    if (configured !== undefined) return { allowed: new Set<string>(own), hint: undefined };
+    return {
+      allowed: new Set<string>(['RS256']),
+      hint: 'The identity provider lists no "id_token_signing_alg_values_supported", so only RS256 is accepted (OIDC Core §3.1.3.7); set "algorithms" to the algorithm this client is registered with.',
+    };
+  }
+  const listed = new Set(advertised);
+  return {
+    allowed: new Set<string>(own.filter((alg) => listed.has(alg))),
+    hint: `The identity provider lists ${advertised.map((a) => clip(String(a))).join(', ')} in "id_token_signing_alg_values_supported", and a token must use one of those that this client allows (${own.join(', ')}).`,
+  };
+}
+
+/** The `maxIdTokenAgeSec` rule: a finite number of seconds, 0 or more; a host mistake otherwise. */
+function maxIdTokenAge(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw Object.assign(
+      new TypeError(`"maxIdTokenAgeSec" must be a number of seconds, 0 or more. Received ${String(value)}.`),
+      { code: 'ERR_INVALID_ARG_VALUE' },
+    );
+  }
+  return value;
 }
 
 /**

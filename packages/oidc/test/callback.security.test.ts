@@ -18,7 +18,7 @@ import {
   readCallbackParameters,
   resolveGroupOverage,
 } from '../src/index.ts';
-import { json, type MockOp, makeKey, type SigningKey, startMockOp } from './helpers/mock-op.ts';
+import { b64, json, type MockOp, makeKey, type SigningKey, startMockOp } from './helpers/mock-op.ts';
 
 let op: MockOp;
 let key: SigningKey;
@@ -28,6 +28,8 @@ let metadata: ProviderMetadata;
 let tokenAnswer: ((body: URLSearchParams) => { status: number; body: unknown }) | undefined;
 let issued: { code: string; challenge?: string; method?: string; nonce: string } | undefined;
 let userinfo: Record<string, unknown> = {};
+/** Requests the mock token endpoint received: a refusal before the code exchange leaves it unchanged. */
+let tokenRequests = 0;
 const msw = setupServer();
 
 beforeAll(async () => {
@@ -42,6 +44,7 @@ beforeAll(async () => {
     jwks_uri: op.jwksUri,
   };
   op.routes.set('/token', async (_req, res, raw) => {
+    tokenRequests++;
     const body = new URLSearchParams(raw);
     if (tokenAnswer) {
       const answer = tokenAnswer(body);
@@ -211,6 +214,288 @@ describe('the code flow against a misbehaving OP', () => {
     );
     expect(error.message.includes('\u0000') || error.message.includes('\u202e')).toBe(false);
     expect(String(error.details?.error_description).length).toBeLessThanOrEqual(201);
+  });
+});
+
+describe('strict reading of the authorization response', () => {
+  const viaGet = (params: URLSearchParams) =>
+    readCallbackParameters(new Request(`http://127.0.0.1:9/cb?${params}`));
+  const viaPost = (params: URLSearchParams) =>
+    readCallbackParameters(
+      new Request('http://127.0.0.1:9/cb', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: params,
+      }),
+    );
+  const implicitSettings = () => settings({ flow: 'implicit', pkce: 'none' });
+  /** An implicit (form_post) login and the ID token the OP would post for it. */
+  async function implicitLogin(claims: Record<string, unknown> = {}, signingKey = key) {
+    const oidc = implicitSettings();
+    const { transaction } = buildAuthorizationRequest(oidc, metadata, {
+      redirectUri: 'http://127.0.0.1:9/cb',
+    });
+    const idToken = await op.mint(op.claims({ nonce: transaction.nonce, ...claims }), signingKey);
+    return {
+      oidc,
+      transaction,
+      params: new URLSearchParams({ id_token: idToken, state: transaction.state }),
+    };
+  }
+
+  it('refuses any parameter given twice, in the query or the form body (RFC 6749 §3.1)', async () => {
+    for (const name of ['state', 'code', 'id_token', 'iss', 'error', 'session_state', 'anything']) {
+      const params = new URLSearchParams({ state: 'the-state', code: 'the-code' });
+      if (!params.has(name)) params.set(name, 'a-first-value');
+      params.append(name, 'a-second-value');
+      const error = await refused(viaGet(params), 'invalid_request', 'duplicate_parameter');
+      expect(error.details).toMatchObject({ parameter: name });
+      await refused(viaPost(params), 'invalid_request', 'duplicate_parameter');
+    }
+    // The same value twice is still two parameters.
+    await refused(
+      viaGet(new URLSearchParams('state=s&state=s&code=c')),
+      'invalid_request',
+      'duplicate_parameter',
+    );
+  });
+
+  it('refuses repeated parameters in processCallback too, before the code is exchanged', async () => {
+    const oidc = settings();
+    for (const name of ['code', 'state', 'iss']) {
+      const { params, transaction } = authorize(oidc);
+      if (name === 'iss') params.set('iss', op.issuer);
+      params.append(name, name === 'state' ? transaction.state : 'another-value');
+      const before = tokenRequests;
+      await refused(
+        processCallback(params, transaction, oidc, metadata, { keys: createJwksCache() }),
+        'invalid_request',
+        'duplicate_parameter',
+      );
+      expect(tokenRequests).toBe(before);
+    }
+  });
+
+  it('refuses an id_token, access_token or JARM response in a code-flow callback, before the exchange', async () => {
+    const oidc = settings();
+    const injected = await op.mint(op.claims({ sub: 'mallory' }), key);
+    const jarm = `${b64({ alg: 'RS256' })}.${b64({ code: 'c' })}.AA`;
+    for (const [name, value] of [
+      ['id_token', injected],
+      ['access_token', 'at-injected'],
+      ['response', jarm],
+    ] as const) {
+      const { params, transaction } = authorize(oidc);
+      params.set(name, value);
+      const before = tokenRequests;
+      const error = await refused(
+        processCallback(params, transaction, oidc, metadata, { keys: createJwksCache() }),
+        'invalid_request',
+        'unexpected_parameter',
+      );
+      expect(error.details).toMatchObject({ parameter: name, responseType: 'code' });
+      expect(error.message).not.toContain(value);
+      expect(tokenRequests).toBe(before);
+    }
+  });
+
+  it('refuses a code, access_token or JARM response where only an id_token was asked for', async () => {
+    const { oidc, transaction, params } = await implicitLogin();
+    const mode = (p: URLSearchParams) =>
+      Object.assign(new URLSearchParams(p), { responseMode: 'form_post' as const });
+    await expect(
+      processCallback(mode(params), transaction, oidc, metadata, { keys: createJwksCache() }),
+    ).resolves.toMatchObject({ identity: { subject: 'user-1' } });
+    for (const name of ['code', 'access_token', 'response']) {
+      const extra = mode(params);
+      extra.set(name, 'x');
+      const error = await refused(
+        processCallback(extra, transaction, oidc, metadata, { keys: createJwksCache() }),
+        'invalid_request',
+        'unexpected_parameter',
+      );
+      expect(error.details).toMatchObject({ parameter: name, responseType: 'id_token' });
+    }
+  });
+
+  it('refuses an implicit (form_post) answer that arrives in the query string', async () => {
+    const { oidc, transaction, params } = await implicitLogin();
+    const error = await refused(
+      processCallback(await viaGet(params), transaction, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_request',
+      'response_mode',
+    );
+    expect(error.details).toMatchObject({ expected: 'form_post', received: 'query' });
+    expect(error.message).toContain('query string');
+    await expect(
+      processCallback(await viaPost(params), transaction, oidc, metadata, { keys: createJwksCache() }),
+    ).resolves.toMatchObject({ identity: { subject: 'user-1' } });
+  });
+
+  it('refuses a code-flow answer posted as a form, before the code is exchanged', async () => {
+    const oidc = settings();
+    const { params, transaction } = authorize(oidc);
+    const before = tokenRequests;
+    const error = await refused(
+      processCallback(await viaPost(params), transaction, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_request',
+      'response_mode',
+    );
+    expect(error.details).toMatchObject({ expected: 'query', received: 'form_post' });
+    expect(tokenRequests).toBe(before);
+    // The code was not spent: the same answer in the query completes the login.
+    await expect(
+      processCallback(await viaGet(params), transaction, oidc, metadata, { keys: createJwksCache() }),
+    ).resolves.toMatchObject({ identity: { subject: 'user-1' } });
+  });
+
+  it("refuses an IdP error answer in the wrong mode, naming the IdP's error", async () => {
+    const { oidc, transaction } = await implicitLogin();
+    const params = new URLSearchParams({ state: transaction.state, error: 'unsupported_response_mode' });
+    const error = await refused(
+      processCallback(await viaGet(params), transaction, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_request',
+      'response_mode',
+    );
+    expect(error.details).toMatchObject({ error: 'unsupported_response_mode' });
+    await refused(
+      processCallback(await viaPost(params), transaction, oidc, metadata, { keys: createJwksCache() }),
+      'idp_error',
+    );
+  });
+
+  it('records the response type and mode in the transaction, and derives them for older transactions', async () => {
+    const oidc = settings();
+    const { params, transaction } = authorize(oidc);
+    expect(transaction).toMatchObject({ responseType: 'code', responseMode: 'query' });
+    expect((await implicitLogin()).transaction).toMatchObject({
+      responseType: 'id_token',
+      responseMode: 'form_post',
+    });
+    // A transaction stored before these fields existed: the rules come from its flow.
+    const { responseType: _t, responseMode: _m, ...stored } = transaction;
+    await refused(
+      processCallback(await viaPost(params), stored, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_request',
+      'response_mode',
+    );
+    const injected = await viaGet(new URLSearchParams([...params, ['access_token', 'x']]));
+    await refused(
+      processCallback(injected, stored, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_request',
+      'unexpected_parameter',
+    );
+    await expect(
+      processCallback(await viaGet(params), stored, oidc, metadata, { keys: createJwksCache() }),
+    ).resolves.toMatchObject({ identity: { subject: 'user-1' } });
+  });
+
+  it('refuses a stored transaction with a response type this version does not handle', async () => {
+    const oidc = settings();
+    const { params, transaction } = authorize(oidc);
+    await refused(
+      processCallback(params, { ...transaction, responseType: 'code id_token' as never }, oidc, metadata, {
+        keys: createJwksCache(),
+      }),
+      'invalid_state',
+      'transaction',
+    );
+  });
+
+  it('refuses an implicit ID token issued longer ago than maxIdTokenAgeSec (default 300 s)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = await implicitLogin({ iat: now - 600, exp: now + 600 });
+    const error = await refused(
+      processCallback(await viaPost(old.params), old.transaction, old.oidc, metadata, {
+        keys: createJwksCache(),
+      }),
+      'id_token_invalid',
+      'iat',
+    );
+    expect(error.message).toMatch(/issued 60\d s ago.*300 s/);
+    // Within the default (and its 60 s clock tolerance), and with a longer setting, it is accepted.
+    const recent = await implicitLogin({ iat: now - 330 });
+    await expect(
+      processCallback(await viaPost(recent.params), recent.transaction, recent.oidc, metadata, {
+        keys: createJwksCache(),
+      }),
+    ).resolves.toBeTruthy();
+    await expect(
+      processCallback(await viaPost(old.params), old.transaction, old.oidc, metadata, {
+        keys: createJwksCache(),
+        maxIdTokenAgeSec: 900,
+      }),
+    ).resolves.toBeTruthy();
+    await expect(
+      processCallback(await viaPost(old.params), old.transaction, old.oidc, metadata, {
+        keys: createJwksCache(),
+        maxIdTokenAgeSec: -1,
+      }),
+    ).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+  });
+
+  it('does not apply the age limit to an ID token fresh from the token endpoint', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const oidc = settings();
+    const { params, transaction } = authorize(oidc);
+    const idToken = await op.mint(
+      op.claims({ nonce: transaction.nonce, iat: now - 600, exp: now + 600 }),
+      key,
+    );
+    tokenAnswer = () => ({
+      status: 200,
+      body: { access_token: 'at', token_type: 'Bearer', id_token: idToken },
+    });
+    await expect(
+      processCallback(params, transaction, oidc, metadata, { keys: createJwksCache() }),
+    ).resolves.toBeTruthy();
+  });
+
+  it('accepts only ID token algorithms the OP advertises, and RS256 alone when it advertises none', async () => {
+    const ec = await makeKey('ES256', 'ec-1');
+    op.published = [key.jwk, ec.jwk];
+    try {
+      // `metadata` has no id_token_signing_alg_values_supported: RS256 only, and no key is fetched.
+      const keys = createJwksCache();
+      const fetches = op.jwksFetches;
+      const es = await implicitLogin({}, ec);
+      const error = await refused(
+        processCallback(await viaPost(es.params), es.transaction, es.oidc, metadata, { keys }),
+        'id_token_invalid',
+        'alg',
+      );
+      expect(error.message).toContain('lists no "id_token_signing_alg_values_supported"');
+      expect(op.jwksFetches).toBe(fetches);
+      // Unless the client chose its algorithm (its registered id_token_signed_response_alg).
+      await expect(
+        processCallback(await viaPost(es.params), es.transaction, es.oidc, metadata, {
+          keys,
+          algorithms: ['ES256'],
+        }),
+      ).resolves.toBeTruthy();
+      // The OP's list and the client's list both apply.
+      const advertising = { ...metadata, id_token_signing_alg_values_supported: ['ES256', 'HS256', 'none'] };
+      await expect(
+        processCallback(await viaPost(es.params), es.transaction, es.oidc, advertising, { keys }),
+      ).resolves.toBeTruthy();
+      const rs = await implicitLogin();
+      const notListed = await refused(
+        processCallback(await viaPost(rs.params), rs.transaction, rs.oidc, advertising, { keys }),
+        'id_token_invalid',
+        'alg',
+      );
+      expect(notListed.message).toContain('"id_token_signing_alg_values_supported"');
+      await refused(
+        processCallback(await viaPost(es.params), es.transaction, es.oidc, advertising, {
+          keys,
+          algorithms: ['RS256'],
+        }),
+        'id_token_invalid',
+        'alg',
+      );
+    } finally {
+      op.published = [key.jwk];
+    }
   });
 });
 

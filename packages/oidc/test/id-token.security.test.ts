@@ -1,6 +1,7 @@
 /**
  * Invariant family: ID tokens are accepted only with a signature from the IdP's JWKS under an allowed
- * asymmetric algorithm, and with iss, aud, azp, exp, iat, nbf, nonce, at_hash and c_hash checked.
+ * asymmetric algorithm the OP advertises, a `typ` that is not another kind of JWT, and with iss, aud,
+ * azp, exp, iat (and its age, for tokens from the browser), nbf, nonce, at_hash and c_hash checked.
  * Modelled on the OpenID Foundation's RP certification tests and RFC 8725 / RFC 9700. Every refusal is
  * an SsoError `id_token_invalid` whose `details.reason` names the check.
  */
@@ -164,6 +165,84 @@ describe('signature and algorithm', () => {
   });
 });
 
+describe('the algorithms the OP advertises (OIDC Core §3.1.3.7 step 7, OIDC Discovery §3)', () => {
+  it('refuses an algorithm the OP does not list in id_token_signing_alg_values_supported, before any key is fetched', async () => {
+    const keys = createJwksCache();
+    const error = await refused(await op.mint(op.claims(), ec), 'alg', {
+      keys,
+      advertisedAlgorithms: ['RS256'],
+    });
+    expect(error.message).toContain('"id_token_signing_alg_values_supported"');
+    expect(op.jwksFetches).toBe(0);
+    await expect(
+      validateIdToken(
+        await op.mint(op.claims(), ec),
+        expectations({ advertisedAlgorithms: ['RS256', 'ES256'] }),
+      ),
+    ).resolves.toBeTruthy();
+  });
+
+  it('applies the OP list and the configured list together', async () => {
+    await refused(await op.mint(op.claims(), rsa), 'alg', {
+      advertisedAlgorithms: ['RS256', 'ES256'],
+      algorithms: ['ES256'],
+    });
+    // What the OP lists that ssokit never verifies (HMAC, none) adds nothing.
+    await refused(await op.mint(op.claims(), rsa), 'alg', { advertisedAlgorithms: ['HS256', 'none'] });
+    await refused(`${b64({ alg: 'none' })}.${b64(op.claims())}.AA`, 'alg', {
+      advertisedAlgorithms: ['none', 'RS256'],
+    });
+  });
+
+  it('accepts RS256 alone when the OP lists nothing, unless the client chose its algorithms', async () => {
+    for (const advertisedAlgorithms of [null, []]) {
+      const error = await refused(await op.mint(op.claims(), ec), 'alg', { advertisedAlgorithms });
+      expect(error.message).toContain('only RS256 is accepted');
+      await refused(await op.mint(op.claims(), ed), 'alg', { advertisedAlgorithms });
+      await expect(
+        validateIdToken(await op.mint(op.claims(), rsa), expectations({ advertisedAlgorithms })),
+      ).resolves.toBeTruthy();
+      await expect(
+        validateIdToken(
+          await op.mint(op.claims(), ec),
+          expectations({ advertisedAlgorithms, algorithms: ['ES256'] }),
+        ),
+      ).resolves.toBeTruthy();
+    }
+  });
+});
+
+describe('explicit typing (RFC 8725 §3.11)', () => {
+  it('refuses a JWT typed for another purpose, in any case and with or without "application/"', async () => {
+    const keys = createJwksCache();
+    for (const typ of [
+      'logout+jwt',
+      'at+jwt',
+      'secevent+jwt',
+      'application/at+jwt',
+      'AT+JWT',
+      'Application/Logout+JWT',
+      'dpop+jwt',
+      'token-introspection+jwt',
+    ]) {
+      const error = await refused(await op.mint(op.claims(), rsa, { typ }), 'typ', { keys });
+      expect(error.message).toContain('another purpose');
+    }
+    // Refused on the header: the key set was never fetched for them.
+    expect(op.jwksFetches).toBe(0);
+    await refused(await op.mint(op.claims(), rsa, { typ: 42 }), 'typ');
+  });
+
+  it('accepts "JWT" in any spelling, and no typ at all', async () => {
+    for (const typ of ['JWT', 'jwt', 'application/jwt', undefined]) {
+      await expect(
+        validateIdToken(await op.mint(op.claims(), rsa, { typ }), expectations()),
+        String(typ),
+      ).resolves.toBeTruthy();
+    }
+  });
+});
+
 describe('the bytes verified are the token itself', () => {
   // Node's latin1 encoder and its base64url decoder both read a character above U+00FF by its low
   // byte, so "ő" (U+0151) passes for the "Q" that was signed. A token is accepted only as the exact
@@ -245,6 +324,23 @@ describe('claims', () => {
     await refused(await op.mint(op.claims({ iat: now + 3600, exp: now + 7200 }), rsa), 'iat');
     await refused(await op.mint(op.claims({ iat: undefined }), rsa), 'iat');
     await refused(await op.mint(op.claims({ nbf: now + 3600 }), rsa), 'nbf');
+  });
+
+  it('refuses an iat older than maxIdTokenAgeSec plus the tolerance (OIDC Core §3.2.2.11)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const aged = (age: number) => op.mint(op.claims({ iat: now - age, exp: now + 600 }), rsa);
+    await refused(await aged(400), 'iat', { maxIdTokenAgeSec: 300 });
+    await refused(await aged(301), 'iat', { maxIdTokenAgeSec: 300, clockToleranceSec: 0 });
+    await expect(
+      validateIdToken(await aged(350), expectations({ maxIdTokenAgeSec: 300 })),
+    ).resolves.toBeTruthy();
+    // Not checked unless asked (a token fresh from the token endpoint).
+    await expect(validateIdToken(await aged(3000), expectations())).resolves.toBeTruthy();
+    for (const bad of [-1, Number.NaN, '300' as never]) {
+      await expect(
+        validateIdToken(await aged(0), expectations({ maxIdTokenAgeSec: bad })),
+      ).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+    }
   });
 
   it('refuses a missing or oversized sub', async () => {

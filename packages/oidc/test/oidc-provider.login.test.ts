@@ -4,7 +4,7 @@
  */
 
 import type { OidcSettings } from '@ssokit/core';
-import { mapClaims, resolveClaimMapping } from '@ssokit/core';
+import { mapClaims, now, resolveClaimMapping } from '@ssokit/core';
 import { publicPkceSettings } from 'ssokit-test-fixtures/connections';
 import {
   browserLogin,
@@ -24,6 +24,7 @@ import {
   discover,
   type ProviderMetadata,
   processCallback,
+  readCallbackParameters,
   revokeToken,
 } from '../src/index.ts';
 
@@ -308,5 +309,153 @@ describe('refused callbacks against oidc-provider', () => {
       ),
       'config_invalid',
     );
+  });
+});
+
+describe('strict protocol reading against oidc-provider', () => {
+  const refused = expectRefusal;
+  /** The OP's answer as the browser would deliver it to the callback, by GET or by form POST. */
+  const deliver = (method: 'GET' | 'POST', params: URLSearchParams) =>
+    readCallbackParameters(
+      method === 'GET'
+        ? new Request(`${REDIRECT_URI}?${params}`)
+        : new Request(REDIRECT_URI, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: params,
+          }),
+    );
+  const implicit = () => settings({ clientId: 'implicit', flow: 'implicit' });
+
+  it('refuses a real callback with a repeated parameter when it is read (RFC 6749 §3.1)', async () => {
+    const { url } = buildAuthorizationRequest(settings(), metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(url);
+    for (const name of ['code', 'state', 'iss']) {
+      const repeated = new URLSearchParams(callback.params);
+      repeated.append(name, name === 'iss' ? 'https://evil.example.com' : 'another-value');
+      const error = await refused(deliver('GET', repeated), 'invalid_request', 'duplicate_parameter');
+      expect(error.details).toMatchObject({ parameter: name });
+    }
+    const implicitLogin = buildAuthorizationRequest(implicit(), metadata, { redirectUri: REDIRECT_URI });
+    const posted = await browserLogin(implicitLogin.url);
+    posted.params.append('id_token', posted.params.get('id_token') as string);
+    await refused(deliver('POST', posted.params), 'invalid_request', 'duplicate_parameter');
+  });
+
+  it('refuses an ID token injected into a code-flow callback, before the code is spent', async () => {
+    const earlier = await login(settings());
+    const oidc = settings();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(url);
+    for (const [name, value] of [
+      ['id_token', earlier.result.tokens.idToken],
+      ['access_token', earlier.result.tokens.accessToken as string],
+    ]) {
+      const injected = await deliver(
+        'GET',
+        new URLSearchParams([...callback.params, [name as string, value as string]]),
+      );
+      await refused(
+        processCallback(injected, transaction, oidc, metadata, { keys: createJwksCache() }),
+        'invalid_request',
+        'unexpected_parameter',
+      );
+    }
+    // The OP's code was never presented: the untouched answer still completes the login.
+    const clean = await deliver('GET', callback.params);
+    await expect(
+      processCallback(clean, transaction, oidc, metadata, { keys: createJwksCache() }),
+    ).resolves.toMatchObject({ identity: { subject: 'ada-uuid' } });
+  });
+
+  it('refuses a code added to an implicit (id_token only) answer', async () => {
+    const oidc = implicit();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(url);
+    expect(callback.method).toBe('POST');
+    const injected = await deliver(
+      'POST',
+      new URLSearchParams([...callback.params, ['code', 'stolen-code']]),
+    );
+    const error = await refused(
+      processCallback(injected, transaction, oidc, metadata, { keys: createJwksCache() }),
+      'invalid_request',
+      'unexpected_parameter',
+    );
+    expect(error.details).toMatchObject({ parameter: 'code', responseType: 'id_token' });
+  });
+
+  it("refuses the OP's form_post answer replayed in a query string, and a code-flow answer posted", async () => {
+    const oidc = implicit();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const posted = await browserLogin(url);
+    await refused(
+      processCallback(await deliver('GET', posted.params), transaction, oidc, metadata, {
+        keys: createJwksCache(),
+      }),
+      'invalid_request',
+      'response_mode',
+    );
+    await expect(
+      processCallback(await deliver('POST', posted.params), transaction, oidc, metadata, {
+        keys: createJwksCache(),
+      }),
+    ).resolves.toMatchObject({ identity: { subject: 'ada-uuid' } });
+
+    const code = settings();
+    const started = buildAuthorizationRequest(code, metadata, { redirectUri: REDIRECT_URI });
+    const redirected = await browserLogin(started.url);
+    expect(redirected.method).toBe('GET');
+    await refused(
+      processCallback(await deliver('POST', redirected.params), started.transaction, code, metadata, {
+        keys: createJwksCache(),
+      }),
+      'invalid_request',
+      'response_mode',
+    );
+    await expect(
+      processCallback(await deliver('GET', redirected.params), started.transaction, code, metadata, {
+        keys: createJwksCache(),
+      }),
+    ).resolves.toMatchObject({ identity: { subject: 'ada-uuid' } });
+  });
+
+  it("refuses the OP's real ID token when its alg is not one the OP advertises", async () => {
+    expect(metadata.id_token_signing_alg_values_supported).toEqual(['RS256']);
+    const oidc = settings();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const callback = await browserLogin(url);
+    const error = await refused(
+      processCallback(
+        callback.params,
+        transaction,
+        oidc,
+        { ...metadata, id_token_signing_alg_values_supported: ['ES256'] },
+        { keys: createJwksCache() },
+      ),
+      'id_token_invalid',
+      'alg',
+    );
+    expect(error.message).toContain('RS256');
+  });
+
+  it("refuses the OP's implicit ID token once it is older than maxIdTokenAgeSec", async () => {
+    const oidc = implicit();
+    const { url, transaction } = buildAuthorizationRequest(oidc, metadata, { redirectUri: REDIRECT_URI });
+    const posted = await deliver('POST', (await browserLogin(url)).params);
+    // Ten minutes later (the OP's ID tokens live an hour): past the 300 s default and the 60 s tolerance.
+    const later = () => Date.now() + 10 * 60_000;
+    await refused(
+      processCallback(posted, transaction, oidc, metadata, { keys: createJwksCache(), [now]: later }),
+      'id_token_invalid',
+      'iat',
+    );
+    await expect(
+      processCallback(posted, transaction, oidc, metadata, {
+        keys: createJwksCache(),
+        [now]: later,
+        maxIdTokenAgeSec: 900,
+      }),
+    ).resolves.toMatchObject({ identity: { subject: 'ada-uuid' } });
   });
 });

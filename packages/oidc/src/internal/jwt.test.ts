@@ -3,7 +3,16 @@ import { SsoError } from '@ssokit/core';
 import { describe, expect, it } from 'vitest';
 import { supportedAlgorithms } from '../algorithms.ts';
 import type { JwksCache } from '../jwks.ts';
-import { checkIssuer, checkJwtSignature, checkTimes, clockTolerance, parseJwt, verifyJwt } from './jwt.ts';
+import {
+  checkIssuer,
+  checkJwtSignature,
+  checkTimes,
+  checkTyp,
+  clockTolerance,
+  mediaType,
+  parseJwt,
+  verifyJwt,
+} from './jwt.ts';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -83,6 +92,47 @@ describe('verifyJwt', () => {
     const miss = stubKeys(rsa.publicKey, false);
     await verifyJwt(rs256({ sub: 'u1' }), allowed, 'https://idp/jwks', miss.keys);
     expect(miss.calls).toEqual({ cachedKey: 1, keyFor: 1 });
+  });
+});
+
+describe('checkTyp (RFC 8725 §3.11, RFC 9068 §4)', () => {
+  it('compares media types case-insensitively, with the "application/" prefix optional (RFC 7515 §4.1.9)', () => {
+    expect(mediaType('at+jwt')).toBe('at+jwt');
+    expect(mediaType('Application/AT+JWT')).toBe('at+jwt');
+    expect(mediaType('application/vnd.x/y')).toBe('application/vnd.x/y');
+    expect(mediaType('text/at+jwt')).toBe('text/at+jwt');
+    expect(mediaType(undefined)).toBeUndefined();
+    expect(reasonOf(() => mediaType(1))).toBe('typ');
+  });
+
+  it('id_token: anything but a <purpose>+jwt type', () => {
+    for (const typ of [undefined, 'JWT', 'jwt', 'application/jwt', 'JOSE'])
+      expect(() => checkTyp({ typ }, 'id_token'), String(typ)).not.toThrow();
+    for (const typ of ['at+jwt', 'application/logout+jwt', 'SECEVENT+JWT', null, ['JWT']])
+      expect(
+        reasonOf(() => checkTyp({ typ }, 'id_token')),
+        String(typ),
+      ).toBe('typ');
+  });
+
+  it('access_token: not a type registered for another purpose', () => {
+    for (const typ of [undefined, 'JWT', 'at+jwt', 'application/okta-internal-at+jwt'])
+      expect(() => checkTyp({ typ }, 'access_token'), String(typ)).not.toThrow();
+    for (const typ of ['logout+jwt', 'secevent+jwt', 'application/dpop+jwt', 'oauth-authz-req+jwt'])
+      expect(
+        reasonOf(() => checkTyp({ typ }, 'access_token')),
+        typ,
+      ).toBe('typ');
+  });
+
+  it('at+jwt: exactly that type', () => {
+    for (const typ of ['at+jwt', 'application/at+jwt', 'AT+JWT'])
+      expect(() => checkTyp({ typ }, 'at+jwt'), typ).not.toThrow();
+    for (const typ of [undefined, 'JWT', 'text/at+jwt', 'application/at+jwt+x'])
+      expect(
+        reasonOf(() => checkTyp({ typ }, 'at+jwt')),
+        String(typ),
+      ).toBe('typ');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The checks every signed JWT gets, whatever it is for: parse the compact form and check its header
- * against the allowed algorithms, verify the signature with a key from the IdP's JWKS, check the issuer
+ * against the allowed algorithms and its `typ` against the kind of token expected, verify the signature with a key from the IdP's JWKS, check the issuer
  * (with Entra's `{tenantid}` template) and the times (`exp`, `iat`, `nbf`) within a bounded clock
  * tolerance. ID token validation (`../id-token.ts`) and the bearer verifier (`../access-token.ts`) are
  * thin callers that add their own audience and claim rules.
@@ -60,15 +60,88 @@ export function clockTolerance(value: number | undefined): number {
   return value;
 }
 
-/** Parses a compact JWS and checks its header against the allowed algorithms (`malformed`, `alg`, `crit`). */
-export function parseJwt(token: string, allowed: ReadonlySet<string>): ParsedJwt {
+/**
+ * Parses a compact JWS and checks its header against the allowed algorithms (`malformed`, `alg`,
+ * `crit`). `algHint`, when given, is appended to an `alg` refusal to say where the allowed list comes
+ * from and how to change it.
+ */
+export function parseJwt(token: string, allowed: ReadonlySet<string>, algHint?: string): ParsedJwt {
   try {
     const parsed = parseCompactJws(token);
     return Object.assign(parsed, { alg: checkHeader(parsed.header, allowed) });
   } catch (error) {
-    if (error instanceof JwsError)
-      throw new SsoError('id_token_invalid', error.message, { details: { reason: error.reason } });
+    if (error instanceof JwsError) {
+      const message =
+        algHint !== undefined && error.reason === 'alg' ? `${error.message} ${algHint}` : error.message;
+      throw new SsoError('id_token_invalid', message, { details: { reason: error.reason } });
+    }
     throw error;
+  }
+}
+
+/**
+ * What a token's `typ` header may say, by what the token must be:
+ * - `'id_token'`: anything but an explicitly typed JWT (`<purpose>+jwt`). ID tokens have no media type
+ *   of their own; IdPs send `JWT` or nothing, so any `+jwt` type marks a token made for another purpose
+ *   (`at+jwt`, `logout+jwt`, `secevent+jwt`, ...), refused (RFC 8725 §3.11).
+ * - `'access_token'`: not a type registered for another purpose ({@link OTHER_PURPOSE_TYPES}); `JWT`,
+ *   nothing, `at+jwt` and vendor types pass, since many IdPs do not type access tokens.
+ * - `'at+jwt'`: exactly `at+jwt` (RFC 9068 §4).
+ */
+export type TypRule = 'id_token' | 'access_token' | 'at+jwt';
+
+/**
+ * Media types of JWTs that are never ID or access tokens, refused as bearer tokens whatever the
+ * verifier's options: back-channel logout tokens (OIDC Back-Channel Logout §2.4), security event
+ * tokens (RFC 8417 §2.3), DPoP proofs (RFC 9449 §4.2), request objects (RFC 9101 §10.8) and token
+ * introspection responses (RFC 9701 §5).
+ */
+const OTHER_PURPOSE_TYPES: ReadonlySet<string> = new Set([
+  'logout+jwt',
+  'secevent+jwt',
+  'dpop+jwt',
+  'oauth-authz-req+jwt',
+  'token-introspection+jwt',
+]);
+
+/**
+ * The `typ` of a header as a comparable media type: lower case (media types are case-insensitive), and
+ * without the `application/` prefix RFC 7515 §4.1.9 lets producers omit ("at+jwt" and
+ * "application/at+jwt" are one type). `undefined` when the header has no `typ`.
+ */
+export function mediaType(typ: unknown): string | undefined {
+  if (typ === undefined) return undefined;
+  if (typeof typ !== 'string') fail('typ', 'The token "typ" header is not a string.');
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') && lower.indexOf('/', 12) === -1 ? lower.slice(12) : lower;
+}
+
+/**
+ * Checks the `typ` header against `rule` (`typ`), so a JWT made for one purpose is never accepted for
+ * another (RFC 8725 §3.11). Runs on the parsed header, before any key is looked up.
+ */
+export function checkTyp(header: Record<string, unknown>, rule: TypRule): void {
+  const typ = header.typ;
+  // The common cases first: no typ, or the plain `JWT` most IdPs send.
+  if (rule !== 'at+jwt' && (typ === undefined || typ === 'JWT')) return;
+  const type = mediaType(typ);
+  if (rule === 'at+jwt') {
+    if (type !== 'at+jwt') {
+      fail(
+        'typ',
+        `The token is typed ${type === undefined ? 'with no "typ" header' : `"${clip(String(typ))}"`}, and this API accepts only JWT access tokens typed "at+jwt" (RFC 9068 §4). Have the identity provider issue RFC 9068 access tokens, or turn off "requireJwtAccessTokenType".`,
+      );
+    }
+    return;
+  }
+  if (type === undefined) return;
+  if (rule === 'id_token' ? type.endsWith('+jwt') : OTHER_PURPOSE_TYPES.has(type)) {
+    fail(
+      'typ',
+      rule === 'id_token'
+        ? `The token is typed "${clip(String(typ))}": a JWT made for another purpose, not an ID token (RFC 8725 §3.11). Only the ID token the identity provider issued for this login is accepted here.`
+        : `The token is typed "${clip(String(typ))}": a JWT made for another purpose, not an access token (RFC 8725 §3.11). Send the access token the identity provider issued for this API.`,
+    );
   }
 }
 
@@ -82,16 +155,18 @@ export function checkJwtSignature(parsed: ParsedJwt, key: KeyObject): VerifiedJw
 }
 
 /**
- * Parses a token, finds its key in `keys` (from the cache when it can, fetching the key set when it
- * must) and verifies the signature.
+ * Parses a token, checks its `typ` when `options.typ` says how, finds its key in `keys` (from the cache
+ * when it can, fetching the key set when it must) and verifies the signature.
  */
 export async function verifyJwt(
   token: string,
   allowed: ReadonlySet<string>,
   jwksUri: string,
   keys: JwksCache,
+  options: { typ?: TypRule; algHint?: string } = {},
 ): Promise<VerifiedJwt> {
-  const parsed = parseJwt(token, allowed);
+  const parsed = parseJwt(token, allowed, options.algHint);
+  if (options.typ !== undefined) checkTyp(parsed.header, options.typ);
   const key =
     keys.cachedKey?.(jwksUri, parsed.header, parsed.alg) ??
     (await keys.keyFor(jwksUri, parsed.header, parsed.alg));

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isPrivateHost } from './private-address.ts';
 
 /** How {@link checkIdpUrl} reads a URL. */
 export interface IdpUrlPolicy {
@@ -13,10 +14,17 @@ export interface IdpUrlPolicy {
    * Accept plain `http:` on any host (the `allowInsecureRequests` escape hatch). Default: false.
    */
   allowInsecure?: boolean;
+  /**
+   * Accept hosts on this machine or a private network (`localhost`, private, loopback and link-local
+   * address literals: core's `isPrivateHost`). With `false`, such a URL is `private_address`, and plain
+   * http is refused everywhere. The server passes `false` in production (its `allowPrivateNetworks`
+   * option); a check of the URL's form alone (configuration files) leaves it on. Default: true.
+   */
+  allowPrivateNetworks?: boolean;
 }
 
 /** Why a URL is not an acceptable IdP URL. */
-export type IdpUrlProblem = 'not_absolute' | 'not_http' | 'insecure_http';
+export type IdpUrlProblem = 'not_absolute' | 'not_http' | 'insecure_http' | 'private_address';
 
 /** The outcome of {@link checkIdpUrl}: the parsed URL, or the problem and a sentence to show. */
 export type IdpUrlCheck =
@@ -75,9 +83,17 @@ export function checkIdpUrl(value: string | URL, policy: IdpUrlPolicy = {}): Idp
       message: 'is not an absolute URL; write it in full, starting with https://.',
     };
   }
-  if (url.protocol === 'https:') return { ok: true, url };
-  if (url.protocol !== 'http:')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
     return { ok: false, problem: 'not_http', message: 'is not an http(s) URL.', url };
+  if (policy.allowPrivateNetworks === false && isPrivateHost(url.hostname))
+    return {
+      ok: false,
+      problem: 'private_address',
+      message:
+        'is on this machine or a private network, which this server does not call unless createSso({ allowPrivateNetworks: true }) allows it.',
+      url,
+    };
+  if (url.protocol === 'https:') return { ok: true, url };
   if (isLoopbackHost(url.hostname) || policy.allowInsecure === true) return { ok: true, url };
   return {
     ok: false,

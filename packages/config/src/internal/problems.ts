@@ -70,6 +70,9 @@ const URL_MESSAGES: Record<IdpUrlProblem, (url: string) => string> = {
   not_http: (url) => `"${url}" is not an http(s) URL.`,
   insecure_http: (url) =>
     `"${url}" uses http; identity providers must be reached over https (http is allowed only for localhost, 127.0.0.1 and ::1).`,
+  // Never produced here (configuration files are checked for the URL's form only; the server decides
+  // about private networks), but named so that every problem has its words.
+  private_address: (url) => `"${url}" is on this machine or a private network.`,
 };
 
 export function checkUrl(url: string, path: Path, report: (path: Path, message: string) => void): void {

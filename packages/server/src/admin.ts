@@ -9,6 +9,7 @@ import type { ConnectionInput } from '@ssokit/config';
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
 import { loadConfig } from './lazy.ts';
+import { privateUrlIssues } from './outbound.ts';
 import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
@@ -39,6 +40,8 @@ export function redactSecrets(
 
 export interface AdminContext {
   storage: SsoStorage;
+  /** Whether IdP URLs on private networks may be saved (`SsoOptions.allowPrivateNetworks`). */
+  allowPrivateNetworks: boolean;
   origin: string;
   authorize: AuthorizeAdmin;
   audit?: AuditHook;
@@ -89,8 +92,13 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     const sample = pickSample(await readJson(true));
     return json(await ctx.test(decodePathSegment(testRoute[1] as string), sample));
   }
-  const validate = (body: Record<string, unknown>): ConnectionInput =>
-    importConnection(body, { allowReferences: false }).connection;
+  const validate = (body: Record<string, unknown>): ConnectionInput => {
+    const { connection } = importConnection(body, { allowReferences: false });
+    // A URL this server would refuse to call is refused when saved, not at the first login.
+    const issues = ctx.allowPrivateNetworks ? [] : privateUrlIssues(connection as Connection);
+    if (issues.length > 0) throw new ConfigError(issues);
+    return connection;
+  };
   const expectedUpdatedAt = (current: Connection): Date => {
     const tag = request.headers.get('if-match');
     if (!tag) return current.updatedAt;

@@ -5,11 +5,19 @@
  *
  * @module
  */
-import { type Clock, type Connection, customFetch, now as nowSymbol, SsoError } from '@ssokit/core';
+import {
+  type Clock,
+  type Connection,
+  customFetch,
+  isLoopbackHost,
+  now as nowSymbol,
+  SsoError,
+} from '@ssokit/core';
 import { createDiscoveryCache, createJwksCache, type DiscoveryCache, type JwksCache } from '@ssokit/oidc';
 import type { SsoStorage } from '@ssokit/storage';
 import type { CookieAttributes } from './cookies.ts';
 import type { SsoOptions } from './options.ts';
+import { createOutboundFetch } from './outbound.ts';
 import { createSessionCodec, type SessionCodec } from './session.ts';
 
 /** The runtime context of one `createSso()` instance. */
@@ -20,8 +28,10 @@ export interface SsoContext {
   readonly origin: string;
   readonly basePath: string;
   readonly clock: Clock;
-  /** `{ [customFetch] }` when the host gave one, for every request to an IdP. */
-  readonly http: { [customFetch]?: (input: string, init: RequestInit) => Promise<Response> };
+  /** The fetch for every request to an IdP: the outbound rule over the host's `customFetch`, if any. */
+  readonly http: { [customFetch]: (input: string, init: RequestInit) => Promise<Response> };
+  /** Whether IdPs on private networks may be called (`SsoOptions.allowPrivateNetworks`). */
+  readonly allowPrivateNetworks: boolean;
   readonly discovery: DiscoveryCache;
   readonly keys: JwksCache;
   readonly codec: SessionCodec;
@@ -44,7 +54,11 @@ export function createContext(options: SsoOptions, base: URL, basePath: string):
   const origin = base.origin;
   const secure = base.protocol === 'https:';
   const storage = options.storage;
-  const http = options[customFetch] ? { [customFetch]: options[customFetch] } : {};
+  // Development (http on loopback) calls local IdPs; production only public ones unless allowed.
+  const allowPrivateNetworks = options.allowPrivateNetworks ?? (!secure && isLoopbackHost(base.hostname));
+  const http = {
+    [customFetch]: createOutboundFetch({ allowPrivateNetworks, custom: options[customFetch] }),
+  };
   const transactionTtlMs = (options.transactionTtlSec ?? 600) * 1000;
   return {
     options,
@@ -53,6 +67,7 @@ export function createContext(options: SsoOptions, base: URL, basePath: string):
     basePath,
     clock: options[nowSymbol] ?? Date.now,
     http,
+    allowPrivateNetworks,
     discovery: createDiscoveryCache(http),
     keys: createJwksCache({ ...http, ...(options.jwks ?? {}) }),
     codec: createSessionCodec(options.secret),

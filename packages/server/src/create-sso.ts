@@ -135,6 +135,7 @@ async function route(
     return handleAdmin(request, path, {
       storage: ctx.storage,
       origin: ctx.origin,
+      allowPrivateNetworks: ctx.allowPrivateNetworks,
       authorize: ctx.options.authorizeAdmin,
       test,
       ...(ctx.options.audit ? { audit: ctx.options.audit } : {}),

@@ -79,6 +79,15 @@ export interface SsoOptions {
    */
   postLogoutPath?: string;
   /**
+   * Call identity providers on this machine or a private network (localhost, private, loopback and
+   * link-local addresses, by the URL and by what its name resolves to). Off, the admin API refuses such
+   * URLs and every request to them fails alike (`idp_unreachable`), so an admin-typed URL cannot make
+   * the server probe its own network or a cloud metadata service. Turn it on for an IdP inside your
+   * network (a Keycloak at https://keycloak.internal). Default: on when `baseUrl` is http on a loopback
+   * host (development), off otherwise.
+   */
+  allowPrivateNetworks?: boolean;
+  /**
    * Who sent a request, for limits kept per client (wrong restore passwords): e.g. the address your
    * trusted proxy puts in `X-Forwarded-For`. Default: the socket address the Express, Koa and Nest
    * adapters saw; with `sso.handle` called directly and no hook, all requests count as one client.

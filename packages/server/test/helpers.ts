@@ -8,10 +8,14 @@ import { createSso, type SsoOptions } from '../src/index.ts';
 /** The secret the tests seal sessions and transactions with. */
 export const SECRET = 'test-secret-with-at-least-32-characters!';
 
-/** `createSso` at `baseUrl` over a fresh memoryStorage, with {@link SECRET} and `options`. */
+/**
+ * `createSso` at `baseUrl` over a fresh memoryStorage, with {@link SECRET} and `options`. The test
+ * IdPs listen on 127.0.0.1, so private networks are allowed unless `options` says otherwise (the
+ * outbound rule itself is tested in outbound.security.test.ts).
+ */
 export function testSso(baseUrl: string, options: Omit<Partial<SsoOptions>, 'baseUrl' | 'storage'> = {}) {
   const storage = memoryStorage();
-  const sso = createSso({ baseUrl, storage, secret: SECRET, ...options });
+  const sso = createSso({ baseUrl, storage, secret: SECRET, allowPrivateNetworks: true, ...options });
   return { sso, storage };
 }
 

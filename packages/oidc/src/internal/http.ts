@@ -113,7 +113,9 @@ export function unreachable(
     errorCode,
     signal.aborted
       ? `${capitalise(what)} at ${where} did not answer within ${timeoutMs} ms.`
-      : `${capitalise(what)} at ${where} could not be reached (${describeCause(cause)}).`,
+      : // One message for every target not reached (refused, unknown name, a private address the
+        // server does not call): the network's shape is not told; the cause stays for the host's log.
+        `${capitalise(what)} at ${where} could not be reached from this server.`,
     { cause, details: { url: where, timeoutMs, timedOut: signal.aborted } },
   );
 }
@@ -154,11 +156,6 @@ export function jsonObject(response: IdpResponse, what: string, code: SsoErrorCo
 export function clean(text: string): string {
   const printable = text.replace(/[^\x20-\x7e]/g, '?');
   return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
-}
-
-function describeCause(cause: unknown): string {
-  const error = cause as { cause?: { code?: string }; code?: string; message?: string };
-  return error?.cause?.code ?? error?.code ?? error?.message ?? 'network error';
 }
 
 function capitalise(text: string): string {

@@ -1,0 +1,166 @@
+/**
+ * Every request the server sends to an identity provider (discovery, JWKS, token, userinfo, Graph,
+ * metadata, Test Provider's probes) goes through `createOutboundFetch`. Unless the host allows private
+ * networks, it refuses hosts on this machine or a private network, by the URL and by the address the
+ * name resolves to, checked when the connection is made (so a DNS answer cannot change between the
+ * check and the connection). With the host's own `customFetch` (a proxy, say), the name is resolved
+ * and checked before the request, as far as a fetch that connects elsewhere can be.
+ *
+ * @module
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
+import { type Connection, checkIdpUrl, isPrivateAddress, isPrivateHost, SsoError } from '@ssokit/core';
+
+/** A `fetch` as the protocol packages take it (`[customFetch]`). */
+export type OutboundFetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** The one answer for a target that was not reached, whatever the reason: no oracle of the network. */
+function unreachable(url: URL, cause?: unknown): SsoError {
+  return new SsoError(
+    'idp_unreachable',
+    `${url.origin}${url.pathname} could not be reached from this server.`,
+    {
+      ...(cause === undefined ? {} : { cause }),
+      details: { url: `${url.origin}${url.pathname}` },
+    },
+  );
+}
+
+/** A DNS lookup that refuses names resolving to a private address. */
+const publicLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) return callback(error, '', 4);
+    // Every address the name has must be public: a name with one private address among public ones is
+    // how a rebinding host reaches inside.
+    if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address)))
+      return callback(
+        Object.assign(new Error(`${hostname} resolves to a private address`), { code: 'EPRIVATE' }),
+        '',
+        4,
+      );
+    if ((options as { all?: boolean }).all)
+      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    const first = addresses[0] as LookupAddress;
+    callback(null, first.address, first.family);
+  });
+};
+
+/**
+ * The fetch the server uses for IdPs. `allowPrivateNetworks`: call hosts on private networks too (the
+ * host's choice, for an IdP inside its network, and in development). `custom`: the host's own fetch.
+ */
+export function createOutboundFetch(options: {
+  allowPrivateNetworks: boolean;
+  custom?: OutboundFetch | undefined;
+}): OutboundFetch {
+  const { allowPrivateNetworks, custom } = options;
+  if (allowPrivateNetworks) return custom ?? ((input, init) => fetch(input, init));
+  return async function outboundFetch(input, init) {
+    const url = new URL(input);
+    if (!checkIdpUrl(url, { allowPrivateNetworks: false, allowInsecure: true }).ok) throw unreachable(url);
+    if (custom) {
+      // The host's fetch connects where it will (a proxy): check what the name resolves to here.
+      await new Promise<void>((resolve, reject) =>
+        publicLookup(url.hostname, {}, (error) => (error ? reject(unreachable(url, error)) : resolve())),
+      );
+      return custom(input, init);
+    }
+    return nodeFetch(url, init);
+  };
+}
+
+/** A fetch on node:http(s) whose connection uses {@link publicLookup}; never follows redirects. */
+async function nodeFetch(url: URL, init: RequestInit): Promise<Response> {
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = await bodyBytes(init.body);
+  if (body) headers['content-length'] = String(body.byteLength);
+  return new Promise<Response>((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(
+      url,
+      {
+        method: init.method ?? 'GET',
+        headers,
+        lookup: publicLookup,
+        ...(init.signal ? { signal: init.signal } : {}),
+      },
+      (response: IncomingMessage) => {
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value === undefined) continue;
+          for (const one of Array.isArray(value) ? value : [value]) answer.append(name, one);
+        }
+        const status = response.statusCode ?? 502;
+        const empty = init.method === 'HEAD' || status === 204 || status === 304;
+        if (empty) response.resume();
+        resolve(
+          new Response(empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>), {
+            status,
+            headers: answer,
+          }),
+        );
+      },
+    );
+    request.on('error', (error) =>
+      // An abort keeps its name (callers tell a timeout by it); anything else is one plain failure.
+      reject(
+        error.name === 'AbortError' || init.signal?.aborted
+          ? (init.signal?.reason ?? error)
+          : unreachable(url, error),
+      ),
+    );
+    request.end(body);
+  });
+}
+
+async function bodyBytes(body: RequestInit['body']): Promise<Uint8Array | undefined> {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  if (body instanceof URLSearchParams) return new TextEncoder().encode(body.toString());
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return new Uint8Array(await new Response(body).arrayBuffer());
+}
+
+/**
+ * The IdP URLs of a connection that this server would refuse to call (private hosts), as config
+ * issues, for the admin API to refuse at save time rather than at the first login.
+ */
+export function privateUrlIssues(connection: Connection): { path: string; message: string }[] {
+  const urls: [string, string | undefined][] =
+    connection.protocol === 'oidc'
+      ? [
+          ['oidc.issuer', connection.oidc.issuer.replace('{tenantid}', 'common')],
+          ...Object.entries(connection.oidc.endpoints ?? {}).map(
+            ([name, value]): [string, string | undefined] => [
+              `oidc.endpoints.${name}`,
+              value as string | undefined,
+            ],
+          ),
+        ]
+      : [
+          ['saml.idpMetadataUrl', connection.saml.idpMetadataUrl],
+          ['saml.idp.ssoUrl', connection.saml.idp?.ssoUrl],
+          ['saml.idp.sloUrl', connection.saml.idp?.sloUrl],
+        ];
+  return urls
+    .filter(([, value]) => typeof value === 'string' && value !== '')
+    .filter(([, value]) => {
+      try {
+        return isPrivateHost(new URL(value as string).hostname);
+      } catch {
+        return false;
+      }
+    })
+    .map(([path, value]) => ({
+      path,
+      message: `"${value}" is on this machine or a private network, which this server does not call. If the identity provider is inside your network, set createSso({ allowPrivateNetworks: true }).`,
+    }));
+}

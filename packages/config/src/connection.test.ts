@@ -163,3 +163,24 @@ describe('importConnection / exportConnection', () => {
     expect(() => importConnection('{ "name": ')).toThrow(ConfigError);
   });
 });
+
+describe('oidc.idTokenSigningAlgorithms', () => {
+  it('takes algorithms ssokit verifies, from the one list in core (the schema lists the same)', async () => {
+    const { supportedAlgorithms } = await import('@ssokit/core');
+    const { connectionSchema } = await import('./internal/schema.ts');
+    const enumerated = (
+      connectionSchema as unknown as {
+        properties: { oidc: { properties: { idTokenSigningAlgorithms: { items: { enum: string[] } } } } };
+      }
+    ).properties.oidc.properties.idTokenSigningAlgorithms.items.enum;
+    expect(enumerated).toEqual([...supportedAlgorithms]);
+    const { clientSecret: _secret, ...settings } = oidcConnection.oidc as Record<string, unknown>;
+    const base = { ...oidcConnection, oidc: settings };
+    expect(
+      importConnection({ ...base, oidc: { ...base.oidc, idTokenSigningAlgorithms: ['ES256'] } }).connection,
+    ).toMatchObject({ oidc: { idTokenSigningAlgorithms: ['ES256'] } });
+    expect(() =>
+      importConnection({ ...base, oidc: { ...base.oidc, idTokenSigningAlgorithms: ['HS256'] } }),
+    ).toThrow(ConfigError);
+  });
+});

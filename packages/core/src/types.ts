@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { JwsAlgorithm } from './jws-algorithms.ts';
 
 /** A claim path: where a value sits in the claims, or a list of paths tried in order. See `readClaim`. */
 export type ClaimPath = string | readonly string[];
@@ -147,6 +148,13 @@ export interface OidcSettings {
   clockToleranceSec?: number;
   /** Arthur's `resourceID`: the `resource` parameter of the authorization request. */
   resource?: string;
+  /**
+   * The algorithms ID tokens may be signed with. Default: what the OP lists in its discovery
+   * document (`id_token_signing_alg_values_supported`), or RS256 alone when it lists none, as with
+   * complete endpoint overrides (OIDC Core §3.1.3.7). Set it for an IdP that signs with another
+   * algorithm and publishes no discovery document.
+   */
+  idTokenSigningAlgorithms?: JwsAlgorithm[];
 }
 
 /** The parsed IdP side of a SAML connection. */

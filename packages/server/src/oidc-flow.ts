@@ -48,6 +48,7 @@ export async function oidcCallback(ctx: SsoContext, request: Request): Promise<R
   const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
   const result = await processCallback(params, tx.oidc, c.oidc, metadata, {
     keys: ctx.keys,
+    ...(c.oidc.idTokenSigningAlgorithms ? { algorithms: c.oidc.idTokenSigningAlgorithms } : {}),
     ...ctx.http,
     [nowSymbol]: ctx.clock,
   });

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => op.close());
 
-async function setup(overrides: { active?: boolean } = {}) {
+async function setup(overrides: { active?: boolean; oidc?: Record<string, unknown> } = {}) {
   const { sso, storage } = testSso(BASE, {
     roles: {
       roleDefinitions: [
@@ -32,11 +32,15 @@ async function setup(overrides: { active?: boolean } = {}) {
   await storage.groups.create({ id: 'g-admins', name: 'admins' });
   await storage.groups.create({ id: 'g-ml', name: 'ml-engineers' });
   const connection = await storage.connections.create(
-    oidcConnection(op.issuer, {
-      provider: 'custom',
-      active: overrides.active ?? true,
-      groupSync: { enabled: true, removeRevoked: true },
-    }),
+    oidcConnection(
+      op.issuer,
+      {
+        provider: 'custom',
+        active: overrides.active ?? true,
+        groupSync: { enabled: true, removeRevoked: true },
+      },
+      overrides.oidc,
+    ),
   );
   return { storage, sso, connection, raw: memoryRawReader(storage) };
 }
@@ -126,6 +130,21 @@ describe('an OIDC login through sso.handle', () => {
     expect(off.response.status).toBe(403);
     expect(off.response.headers.get('content-type')).toContain('text/html');
     expect(await (await disabled.sso.handle(new Request(`${BASE}/sso/providers`))).json()).toEqual([]);
+    expect(await raw.userCount()).toBe(0);
+  });
+
+  it("checks ID tokens against the connection's idTokenSigningAlgorithms when set", async () => {
+    const { sso, connection, raw } = await setup({ oidc: { idTokenSigningAlgorithms: ['ES256'] } });
+    const login = await startLogin(sso, connection.id);
+    const callback = await browserLogin(new URL(login.location), new Map(), CALLBACK);
+    const done = await sso.handle(
+      new Request(`${CALLBACK}?${callback.params}`, {
+        headers: { cookie: login.cookies.join('; '), accept: 'application/json' },
+      }),
+    );
+    // The OP signs with RS256, which this connection does not accept.
+    expect(done.status).toBe(401);
+    expect(await done.json()).toMatchObject({ error: 'id_token_invalid' });
     expect(await raw.userCount()).toBe(0);
   });
 

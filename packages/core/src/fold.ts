@@ -8,7 +8,7 @@
  * @module
  */
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * `text` with ASCII letters in lower case, or unchanged when it has any non-ASCII character.

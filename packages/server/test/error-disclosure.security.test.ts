@@ -40,7 +40,9 @@ describe('error disclosure', () => {
       // The host's log gets it all.
       expect(seen).toHaveLength(1);
       expect(seen[0]?.status).toBe(502);
-      expect(String((seen[0]?.error as Error).message)).toContain('127.0.0.1:9/internal/idp-metadata.xml');
+      expect(String((seen[0]?.error as Error | undefined)?.message)).toContain(
+        '127.0.0.1:9/internal/idp-metadata.xml',
+      );
     });
   }
 

@@ -119,7 +119,9 @@ describe('outbound requests in production', () => {
     const sneaky = await storage.connections.create(
       samlConnection({ url: `https://${name}:${port}/metadata` }, `${BASE}/sso/saml/metadata/s`),
     );
-    const response = await sso.handle(new Request(`${BASE}/sso/login/${sneaky.id}`, { headers: { accept: 'application/json' } }));
+    const response = await sso.handle(
+      new Request(`${BASE}/sso/login/${sneaky.id}`, { headers: { accept: 'application/json' } }),
+    );
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ error: 'idp_unreachable' });
     expect(connections).toBe(0);

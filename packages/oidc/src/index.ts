@@ -12,8 +12,10 @@ export type { JwsAlgorithm } from './algorithms.ts';
 export { supportedAlgorithms } from './algorithms.ts';
 export type { AuthorizationRequestOptions, OidcTransaction } from './authorization.ts';
 export { buildAuthorizationRequest } from './authorization.ts';
-export type { CallbackDependencies, CallbackParameters, CallbackResult, ResponseMode } from './callback.ts';
-export { processCallback, readCallbackParameters } from './callback.ts';
+export type { CallbackDependencies, CallbackResult } from './callback.ts';
+export { processCallback } from './callback.ts';
+export type { CallbackParameters, ResponseMode } from './callback-parameters.ts';
+export { readCallbackParameters } from './callback-parameters.ts';
 export type { DiscoveryCache, DiscoveryOptions, ProviderMetadata } from './discovery.ts';
 export {
   createDiscoveryCache,

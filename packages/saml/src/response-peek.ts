@@ -57,9 +57,11 @@ export interface SamlResponsePeek {
  * (no DTD or entities, no processing instructions or comments, one root, no duplicate IDs), exactly
  * as the validator reads it; no regular expression runs over the XML. "The assertion" is the one
  * direct `Assertion` child of the Response; when there are several, none is read (the validator
- * refuses such a response anyway). Malformed input throws `saml_invalid` with `details.reason`
- * (`empty`, `size`, `base64`, `dtd`, `malformed`, `roots`, `pi`, `comment`, `duplicate_id`,
- * `duplicate_element`, `not_response`).
+ * refuses such a response anyway). The validator's strict reading of the form (`Version="2.0"`, the
+ * schema's children in order, no Extensions) is not applied here, so that a preview can still show a
+ * response the validator will refuse for it. Malformed input throws `saml_invalid` with
+ * `details.reason` (`empty`, `size`, `base64`, `dtd`, `malformed`, `roots`, `pi`, `comment`,
+ * `duplicate_id`, `duplicate_element`, `not_response`).
  *
  * @example
  * ```ts

@@ -10,6 +10,7 @@ import { now as nowSymbol, SsoError } from '@ssokit/core';
 import type { Element } from '@xmldom/xmldom';
 import { decryptAssertion, namespacesInScope } from './internal/decrypt.ts';
 import { MAX_SAML_RESPONSE_LENGTH, readPostedResponse } from './internal/post-binding.ts';
+import { checkAssertionChildren, checkResponseChildren, requireVersion20 } from './internal/schema.ts';
 import { signatureOf, verifyElementSignature } from './internal/signature.ts';
 import { attr, children, descendants, NS, onlyChild, textOf } from './internal/xml.ts';
 import { peekOf, type SamlResponsePeek } from './response-peek.ts';
@@ -93,6 +94,11 @@ function invalid(reason: string, message: string): never {
  * attributes, read only from the signed assertion. Codes: `saml_invalid` (with `details.reason`),
  * `saml_signature_invalid`, `saml_replay`, and `idp_error` for a non-success status.
  *
+ * The reading is strict, even of what the IdP signed: `Version="2.0"` on the Response and the
+ * Assertion (`version`), their children exactly as the SAML 2.0 schemas order them
+ * (`response_children`, `assertion_children`), no `samlp:Extensions` (`extensions`), and signature
+ * transforms exactly enveloped-signature then exclusive C14N (`transform_sequence`).
+ *
  * @example
  * ```ts
  * import { idpSigningKeys, validateSamlResponse } from '@ssokit/saml';
@@ -107,6 +113,7 @@ function invalid(reason: string, message: string): never {
  * });
  * ```
  * @see https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf (§4.1.4)
+ * @see https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf (§2.3.3 Assertion, §3.2.2 StatusResponseType, §5.4.4 transforms)
  */
 export async function validateSamlResponse(
   samlResponse: string,
@@ -118,6 +125,14 @@ export async function validateSamlResponse(
     samlResponse,
     (resolve ? undefined : (expectations as SamlResponseExpectations).maxLength) ?? MAX_SAML_RESPONSE_LENGTH,
   );
+  // 4. the Response's form, before anything is read from it (the resolver's peek included), so a
+  // response gets the same code whoever decides the expectations:
+  // - Version="2.0": saml-core-2.0-os §3.2.2 (StatusResponseType), "Version [Required]".
+  // - its children, exactly saml-schema-protocol-2.0.xsd's ResponseType: Issuer?, ds:Signature?,
+  //   Status, (Assertion | EncryptedAssertion)*, in that order, nothing else in any namespace; and no
+  //   Extensions (§3.2.2: only what the parties agreed on, and ssokit agrees on none).
+  requireVersion20(root, 'Response');
+  checkResponseChildren(root);
   const expected = resolve ? await resolve(peekOf(root)) : (expectations as SamlResponseExpectations);
   const tolerance = (expected.clockToleranceSec ?? 120) * 1000;
   if (!(tolerance >= 0 && tolerance <= 600_000)) {
@@ -138,14 +153,14 @@ export async function validateSamlResponse(
       },
     );
 
-  // 4. the response signature, if any
+  // 5. the response signature, if any
   const responseSigned = signatureOf(root) !== undefined;
   if (responseSigned)
     verifyElementSignature(root, expected.idpKeys, { allowSha1: expected.allowSha1 === true, onSha1 });
   else if (expected.wantResponseSigned)
     fail('unsigned', 'The SAML Response is not signed, and this connection requires signed responses.');
 
-  // 5. status (a non-success response legitimately has no assertion)
+  // 6. status (a non-success response legitimately has no assertion)
   const status = onlyChild(root, NS.samlp, 'Status', 'saml_invalid');
   const statusCode = status && onlyChild(status, NS.samlp, 'StatusCode', 'saml_invalid');
   const topCode = statusCode && attr(statusCode, 'Value');
@@ -166,7 +181,7 @@ export async function validateSamlResponse(
     );
   }
 
-  // 6. exactly one assertion (plain or encrypted) in the whole document, a direct child of the Response
+  // 7. exactly one assertion (plain or encrypted) in the whole document, a direct child of the Response
   const plain = descendants(root, NS.saml, 'Assertion');
   const encrypted = descendants(root, NS.saml, 'EncryptedAssertion');
   if (plain.length + encrypted.length !== 1) {
@@ -188,7 +203,16 @@ export async function validateSamlResponse(
     assertion = decryptAssertion(carrier, expected.decryptionKey, namespacesInScope(carrier), maxLength);
   }
 
-  // 7. the assertion signature
+  // 8. the assertion's form, before its signature is looked for (so the signature verified is the one
+  // in its schema place) and before anything is read from it:
+  // - Version="2.0": saml-core-2.0-os §2.3.3 (Assertion), "Version [Required]".
+  // - its children, exactly saml-schema-assertion-2.0.xsd's AssertionType: Issuer, ds:Signature?,
+  //   Subject?, Conditions?, Advice?, then statements, in that order, nothing else in any namespace,
+  //   so no second Issuer, Subject or Conditions can sit where the checks below do not look.
+  requireVersion20(assertion, 'Assertion');
+  checkAssertionChildren(assertion);
+
+  // 9. the assertion signature
   const assertionSigned = signatureOf(assertion) !== undefined;
   if (assertionSigned)
     verifyElementSignature(assertion, expected.idpKeys, { allowSha1: expected.allowSha1 === true, onSha1 });
@@ -197,7 +221,7 @@ export async function validateSamlResponse(
   if (!assertionSigned && !responseSigned)
     fail('unsigned', 'Neither the SAML Response nor its assertion is signed.');
 
-  // 8. issuer
+  // 10. issuer
   const responseIssuer = textOf(onlyChild(root, NS.saml, 'Issuer', 'saml_invalid'));
   if (responseIssuer !== undefined && responseIssuer !== expected.idpEntityId) {
     invalid(
@@ -213,7 +237,7 @@ export async function validateSamlResponse(
     );
   }
 
-  // 9. destination and recipient
+  // 11. destination and recipient
   const destination = attr(root, 'Destination');
   if (destination !== undefined ? destination !== expected.acsUrl : responseSigned) {
     invalid(
@@ -241,7 +265,7 @@ export async function validateSamlResponse(
     );
   }
 
-  // 10. InResponseTo, failing closed
+  // 12. InResponseTo, failing closed
   const inResponseTo = [attr(root, 'InResponseTo'), attr(confirmation, 'InResponseTo')];
   if (expected.requestId === null) {
     if (!expected.allowIdpInitiated)
@@ -255,7 +279,7 @@ export async function validateSamlResponse(
     invalid('in_response_to', 'The response does not answer the request this login sent (InResponseTo).');
   }
 
-  // 11. time window
+  // 13. time window
   const time = (element: Element | undefined, name: string): number | undefined => {
     const value = element && attr(element, name);
     if (value === undefined) return undefined;
@@ -280,7 +304,7 @@ export async function validateSamlResponse(
   if (sessionExpiry !== undefined && now - tolerance >= sessionExpiry)
     invalid('expired', 'The IdP session has ended (SessionNotOnOrAfter).');
 
-  // 12. audience: every AudienceRestriction must name this SP
+  // 14. audience: every AudienceRestriction must name this SP
   const restrictions = conditions ? children(conditions, NS.saml, 'AudienceRestriction') : [];
   if (restrictions.length === 0)
     invalid('audience', 'The assertion has no AudienceRestriction, so it could be meant for any SP.');
@@ -293,7 +317,7 @@ export async function validateSamlResponse(
     }
   }
 
-  // 13. replay
+  // 15. replay
   const assertionId = attr(assertion, 'ID');
   if (!assertionId) invalid('assertion_id', 'The assertion has no ID.');
   const until = Math.max(confirmationExpiry, notOnOrAfter ?? 0) + tolerance;

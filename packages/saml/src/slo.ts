@@ -11,6 +11,7 @@ import { now as nowSymbol, SsoError } from '@ssokit/core';
 import { escapeXml } from './internal/escape.ts';
 import { samlId } from './internal/ids.ts';
 import { verifyWithIdpKeys } from './internal/key-policy.ts';
+import { requireVersion20 } from './internal/schema.ts';
 import { RSA_SHA256 } from './internal/signature.ts';
 import {
   attr,
@@ -216,7 +217,8 @@ function checkCommon(root: XmlElement, expected: LogoutExpectations): void {
 }
 
 /**
- * Validates the IdP's LogoutResponse to our LogoutRequest (redirect binding, raw query string).
+ * Validates the IdP's LogoutResponse to our LogoutRequest (redirect binding, raw query string):
+ * signature, `Version="2.0"`, issuer, destination, `InResponseTo` and a success status.
  *
  * @example
  * ```ts
@@ -235,6 +237,8 @@ export function validateLogoutResponse(
   const { root, relayState } = readRedirect(rawQuery, 'SAMLResponse', expected);
   if (!is(root, NS.samlp, 'LogoutResponse'))
     invalid('not_logout_response', 'The message is not a LogoutResponse.');
+  // saml-core-2.0-os §3.2.2 (StatusResponseType, which LogoutResponse extends): "Version [Required]", "2.0".
+  requireVersion20(root, 'LogoutResponse');
   checkCommon(root, expected);
   if (attr(root, 'InResponseTo') !== requestId)
     invalid('in_response_to', 'The LogoutResponse does not answer our LogoutRequest.');
@@ -259,7 +263,7 @@ export interface IncomingLogoutRequest {
 
 /**
  * Validates an IdP-initiated LogoutRequest (redirect binding): signature (required by default),
- * issuer, destination and `NotOnOrAfter`. Answer it with {@link createLogoutResponse}.
+ * `Version="2.0"`, issuer, destination and `NotOnOrAfter`. Answer it with {@link createLogoutResponse}.
  *
  * @example
  * ```ts
@@ -276,6 +280,8 @@ export function validateLogoutRequest(rawQuery: string, expected: LogoutExpectat
   const { root, relayState } = readRedirect(rawQuery, 'SAMLRequest', expected);
   if (!is(root, NS.samlp, 'LogoutRequest'))
     invalid('not_logout_request', 'The message is not a LogoutRequest.');
+  // saml-core-2.0-os §3.2.1 (RequestAbstractType, which LogoutRequest extends): "Version [Required]", "2.0".
+  requireVersion20(root, 'LogoutRequest');
   checkCommon(root, expected);
   const notOnOrAfter = attr(root, 'NotOnOrAfter');
   const now = (expected[nowSymbol] ?? Date.now)();

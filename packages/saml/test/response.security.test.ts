@@ -4,8 +4,12 @@
  * XML signature wrapping (XSW1–XSW8 shapes), comment and processing-instruction injection, signature
  * removal, attacker KeyInfo, unsigned assertions, several assertions or SignedInfo, wrong audience,
  * recipient, destination or issuer, time window, replay, InResponseTo, DTDs and entities, SHA-1,
- * non-success status, duplicate IDs. Each is refused with its code; the attacker's NameID never comes out.
+ * non-success status, duplicate IDs; and strict protocol reading: Version="2.0", the Response's and the
+ * Assertion's children exactly as the schemas order them (no Extensions), the signature transforms
+ * exactly enveloped-signature then exclusive C14N. Each is refused with its code; the attacker's
+ * NameID never comes out.
  */
+import { createPrivateKey } from 'node:crypto';
 import type { SsoError } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import { makeCertificate, type TestKeyPair } from 'ssokit-test-fixtures/keys';
@@ -13,15 +17,25 @@ import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SamlResponseExpectations, validateSamlResponse } from '../src/index.ts';
-import { assertionXml, b64, type ForgeOptions, responseXml, sign } from './helpers/forge.ts';
+import {
+  assertionXml,
+  b64,
+  encryptAssertion,
+  type ForgeOptions,
+  resignSignedInfo,
+  responseXml,
+  sign,
+} from './helpers/forge.ts';
 import { idpKeysFor } from './helpers/idp-keys.ts';
 
 let idp: TestKeyPair;
 let attacker: TestKeyPair;
+let sp: TestKeyPair;
 beforeAll(async () => {
-  [idp, attacker] = await Promise.all([
+  [idp, attacker, sp] = await Promise.all([
     makeCertificate('idp.example.com'),
     makeCertificate('attacker.example.com'),
+    makeCertificate('sp.example.com'),
   ]);
 }, 30_000);
 
@@ -84,10 +98,17 @@ describe('the baseline', () => {
 describe('XML signature wrapping', () => {
   it('XSW: an evil assertion before the signed one', async () => {
     const good = signedAssertionResponse();
+    // Right after the Status, where the schema allows assertions: one assertion per response.
+    await refused(
+      good.replace('<saml:Assertion', `${evilAssertion('_evil')}<saml:Assertion`),
+      'saml_invalid',
+      'assertion_count',
+    );
+    // Before the Status, where the schema allows none: refused for its place already.
     await refused(
       good.replace('<samlp:Status>', `${evilAssertion('_evil')}<samlp:Status>`),
       'saml_invalid',
-      'assertion_count',
+      'response_children',
     );
   });
 
@@ -97,7 +118,8 @@ describe('XML signature wrapping', () => {
       '<samlp:Status>',
       `<samlp:Extensions>${signed}</samlp:Extensions><samlp:Status>`,
     );
-    await refused(xml, 'saml_invalid', 'assertion_count');
+    // ssokit accepts no samlp:Extensions in a Response (see the "strict protocol reading" tests).
+    await refused(xml, 'saml_invalid', 'extensions');
   });
 
   it('XSW: the evil assertion inside the signature Object of the signed one', async () => {
@@ -147,7 +169,7 @@ describe('XML signature wrapping', () => {
       '<samlp:Status>',
       `<samlp:Extensions>${good}</samlp:Extensions><samlp:Status>`,
     );
-    await refused(evil, 'saml_invalid', 'assertion_count', { wantAssertionsSigned: false });
+    await refused(evil, 'saml_invalid', 'extensions', { wantAssertionsSigned: false });
   });
 
   it('XSW: a signed response whose signature is moved onto an evil root', async () => {
@@ -182,7 +204,8 @@ describe('XSW1–XSW8 (the SAML Raider taxonomy)', () => {
       '<samlp:Status>',
       `${stripSignature(original)}${signature}<samlp:Status>`,
     );
-    await refused(evil, 'saml_signature_invalid', 'reference', { wantAssertionsSigned: false });
+    // A Response inside a Response is no child the schema allows: refused before any signature.
+    await refused(evil, 'saml_invalid', 'response_children', { wantAssertionsSigned: false });
   });
 
   it('XSW3: an unsigned evil copy of the assertion before the signed assertion', async () => {
@@ -241,7 +264,7 @@ describe('XSW1–XSW8 (the SAML Raider taxonomy)', () => {
     await refused(
       good.replace('<samlp:Status>', `<samlp:Extensions>${copy}</samlp:Extensions><samlp:Status>`),
       'saml_invalid',
-      'assertion_count',
+      'extensions',
     );
   });
 
@@ -468,5 +491,295 @@ describe('conditions', () => {
     await expect(
       validateSamlResponse(b64(`${signedAssertionResponse()}<x/>`), expectations()),
     ).rejects.toMatchObject({ code: 'saml_invalid' });
+  });
+});
+
+/**
+ * Strict protocol reading: what the SAML 2.0 schemas and saml-core rule out is refused, even when the
+ * IdP's key signed it, so that no element can sit where the checks do not look.
+ */
+describe('strict protocol reading', () => {
+  const SUBJECT = /<saml:Subject>[\s\S]*?<\/saml:Subject>/;
+  const CONDITIONS = /<saml:Conditions[\s\S]*?<\/saml:Conditions>/;
+  const SIGNATURE = /<ds:Signature[\s\S]*?<\/ds:Signature>/;
+  const evilSubject = () =>
+    (SUBJECT.exec(assertionXml()) as RegExpExecArray)[0].replace('ada@example.com', EVIL);
+  /** The assertion edited, then signed by the IdP (so only the edit is wrong), in a response. */
+  const resigned = (edit: (assertion: string) => string, o: ForgeOptions = {}) =>
+    responseXml(sign(edit(assertionXml(o)), { target: 'Assertion', privateKeyPem: idp.privateKeyPem }), o);
+  /** The response edited, then signed as a whole by the IdP. */
+  const resignedResponse = (edit: (response: string) => string) =>
+    sign(edit(responseXml(assertionXml())), { target: 'Response', privateKeyPem: idp.privateKeyPem });
+
+  describe('Version="2.0" (saml-core §3.2.2, §2.3.3)', () => {
+    it('refuses a Response without Version or with another one, signed or not', async () => {
+      const good = signedAssertionResponse();
+      const responseTag = /<samlp:Response [^>]*>/.exec(good)?.[0] as string;
+      await refused(
+        good.replace(responseTag, responseTag.replace(' Version="2.0"', '')),
+        'saml_invalid',
+        'version',
+      );
+      await refused(
+        good.replace(responseTag, responseTag.replace(' Version="2.0"', ' Version="1.1"')),
+        'saml_invalid',
+        'version',
+      );
+      const error = await refused(
+        resignedResponse((xml) => xml.replace(/(<samlp:Response [^>]*)Version="2.0"/, '$1Version="2.1"')),
+        'saml_invalid',
+        'version',
+        { wantAssertionsSigned: false },
+      );
+      expect(error.message).toContain('Version "2.1"');
+    });
+
+    it('refuses an Assertion without Version or with another one, though the IdP signed it', async () => {
+      await refused(
+        resigned((a) => a.replace(' Version="2.0"', '')),
+        'saml_invalid',
+        'version',
+      );
+      await refused(
+        resigned((a) => a.replace(' Version="2.0"', ' Version="1.0"')),
+        'saml_invalid',
+        'version',
+      );
+    });
+
+    it('refuses a decrypted Assertion without Version', async () => {
+      const plaintext = sign(assertionXml().replace(' Version="2.0"', ''), {
+        target: 'Assertion',
+        privateKeyPem: idp.privateKeyPem,
+      });
+      await refused(responseXml(encryptAssertion(plaintext, sp.certificatePem)), 'saml_invalid', 'version', {
+        decryptionKey: createPrivateKey(sp.privateKeyPem),
+      });
+    });
+  });
+
+  describe("the Response's children (saml-schema-protocol-2.0.xsd, ResponseType)", () => {
+    it('refuses samlp:Extensions in a Response, whatever it holds, even in a response the IdP signed', async () => {
+      const extensions = '<samlp:Extensions><x:Hint xmlns:x="urn:example:ext">hi</x:Hint></samlp:Extensions>';
+      await refused(
+        signedAssertionResponse().replace('<samlp:Status>', `${extensions}<samlp:Status>`),
+        'saml_invalid',
+        'extensions',
+      );
+      await refused(
+        resignedResponse((xml) => xml.replace('<samlp:Status>', '<samlp:Extensions/><samlp:Status>')),
+        'saml_invalid',
+        'extensions',
+        { wantAssertionsSigned: false },
+      );
+    });
+
+    it('refuses an element the schema does not allow, in any namespace', async () => {
+      const good = signedAssertionResponse();
+      for (const extra of [
+        '<x:Note xmlns:x="urn:example:other">hi</x:Note>',
+        '<samlp:StatusDetail/>',
+        `<saml:Subject><saml:NameID>${EVIL}</saml:NameID></saml:Subject>`,
+        '<Unqualified/>',
+      ]) {
+        await refused(
+          good.replace('<saml:Assertion', `${extra}<saml:Assertion`),
+          'saml_invalid',
+          'response_children',
+        );
+      }
+    });
+
+    it('refuses its children out of order, twice, or missing', async () => {
+      const good = signedAssertionResponse();
+      const issuer = `<saml:Issuer>${IDP_ENTITY_ID}</saml:Issuer>`;
+      const status = /<samlp:Status>[\s\S]*?<\/samlp:Status>/.exec(good)?.[0] as string;
+      // Issuer after the Status.
+      await refused(good.replace(issuer + status, status + issuer), 'saml_invalid', 'response_children');
+      // A second Issuer (the evil one first), a second Status, no Status.
+      await refused(
+        good.replace(issuer, `<saml:Issuer>https://evil.example.com</saml:Issuer>${issuer}`),
+        'saml_invalid',
+        'response_children',
+      );
+      await refused(good.replace(status, status + status), 'saml_invalid', 'response_children');
+      const error = await refused(good.replace(status, ''), 'saml_invalid', 'response_children');
+      expect(error.message).toContain('samlp:Status');
+      // Text between the children.
+      await refused(good.replace(status, `${status}evil`), 'saml_invalid', 'response_children');
+    });
+
+    it('refuses a response signature out of its place, though it still verifies there', async () => {
+      const good = signedResponse();
+      const signature = SIGNATURE.exec(good)?.[0] as string;
+      const moved = good.replace(signature, '').replace('</samlp:Status>', `</samlp:Status>${signature}`);
+      await refused(moved, 'saml_invalid', 'response_children', { wantAssertionsSigned: false });
+    });
+  });
+
+  describe("the Assertion's children (saml-schema-assertion-2.0.xsd, AssertionType)", () => {
+    it('refuses a second Subject, Conditions or Issuer, wherever it hides, though the IdP signed it', async () => {
+      // A second Subject after the first, and one before it (so it would be the one read first).
+      await refused(
+        resigned((a) => a.replace('</saml:Subject>', `</saml:Subject>${evilSubject()}`)),
+        'saml_invalid',
+        'assertion_children',
+      );
+      await refused(
+        resigned((a) => a.replace('<saml:Subject>', `${evilSubject()}<saml:Subject>`)),
+        'saml_invalid',
+        'assertion_children',
+      );
+      // A second Conditions, far from the first, naming another audience.
+      await refused(
+        resigned((a) => {
+          const conditions = (CONDITIONS.exec(a) as RegExpExecArray)[0];
+          return a.replace(
+            '</saml:Assertion>',
+            `${conditions.replace(SP_ENTITY_ID, 'https://other-sp.example.com')}</saml:Assertion>`,
+          );
+        }),
+        'saml_invalid',
+        'assertion_children',
+      );
+      // A second Issuer, after the Subject.
+      await refused(
+        resigned((a) =>
+          a.replace('</saml:Subject>', '</saml:Subject><saml:Issuer>https://evil.example.com</saml:Issuer>'),
+        ),
+        'saml_invalid',
+        'assertion_children',
+      );
+    });
+
+    it('refuses unknown elements in the assertion namespace or any other, and a Subject inside one', async () => {
+      for (const extra of [
+        '<saml:Evil/>',
+        `<saml:Wrapper>${evilSubject()}</saml:Wrapper>`,
+        '<x:Note xmlns:x="urn:example:other"/>',
+        '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>',
+      ]) {
+        await refused(
+          resigned((a) => a.replace('<saml:Conditions', `${extra}<saml:Conditions`)),
+          'saml_invalid',
+          'assertion_children',
+        );
+      }
+    });
+
+    it('refuses Issuer, Signature, Subject and Conditions out of order', async () => {
+      // Conditions before Subject.
+      await refused(
+        resigned((a) => {
+          const subject = (SUBJECT.exec(a) as RegExpExecArray)[0];
+          const conditions = (CONDITIONS.exec(a) as RegExpExecArray)[0];
+          return a.replace(subject + conditions, conditions + subject);
+        }),
+        'saml_invalid',
+        'assertion_children',
+      );
+      // Subject before Issuer (no Issuer first).
+      await refused(
+        resigned((a) => {
+          const subject = (SUBJECT.exec(a) as RegExpExecArray)[0];
+          return a.replace(subject, '').replace('<saml:Issuer>', `${subject}<saml:Issuer>`);
+        }),
+        'saml_invalid',
+        'assertion_children',
+      );
+      // The IdP's signature moved after the Subject: it still verifies (the enveloped transform
+      // removes it wherever it is), and is refused for its place.
+      const good = signedAssertionResponse();
+      const signature = SIGNATURE.exec(good)?.[0] as string;
+      await refused(
+        good.replace(signature, '').replace('</saml:Subject>', `</saml:Subject>${signature}`),
+        'saml_invalid',
+        'assertion_children',
+      );
+    });
+
+    it('refuses a second Subject in a decrypted assertion', async () => {
+      const plaintext = sign(assertionXml().replace('</saml:Subject>', `</saml:Subject>${evilSubject()}`), {
+        target: 'Assertion',
+        privateKeyPem: idp.privateKeyPem,
+      });
+      await refused(
+        responseXml(encryptAssertion(plaintext, sp.certificatePem)),
+        'saml_invalid',
+        'assertion_children',
+        { decryptionKey: createPrivateKey(sp.privateKeyPem) },
+      );
+    });
+
+    it('accepts what the schema allows: statements in any order, Advice, an encrypted assertion', async () => {
+      const swapped = resigned((a) => {
+        const authn = /<saml:AuthnStatement[\s\S]*?<\/saml:AuthnStatement>/.exec(a)?.[0] as string;
+        const attributes = /<saml:AttributeStatement>[\s\S]*?<\/saml:AttributeStatement>/.exec(
+          a,
+        )?.[0] as string;
+        return a.replace(authn + attributes, attributes + authn);
+      });
+      await expect(validateSamlResponse(b64(swapped), expectations())).resolves.toMatchObject({
+        nameId: 'ada@example.com',
+        sessionIndex: '_session-1',
+      });
+      const advised = resigned((a) =>
+        a.replace(
+          '</saml:Conditions>',
+          '</saml:Conditions><saml:Advice><saml:AssertionIDRef>_other</saml:AssertionIDRef></saml:Advice>',
+        ),
+      );
+      await expect(validateSamlResponse(b64(advised), expectations())).resolves.toBeTruthy();
+      const encrypted = responseXml(
+        encryptAssertion(
+          sign(assertionXml(), { target: 'Assertion', privateKeyPem: idp.privateKeyPem }),
+          sp.certificatePem,
+        ),
+      );
+      await expect(
+        validateSamlResponse(
+          b64(encrypted),
+          expectations({ decryptionKey: createPrivateKey(sp.privateKeyPem) }),
+        ),
+      ).resolves.toMatchObject({ nameId: 'ada@example.com' });
+    });
+  });
+
+  describe('signature transforms: exactly enveloped-signature, then exclusive C14N (saml-core §5.4.4)', () => {
+    const ENVELOPED = '<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>';
+    const EXC = '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>';
+    const withTransforms = (transforms: string | undefined) =>
+      resignSignedInfo(signedAssertionResponse(), idp.privateKeyPem, (signedInfo) =>
+        signedInfo.replace(
+          /<ds:Transforms>[\s\S]*?<\/ds:Transforms>/,
+          transforms === undefined ? '' : `<ds:Transforms>${transforms}</ds:Transforms>`,
+        ),
+      );
+
+    it('accepts the pair re-signed as it was (the re-signing helper itself is sound)', async () => {
+      await expect(
+        validateSamlResponse(b64(withTransforms(ENVELOPED + EXC)), expectations()),
+      ).resolves.toBeTruthy();
+    });
+
+    it.each([
+      ['exclusive C14N only, no enveloped-signature', EXC],
+      ['enveloped-signature only, no exclusive C14N', ENVELOPED],
+      ['no Transform at all', ''],
+      ['no Transforms element', undefined],
+      ['the two in the other order', EXC + ENVELOPED],
+      ['enveloped-signature twice', ENVELOPED + ENVELOPED + EXC],
+      ['exclusive C14N twice', ENVELOPED + EXC + EXC],
+    ])('refuses a Reference with %s, though the IdP signed it', async (_, transforms) => {
+      await refused(withTransforms(transforms), 'saml_signature_invalid', 'transform_sequence');
+    });
+
+    it('refuses anything but ds:Transform inside Transforms', async () => {
+      await refused(
+        withTransforms(`${ENVELOPED}<ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath>${EXC}`),
+        'saml_signature_invalid',
+        'transform',
+      );
+    });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Single Logout with samlify in both directions, over the HTTP-Redirect binding.
  */
+import { sign } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import type { SsoError } from '@ssokit/core';
 import * as samlify from 'samlify';
@@ -159,5 +160,53 @@ describe('IdP-initiated logout', () => {
       }
     })();
     expect(error?.details?.reason).toBe('not_logout_request');
+  });
+});
+
+describe('strict protocol reading: Version="2.0" (saml-core §3.2.1, §3.2.2)', () => {
+  const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+  /** `xml` over the HTTP-Redirect binding, signed with the IdP's key: the raw query the SP receives. */
+  const signedQuery = (param: 'SAMLRequest' | 'SAMLResponse', xml: string) => {
+    const octets = `${param}=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
+    const signature = sign('sha256', Buffer.from(octets), idpKeys.privateKeyPem).toString('base64');
+    return `?${octets}&Signature=${encodeURIComponent(signature)}`;
+  };
+  const NS =
+    'xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"';
+  const logoutRequest = (version: string) =>
+    `<samlp:LogoutRequest ${NS} ID="_lr-1"${version} IssueInstant="${new Date().toISOString()}" Destination="${SP_SLO}"><saml:Issuer>${IDP}</saml:Issuer><saml:NameID>ada@example.com</saml:NameID></samlp:LogoutRequest>`;
+  const logoutResponse = (version: string) =>
+    `<samlp:LogoutResponse ${NS} ID="_lo-1"${version} IssueInstant="${new Date().toISOString()}" Destination="${SP_SLO}" InResponseTo="_req-1"><saml:Issuer>${IDP}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>`;
+  const refusedWith = (reason: string) =>
+    expect.objectContaining({ code: 'saml_invalid', details: { reason } }) as unknown as Error;
+
+  it('refuses a signed LogoutRequest without Version="2.0"', () => {
+    expect(
+      validateLogoutRequest(signedQuery('SAMLRequest', logoutRequest(' Version="2.0"')), expectations()).id,
+    ).toBe('_lr-1');
+    for (const version of ['', ' Version="1.1"', ' Version="2"']) {
+      expect(() =>
+        validateLogoutRequest(signedQuery('SAMLRequest', logoutRequest(version)), expectations()),
+      ).toThrow(refusedWith('version'));
+    }
+  });
+
+  it('refuses a signed LogoutResponse without Version="2.0"', () => {
+    expect(
+      validateLogoutResponse(
+        signedQuery('SAMLResponse', logoutResponse(' Version="2.0"')),
+        '_req-1',
+        expectations(),
+      ),
+    ).toEqual({});
+    for (const version of ['', ' Version="3.0"']) {
+      expect(() =>
+        validateLogoutResponse(
+          signedQuery('SAMLResponse', logoutResponse(version)),
+          '_req-1',
+          expectations(),
+        ),
+      ).toThrow(refusedWith('version'));
+    }
   });
 });

@@ -8,7 +8,7 @@ import { SsoError } from '@ssokit/core';
 import type { Element, Node } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { readCertificate, verifyWithIdpKeys } from './key-policy.ts';
-import { attr, children, descendants, NS, onlyChild, textOf } from './xml.ts';
+import { attr, children, descendants, elementChildren, is, NS, onlyChild, textOf } from './xml.ts';
 
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
@@ -56,7 +56,8 @@ export function signatureOf(element: Element): Element | undefined {
 /**
  * Verifies the enveloped signature of `element`: its one Reference must name `element`'s own ID, so
  * the element whose content is then read is exactly the element that was signed (no signature
- * wrapping). Throws `saml_signature_invalid` with `details.reason`.
+ * wrapping), and declare exactly the transforms the digest is computed with (enveloped-signature, then
+ * exclusive C14N). Throws `saml_signature_invalid` with `details.reason`.
  */
 export function verifyElementSignature(
   element: Element,
@@ -97,20 +98,43 @@ export function verifyElementSignature(
     fail('reference', `The signature does not cover the <${element.localName}> it is attached to.`);
   }
 
-  let prefixList: string[] = [];
+  // The transforms are exactly [enveloped-signature, exclusive C14N]: saml-core-2.0-os §5.4.4,
+  // "Signatures in SAML messages SHOULD NOT contain transforms other than the enveloped signature
+  // transform ... or the exclusive canonicalization transforms"; verifiers MAY reject others. The
+  // digest below is computed as exactly that pair (the element without its Signature, exclusive
+  // C14N), so the Reference must declare exactly that: each once, in that order. Without the
+  // enveloped transform the digest would cover the Signature itself, which no signer can compute;
+  // without exclusive C14N last, XML-DSig serialises with inclusive C14N, which ssokit does not
+  // compute; a repeat or another order describes processing ssokit would not be doing.
   const transforms = onlyChild(reference, NS.ds, 'Transforms', 'saml_signature_invalid');
-  for (const transform of transforms ? children(transforms, NS.ds, 'Transform') : []) {
-    const algorithm = attr(transform, 'Algorithm');
-    if (algorithm === EXC_C14N) {
-      const inclusive = children(transform, EXC_C14N, 'InclusiveNamespaces')[0];
-      prefixList = (inclusive ? (attr(inclusive, 'PrefixList') ?? '') : '').split(/\s+/).filter(Boolean);
-    } else if (algorithm !== ENVELOPED) {
+  const steps = transforms ? elementChildren(transforms) : [];
+  for (const step of steps) {
+    const transform = is(step, NS.ds, 'Transform');
+    const algorithm = transform ? attr(step, 'Algorithm') : undefined;
+    if (algorithm !== EXC_C14N && algorithm !== ENVELOPED) {
+      const shown = transform
+        ? `"${(algorithm ?? 'none').slice(0, 120)}"`
+        : `<${(step as Element).localName}>`;
       fail(
         'transform',
-        `The signature uses the transform "${algorithm ?? 'none'}"; only enveloped-signature and exclusive C14N are accepted.`,
+        `The signature uses the transform ${shown}; only enveloped-signature and exclusive C14N are accepted.`,
       );
     }
   }
+  const [enveloped, exclusive] = steps;
+  if (
+    steps.length !== 2 ||
+    attr(enveloped as Element, 'Algorithm') !== ENVELOPED ||
+    attr(exclusive as Element, 'Algorithm') !== EXC_C14N
+  ) {
+    const named = steps.map((s) => (attr(s, 'Algorithm') === ENVELOPED ? 'enveloped-signature' : 'exc-c14n'));
+    fail(
+      'transform_sequence',
+      `The signature of <${element.localName}> lists the transforms [${named.join(', ')}]; a SAML signature must list exactly enveloped-signature, then exclusive C14N (saml-core §5.4.4).`,
+    );
+  }
+  const inclusive = children(exclusive as Element, EXC_C14N, 'InclusiveNamespaces')[0];
+  const prefixList = (inclusive ? (attr(inclusive, 'PrefixList') ?? '') : '').split(/\s+/).filter(Boolean);
   const digestName =
     attr(onlyChild(reference, NS.ds, 'DigestMethod', 'saml_signature_invalid') ?? reference, 'Algorithm') ??
     '';

@@ -2,9 +2,10 @@
  * Our own SAML response builder and signer for the attack suite: plain templates, signed with
  * xml-crypto's SignedXml (test side only), then mutated as an attacker would.
  */
-import { randomUUID } from 'node:crypto';
+import { constants, createCipheriv, createSign, publicEncrypt, randomBytes, randomUUID } from 'node:crypto';
+import { DOMParser } from '@xmldom/xmldom';
 import { ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID } from 'ssokit-test-fixtures/saml-idp';
-import { SignedXml } from 'xml-crypto';
+import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 
 export interface ForgeOptions {
   requestId?: string;
@@ -94,6 +95,49 @@ export function sign(xml: string, options: SignOptions): string {
     location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
   });
   return signer.getSignedXml();
+}
+
+/**
+ * Edits the first SignedInfo of `xml` (a string edit) and signs it again with `privateKeyPem`
+ * (RSA-SHA256 over its exclusive C14N): a signature the IdP's key really made over what the edit
+ * says, with the Reference's DigestValue left as it was computed.
+ */
+export function resignSignedInfo(
+  xml: string,
+  privateKeyPem: string,
+  edit: (signedInfo: string) => string,
+): string {
+  const edited = xml.replace(/<ds:SignedInfo>[\s\S]*?<\/ds:SignedInfo>/, (signedInfo) => edit(signedInfo));
+  const doc = new DOMParser().parseFromString(edited, 'text/xml');
+  const signedInfo = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'SignedInfo')[0];
+  const canonical = new ExclusiveCanonicalization().process(signedInfo as never, {
+    inclusiveNamespacesPrefixList: [],
+    ancestorNamespaces: [],
+  });
+  const value = createSign('RSA-SHA256').update(canonical).sign(privateKeyPem, 'base64');
+  return edited.replace(
+    /<ds:SignatureValue>[\s\S]*?<\/ds:SignatureValue>/,
+    `<ds:SignatureValue>${value}</ds:SignatureValue>`,
+  );
+}
+
+/**
+ * An EncryptedAssertion of `assertion` (AES-256-GCM, the key wrapped with RSA-OAEP to
+ * `certificatePem`), as an IdP encrypts to the SP's certificate.
+ */
+export function encryptAssertion(assertion: string, certificatePem: string): string {
+  const key = randomBytes(32);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([iv, cipher.update(assertion, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  const wrapped = publicEncrypt({ key: certificatePem, padding: constants.RSA_PKCS1_OAEP_PADDING }, key);
+  return (
+    `<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element">` +
+    `<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/>` +
+    `<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/>` +
+    `<xenc:CipherData><xenc:CipherValue>${wrapped.toString('base64')}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>` +
+    `<xenc:CipherData><xenc:CipherValue>${body.toString('base64')}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>`
+  );
 }
 
 export const b64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');

@@ -36,7 +36,7 @@ describe("Arthur's documented examples", () => {
           organization_global: ['read', 'write'],
           organization: ['read', 'delete'],
         },
-        grantedBy: ['OIDC'],
+        grantedBy: ['arthur-oidc'],
       },
     ]);
     expect(config.accessTokenValidation).toEqual({

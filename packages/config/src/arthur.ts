@@ -19,7 +19,10 @@ import { didYouMean } from './internal/suggest.ts';
 import { type Path, parseYaml } from './internal/yaml.ts';
 
 /** A connection to create: everything but the id and timestamps. */
-export type OidcConnectionInput = Omit<OidcConnection, 'id' | 'createdAt' | 'updatedAt'>;
+export type OidcConnectionInput = Omit<OidcConnection, 'id' | 'createdAt' | 'updatedAt'> & { id?: string };
+
+/** The id of the connection an Arthur file describes: its roles are granted by this connection only. */
+export const ARTHUR_CONNECTION_ID = 'arthur-oidc';
 
 /** Bearer-token settings for the host's API (Arthur's `accessTokenValidation`), ready for `createAccessTokenVerifier`. */
 export interface AccessTokenValidationSettings {
@@ -170,6 +173,7 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
   }
   const audience = validation.audience as string[];
   const connection: OidcConnectionInput = {
+    id: ARTHUR_CONNECTION_ID,
     name: 'OIDC',
     protocol: 'oidc',
     provider: 'custom',
@@ -196,7 +200,7 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
     scope: 'global',
     permissions: role.permissions ?? {},
     // Arthur's roles come from the IdP of the same file: its connection may grant them, no other.
-    grantedBy: [connection.name],
+    grantedBy: [ARTHUR_CONNECTION_ID],
   }));
   const accessTokenValidation: AccessTokenValidationSettings = {
     type: 'JWT',

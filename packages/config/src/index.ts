@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export type { AccessTokenValidationSettings, ArthurConfig, OidcConnectionInput } from './arthur.ts';
-export { loadArthurConfig } from './arthur.ts';
+export { ARTHUR_CONNECTION_ID, loadArthurConfig } from './arthur.ts';
 export type { ConnectionInput, ImportedConnection, ImportOptions, SecretField } from './connection.ts';
 export { exportConnection, importConnection, secretFields } from './connection.ts';
 export type { Preset, PresetResult } from './presets.ts';

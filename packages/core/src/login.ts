@@ -308,7 +308,7 @@ async function attemptLogin(
       ? [...profile.groups.values, ...(profile.roles ?? [])]
       : (profile.roles ?? []);
   // Only the roles the host allowed this connection to grant (RoleDefinition.grantedBy).
-  const roleMatch = matcher.match(roleInput, { connection: { id: connection.id, name: connection.name } });
+  const roleMatch = matcher.match(roleInput, { connection: { id: connection.id } });
 
   const base = { at, connectionId: connection.id, userId: stored.id };
   const events: AuditEvent[] = [];

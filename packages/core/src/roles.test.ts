@@ -152,7 +152,7 @@ describe('grantedBy: the connections that may grant a role', () => {
   const matcher = compileRoleMatcher({
     roleDefinitions: [
       { name: 'admin', grantedBy: ['c-corp'] },
-      { name: 'engineer', grantedBy: ['Okta', 'c-corp'] },
+      { name: 'engineer', grantedBy: ['c-okta', 'c-corp'] },
       { name: 'viewer', grantedBy: ['*'] },
       { name: 'auditor' },
     ],
@@ -161,14 +161,15 @@ describe('grantedBy: the connections that may grant a role', () => {
   const corp = { id: 'c-corp', name: 'Corporate Entra' };
   const partner = { id: 'c-partner', name: 'Partner SAML' };
 
-  it('grants a role only through a connection it names (id or name) or through any with *', () => {
+  it('grants a role only through a connection whose id it names, or through any with *', () => {
     const groups = ['admin', 'engineer', 'viewer', 'auditor'];
     expect(matcher.match(groups, { connection: corp }).roles).toEqual(['admin', 'engineer', 'viewer']);
-    expect(matcher.match(groups, { connection: { id: 'c-okta', name: 'Okta' } }).roles).toEqual([
-      'engineer',
+    expect(matcher.match(groups, { connection: { id: 'c-okta' } }).roles).toEqual(['engineer', 'viewer']);
+    const outsider = matcher.match(groups, { connection: partner });
+    // A connection named like a granted id (an admin can choose names) is not that connection.
+    expect(matcher.match(groups, { connection: { id: 'c-evil', name: 'c-corp' } as never }).roles).toEqual([
       'viewer',
     ]);
-    const outsider = matcher.match(groups, { connection: partner });
     expect(outsider.roles).toEqual(['viewer']);
     expect(outsider.refused.map((m) => m.role)).toEqual(['admin', 'engineer', 'auditor']);
     // Refused groups matched something: they are not "unmatched".

@@ -81,11 +81,11 @@ export interface RoleMatch {
 /** What a match is for: the connection whose IdP sent the groups. */
 export interface RoleMatchContext {
   /**
-   * The login's connection. With it, only roles whose definition's `grantedBy` names the connection
-   * (by id or name) or `'*'` are granted; the others are `refused`. Without it (a bearer token of an
-   * API the host configured, a direct call) every match counts.
+   * The login's connection. With it, only roles whose definition's `grantedBy` holds the connection's
+   * id (or `'*'`) are granted; the others are `refused`. Without it (a bearer token of an API the host
+   * configured, a direct call) every match counts.
    */
-  connection?: { id: string; name: string };
+  connection?: { id: string };
 }
 
 /** A compiled role matcher; compile once per configuration, match on every login. */
@@ -150,19 +150,19 @@ export function compileRoleMatcher(options: RoleMatchingOptions = {}): RoleMatch
         !definition.grantedBy.every((g) => typeof g === 'string' && g !== '')
       )
         throw codedTypeError(
-          `"options.roleDefinitions[${index}].grantedBy" must be a list of connection ids or names, or ['*'].`,
+          `"options.roleDefinitions[${index}].grantedBy" must be a list of connection ids, or ['*'] for every connection.`,
           'ERR_INVALID_ARG_VALUE',
         );
       grants.set(definition.name, new Set(definition.grantedBy));
     }
   });
-  /** Whether `connection` may grant `role`: named in the role's `grantedBy` (by id or name), or `'*'`. */
-  const grantable = (role: string, connection: { id: string; name: string }) => {
+  /**
+   * Whether `connection` may grant `role`: its id is in the role's `grantedBy`, or `'*'` is. Ids only:
+   * a name can be edited through the admin API, a grant made in code must not move with it.
+   */
+  const grantable = (role: string, connection: { id: string }) => {
     const allowed = grants.get(role);
-    return (
-      allowed !== undefined &&
-      (allowed.has('*') || allowed.has(connection.id) || allowed.has(connection.name))
-    );
+    return allowed !== undefined && (allowed.has('*') || allowed.has(connection.id));
   };
 
   const requireDefined = (role: string, path: string) => {

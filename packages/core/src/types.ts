@@ -186,6 +186,14 @@ export interface SamlSettings {
   nameIdFormat?: string;
   /** Accept unsolicited (IdP-initiated) responses. Default: `false`. */
   allowIdpInitiated?: boolean;
+  /**
+   * Accept an assertion encrypted with AES-CBC in a Response that is not signed. CBC ciphertext can
+   * be changed without the key, and only a Response signature proves it was not; without one, whoever
+   * captured such a response could learn its content from how the server fails. Prefer having the IdP
+   * sign the response (Entra: "Sign SAML response and assertion") or encrypt with AES-GCM. Default:
+   * `false`.
+   */
+  allowUnsignedCbcEncryption?: boolean;
 }
 
 interface ConnectionBase {
@@ -292,10 +300,10 @@ export interface RoleDefinition {
   permissions?: Readonly<Record<string, readonly string[]>>;
   description?: string;
   /**
-   * The connections whose IdP may grant this role by its groups: connection ids or names, or `'*'`
-   * for every connection. Default: none, so an IdP never grants a role the host did not allow for its
-   * connection (a partner's IdP that sends a group named `admin` gets nothing). `defaultRole` is the
-   * host's own grant and needs none.
+   * The connections whose IdP may grant this role by its groups: connection ids (never names, which
+   * the admin API can change), or `'*'` for every connection. Default: none, so an IdP never grants a
+   * role the host did not allow for its connection (a partner's IdP that sends a group named `admin`
+   * gets nothing). `defaultRole` is the host's own grant and needs none.
    */
   grantedBy?: readonly string[];
 }

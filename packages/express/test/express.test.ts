@@ -46,14 +46,17 @@ async function startApp(
     // Only the OIDC connection may grant roles: its IdP's group "admins" is the role "admins".
     roles: {
       roleDefinitions: [
-        { name: 'admins', grantedBy: ['Local OP'] },
-        { name: 'viewers', grantedBy: ['Local OP'] },
+        { name: 'admins', grantedBy: ['local-op'] },
+        { name: 'viewers', grantedBy: ['local-op'] },
       ],
     },
   });
   const oidc = peers.op
     ? await storage.connections.create(
-        oidcConnection(peers.op.issuer, { groupSync: { enabled: true, removeRevoked: true } }),
+        oidcConnection(peers.op.issuer, {
+          id: 'local-op',
+          groupSync: { enabled: true, removeRevoked: true },
+        }),
       )
     : undefined;
   const saml = await storage.connections.create(

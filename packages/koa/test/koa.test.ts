@@ -45,11 +45,14 @@ async function startApp(
     baseUrl: base,
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
-    roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['Local OP'] }] },
+    roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
   });
   const oidc = peers.op
     ? await storage.connections.create(
-        oidcConnection(peers.op.issuer, { groupSync: { enabled: true, removeRevoked: true } }),
+        oidcConnection(peers.op.issuer, {
+          id: 'local-op',
+          groupSync: { enabled: true, removeRevoked: true },
+        }),
       )
     : undefined;
   const saml = await storage.connections.create(

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock, IdentityKey, WarningHook } from '@ssokit/core';
 import { now as nowSymbol, SsoError } from '@ssokit/core';
 import type { Element } from '@xmldom/xmldom';
-import { decryptAssertion, namespacesInScope } from './internal/decrypt.ts';
+import { decryptAssertion, encryptionModeOf, namespacesInScope } from './internal/decrypt.ts';
 import { MAX_SAML_RESPONSE_LENGTH, readPostedResponse } from './internal/post-binding.ts';
 import { checkAssertionChildren, checkResponseChildren, requireVersion20 } from './internal/schema.ts';
 import { signatureOf, verifyElementSignature } from './internal/signature.ts';
@@ -51,6 +51,11 @@ export interface SamlResponseExpectations {
   clockToleranceSec?: number;
   /** The replay cache; each assertion ID is accepted once while it is valid. */
   replay: { firstSeen(key: string, ttlMs: number): Promise<boolean> };
+  /**
+   * Accept an AES-CBC encrypted assertion in an unsigned Response (see `SamlSettings` in core: CBC
+   * ciphertext can be changed, and only a Response signature proves it was not). Default: `false`.
+   */
+  allowUnsignedCbcEncryption?: boolean;
   /** The SP's private key, to decrypt EncryptedAssertions. Default: none (encrypted assertions refused). */
   decryptionKey?: KeyObject;
   /** The largest SAMLResponse accepted, in base64 characters. Default: 524288 (512 KiB). */
@@ -194,30 +199,39 @@ export async function validateSamlResponse(
   if (carrier.parentNode !== root)
     invalid('assertion_position', 'The assertion is not a direct child of the Response.');
   let assertion = carrier;
+  let assertionSigned: boolean;
   if (encrypted.length === 1) {
     if (!expected.decryptionKey)
       invalid(
         'encrypted',
         'The assertion is encrypted, and this connection has no SP private key to decrypt it.',
       );
-    assertion = decryptAssertion(carrier, expected.decryptionKey, namespacesInScope(carrier), maxLength);
+    // CBC ciphertext can be changed without the key; only a verified Response signature (step 4)
+    // proves it was not. Without one, how a changed ciphertext fails would tell its plaintext.
+    if (
+      encryptionModeOf(carrier) === 'cbc' &&
+      !responseSigned &&
+      expected.allowUnsignedCbcEncryption !== true
+    )
+      invalid(
+        'cbc_unsigned',
+        'The assertion is encrypted with AES-CBC and the Response is not signed, so the ciphertext could have been changed. Have the IdP sign the response too (or encrypt with AES-GCM).',
+      );
+    // 7b-9 for an encrypted assertion: decryption, form and signature fail alike. What went wrong in a
+    // ciphertext someone changed must not show: only an assertion the IdP signed gets further.
+    try {
+      assertion = decryptAssertion(carrier, expected.decryptionKey, namespacesInScope(carrier), maxLength);
+      assertionSigned = checkAssertion(assertion, expected, onSha1);
+    } catch (cause) {
+      throw new SsoError(
+        'saml_signature_invalid',
+        'The encrypted assertion does not decrypt to an assertion signed by the identity provider.',
+        { cause, details: { reason: 'encrypted_assertion' } },
+      );
+    }
+  } else {
+    assertionSigned = checkAssertion(assertion, expected, onSha1);
   }
-
-  // 8. the assertion's form, before its signature is looked for (so the signature verified is the one
-  // in its schema place) and before anything is read from it:
-  // - Version="2.0": saml-core-2.0-os §2.3.3 (Assertion), "Version [Required]".
-  // - its children, exactly saml-schema-assertion-2.0.xsd's AssertionType: Issuer, ds:Signature?,
-  //   Subject?, Conditions?, Advice?, then statements, in that order, nothing else in any namespace,
-  //   so no second Issuer, Subject or Conditions can sit where the checks below do not look.
-  requireVersion20(assertion, 'Assertion');
-  checkAssertionChildren(assertion);
-
-  // 9. the assertion signature
-  const assertionSigned = signatureOf(assertion) !== undefined;
-  if (assertionSigned)
-    verifyElementSignature(assertion, expected.idpKeys, { allowSha1: expected.allowSha1 === true, onSha1 });
-  else if (expected.wantAssertionsSigned !== false)
-    fail('unsigned', 'The SAML assertion is not signed, and this connection requires signed assertions.');
   if (!assertionSigned && !responseSigned)
     fail('unsigned', 'Neither the SAML Response nor its assertion is signed.');
 
@@ -372,4 +386,22 @@ function fail(reason: string, message: string): never {
 function clean(text: string): string {
   const printable = text.replace(/[^\x20-\x7e]/g, '?');
   return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
+}
+
+/**
+ * Steps 8 and 9, the assertion's form and its signature: Version="2.0" (saml-core-2.0-os §2.3.3,
+ * "Version [Required]"); its children exactly saml-schema-assertion-2.0.xsd's AssertionType (Issuer,
+ * ds:Signature?, Subject?, Conditions?, Advice?, then statements, in order, nothing else), so no second
+ * Issuer, Subject or Conditions can sit where the checks do not look; then the signature in its schema
+ * place. Returns whether the assertion is signed.
+ */
+function checkAssertion(assertion: Element, expected: SamlResponseExpectations, onSha1: () => void): boolean {
+  requireVersion20(assertion, 'Assertion');
+  checkAssertionChildren(assertion);
+  const signed = signatureOf(assertion) !== undefined;
+  if (signed)
+    verifyElementSignature(assertion, expected.idpKeys, { allowSha1: expected.allowSha1 === true, onSha1 });
+  else if (expected.wantAssertionsSigned !== false)
+    fail('unsigned', 'The SAML assertion is not signed, and this connection requires signed assertions.');
+  return signed;
 }

@@ -552,9 +552,14 @@ describe('strict protocol reading', () => {
         target: 'Assertion',
         privateKeyPem: idp.privateKeyPem,
       });
-      await refused(responseXml(encryptAssertion(plaintext, sp.certificatePem)), 'saml_invalid', 'version', {
-        decryptionKey: createPrivateKey(sp.privateKeyPem),
-      });
+      // Inside an encryption, every failure is the one outward error; the rule's reason is its cause.
+      const error = await refused(
+        responseXml(encryptAssertion(plaintext, sp.certificatePem)),
+        'saml_signature_invalid',
+        'encrypted_assertion',
+        { decryptionKey: createPrivateKey(sp.privateKeyPem) },
+      );
+      expect((error.cause as SsoError).details?.reason).toBe('version');
     });
   });
 
@@ -703,12 +708,13 @@ describe('strict protocol reading', () => {
         target: 'Assertion',
         privateKeyPem: idp.privateKeyPem,
       });
-      await refused(
+      const error = await refused(
         responseXml(encryptAssertion(plaintext, sp.certificatePem)),
-        'saml_invalid',
-        'assertion_children',
+        'saml_signature_invalid',
+        'encrypted_assertion',
         { decryptionKey: createPrivateKey(sp.privateKeyPem) },
       );
+      expect((error.cause as SsoError).details?.reason).toBe('assertion_children');
     });
 
     it('accepts what the schema allows: statements in any order, Advice, an encrypted assertion', async () => {

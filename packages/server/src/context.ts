@@ -11,12 +11,14 @@ import {
   customFetch,
   isLoopbackHost,
   now as nowSymbol,
+  type RoleMatcher,
   SsoError,
 } from '@ssokit/core';
 import { createDiscoveryCache, createJwksCache, type DiscoveryCache, type JwksCache } from '@ssokit/oidc';
 import type { SsoStorage } from '@ssokit/storage';
 import type { CookieAttributes } from './cookies.ts';
 import type { SsoOptions } from './options.ts';
+import type { CheckedOptions } from './options-check.ts';
 import { createOutboundFetch } from './outbound.ts';
 import { createSessionCodec, type SessionCodec } from './session.ts';
 
@@ -24,6 +26,8 @@ import { createSessionCodec, type SessionCodec } from './session.ts';
 export interface SsoContext {
   readonly options: SsoOptions;
   readonly storage: SsoStorage;
+  /** The role matcher, compiled once from `options.roles` (or the host's own). */
+  readonly roles: RoleMatcher;
   /** The origin of `baseUrl`. */
   readonly origin: string;
   readonly basePath: string;
@@ -50,7 +54,8 @@ export interface SsoContext {
 }
 
 /** Builds the context from options that `createSso()` has already checked. */
-export function createContext(options: SsoOptions, base: URL, basePath: string): SsoContext {
+export function createContext(options: SsoOptions, checked: CheckedOptions): SsoContext {
+  const { base, basePath } = checked;
   const origin = base.origin;
   const secure = base.protocol === 'https:';
   const storage = options.storage;
@@ -63,6 +68,7 @@ export function createContext(options: SsoOptions, base: URL, basePath: string):
   return {
     options,
     storage,
+    roles: checked.roles,
     origin,
     basePath,
     clock: options[nowSymbol] ?? Date.now,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError, type ConfigIssue, checkIdpUrl, isSsoError, SsoError } from '@ssokit/core';
+import { isSsoError, SsoError } from '@ssokit/core';
 import { handleAdmin } from './admin.ts';
 import { createClientLimiter } from './client.ts';
 import { createContext, type SsoContext } from './context.ts';
@@ -13,6 +13,7 @@ import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
 import type { Sso, SsoOptions } from './options.ts';
+import { checkOptions } from './options-check.ts';
 import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
 import { createRestore, type Restore } from './restore.ts';
 import { getSession } from './session-cookie.ts';
@@ -32,8 +33,9 @@ import type { ConnectionTestReport, TestSample } from './test-connection/report.
  * ```
  */
 export function createSso(options: SsoOptions): Sso {
-  const { base, basePath } = checkOptions(options);
-  const ctx = createContext(options, base, basePath);
+  const checked = checkOptions(options);
+  const { basePath } = checked;
+  const ctx = createContext(options, checked);
   const restore = createRestore(ctx);
   // Login starts per client, when the host says who the client is (behind a proxy the socket address
   // is the proxy's, so it is not used here): one client cannot fill the transaction store.
@@ -143,53 +145,6 @@ async function route(
     });
   }
   return new Response('Not found', { status: 404 });
-}
-
-/** Checks the options of {@link createSso}; throws a ConfigError naming every problem. */
-function checkOptions(options: SsoOptions): { base: URL; basePath: string } {
-  const issues: ConfigIssue[] = [];
-  let base: URL | undefined;
-  try {
-    base = new URL(options?.baseUrl);
-  } catch {
-    issues.push({ path: 'baseUrl', message: 'must be an absolute URL such as https://app.example.com.' });
-  }
-  // The app's own origin follows the rule of IdP URLs: https, or http on a loopback host.
-  if (base && !checkIdpUrl(base).ok) {
-    issues.push({ path: 'baseUrl', message: 'must use https (http only on localhost, 127.0.0.1 and ::1).' });
-  }
-  const basePath = options?.basePath ?? '/sso';
-  if (!/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(basePath))
-    issues.push({ path: 'basePath', message: 'must be a path such as /sso (no trailing slash).' });
-  if (options?.postLogoutPath !== undefined && !isSitePath(options.postLogoutPath))
-    issues.push({
-      path: 'postLogoutPath',
-      message: 'must be a path on this site, such as / or /signed-out.',
-    });
-  if (typeof options?.secret !== 'string' || options.secret.length < 32) {
-    issues.push({
-      path: 'secret',
-      message: 'must be a string of at least 32 characters (e.g. `openssl rand -base64 32`).',
-    });
-  }
-  const storage = options?.storage;
-  for (const member of [
-    'connections',
-    'users',
-    'groups',
-    'memberships',
-    'login',
-    'transactions',
-    'replay',
-  ] as const) {
-    if (!storage || typeof storage[member] !== 'object')
-      issues.push({
-        path: `storage.${member}`,
-        message: 'is missing: pass memoryStorage() or a storage adapter.',
-      });
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-  return { base: base as URL, basePath };
 }
 
 /**

@@ -36,7 +36,7 @@ export async function finishLogin(
     { connection: c, identity, claims, ...(groups ? { groups } : {}) },
     {
       store: storage.login,
-      ...(options.roles ? { roles: options.roles } : {}),
+      roles: ctx.roles,
       ...(options.audit ? { audit: options.audit } : {}),
       [nowSymbol]: ctx.clock,
     },

@@ -30,6 +30,18 @@ function unreachable(url: URL, cause?: unknown): SsoError {
   );
 }
 
+/**
+ * Why a host was not called, for the host's log and Test Provider (never a visitor): it is on this
+ * machine or a private network.
+ */
+function privateAddress(hostname: string): SsoError {
+  return new SsoError(
+    'idp_unreachable',
+    `${hostname} is on this machine or a private network, which this server calls only with createSso({ allowPrivateNetworks: true }).`,
+    { details: { reason: 'private_address' } },
+  );
+}
+
 /** A DNS lookup that refuses names resolving to a private address. */
 const publicLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
@@ -38,7 +50,7 @@ const publicLookup: LookupFunction = (hostname, options, callback) => {
     // how a rebinding host reaches inside.
     if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address)))
       return callback(
-        Object.assign(new Error(`${hostname} resolves to a private address`), { code: 'EPRIVATE' }),
+        Object.assign(privateAddress(hostname), { errno: 'EPRIVATE' }) as unknown as Error,
         '',
         4,
       );
@@ -61,11 +73,15 @@ export function createOutboundFetch(options: {
   if (allowPrivateNetworks) return custom ?? ((input, init) => fetch(input, init));
   return async function outboundFetch(input, init) {
     const url = new URL(input);
-    if (!checkIdpUrl(url, { allowPrivateNetworks: false, allowInsecure: true }).ok) throw unreachable(url);
+    if (!checkIdpUrl(url, { allowPrivateNetworks: false, allowInsecure: true }).ok)
+      throw unreachable(url, privateAddress(url.hostname));
     if (custom) {
       // The host's fetch connects where it will (a proxy): check what the name resolves to here.
       await new Promise<void>((resolve, reject) =>
-        publicLookup(url.hostname, {}, (error) => (error ? reject(unreachable(url, error)) : resolve())),
+        // A URL writes an IPv6 literal in brackets; the resolver takes it without.
+        publicLookup(url.hostname.replace(/^\[(.*)\]$/, '$1'), {}, (error) =>
+          error ? reject(unreachable(url, error)) : resolve(),
+        ),
       );
       return custom(input, init);
     }

@@ -49,6 +49,16 @@ const PUBLIC_MESSAGES: Partial<Record<SsoErrorCode, string>> = {
     "The identity provider's settings could not be read. Tell your administrator; the details are in the server's log.",
   config_invalid:
     "This sign-in method is not set up correctly. Tell your administrator; the details are in the server's log.",
+  // What an IdP's answer failed on names values from the document (an issuer, an audience, parser
+  // text): shown on this site it would be content anyone can post; it goes to onError instead.
+  saml_invalid:
+    "The identity provider's answer could not be accepted. Start the sign-in again; if it keeps failing, tell your administrator.",
+  saml_signature_invalid:
+    "The identity provider's answer could not be accepted. Start the sign-in again; if it keeps failing, tell your administrator.",
+  id_token_invalid:
+    "The identity provider's answer could not be accepted. Start the sign-in again; if it keeps failing, tell your administrator.",
+  userinfo_invalid:
+    "The identity provider's answer could not be accepted. Start the sign-in again; if it keeps failing, tell your administrator.",
   storage_failure: 'The sign-in could not be saved. Try again in a moment.',
   storage_conflict: 'The sign-in could not be saved. Try again in a moment.',
 };

@@ -23,8 +23,8 @@ async function setup(overrides: { active?: boolean; oidc?: Record<string, unknow
   const { sso, storage } = testSso(BASE, {
     roles: {
       roleDefinitions: [
-        { name: 'admins', grantedBy: ['Local OP'] },
-        { name: 'viewers', grantedBy: ['Local OP'] },
+        { name: 'admins', grantedBy: ['local-op'] },
+        { name: 'viewers', grantedBy: ['local-op'] },
       ],
       defaultRole: 'viewers',
     },
@@ -35,6 +35,7 @@ async function setup(overrides: { active?: boolean; oidc?: Record<string, unknow
     oidcConnection(
       op.issuer,
       {
+        id: 'local-op',
         provider: 'custom',
         active: overrides.active ?? true,
         groupSync: { enabled: true, removeRevoked: true },

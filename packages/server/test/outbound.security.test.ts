@@ -102,7 +102,7 @@ describe('outbound requests in production', () => {
     // Test Provider tells an open port from a closed one no better.
     const reports = await Promise.all([open.id, closed.id].map((id) => sso.testConnection(id)));
     const discovery = reports.map((r) =>
-      r.findings.find((f) => f.check === 'discovery')?.message?.replace(/:\d+\//, ':PORT/'),
+      r.findings.find((f) => f.check === 'discovery')?.message?.replace(/:\d+\//g, ':PORT/'),
     );
     expect(discovery[0]).toBe(discovery[1]);
     expect(hits).toBe(0);

@@ -27,6 +27,13 @@ function fail(reason: string, message: string): never {
   throw new SsoError('saml_invalid', message, { details: { reason } });
 }
 
+/** The content cipher mode of an `EncryptedAssertion`, before any decryption: `gcm`, `cbc`, or unknown. */
+export function encryptionModeOf(encrypted: Element): 'gcm' | 'cbc' | undefined {
+  const data = children(encrypted, NS.xenc, 'EncryptedData')[0];
+  const method = data && children(data, NS.xenc, 'EncryptionMethod')[0];
+  return CONTENT[(method && attr(method, 'Algorithm')) ?? '']?.mode;
+}
+
 /**
  * Decrypts an `EncryptedAssertion` with the SP's private key and returns the assertion element,
  * parsed with the same refusals as any SAML message. `namespaces` are the declarations in scope at the

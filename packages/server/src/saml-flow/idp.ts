@@ -57,6 +57,7 @@ export function responseExpectations(
     allowIdpInitiated: c.saml.allowIdpInitiated === true,
     wantAssertionsSigned: c.saml.wantAssertionsSigned !== false,
     wantResponseSigned: c.saml.wantResponseSigned === true,
+    allowUnsignedCbcEncryption: c.saml.allowUnsignedCbcEncryption === true,
     ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
   };
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
+import { isSsoError, now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
 import { type SamlAssertion, type SamlResponsePeek, validateSamlResponse } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { idpOf, responseExpectations } from './idp.ts';
@@ -50,6 +50,13 @@ export async function validateUnsolicited(
     return { connection, assertion };
   } catch (error) {
     if (error === NOT_UNSOLICITED || !parsed) return undefined;
+    // An unsolicited response's status is read before any signature: its text is anyone's words, so
+    // the visitor is told the fact, not the text (the whole error still reaches onError as the cause).
+    if (isSsoError(error, 'idp_error'))
+      throw new SsoError('idp_error', 'The identity provider did not sign you in.', {
+        cause: error,
+        details: { reason: 'unsolicited_status' },
+      });
     throw error;
   }
 }

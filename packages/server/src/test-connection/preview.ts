@@ -33,7 +33,7 @@ export async function mappingPreview(
     { connection: { ...c, active: true }, identity, claims },
     {
       store: ctx.storage.login,
-      ...(ctx.options.roles ? { roles: ctx.options.roles } : {}),
+      roles: ctx.roles,
       [nowSymbol]: ctx.clock,
     },
   );

@@ -88,6 +88,9 @@ export function worstStatus(findings: readonly Finding[]): FindingStatus {
 
 /** A failure as one line for the report (never a stack trace). */
 export function messageOf(error: unknown): string {
+  // An admin reads this: a failure that hides its reason from visitors (an encrypted assertion, a
+  // private address) gives it here, from its cause.
+  if (isSsoError(error) && isSsoError(error.cause)) return `${error.message} (${messageOf(error.cause)})`;
   if (isSsoError(error)) return error.message;
   if (error instanceof Error && 'issues' in error)
     return (error as unknown as { issues: { path: string; message: string }[] }).issues

@@ -1,0 +1,67 @@
+import { ConfigError } from '@ssokit/core';
+import { memoryStorage } from '@ssokit/storage';
+import { describe, expect, it } from 'vitest';
+import { checkOptions } from './options-check.ts';
+
+const valid = { baseUrl: 'https://app.example.com', storage: memoryStorage(), secret: 'x'.repeat(32) };
+
+/** The issues of options that must be refused, as `path: message`. */
+function issuesOf(options: Record<string, unknown>): string[] {
+  try {
+    checkOptions({ ...valid, ...options } as never);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  return [];
+}
+
+describe('createSso options, checked at construction', () => {
+  it('accepts valid options and compiles the roles once', () => {
+    const checked = checkOptions({
+      ...valid,
+      roles: { roleDefinitions: [{ name: 'a', grantedBy: ['c1'] }] },
+    });
+    expect(checked.roles.match(['a'], { connection: { id: 'c1' } }).roles).toEqual(['a']);
+    expect(checked.basePath).toBe('/sso');
+  });
+
+  it('reports a role mistake as a start-up error under "roles", not a 500 at the first login', () => {
+    expect(issuesOf({ roles: { roleDefinitions: [{ name: 'admin', grantedBy: 'okta' }] } })).toEqual([
+      expect.stringMatching(
+        /^roles: "roles\.roleDefinitions\[0\]\.grantedBy" must be a list of connection ids/,
+      ),
+    ]);
+    expect(issuesOf({ roles: { roleDefinitions: [{ name: 'admin' }], defaultRole: 'admni' } })[0]).toMatch(
+      /^roles: "roles\.defaultRole" names the role "admni"/,
+    );
+    expect(issuesOf({ roles: { rules: [{ match: 'regex', pattern: '(', role: 'x' }] } })[0]).toMatch(
+      /not a valid regular expression/,
+    );
+  });
+
+  it('refuses values of the wrong type or out of range, naming the unit', () => {
+    expect(issuesOf({ allowPrivateNetworks: 'false' })).toEqual([
+      expect.stringMatching(/^allowPrivateNetworks: must be true or false/),
+    ]);
+    expect(issuesOf({ sessionTtlSec: 28_800_000 })).toEqual([
+      'sessionTtlSec: must be a whole number of seconds from 60 to 2678400.',
+    ]);
+    expect(issuesOf({ sessionTtlSec: -5, transactionTtlSec: '600' })).toHaveLength(2);
+    expect(issuesOf({ onError: 'console', authorizeAdmin: true })).toEqual([
+      'onError: must be a function.',
+      'authorizeAdmin: must be a function.',
+    ]);
+    expect(issuesOf({ restoreRoles: 'admin' })).toEqual(['restoreRoles: must be a list of role names.']);
+  });
+
+  it('says what to do: a baseUrl with a path, a per-client limit without clientKey', () => {
+    expect(issuesOf({ baseUrl: 'https://example.com/myapp' })).toEqual([
+      "baseUrl: must be an origin only (https://example.com): the app's routes are under basePath, e.g. basePath: '/myapp/sso'.",
+    ]);
+    expect(issuesOf({ loginStartsPerMinute: 20 })[0]).toMatch(/^loginStartsPerMinute: .* set clientKey too/);
+    expect(issuesOf({ loginStartsPerMinute: 0, clientKey: () => 'x' })).toEqual([
+      'loginStartsPerMinute: must be a whole number of login starts from 1 to 100000.',
+    ]);
+  });
+});

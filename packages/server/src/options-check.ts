@@ -1,0 +1,109 @@
+/**
+ * The checks of `createSso()`'s options, run once at construction: every problem is collected into one
+ * `ConfigError` (path and a fix), so a mistake shows at start-up, not as a 500 on the first login.
+ *
+ * @module
+ */
+import {
+  ConfigError,
+  type ConfigIssue,
+  checkIdpUrl,
+  compileRoleMatcher,
+  type RoleMatcher,
+} from '@ssokit/core';
+import type { SsoOptions } from './options.ts';
+import { isSitePath } from './respond.ts';
+
+/** What the checks yield for the context: the parsed base URL and path, the compiled role matcher. */
+export interface CheckedOptions {
+  base: URL;
+  basePath: string;
+  roles: RoleMatcher;
+}
+
+const STORES = ['connections', 'users', 'groups', 'memberships', 'login', 'transactions', 'replay'] as const;
+const HOOKS = ['audit', 'onWarning', 'onError', 'authorizeAdmin', 'clientKey'] as const;
+
+/** Checks the options of `createSso`; throws a ConfigError naming every problem. */
+export function checkOptions(options: SsoOptions): CheckedOptions {
+  const issues: ConfigIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  let base: URL | undefined;
+  try {
+    base = new URL(options?.baseUrl);
+  } catch {
+    add('baseUrl', 'must be an absolute URL such as https://app.example.com.');
+  }
+  // The app's own origin follows the rule of IdP URLs: https, or http on a loopback host.
+  if (base && !checkIdpUrl(base).ok)
+    add('baseUrl', 'must use https (http only on localhost, 127.0.0.1 and ::1).');
+  if (base && (base.pathname !== '/' || base.search !== '' || base.hash !== ''))
+    add(
+      'baseUrl',
+      `must be an origin only (${base.origin}): the app's routes are under basePath, e.g. basePath: '${base.pathname.replace(/\/$/, '')}/sso'.`,
+    );
+  const basePath = options?.basePath ?? '/sso';
+  if (!/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(basePath))
+    add('basePath', 'must be a path such as /sso (no trailing slash).');
+  if (options?.postLogoutPath !== undefined && !isSitePath(options.postLogoutPath))
+    add('postLogoutPath', 'must be a path on this site, such as / or /signed-out.');
+  if (typeof options?.secret !== 'string' || options.secret.length < 32)
+    add('secret', 'must be a string of at least 32 characters (e.g. `openssl rand -base64 32`).');
+  const storage = options?.storage;
+  for (const member of STORES)
+    if (!storage || typeof storage[member] !== 'object')
+      add(`storage.${member}`, 'is missing: pass memoryStorage() or a storage adapter.');
+  for (const hook of HOOKS)
+    if (options?.[hook] !== undefined && typeof options[hook] !== 'function')
+      add(hook, 'must be a function.');
+  if (options?.allowPrivateNetworks !== undefined && typeof options.allowPrivateNetworks !== 'boolean')
+    add(
+      'allowPrivateNetworks',
+      'must be true or false (a string such as "false" from the environment is neither).',
+    );
+  wholeNumber(options?.sessionTtlSec, 'sessionTtlSec', 60, 31 * 86_400, 'seconds', add);
+  wholeNumber(options?.transactionTtlSec, 'transactionTtlSec', 30, 3600, 'seconds', add);
+  wholeNumber(options?.loginStartsPerMinute, 'loginStartsPerMinute', 1, 100_000, 'login starts', add);
+  if (options?.loginStartsPerMinute !== undefined && options.clientKey === undefined)
+    add(
+      'loginStartsPerMinute',
+      'counts login starts per client, and clientKey says who the client is: set clientKey too (behind a proxy, from the header your proxy sets).',
+    );
+  if (
+    options?.restoreRoles !== undefined &&
+    (!Array.isArray(options.restoreRoles) ||
+      !options.restoreRoles.every((r) => typeof r === 'string' && r !== ''))
+  )
+    add('restoreRoles', 'must be a list of role names.');
+  const roles = compileRoles(options?.roles, add);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { base: base as URL, basePath, roles: roles as RoleMatcher };
+}
+
+function wholeNumber(
+  value: unknown,
+  path: string,
+  min: number,
+  max: number,
+  unit: string,
+  add: (path: string, message: string) => void,
+): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    add(path, `must be a whole number of ${unit} from ${min} to ${max}.`);
+}
+
+/** The role matcher: compiled here once (a mistake in the rules is a start-up error), or the host's own. */
+function compileRoles(
+  roles: SsoOptions['roles'],
+  add: (path: string, message: string) => void,
+): RoleMatcher | undefined {
+  if (roles !== undefined && typeof (roles as RoleMatcher).match === 'function') return roles as RoleMatcher;
+  try {
+    return compileRoleMatcher(roles ?? {});
+  } catch (error) {
+    // compileRoleMatcher names its argument "options"; here it is createSso's "roles".
+    add('roles', (error as Error).message.replace(/"options\./g, '"roles.').replace(/"options"/g, '"roles"'));
+    return undefined;
+  }
+}

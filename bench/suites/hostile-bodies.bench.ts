@@ -58,6 +58,48 @@ const bodies: [name: string, path: string, body: () => string][] = [
         SAMLResponse: b64(response('', Array.from({ length: 9900 }, (_, i) => ` a${i}="x"`).join(''))),
       }),
   ],
+  // Review 2's shapes: markup a lenient scan misreads, nodes that are not elements, and a SignedInfo
+  // that makes canonicalisation (done before the signature is known) quadratic.
+  [
+    'ACS: a stray quote hiding 98,000 elements',
+    '/saml/acs',
+    () => form({ SAMLResponse: b64(response(`<r '>${'<a/>'.repeat(98_000)}'/>`)).slice(0, 512 * 1024 - 4) }),
+  ],
+  [
+    'ACS: 56,000 comments',
+    '/saml/acs',
+    () => form({ SAMLResponse: b64(response('<!---->'.repeat(56_000))).slice(0, 512 * 1024 - 4) }),
+  ],
+  [
+    'ACS: a SignedInfo with 4,900 namespace prefixes',
+    '/saml/acs',
+    () =>
+      form({
+        SAMLResponse: b64(
+          response(
+            assertion(0, true).replace(
+              '<ds:SignedInfo>',
+              `<ds:SignedInfo ${Array.from({ length: 4900 }, (_, i) => `xmlns:p${i}="urn:${i}" p${i}:a="1"`).join(' ')}>`,
+            ),
+          ),
+        ),
+      }),
+  ],
+  [
+    'ACS: a SignedInfo with 2,400 children and CDATA',
+    '/saml/acs',
+    () =>
+      form({
+        SAMLResponse: b64(
+          response(
+            assertion(0, true).replace(
+              '</ds:SignedInfo>',
+              `${'<ds:X><![CDATA[x]]></ds:X>'.repeat(2400)}</ds:SignedInfo>`,
+            ),
+          ),
+        ),
+      }),
+  ],
   ['ACS: 1 MiB that is not base64', '/saml/acs', () => form({ SAMLResponse: '.'.repeat(1024 * 1024 - 20) })],
   ['ACS: 4 MiB, past the body limit', '/saml/acs', () => `SAMLResponse=${'A'.repeat(4 * 1024 * 1024)}`],
   [

@@ -498,6 +498,29 @@ describe('conditions', () => {
  * Strict protocol reading: what the SAML 2.0 schemas and saml-core rule out is refused, even when the
  * IdP's key signed it, so that no element can sit where the checks do not look.
  */
+describe('work an anonymous request can ask for is bounded (review 2, finding 2)', () => {
+  it('refuses a SignedInfo with more than its schema children, or too large, before canonicalising it', async () => {
+    const good = signedAssertionResponse();
+    const extra = good.replace('</ds:SignedInfo>', '<ds:Object>x</ds:Object></ds:SignedInfo>');
+    await refused(extra, 'saml_signature_invalid', 'signed_info');
+    const namespaces = Array.from({ length: 60 }, (_, i) => ` xmlns:n${i}="urn:x:${i}"`).join('');
+    const wide = good.replace(
+      /<ds:Transform Algorithm="http:\/\/www\.w3\.org\/2001\/10\/xml-exc-c14n#"\/>/,
+      `<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"${namespaces}/>`,
+    );
+    expect(wide).not.toBe(good);
+    await refused(wide, 'saml_signature_invalid', 'signed_info');
+  });
+
+  it('refuses markup the shape scan cannot read, where a guess could hide 98,000 elements', async () => {
+    const hidden = signedAssertionResponse().replace(
+      '<samlp:Status>',
+      `<r '>${'<a/>'.repeat(1000)}'/><samlp:Status>`,
+    );
+    await refused(hidden, 'saml_invalid', 'malformed');
+  });
+});
+
 describe('strict protocol reading', () => {
   const SUBJECT = /<saml:Subject>[\s\S]*?<\/saml:Subject>/;
   const CONDITIONS = /<saml:Conditions[\s\S]*?<\/saml:Conditions>/;

@@ -69,6 +69,7 @@ export function verifyElementSignature(
   if (descendants(signature, NS.ds, 'SignedInfo').length !== 1)
     fail('signed_info', 'The signature must have exactly one SignedInfo.');
   const signedInfo = onlyChild(signature, NS.ds, 'SignedInfo', 'saml_signature_invalid') as Element;
+  checkSignedInfoShape(signedInfo);
 
   const c14n = attr(
     onlyChild(signedInfo, NS.ds, 'CanonicalizationMethod', 'saml_signature_invalid') ?? signedInfo,
@@ -258,4 +259,28 @@ export function signRootElement(
     location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
   });
   return signer.getSignedXml();
+}
+
+/**
+ * SignedInfo is canonicalised before the signature is known to be the IdP's, so it is work anyone can
+ * ask for: it must be what xmldsig-core §4.4 makes it (CanonicalizationMethod, SignatureMethod, one
+ * Reference) and small, so that no namespace-heavy SignedInfo makes C14N slow (review 2, finding 2).
+ */
+function checkSignedInfoShape(signedInfo: Element): void {
+  const names = elementChildren(signedInfo).map((child) =>
+    child.namespaceURI === NS.ds ? child.localName : `{${child.namespaceURI ?? ''}}${child.localName}`,
+  );
+  if (names.join(',') !== 'CanonicalizationMethod,SignatureMethod,Reference')
+    fail(
+      'signed_info',
+      'The SignedInfo must hold CanonicalizationMethod, SignatureMethod and one Reference, in that order.',
+    );
+  let count = 0;
+  const stack: Element[] = [signedInfo];
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    count += 1 + element.attributes.length;
+    if (count > 64) fail('signed_info', 'The SignedInfo is larger than any signature needs.');
+    stack.push(...elementChildren(element));
+  }
 }

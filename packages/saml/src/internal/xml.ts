@@ -53,7 +53,12 @@ export function parseXml(text: string, options: ParseOptions): XmlElement {
     refuse('dtd', 'The XML document has a DTD or entity declarations, which SAML never needs.');
   // Bounded before parsing: a DOM costs per node, and protocol messages come from anyone.
   const shape = options.kind === 'protocol' ? shapeProblem(source, PROTOCOL_SHAPE) : undefined;
-  if (shape !== undefined) refuse('shape', `The SAML message has ${shape}; no identity provider sends that.`);
+  if (shape !== undefined) {
+    // Markup the scan cannot read is not well-formed for it: refused as malformed, like the parser would.
+    if (/^(?:unreadable|unterminated|a declaration)/.test(shape))
+      refuse('malformed', `The XML document is not well-formed (${shape}).`);
+    refuse('shape', `The SAML message has ${shape}; no identity provider sends that.`);
+  }
 
   let problem: string | undefined;
   let doc: Document;

@@ -62,7 +62,9 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): RequestHand
     try {
       await writeWebResponse(
         res,
-        await sso.handle(await toWebRequest(req, sso.origin, req.originalUrl, { bodyLimit })),
+        await sso.handle(
+          await toWebRequest(req, sso.origin, req.originalUrl, { bodyLimit, clientAddress: req.ip }),
+        ),
       );
     } catch (error) {
       const { status, headers, body } = errorReply(error);

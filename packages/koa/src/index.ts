@@ -58,7 +58,11 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): Middleware 
     if (!owns(ctx.path)) return next();
     try {
       const rawBody = (ctx.request as { rawBody?: unknown }).rawBody;
-      const request = await toWebRequest(ctx.req, sso.origin, ctx.originalUrl, { bodyLimit, rawBody });
+      const request = await toWebRequest(ctx.req, sso.origin, ctx.originalUrl, {
+        bodyLimit,
+        rawBody,
+        clientAddress: ctx.ip,
+      });
       const response = await sso.handle(request);
       ctx.respond = false; // the Web Response is written as is, past Koa's body handling
       await writeWebResponse(ctx.res, response);

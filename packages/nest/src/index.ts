@@ -71,7 +71,10 @@ function routesController(basePath: string) {
           `SsoModule: forRootAsync({ basePath }) is "${basePath}", createSso() has "${sso.basePath}".`,
         );
       try {
-        const request = await toWebRequest(req, sso.origin, req.originalUrl ?? req.url, { bodyLimit });
+        const request = await toWebRequest(req, sso.origin, req.originalUrl ?? req.url, {
+          bodyLimit,
+          clientAddress: (req as { ip?: string }).ip,
+        });
         await writeWebResponse(res, await sso.handle(request));
       } catch (error) {
         const { status, headers, body } = errorReply(error);

@@ -1,4 +1,4 @@
-import { SsoError } from '@ssokit/core';
+import { now, SsoError } from '@ssokit/core';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { discoveryDocument, listFixtures } from 'ssokit-test-fixtures';
@@ -177,7 +177,7 @@ describe('transport faults (msw)', () => {
 describe('caching and endpoint overrides', () => {
   const issuer = 'https://accounts.google.com';
 
-  it('fetches once per issuer and does not cache failures', async () => {
+  it('fetches once per issuer, and remembers a failure for retryAfterMs (anonymous login starts cannot make it fetch again)', async () => {
     let hits = 0;
     let fail = true;
     server.use(
@@ -188,9 +188,14 @@ describe('caching and endpoint overrides', () => {
           : HttpResponse.json(discoveryDocument('google'));
       }),
     );
-    const cache = createDiscoveryCache();
-    await expect(cache.get(issuer)).rejects.toMatchObject({ code: 'discovery_failed' });
+    let clock = Date.now();
+    const cache = createDiscoveryCache({ retryAfterMs: 30_000, [now]: () => clock });
+    for (let i = 0; i < 20; i++)
+      await expect(cache.get(issuer)).rejects.toMatchObject({ code: 'discovery_failed' });
+    expect(hits).toBe(1);
     fail = false;
+    await expect(cache.get(issuer)).rejects.toMatchObject({ code: 'discovery_failed' });
+    clock += 30_001;
     await Promise.all([cache.get(issuer), cache.get(issuer), cache.get(issuer)]);
     expect(hits).toBe(2);
   });

@@ -164,6 +164,12 @@ function issuerMatchesDocument(configured: string, documented: string): boolean 
 export interface DiscoveryOptions extends HttpOptions {
   /** How long a discovery document is reused, in ms. Default: 3600000 (1 hour). */
   maxAgeMs?: number;
+  /**
+   * How long a failed discovery is remembered, in ms: meanwhile `get` answers with the same error
+   * without asking the IdP again. Login starts are anonymous, so without it every one of them would
+   * make this server fetch the document. Default: 30000.
+   */
+  retryAfterMs?: number;
   [nowSymbol]?: Clock;
 }
 
@@ -215,8 +221,8 @@ export interface DiscoveryCache {
 }
 
 /**
- * Creates a discovery cache: one fetch per issuer per `maxAgeMs`, shared by concurrent callers;
- * failures are not cached.
+ * Creates a discovery cache: one fetch per issuer per `maxAgeMs`, shared by concurrent callers; a
+ * failure is remembered for `retryAfterMs`.
  *
  * @example
  * ```ts
@@ -230,15 +236,24 @@ export interface DiscoveryCache {
 export function createDiscoveryCache(options: DiscoveryOptions = {}): DiscoveryCache {
   const maxAgeMs = options.maxAgeMs ?? 3_600_000;
   const clock = options[nowSymbol] ?? Date.now;
-  const entries = new Map<string, { at: number; value: Promise<ProviderMetadata> }>();
+  const retryAfterMs = options.retryAfterMs ?? 30_000;
+  const entries = new Map<string, { at: number; value: Promise<ProviderMetadata>; failed?: boolean }>();
   return {
     get(issuer) {
       const entry = entries.get(issuer);
-      if (entry && clock() - entry.at < maxAgeMs) return entry.value;
+      if (entry && clock() - entry.at < (entry.failed ? retryAfterMs : maxAgeMs)) return entry.value;
       const value = discover(issuer, options);
-      entries.set(issuer, { at: clock(), value });
+      const fresh: { at: number; value: Promise<ProviderMetadata>; failed?: boolean } = {
+        at: clock(),
+        value,
+      };
+      entries.set(issuer, fresh);
       value.catch(() => {
-        if (entries.get(issuer)?.value === value) entries.delete(issuer);
+        // Remembered as failed from now: the same error until retryAfterMs has passed.
+        if (entries.get(issuer) === fresh) {
+          fresh.failed = true;
+          fresh.at = clock();
+        }
       });
       return value;
     },

@@ -75,6 +75,9 @@ export function createSso(options: SsoOptions): Sso {
   };
 }
 
+/** The longest `returnTo` kept, in characters. */
+const MAX_RETURN_TO = 2048;
+
 /** The route table: `path` is relative to the base path. */
 async function route(
   ctx: SsoContext,
@@ -108,6 +111,9 @@ async function route(
     const returnTo = new URL(request.url).searchParams.get('returnTo') ?? '/';
     if (!isSitePath(returnTo))
       throw new SsoError('invalid_return_to', 'returnTo must be a path on this site, such as /projects.');
+    // Stored with the transaction: a long one is memory anyone could make the store hold.
+    if (returnTo.length > MAX_RETURN_TO)
+      throw new SsoError('invalid_return_to', `returnTo is longer than ${MAX_RETURN_TO} characters.`);
     return c.protocol === 'oidc'
       ? startOidcLogin(ctx, c, returnTo)
       : (await loadSamlFlow()).startSamlLogin(ctx, c, returnTo);

@@ -88,13 +88,17 @@ export interface SsoOptions {
    */
   allowPrivateNetworks?: boolean;
   /**
-   * Who sent a request, for limits kept per client (wrong restore passwords): e.g. the address your
-   * trusted proxy puts in `X-Forwarded-For`. Default: the socket address the Express, Koa and Nest
-   * adapters saw; with `sso.handle` called directly and no hook, all requests count as one client.
+   * Who sent a request, for limits kept per client (wrong restore passwords, login starts). Behind a
+   * reverse proxy, take the address your proxy adds, never one the client could write: proxies that
+   * append to `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, AWS ALB) put it last, after
+   * whatever the client sent. Default: the address the Express, Koa and Nest adapters know (`req.ip`,
+   * `ctx.ip`, which follow the framework's trust-proxy setting; else the socket's); with `sso.handle`
+   * called directly and no hook, every request counts as one client.
    *
    * @example
    * ```ts
-   * const clientKey = (request: Request) => request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+   * // One trusted proxy in front: the last X-Forwarded-For entry is the address it saw.
+   * const clientKey = (request: Request) => request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
    * ```
    */
   clientKey?: (request: Request) => string | undefined;

@@ -23,3 +23,16 @@ describe('memoryStorage bounds', () => {
     expect(await storage.transactions.take('b')).toBeNull();
   });
 });
+
+describe('memoryStorage transaction bytes', () => {
+  it('bounds the characters of all transactions together, not only their number', async () => {
+    const storage = memoryStorage({ maxTransactionBytes: 1000 });
+    await storage.transactions.put('a', { returnTo: 'x'.repeat(600) }, 60_000);
+    await expect(storage.transactions.put('b', { returnTo: 'x'.repeat(600) }, 60_000)).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    // Taking one gives its room back.
+    expect(await storage.transactions.take('a')).toMatchObject({ returnTo: expect.any(String) });
+    await storage.transactions.put('b', { returnTo: 'x'.repeat(600) }, 60_000);
+  });
+});

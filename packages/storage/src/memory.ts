@@ -28,6 +28,12 @@ export interface MemoryStorageOptions {
    * Replay entries past it drop the oldest. Default: 100000.
    */
   maxEntries?: number;
+  /**
+   * The most characters all stored transactions may take together (each is its JSON), so that a flood
+   * of logins with long `returnTo`s cannot exhaust memory either; past it, like `maxEntries`, a new
+   * transaction is refused. Default: 67108864 (64 Mi characters).
+   */
+  maxTransactionBytes?: number;
   /** The clock, for expiry and timestamps. Default: `Date.now`. */
   [nowSymbol]?: Clock;
 }
@@ -68,6 +74,9 @@ const folded = foldCase;
 export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
   const clock = options[nowSymbol] ?? Date.now;
   const maxEntries = options.maxEntries ?? 100_000;
+  const maxTransactionBytes = options.maxTransactionBytes ?? 64 * 1024 * 1024;
+  let transactionBytes = 0;
+  let nextSweepAt = 0;
   const state: MemoryState = {
     connections: new Map(),
     users: new Map(),
@@ -355,21 +364,35 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     transactions: {
       async put(key, value: TransactionValue, ttlMs) {
         assertTtl(ttlMs);
-        if (state.transactions.size >= maxEntries) {
+        const text = JSON.stringify(value);
+        const full = () =>
+          state.transactions.size >= maxEntries || transactionBytes + text.length > maxTransactionBytes;
+        if (full() && !state.transactions.has(key)) {
+          // Expired ones make room; swept at most once a second, so a flood does not scan each time.
           const at = clock();
-          for (const [k, entry] of state.transactions)
-            if (entry.expiresAt <= at) state.transactions.delete(k);
-          if (state.transactions.size >= maxEntries && !state.transactions.has(key))
+          if (at >= nextSweepAt) {
+            nextSweepAt = at + 1000;
+            for (const [k, entry] of state.transactions)
+              if (entry.expiresAt <= at) {
+                transactionBytes -= entry.value.length;
+                state.transactions.delete(k);
+              }
+          }
+          if (full())
             throw new SsoError('rate_limited', 'Too many sign-ins are in progress; try again in a minute.', {
               details: { reason: 'transactions_full', maxEntries },
             });
         }
+        const previous = state.transactions.get(key);
+        if (previous) transactionBytes -= previous.value.length;
         state.transactions.delete(key);
-        state.transactions.set(key, { value: JSON.stringify(value), expiresAt: clock() + ttlMs });
+        state.transactions.set(key, { value: text, expiresAt: clock() + ttlMs });
+        transactionBytes += text.length;
       },
       async take(key) {
         const entry = state.transactions.get(key);
         if (!entry) return null;
+        transactionBytes -= entry.value.length;
         state.transactions.delete(key);
         return entry.expiresAt > clock() ? (JSON.parse(entry.value) as TransactionValue) : null;
       },

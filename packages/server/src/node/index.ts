@@ -154,7 +154,7 @@ export async function toWebRequest(
     )) as Uint8Array<ArrayBuffer>;
   }
   const request = new Request(new URL(path, origin), init);
-  recordClientAddress(request, req.socket?.remoteAddress);
+  recordClientAddress(request, options.clientAddress ?? req.socket?.remoteAddress);
   return request;
 }
 
@@ -167,6 +167,12 @@ export interface ToWebRequestOptions {
    * Default: `req.rawBody`.
    */
   rawBody?: unknown;
+  /**
+   * The client's address as the framework knows it (Express's `req.ip`, Koa's `ctx.ip`: both honour
+   * their trust-proxy setting), for per-client limits when `createSso` has no `clientKey`. Default:
+   * the socket's remote address.
+   */
+  clientAddress?: string | undefined;
 }
 
 /**

@@ -117,12 +117,12 @@ export function resolveClaimMapping(protocol: Protocol, overrides: Partial<Claim
  */
 export function resolveProvisioning(
   connection: Pick<Connection, 'provisioning' | 'protocol'>,
-): Required<ProvisioningSettings> {
+): Required<Omit<ProvisioningSettings, 'emailDomains'>> & Pick<ProvisioningSettings, 'emailDomains'> {
   return {
     ...defaultProvisioning,
     trustEmail: connection.protocol === 'saml',
     ...stripUndefined(connection.provisioning),
-  } as Required<ProvisioningSettings>;
+  } as Required<Omit<ProvisioningSettings, 'emailDomains'>> & Pick<ProvisioningSettings, 'emailDomains'>;
 }
 
 /**

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { foldCase } from './fold.ts';
 import type { User } from './types.ts';
 
 /**
@@ -25,4 +26,28 @@ import type { User } from './types.ts';
  */
 export function ownsEmail(user: Pick<User, 'status' | 'emailVerified'>): boolean {
   return user.status === 'invited' || user.emailVerified !== false;
+}
+
+/**
+ * Whether `email`'s domain is one of `domains` (`example.com`, or `*.example.com` for any subdomain
+ * of it), compared with ASCII case folding; no list means every domain.
+ *
+ * @example
+ * ```ts
+ * import { inEmailDomains } from '@ssokit/core';
+ *
+ * inEmailDomains('ada@corp.example', ['corp.example']); // true
+ * inEmailDomains('ada@eu.corp.example', ['*.corp.example']); // true
+ * inEmailDomains('ceo@corp.example', ['partner.example']); // false
+ * ```
+ */
+export function inEmailDomains(email: string, domains: readonly string[] | undefined): boolean {
+  if (domains === undefined) return true;
+  const at = email.lastIndexOf('@');
+  if (at < 1) return false;
+  const domain = foldCase(email.slice(at + 1));
+  return domains.some((entry) => {
+    const wanted = foldCase(entry);
+    return wanted.startsWith('*.') ? domain.endsWith(wanted.slice(1)) : domain === wanted;
+  });
 }

@@ -29,7 +29,7 @@ export {
   resolveGroupSync,
   resolveProvisioning,
 } from './connection-defaults.ts';
-export { ownsEmail } from './email-owner.ts';
+export { inEmailDomains, ownsEmail } from './email-owner.ts';
 export type { AnySsoError, ConfigIssue, SsoErrorCode, SsoErrorOptions } from './errors.ts';
 export { ConfigError, isSsoError, SsoError, ssoErrorCodes } from './errors.ts';
 export { foldCase, isAscii } from './fold.ts';

@@ -11,7 +11,7 @@
 import type { AuditEvent, AuditHook } from './audit.ts';
 import { emitAudit } from './audit.ts';
 import { resolveClaimMapping, resolveGroupSync, resolveProvisioning } from './connection-defaults.ts';
-import { ownsEmail } from './email-owner.ts';
+import { inEmailDomains, ownsEmail } from './email-owner.ts';
 import type { SsoErrorCode } from './errors.ts';
 import { isSsoError, SsoError } from './errors.ts';
 import type { GroupSyncPlan } from './group-sync.ts';
@@ -186,6 +186,10 @@ export async function completeLogin(input: LoginInput, deps: LoginDependencies):
         ...(input.groups ? { groups: input.groups } : {}),
       },
     );
+    // An IdP vouches for its own domains only (provisioning.emailDomains): outside them an address is
+    // unverified, so it links nothing and owns nothing.
+    if (profile.email && profile.emailVerified && !inEmailDomains(profile.email, provisioning.emailDomains))
+      profile.emailVerified = false;
     if (provisioning.requireVerifiedEmail && !(profile.email && profile.emailVerified)) {
       throw new SsoError(
         'email_not_verified',

@@ -75,6 +75,14 @@ export interface ProvisioningSettings {
    * `email_verified` is a standard claim.
    */
   trustEmail?: boolean;
+  /**
+   * The email domains this IdP is trusted for (`example.com`, or `*.example.com` for its subdomains).
+   * An address outside them is never treated as verified: it can neither link an account, claim an
+   * invitation nor own the address (and `requireVerifiedEmail` refuses it). With several IdPs, give
+   * each its domains: otherwise any IdP that vouches for an address (a partner's SAML IdP does by
+   * default) is trusted for every domain. Default: none (any domain).
+   */
+  emailDomains?: readonly string[];
 }
 
 /** Group synchronisation settings (ClearML's "User Groups Synchronization"). */

@@ -2,7 +2,7 @@
  * Invariant family: a user's identity key is (issuer, subject), never the email alone; linking an
  * existing user by email needs a verified email and an explicit policy (or an invitation).
  */
-import { completeLogin, SsoError } from '@ssokit/core';
+import { completeLogin, inEmailDomains, SsoError } from '@ssokit/core';
 import { describe, expect, it } from 'vitest';
 import { claimsFor, ISSUER, makeConnection, setup } from './helpers.ts';
 
@@ -203,5 +203,80 @@ describe('an unverified address can neither capture nor lock out a later verifie
     const error = await squat(e).catch((err: unknown) => err);
     expect((error as SsoError).code).toBe('identity_conflict');
     expect(await e.snapshot()).toBe(before);
+  });
+});
+
+/**
+ * An IdP vouches for its own domains only. A partner's SAML IdP trusts its emails by default (SAML has
+ * no verification attribute), so without `emailDomains` it could own, link or claim any address.
+ * Security review 2, finding 4.
+ */
+describe('provisioning.emailDomains: an IdP vouches for its own domains only', () => {
+  const partnerLogin = async (e: ReturnType<typeof setup>, emailDomains?: string[]) => {
+    const partner = await makeConnection(e.storage, {
+      protocol: 'saml',
+      provider: 'generic-saml',
+      saml: { spEntityId: 'https://app.example.com/sp', wantAssertionsSigned: true },
+      provisioning: {
+        createUsers: true,
+        requireVerifiedEmail: false,
+        ...(emailDomains ? { emailDomains } : {}),
+      },
+    } as never);
+    return completeLogin(
+      {
+        connection: partner,
+        identity: { issuer: 'https://idp.partner.example', subject: 'mallory' },
+        // SAML: no verification flag, trusted by default.
+        claims: { email: 'ceo@corp.example' },
+      },
+      e.deps(),
+    );
+  };
+  const corpLogin = async (e: ReturnType<typeof setup>, createUsers = true) => {
+    const corp = await makeConnection(e.storage, {
+      provisioning: {
+        createUsers,
+        requireVerifiedEmail: true,
+        linkExistingUsersByEmail: true,
+        emailDomains: ['corp.example'],
+      },
+    } as never);
+    return completeLogin(
+      {
+        connection: corp,
+        identity: { issuer: ISSUER, subject: 'ceo' },
+        claims: { sub: 'ceo', email: 'ceo@corp.example', email_verified: true },
+      },
+      e.deps(),
+    );
+  };
+
+  it("a partner's IdP restricted to its domains cannot own an address of another, so the owner's login is not captured", async () => {
+    const e = setup();
+    const mallory = await partnerLogin(e, ['partner.example']);
+    expect(mallory.user.emailVerified).toBe(false);
+    const ceo = await corpLogin(e);
+    expect(ceo.resolution).toBe('created');
+    expect(ceo.user.id).not.toBe(mallory.user.id);
+  });
+
+  it('nor claim an invitation for it', async () => {
+    const e = setup();
+    const invited = await e.storage.users.create({ status: 'invited', email: 'ceo@corp.example' });
+    // Outside its domains the partner's address is unverified: it cannot take the invitation.
+    await expect(partnerLogin(e, ['partner.example'])).rejects.toMatchObject({ code: 'identity_conflict' });
+    expect(await e.raw.user(invited.id)).toMatchObject({ status: 'invited' });
+    const ceo = await corpLogin(e, false);
+    expect(ceo.user.id).toBe(invited.id);
+    expect(ceo.resolution).toBe('invitation');
+  });
+
+  it('subdomains with *., ASCII case folding, and an address outside refused where a verified one is required', () => {
+    expect(inEmailDomains('a@EU.Corp.Example', ['*.corp.example'])).toBe(true);
+    expect(inEmailDomains('a@corp.example', ['*.corp.example'])).toBe(false);
+    expect(inEmailDomains('a@evilcorp.example', ['*.corp.example'])).toBe(false);
+    expect(inEmailDomains('a@corp.example.evil', ['corp.example'])).toBe(false);
+    expect(inEmailDomains('no-at-sign', ['corp.example'])).toBe(false);
   });
 });

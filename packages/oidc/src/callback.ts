@@ -231,7 +231,9 @@ export async function processCallback(
     idTokenClaims,
     tokens,
   };
-  if (deps.entraOverage !== false) {
+  // Only Entra's tokens are resolved through Microsoft Graph: another IdP's access token is never sent
+  // to Microsoft, whatever its claims say about overage.
+  if (deps.entraOverage !== false && isEntraIssuer(idTokenClaims.iss)) {
     const groups = await resolveGroupOverage(claims, tokens.accessToken, {
       ...deps,
       ...(deps.entraOverage ?? {}),
@@ -274,4 +276,15 @@ function sameString(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Whether an issuer is Microsoft Entra's (v2 `login.microsoftonline.com`, v1 `sts.windows.net`, and the national clouds). */
+function isEntraIssuer(iss: string): boolean {
+  try {
+    return /^(?:login\.microsoftonline\.(?:com|us)|sts\.windows\.net|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn)$/.test(
+      new URL(iss).hostname,
+    );
+  } catch {
+    return false;
+  }
 }

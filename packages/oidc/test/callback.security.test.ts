@@ -646,6 +646,26 @@ describe('Entra group overage (Microsoft Graph through msw)', () => {
     expect(auth).toBe('Bearer graph-token');
   });
 
+  it("sends no other IdP's access token to Microsoft Graph, whatever its ID token claims about overage", async () => {
+    let graphCalls = 0;
+    msw.use(
+      http.post('https://graph.microsoft.com/v1.0/me/getMemberObjects', () => {
+        graphCalls++;
+        return HttpResponse.json({ value: ['g-1'] });
+      }),
+    );
+    const oidc = settings();
+    const { params, transaction } = authorize(oidc);
+    const claimsOverage = await op.mint(op.claims({ nonce: transaction.nonce, hasgroups: true }), key);
+    tokenAnswer = () => ({
+      status: 200,
+      body: { access_token: 'the-idp-access-token', token_type: 'Bearer', id_token: claimsOverage },
+    });
+    const result = await processCallback(params, transaction, oidc, metadata, { keys: createJwksCache() });
+    expect(result.groups).toBeUndefined();
+    expect(graphCalls).toBe(0);
+  });
+
   it('is unresolvable, never empty, when Graph fails or there is no access token', async () => {
     msw.use(
       http.post(

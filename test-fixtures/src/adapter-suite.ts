@@ -6,7 +6,8 @@
  * calls {@link runAdapterScenarios}; what only one framework has (body parsers, Nest's module modes)
  * stays in that adapter's own test.
  *
- * The contract of the app: ssokit mounted at `/sso` for an `sso` made with `roles: admins`, one OIDC
+ * The contract of the app: ssokit mounted at `/sso` for an `sso` made with `roles: admins` and
+ * `onError: reportTo(app.errors)`, one OIDC
  * connection to `peers.op` with group sync on and one SAML connection to `peers.idp` (both from
  * ./connections.ts); and
  * - `GET /me`: `requireAuth()`, answering the request's auth (`req.sso`, `ctx.state.sso`, ...) as JSON;
@@ -33,6 +34,8 @@ export interface AdapterApp {
   base: string;
   oidcId: string;
   samlId: string;
+  /** What the app's `onError` received (see {@link reportTo}). */
+  errors: ReportedError[];
   /** How many users the app's store holds. */
   userCount(): Promise<number>;
   /** Adds an app group (the 400-group scenario). */
@@ -46,6 +49,26 @@ export interface AdapterSuiteOptions {
   startApp(peers: AdapterPeers, options: { bodyLimit?: number }): Promise<AdapterApp>;
   /** The signing algorithm of the bearer tokens. Default: ES256. */
   tokenAlg?: 'RS256' | 'ES256' | 'EdDSA';
+}
+
+/** One call of `SsoOptions.onError`, as the app under test saw it. */
+export interface ReportedError {
+  /** The `SsoError` code, or `undefined` for anything else. */
+  code: string | undefined;
+  status: number;
+  path: string;
+}
+
+/** An `onError` hook that records each failure in `into`. */
+export function reportTo(into: ReportedError[]) {
+  return (error: unknown, { request, status }: { request: Request; status: number }): void => {
+    const code = (error as { code?: unknown })?.code;
+    into.push({
+      code: typeof code === 'string' ? code : undefined,
+      status,
+      path: new URL(request.url).pathname,
+    });
+  };
 }
 
 /** GET `path` on `app` with the jar's cookies, never following redirects. */
@@ -126,6 +149,11 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
       const refused = await getWithJar(app, '/api', undefined, { authorization: `Bearer ${foreign}` });
       expect(refused.status).toBe(401);
       expect(await refused.json()).toMatchObject({ error: 'access_token_invalid' });
+      // The host's onError hears of both refused tokens; a visitor with no credential is no failure.
+      expect(app.errors).toEqual([
+        { code: 'access_token_invalid', status: 401, path: '/api' },
+        { code: 'access_token_invalid', status: 401, path: '/api' },
+      ]);
     });
 
     it('413 past bodyLimit, 405 with Allow, and other paths left to the host', async () => {
@@ -137,6 +165,8 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
       });
       expect(big.status).toBe(413);
       expect(await big.json()).toMatchObject({ error: 'payload_too_large' });
+      // refused by the adapter before sso.handle, and still reported to the host
+      expect(app.errors).toContainEqual({ code: 'payload_too_large', status: 413, path: '/sso/saml/acs' });
       const get = await getWithJar(app, '/sso/saml/acs', undefined, { accept: 'application/json' });
       expect(get.status).toBe(405);
       expect(get.headers.get('allow')).toBe('POST');

@@ -9,8 +9,8 @@ import {
   authenticate,
   checkRequireAuthOptions,
   checkRouterOptions,
-  errorReply,
   type RequireAuthOptions,
+  replyToError,
   type SsoAuth,
   toWebRequest,
   toWebRequestHead,
@@ -67,7 +67,8 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): RequestHand
         ),
       );
     } catch (error) {
-      const { status, headers, body } = errorReply(error);
+      const head = toWebRequestHead(req, sso.origin, req.originalUrl);
+      const { status, headers, body } = replyToError(sso, error, head);
       res.status(status).set(headers).json(body);
     }
   };
@@ -89,11 +90,12 @@ export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Reque
   return async function requireAuth(req: Request, res: Response, next: NextFunction) {
     const sso = options?.sso ?? res.locals.ssokit;
     if (!sso) return next(new TypeError('requireAuth(): mount ssoRouter(sso) before it, or pass { sso }.'));
+    const head = toWebRequestHead(req, sso.origin, req.originalUrl);
     try {
-      req.sso = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl), checked);
+      req.sso = await authenticate(sso, head, checked);
       next();
     } catch (error) {
-      const { status, headers, body } = errorReply(error);
+      const { status, headers, body } = replyToError(sso, error, head);
       res.status(status).set(headers).json(body);
     }
   };

@@ -11,7 +11,13 @@ import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
-import { type AdapterPeers, getWithJar, runAdapterScenarios } from 'ssokit-test-fixtures/adapter-suite';
+import {
+  type AdapterPeers,
+  getWithJar,
+  type ReportedError,
+  reportTo,
+  runAdapterScenarios,
+} from 'ssokit-test-fixtures/adapter-suite';
 import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
@@ -39,10 +45,12 @@ async function startApp(
   closers.push(() => server.close());
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const storage = memoryStorage();
+  const errors: ReportedError[] = [];
   const sso = createSso({
     baseUrl: base,
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
+    onError: reportTo(errors),
     // Only the OIDC connection may grant roles: its IdP's group "admins" is the role "admins".
     roles: {
       roleDefinitions: [
@@ -83,6 +91,7 @@ async function startApp(
     base,
     oidcId: oidc?.id ?? '',
     samlId: saml.id,
+    errors,
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
   };

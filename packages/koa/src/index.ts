@@ -9,8 +9,8 @@ import {
   authenticate,
   checkRequireAuthOptions,
   checkRouterOptions,
-  errorReply,
   type RequireAuthOptions,
+  replyToError,
   type SsoAuth,
   toWebRequest,
   toWebRequestHead,
@@ -67,7 +67,8 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): Middleware 
       ctx.respond = false; // the Web Response is written as is, past Koa's body handling
       await writeWebResponse(ctx.res, response);
     } catch (error) {
-      const { status, headers, body } = errorReply(error);
+      const head = toWebRequestHead(ctx.req, sso.origin, ctx.originalUrl);
+      const { status, headers, body } = replyToError(sso, error, head);
       ctx.status = status;
       ctx.set(headers);
       ctx.body = body;
@@ -90,14 +91,11 @@ export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Middl
   return async function requireAuth(ctx: Context, next: Next) {
     const sso = options?.sso ?? ctx.state.ssokit;
     if (!sso) throw new TypeError('requireAuth(): use ssoRouter(sso) before it, or pass { sso }.');
+    const head = toWebRequestHead(ctx.req, sso.origin, ctx.originalUrl);
     try {
-      ctx.state.sso = await authenticate(
-        sso,
-        toWebRequestHead(ctx.req, sso.origin, ctx.originalUrl),
-        checked,
-      );
+      ctx.state.sso = await authenticate(sso, head, checked);
     } catch (error) {
-      const { status, headers, body } = errorReply(error);
+      const { status, headers, body } = replyToError(sso, error, head);
       ctx.status = status;
       ctx.set(headers);
       ctx.body = body;

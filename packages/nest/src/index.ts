@@ -30,8 +30,8 @@ import type { Sso } from '@ssokit/server';
 import {
   authenticate,
   DEFAULT_BODY_LIMIT,
-  errorReply,
   type RequireAuthOptions,
+  replyToError,
   type SsoAuth,
   toWebRequest,
   toWebRequestHead,
@@ -77,7 +77,8 @@ function routesController(basePath: string) {
         });
         await writeWebResponse(res, await sso.handle(request));
       } catch (error) {
-        const { status, headers, body } = errorReply(error);
+        const head = toWebRequestHead(req, sso.origin, req.originalUrl ?? req.url);
+        const { status, headers, body } = replyToError(sso, error, head);
         res.statusCode = status;
         for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
         res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -129,14 +130,15 @@ export class SsoGuard implements CanActivate {
       context.getClass(),
     ]);
     const { sso, bearer } = this.#options;
+    const head = toWebRequestHead(req, sso.origin, req.originalUrl ?? req.url);
     try {
-      req.sso = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl ?? req.url), {
+      req.sso = await authenticate(sso, head, {
         ...(roles ? { roles } : {}),
         ...(bearer ? { bearer } : {}),
       });
       return true;
     } catch (error) {
-      const { status, body } = errorReply(error);
+      const { status, body } = replyToError(sso, error, head);
       throw new HttpException(body, status);
     }
   }

@@ -14,7 +14,13 @@ import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
-import { type AdapterPeers, getWithJar, runAdapterScenarios } from 'ssokit-test-fixtures/adapter-suite';
+import {
+  type AdapterPeers,
+  getWithJar,
+  type ReportedError,
+  reportTo,
+  runAdapterScenarios,
+} from 'ssokit-test-fixtures/adapter-suite';
 import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpOidcLogin, startProvider } from 'ssokit-test-fixtures/oidc-provider';
 import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
@@ -75,10 +81,12 @@ async function startApp(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const storage = memoryStorage();
+  const errors: ReportedError[] = [];
   const sso: Sso = createSso({
     baseUrl: base,
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
+    onError: reportTo(errors),
     roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
   });
   const oidc = peers.op
@@ -133,6 +141,7 @@ async function startApp(
     base,
     oidcId: oidc?.id ?? '',
     samlId: saml.id,
+    errors,
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
   };

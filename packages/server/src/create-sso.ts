@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isSsoError, SsoError } from '@ssokit/core';
+import { SsoError } from '@ssokit/core';
 import { handleAdmin } from './admin.ts';
 import { createClientLimiter } from './client.ts';
 import { createContext, type SsoContext } from './context.ts';
@@ -14,6 +14,7 @@ import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
 import type { Sso, SsoOptions } from './options.ts';
 import { checkOptions } from './options-check.ts';
+import { type ErrorReporter, REPORT_ERROR, reportError } from './report-error.ts';
 import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
 import { createRestore, type Restore } from './restore.ts';
 import { getSession } from './session-cookie.ts';
@@ -48,7 +49,7 @@ export function createSso(options: SsoOptions): Sso {
     if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
     return testConnection(ctx, found, sample);
   };
-  return {
+  const sso: Sso = {
     origin: ctx.origin,
     basePath,
     connections: ctx.storage.connections,
@@ -73,6 +74,11 @@ export function createSso(options: SsoOptions): Sso {
       }
     },
   };
+  // For the Node adapters' own failures (server/node replyToError); not part of the typed surface.
+  Object.defineProperty(sso, REPORT_ERROR, {
+    value: ((error, request, status) => reportError(ctx, error, request, status)) satisfies ErrorReporter,
+  });
+  return sso;
 }
 
 /** The longest `returnTo` kept, in characters. */
@@ -151,26 +157,4 @@ async function route(
     });
   }
   return new Response('Not found', { status: 404 });
-}
-
-/**
- * Hands a failure to `onError` in full. Without the hook, a failure that is not an `SsoError` (a bug,
- * a store that threw something else) is written to `console.error`, so a 500 is never silent.
- */
-function reportError(ctx: SsoContext, error: unknown, request: Request, status: number): void {
-  const { onError } = ctx.options;
-  if (onError) {
-    try {
-      onError(error, { request, status });
-    } catch {
-      // a failing log hook must not turn a refusal into a crash
-    }
-  } else if (!isSsoError(error)) {
-    console.error(
-      '[ssokit] unexpected failure answering',
-      request.method,
-      new URL(request.url).pathname,
-      error,
-    );
-  }
 }

@@ -34,8 +34,10 @@ export interface SsoOptions {
   onWarning?: WarningHook;
   /**
    * Receives every failure the server answers, in full (the message, `details`, `cause`, IdP URLs):
-   * what visitors are not shown. Log it. `status` is the HTTP status sent. Default: none, and then a
-   * failure that is not an `SsoError` (a 500) is written to `console.error`.
+   * what visitors are not shown. Log it. `status` is the HTTP status sent. The framework adapters hand
+   * it their own failures too (a body over `bodyLimit`, a bearer token refused by `requireAuth`), but
+   * not `unauthenticated`, a visitor who presented no credential at all, which is no failure. Default:
+   * none, and then a failure that is not an `SsoError` (a 500) is written to `console.error`.
    *
    * @example
    * ```ts

@@ -7,13 +7,35 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { readBodyWithLimit, SsoError } from '@ssokit/core';
+import { isSsoError, readBodyWithLimit, SsoError } from '@ssokit/core';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
 import { recordClientAddress } from '../client.ts';
 import { type Sso, type SsoSession, type SsoUser, ssoUser } from '../options.ts';
+import { type ErrorReporter, REPORT_ERROR } from '../report-error.ts';
+import { type ErrorReply, errorReply } from '../respond.ts';
 
 export type { ErrorReply } from '../respond.ts';
 export { errorReply } from '../respond.ts';
+
+/**
+ * {@link errorReply} for an adapter's own failure (a body over its limit, a bearer token refused), also
+ * handed to the host's `onError` like every failure `sso.handle` answers; `unauthenticated` (nothing
+ * presented) is only answered.
+ *
+ * @example
+ * ```ts
+ * import { replyToError, toWebRequestHead } from '@ssokit/server/node';
+ *
+ * const { status, headers, body } = replyToError(sso, error, toWebRequestHead(req, sso.origin, req.url));
+ * ```
+ */
+export function replyToError(sso: Sso, error: unknown, request: Request): ErrorReply {
+  const reply = errorReply(error);
+  // a visitor who presented nothing is the ordinary state of a signed-out page, not a failure to log
+  if (!(isSsoError(error) && error.code === 'unauthenticated'))
+    (sso as unknown as { [REPORT_ERROR]?: ErrorReporter })[REPORT_ERROR]?.(error, request, reply.status);
+  return reply;
+}
 
 /** The default cap on a request body read for ssokit's routes: 1 MiB (a SAML POST is well under). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;

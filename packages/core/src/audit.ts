@@ -18,6 +18,12 @@ export interface LoginSucceededEvent extends EventBase {
   userId: string;
   identity: IdentityKey;
   roles: string[];
+  /**
+   * Roles the IdP's groups matched but this connection may not grant (`RoleDefinition.grantedBy`
+   * does not name it): not granted. Empty when none. Usually a `grantedBy` to fix, or an IdP claiming
+   * more than it should.
+   */
+  refusedRoles: string[];
 }
 
 /** A login was refused; nothing was written. */

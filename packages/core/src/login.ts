@@ -326,7 +326,8 @@ async function attemptLogin(
       removed: plan.remove.map((membership) => ({ groupId: membership.groupId })),
     });
   }
-  events.push({ type: 'login.succeeded', ...base, identity, roles: roleMatch.roles });
+  const refusedRoles = [...new Set(roleMatch.refused.map((entry) => entry.role))];
+  events.push({ type: 'login.succeeded', ...base, identity, roles: roleMatch.roles, refusedRoles });
   for (const event of events) await emitAudit(deps.audit, event, deps.onAuditError);
 
   return {

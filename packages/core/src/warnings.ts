@@ -8,6 +8,8 @@
  * - `insecure-http`: an IdP URL uses plain http outside loopback, allowed by `allowInsecureRequests`.
  * - `idp-initiated-login`: a connection accepts unsolicited SAML responses (`allowIdpInitiated`).
  * - `idp-logout-failed`: logout ended the app session, but the IdP's logout could not be prepared.
+ * - `role-not-granted`: a login's groups matched a role its connection may not grant (`grantedBy`
+ *   does not name the connection), so the role was not granted. Once per connection and role.
  *
  * @module
  */
@@ -19,7 +21,8 @@ export type SsoWarningCode =
   | 'idp-certificate-expiring'
   | 'insecure-http'
   | 'idp-initiated-login'
-  | 'idp-logout-failed';
+  | 'idp-logout-failed'
+  | 'role-not-granted';
 
 /**
  * Receives warnings.

@@ -13,6 +13,7 @@ import {
   now as nowSymbol,
   type RoleMatcher,
   SsoError,
+  type SsoWarningCode,
 } from '@ssokit/core';
 import { createDiscoveryCache, createJwksCache, type DiscoveryCache, type JwksCache } from '@ssokit/oidc';
 import type { SsoStorage } from '@ssokit/storage';
@@ -51,7 +52,15 @@ export interface SsoContext {
   url(path: string): string;
   /** The connection with this id, which must exist and be active. */
   activeConnection(id: string): Promise<Connection>;
+  /**
+   * Hands a warning to `onWarning` (a throwing hook is ignored). With `once`, a warning of that key is
+   * given once per instance: what repeats on every login is said the first time.
+   */
+  warn(code: SsoWarningCode, message: string, details: Record<string, unknown>, once?: string): void;
 }
+
+/** How many `once` keys are remembered before the memory starts over (a bound, not a policy). */
+const MAX_ONCE_KEYS = 1000;
 
 /** Builds the context from options that `createSso()` has already checked. */
 export function createContext(options: SsoOptions, checked: CheckedOptions): SsoContext {
@@ -65,6 +74,7 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     [customFetch]: createOutboundFetch({ allowPrivateNetworks, custom: options[customFetch] }),
   };
   const transactionTtlMs = (options.transactionTtlSec ?? 600) * 1000;
+  const warned = new Set<string>();
   return {
     options,
     storage,
@@ -91,6 +101,20 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
       if (!found.active)
         throw new SsoError('connection_inactive', `The connection "${found.name}" is disabled.`);
       return found;
+    },
+    warn(code, message, details, once) {
+      if (!options.onWarning) return;
+      if (once !== undefined) {
+        const key = `${code}\u0000${once}`;
+        if (warned.has(key)) return;
+        if (warned.size >= MAX_ONCE_KEYS) warned.clear();
+        warned.add(key);
+      }
+      try {
+        options.onWarning(code, message, details);
+      } catch {
+        // a failing log hook must not fail the request it was told about
+      }
     },
   };
 }

@@ -41,6 +41,14 @@ export async function finishLogin(
       [nowSymbol]: ctx.clock,
     },
   );
+  for (const role of new Set(result.roleMatch.refused.map((entry) => entry.role))) {
+    ctx.warn(
+      'role-not-granted',
+      `The connection "${c.id}" sent groups matching the role "${role}", which it may not grant: add "${c.id}" to that role's grantedBy if it should.`,
+      { connectionId: c.id, role },
+      `${c.id}\u0000${role}`,
+    );
+  }
   const memberships = await storage.memberships.listForUser(result.user.id);
   const groupNames: string[] = [];
   for (const m of memberships) {

@@ -33,7 +33,7 @@ export async function logout(ctx: SsoContext, request: Request): Promise<Respons
       target = await idpLogoutUrl(ctx, data, headers);
     } catch (error) {
       // The app session is over either way; an IdP that cannot be reached only loses its own logout.
-      ctx.options.onWarning?.(
+      ctx.warn(
         'idp-logout-failed',
         `The identity provider's logout could not be prepared: ${error instanceof Error ? error.message : 'unknown failure'}`,
         { connectionId: data.connectionId },

@@ -4,6 +4,8 @@
  * makes an admin, so a partner's (or any tenant's) IdP cannot reach the admin API through the
  * documented `authorizeAdmin` recipe. Security review 1, finding 7.
  */
+
+import type { AuditEvent } from '@ssokit/core';
 import { oidcConnection } from 'ssokit-test-fixtures/connections';
 import { cookiesOf, sessionCookiesOf } from 'ssokit-test-fixtures/http';
 import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
@@ -30,9 +32,10 @@ async function login(sso: Sso, id: string): Promise<string> {
   return sessionCookiesOf(done).join('; ');
 }
 
-async function setup(grantedBy?: string[]) {
+async function setup(grantedBy?: string[], extra: Partial<Parameters<typeof testSso>[1]> = {}) {
   let sso: Sso;
   const app = testSso(BASE, {
+    ...extra,
     roles: {
       roleDefinitions: [{ name: 'admins', ...(grantedBy ? { grantedBy } : {}) }, { name: 'viewers' }],
     },
@@ -89,6 +92,25 @@ describe('roles are scoped to the connections allowed to grant them', () => {
       expect(await roles(cookie)).toEqual([]);
       expect(await admin(cookie)).toBe(403);
     }
+  });
+
+  it('a refused role is in the audit of each login, and onWarning hears it once per connection and role', async () => {
+    const events: AuditEvent[] = [];
+    const warnings: [string, Record<string, unknown> | undefined][] = [];
+    const { sso, employees, partner } = await setup(['c-employees'], {
+      audit: (event) => void events.push(event),
+      onWarning: (code, _message, details) => void warnings.push([code, details]),
+    });
+    await login(sso, partner.id);
+    await login(sso, partner.id);
+    await login(sso, employees.id);
+    const succeeded = events.filter((e) => e.type === 'login.succeeded');
+    expect(succeeded.map((e) => [e.connectionId, e.roles, e.refusedRoles])).toEqual([
+      ['c-partner', [], ['admins']],
+      ['c-partner', [], ['admins']],
+      ['c-employees', ['admins'], []],
+    ]);
+    expect(warnings).toEqual([['role-not-granted', { connectionId: 'c-partner', role: 'admins' }]]);
   });
 
   it('Test Provider tells the admin what a connection may not grant', async () => {

@@ -80,12 +80,11 @@ export async function samlAcs(ctx: SsoContext, request: Request): Promise<Respon
   const c = await ctx.activeConnection(tx.connectionId);
   if (c.protocol !== 'saml')
     throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
-  const { onWarning } = ctx.options;
   const assertion = await validateSamlResponse(raw, {
     ...responseExpectations(c, await idpOf(ctx, c), ctx.url('/saml/acs')),
     requestId: tx.requestId ?? null,
     replay: ctx.storage.replay,
-    ...(onWarning ? { onWarning } : {}),
+    onWarning: (code, message, details) => ctx.warn(code, message, { ...details }),
     [nowSymbol]: ctx.clock,
   });
   return finish(ctx, request, c, assertion, tx.returnTo);

@@ -13,7 +13,6 @@ import { idpOf, responseExpectations } from './idp.ts';
 
 /** Thrown by the resolver when the response is not an unsolicited one for us. */
 const NOT_UNSOLICITED = Symbol('not unsolicited');
-const warned = new WeakMap<SsoContext, Set<string>>();
 
 /**
  * The validated assertion and its connection, or undefined when the response is not an unsolicited
@@ -32,7 +31,6 @@ export async function validateUnsolicited(
   if (candidates.length === 0) return undefined;
   let chosen: SamlConnection | undefined;
   let parsed = false;
-  const { onWarning } = ctx.options;
   try {
     const assertion = await validateSamlResponse(raw, async (peek) => {
       parsed = true;
@@ -41,7 +39,7 @@ export async function validateUnsolicited(
         ...responseExpectations(chosen, await idpOf(ctx, chosen), ctx.url('/saml/acs')),
         requestId: null,
         replay: ctx.storage.replay,
-        ...(onWarning ? { onWarning } : {}),
+        onWarning: (code, message, details) => ctx.warn(code, message, { ...details }),
         [nowSymbol]: ctx.clock,
       };
     });
@@ -84,13 +82,10 @@ async function pick(
 }
 
 function warnOnce(ctx: SsoContext, c: SamlConnection): void {
-  const seen = warned.get(ctx) ?? new Set<string>();
-  warned.set(ctx, seen);
-  if (seen.has(c.id)) return;
-  seen.add(c.id);
-  ctx.options.onWarning?.(
+  ctx.warn(
     'idp-initiated-login',
     `The connection "${c.name}" accepted an IdP-initiated login. Such logins cannot be bound to the browser that started them (login CSRF); keep allowIdpInitiated off unless users start from the IdP's portal.`,
     { connectionId: c.id },
+    c.id,
   );
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ConfigIssue, Connection, OidcConnection, SamlConnection } from '@ssokit/core';
-import { ConfigError } from '@ssokit/core';
+import { ConfigError, withOidcDefaults } from '@ssokit/core';
 import { checkUrl, describeProblem, dotted, isObject, sortIssues } from './internal/problems.ts';
 import { checkSchema } from './internal/schema.ts';
 import { type Path, parseYaml } from './internal/yaml.ts';
@@ -130,14 +130,7 @@ export function importConnection(json: string | object, options: ImportOptions =
   const { $schema: _schema, createdAt: _c, updatedAt: _u, ...fields } = resolved;
   const connection = { active: true, ...fields } as ConnectionInput;
   if (connection.protocol === 'oidc') {
-    connection.oidc = {
-      flow: 'code',
-      pkce: 'S256',
-      scopes: ['openid', 'profile', 'email'],
-      userInfo: 'id_token',
-      verifySignature: true,
-      ...(connection.oidc as Partial<OidcConnection['oidc']>),
-    } as OidcConnection['oidc'];
+    connection.oidc = withOidcDefaults(connection.oidc as OidcConnection['oidc']);
   } else {
     connection.saml = {
       wantAssertionsSigned: true,

@@ -131,19 +131,19 @@ export interface OidcSettings {
    */
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** `implicit` is `response_type=id_token` with `response_mode=form_post`. Default: `'code'`. */
-  flow: 'code' | 'implicit';
+  flow?: 'code' | 'implicit';
   /** Default: `'S256'`. */
-  pkce: 'S256' | 'plain' | 'none';
+  pkce?: 'S256' | 'plain' | 'none';
   /** Default: `['openid', 'profile', 'email']`. */
-  scopes: string[];
+  scopes?: string[];
   additionalScopes?: string[];
   /** Where claims come from. Default: `'id_token'`. */
-  userInfo: 'id_token' | 'userinfo';
+  userInfo?: 'id_token' | 'userinfo';
   /**
    * Kept for configurations imported from products that have the switch (ClearML). ssokit verifies
    * every ID token signature and refuses to log in with `false`. Default: `true`.
    */
-  verifySignature: boolean;
+  verifySignature?: boolean;
   /** Extra accepted audiences besides the client id. */
   audience?: string[];
   /**
@@ -183,7 +183,7 @@ export interface SamlSettings {
   idp?: SamlIdpDescriptor;
   spEntityId: string;
   /** Default: `true`. */
-  wantAssertionsSigned: boolean;
+  wantAssertionsSigned?: boolean;
   /** Default: `false`. */
   wantResponseSigned?: boolean;
   /** Default: `false`. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { OidcSettings } from '@ssokit/core';
+import { OIDC_DEFAULTS, type OidcSettings } from '@ssokit/core';
 import type { ProviderMetadata } from './discovery.ts';
 
 /**
@@ -114,12 +114,14 @@ export function buildAuthorizationRequest(
   metadata: Pick<ProviderMetadata, 'issuer' | 'authorization_endpoint'>,
   options: AuthorizationRequestOptions,
 ): { url: URL; transaction: OidcTransaction } {
+  const flow = settings.flow ?? OIDC_DEFAULTS.flow;
+  const pkce = settings.pkce ?? OIDC_DEFAULTS.pkce;
   const url = new URL(metadata.authorization_endpoint);
   const state = randomToken();
   const nonce = randomToken();
   const scopes = new Set([
     'openid',
-    ...(settings.scopes ?? ['openid', 'profile', 'email']),
+    ...(settings.scopes ?? OIDC_DEFAULTS.scopes),
     ...(settings.additionalScopes ?? []),
   ]);
   const params = url.searchParams;
@@ -132,13 +134,13 @@ export function buildAuthorizationRequest(
   params.set('state', state);
   params.set('nonce', nonce);
   const transaction: OidcTransaction = {
-    flow: settings.flow,
+    flow,
     state,
     nonce,
     redirectUri: options.redirectUri,
     issuer: metadata.issuer,
   };
-  if (settings.flow === 'implicit') {
+  if (flow === 'implicit') {
     params.set('response_type', 'id_token');
     params.set('response_mode', 'form_post');
     transaction.responseType = 'id_token';
@@ -148,14 +150,14 @@ export function buildAuthorizationRequest(
     params.set('response_type', 'code');
     transaction.responseType = 'code';
     transaction.responseMode = 'query';
-    if (settings.pkce !== 'none') {
+    if (pkce !== 'none') {
       const verifier = randomToken();
       transaction.codeVerifier = verifier;
       params.set(
         'code_challenge',
-        settings.pkce === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url'),
+        pkce === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url'),
       );
-      params.set('code_challenge_method', settings.pkce === 'plain' ? 'plain' : 'S256');
+      params.set('code_challenge_method', pkce);
     }
   }
   if (settings.resource) params.set('resource', settings.resource);

@@ -54,6 +54,40 @@ async function startLogin(sso: ReturnType<typeof createSso>, id: string, returnT
 }
 
 describe('an OIDC login through sso.handle', () => {
+  it('a connection that gives only its issuer and client id gets the defaults: code flow, PKCE S256, openid profile email', async () => {
+    const minimal = {
+      flow: undefined,
+      pkce: undefined,
+      scopes: undefined,
+      userInfo: undefined,
+      verifySignature: undefined,
+    };
+    const { sso, connection } = await setup({ oidc: minimal });
+    expect(Object.keys(connection.protocol === 'oidc' ? connection.oidc : {}).sort()).toEqual([
+      'additionalScopes',
+      'clientId',
+      'issuer',
+    ]);
+    const login = await startLogin(sso, connection.id);
+    const params = new URL(login.location).searchParams;
+    expect(params.get('response_type')).toBe('code');
+    expect(params.get('code_challenge_method')).toBe('S256');
+    expect(params.get('scope')).toBe('openid profile email groups');
+    const callback = await browserLogin(new URL(login.location), new Map(), CALLBACK);
+    const done = await sso.handle(
+      new Request(`${CALLBACK}?${callback.params}`, { headers: { cookie: login.cookies.join('; ') } }),
+    );
+    expect(done.status).toBe(303);
+    const report = await sso.testConnection(connection.id);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        check: 'client',
+        status: 'ok',
+        message: 'Public client, code flow, PKCE S256.',
+      }),
+    );
+  });
+
   it('logs in: session cookie, redirect to returnTo, user, groups and roles', async () => {
     const { sso, connection, raw, storage } = await setup();
     expect(await (await sso.handle(new Request(`${BASE}/sso/providers`))).json()).toEqual([

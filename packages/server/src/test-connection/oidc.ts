@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { OidcConnection } from '@ssokit/core';
+import { type OidcConnection, withOidcDefaults } from '@ssokit/core';
 import {
   createDiscoveryCache,
   discoveryUrl,
@@ -21,7 +21,7 @@ import { type Add, type MappingPreview, messageOf, type TestSample } from './rep
 
 /** Runs the OIDC checks; returns the issuer the tokens carry (Entra's template left as is). */
 export async function testOidc(c: OidcConnection, ctx: SsoContext, add: Add): Promise<string> {
-  const oidc = c.oidc;
+  const oidc = withOidcDefaults(c.oidc);
   const http = ctx.http;
   const confidential = oidc.clientSecret !== undefined;
   if (oidc.flow === 'code' && !confidential && oidc.pkce === 'none')

@@ -1,6 +1,6 @@
 /**
  * `pnpm demo`: the local IdP (@ssokit/dev-idp, seeded from examples/keycloak/realm-export.json) on
- * http://127.0.0.1:8080 and the Express example on http://127.0.0.1:3000 with three ready connections
+ * http://127.0.0.1:8080 (IDP_PORT) and the Express example on http://127.0.0.1:3000 (PORT) with three ready connections
  * (OIDC code + PKCE, OIDC implicit form_post, SAML). Prints the URL and the demo users; Ctrl-C stops.
  *
  * `--check` starts both, signs in once through each connection's discovery/metadata (no browser), and
@@ -13,10 +13,12 @@ import { createExampleApp } from 'ssokit-example-express/app';
 const idpPort = Number(process.env.IDP_PORT ?? 8080);
 const appPort = Number(process.env.PORT ?? 3000);
 const realmFile = new URL('../examples/keycloak/realm-export.json', import.meta.url).pathname;
+const appUrl = `http://127.0.0.1:${appPort}`;
 
 let idp: Awaited<ReturnType<typeof startDevIdp>>;
 try {
-  idp = await startDevIdp({ realmFile, port: idpPort });
+  // The realm's redirect URIs and SAML entity id follow the app's port (its SSOKIT_APP_URL placeholder).
+  idp = await startDevIdp({ realmFile, port: idpPort, env: { ...process.env, SSOKIT_APP_URL: appUrl } });
 } catch (error) {
   console.error(
     `demo: the IdP could not listen on 127.0.0.1:${idpPort} (${(error as Error).message}). Stop what uses it, or set IDP_PORT.`,
@@ -24,7 +26,7 @@ try {
   process.exit(1);
 }
 const { app, baseUrl, sso } = await createExampleApp({
-  baseUrl: `http://127.0.0.1:${appPort}`,
+  baseUrl: appUrl,
   idpUrl: idp.url,
 });
 const server = createServer(app);
@@ -42,6 +44,9 @@ console.log(`
 ssokit demo
   app         ${baseUrl}            (sign in, profile, and /admin for admins)
   IdP         ${idp.url}            (dev-idp, realm ${idp.realm.name}: ${idp.issuer})
+  OIDC        ${idp.issuer}/.well-known/openid-configuration
+  SAML        IdP metadata ${idp.samlMetadataUrl}
+              SP metadata  ${baseUrl}${sso.basePath}/saml/metadata/keycloak-saml
 
   Sign in with any of the three connections as:
     ada    / ada-demo-password     groups admins, ml-engineers (admin page)

@@ -34,7 +34,7 @@ export async function startIdpFor(): Promise<{
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const realm = readFileSync(new URL('../../keycloak/realm-export.json', import.meta.url), 'utf8');
-  const idp = await startDevIdp({ realm: realm.replaceAll('http://127.0.0.1:3000', base) });
+  const idp = await startDevIdp({ realm, env: { SSOKIT_APP_URL: base } });
   return { server, base, idp, serve: (app) => server.on('request', app) };
 }
 

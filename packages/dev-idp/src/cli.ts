@@ -3,6 +3,8 @@
  * `ssokit-dev-idp --realm <realm-export.json> [--port 8080] [--host 127.0.0.1]`: runs the local IdP
  * until interrupted, printing its issuer, SAML metadata URL and users.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevIdp } from './index.ts';
 
@@ -23,9 +25,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`ssokit-dev-idp: --port must be a port number, not "${values.port}".`);
   process.exit(2);
 }
+const realmPath = resolve(values.realm);
+if (!existsSync(realmPath)) {
+  console.error(
+    `ssokit-dev-idp: no realm file at ${realmPath} (--realm is relative to ${process.cwd()}). From the ssokit repository's root: --realm examples/keycloak/realm-export.json`,
+  );
+  process.exit(2);
+}
 async function main(): Promise<void> {
   try {
-    const idp = await startDevIdp({ realmFile: values.realm as string, port, host: values.host as string });
+    const idp = await startDevIdp({ realmFile: realmPath, port, host: values.host as string });
     console.log(`dev-idp: realm ${idp.realm.name}`);
     console.log(`  OIDC issuer    ${idp.issuer}`);
     console.log(`  SAML metadata  ${idp.samlMetadataUrl}`);

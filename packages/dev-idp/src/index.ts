@@ -34,6 +34,12 @@ export interface DevIdpOptions {
   port?: number;
   /** Default: `'127.0.0.1'`. */
   host?: string;
+  /**
+   * Fills the realm's `${NAME}` and `${NAME:default}` placeholders, as Keycloak's import does (the
+   * example realm has `${SSOKIT_APP_URL:http://127.0.0.1:3000}` for where the app runs). Default:
+   * `process.env`.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 /** A running local IdP. */
@@ -69,7 +75,7 @@ const REDIRECT = samlify.Constants.namespace.binding.redirect;
 export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> {
   const text = options.realm ?? (options.realmFile ? readFileSync(options.realmFile, 'utf8') : undefined);
   if (text === undefined) throw new TypeError('startDevIdp: pass "realm" (the JSON text) or "realmFile".');
-  const realm = parseRealm(text);
+  const realm = parseRealm(text, options.env);
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

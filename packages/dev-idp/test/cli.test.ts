@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+// The command as installed: the bin shim, which runs the build, or the source where there is none.
+const cli = fileURLToPath(new URL('../bin/ssokit-dev-idp.js', import.meta.url));
 const realm = fileURLToPath(new URL('../../../examples/keycloak/realm-export.json', import.meta.url));
 
 it('ssokit-dev-idp serves the realm and prints the issuer, the SAML metadata and the users', async () => {
@@ -39,8 +40,12 @@ it('ssokit-dev-idp names a missing realm file and a bad port, and exits non-zero
       child.once('exit', (code) => resolve({ code, err }));
     });
   expect(await run(['--realm', '/nonexistent/realm.json'])).toMatchObject({
-    code: 1,
-    err: expect.stringContaining('ENOENT'),
+    code: 2,
+    err: expect.stringContaining('no realm file at /nonexistent/realm.json'),
+  });
+  expect(await run(['--realm', 'realm.json'])).toMatchObject({
+    code: 2,
+    err: expect.stringMatching(/--realm is relative to .*--realm examples\/keycloak\/realm-export\.json/),
   });
   expect(await run(['--realm', realm, '--port', 'eighty'])).toMatchObject({
     code: 2,

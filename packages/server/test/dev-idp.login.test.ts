@@ -32,10 +32,10 @@ beforeAll(async () => {
   app = createServer();
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  // The realm names the app at 127.0.0.1:3000; this test's app has another port. A second SAML client
+  // The realm names the app by its SSOKIT_APP_URL placeholder; this test fills it with its own. A second SAML client
   // asks for encrypted assertions, with the SP certificate the connection below holds the key of.
   spKeys = await makeCertificate('app.example.com');
-  const realm = JSON.parse(REALM.replaceAll('http://127.0.0.1:3000', base));
+  const realm = JSON.parse(REALM.replaceAll('${SSOKIT_APP_URL:http://127.0.0.1:3000}', base));
   const saml = realm.clients.find((c: { protocol: string }) => c.protocol === 'saml');
   realm.clients.push({
     ...saml,

@@ -6,7 +6,7 @@
  * calls {@link runAdapterScenarios}; what only one framework has (body parsers, Nest's module modes)
  * stays in that adapter's own test.
  *
- * The contract of the app: ssokit mounted at `/sso` for an `sso` made with `roles: admins` and
+ * The contract of the app (its `sso`, connections and bearer verifier: `adapterSso()` of ./adapter-app.ts): ssokit mounted at `/sso` for an `sso` made with `roles: admins` and
  * `onError: reportTo(app.errors)`, one OIDC
  * connection to `peers.op` with group sync on and one SAML connection to `peers.idp` (both from
  * ./connections.ts); and

@@ -1,7 +1,8 @@
-import { now, SsoError } from '@ssokit/core';
+import { now } from '@ssokit/core';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { discoveryDocument, listFixtures } from 'ssokit-test-fixtures';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDiscoveryCache,
@@ -23,15 +24,6 @@ const configuredIssuer = (name: string, doc: Record<string, unknown>) =>
     : name === 'entra-organizations-v2'
       ? 'https://login.microsoftonline.com/organizations/v2.0'
       : (doc.issuer as string);
-
-async function failure(promise: Promise<unknown>): Promise<SsoError> {
-  const error = await promise.then(
-    () => new Error('resolved'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SsoError);
-  return error as SsoError;
-}
 
 describe('discovery of real providers (test-fixtures)', () => {
   it.each(listFixtures('discovery'))('discovers %s', async (name) => {
@@ -109,7 +101,7 @@ describe('discovery document validation', () => {
   });
 
   it('refuses a plain-http issuer outside loopback before sending anything', async () => {
-    const error = await failure(discover('http://idp.example.com'));
+    const error = await expectRefusal(discover('http://idp.example.com'));
     expect(error.code).toBe('discovery_failed');
     expect(error.message).toContain('must use https');
   });
@@ -120,7 +112,7 @@ describe('transport faults (msw)', () => {
 
   it('names the URL and status of an HTTP error', async () => {
     server.use(http.get(discoveryUrl(issuer), () => new HttpResponse('oops', { status: 500 })));
-    const error = await failure(discover(issuer));
+    const error = await expectRefusal(discover(issuer));
     expect(error.code).toBe('discovery_failed');
     expect(error.message).toBe(
       'The discovery document at https://idp.example.com/.well-known/openid-configuration answered HTTP 500.',
@@ -135,7 +127,7 @@ describe('transport faults (msw)', () => {
         () => new HttpResponse(null, { status: 302, headers: { location: 'https://evil.example.com/' } }),
       ),
     );
-    expect((await failure(discover(issuer))).message).toContain('HTTP 302');
+    expect((await expectRefusal(discover(issuer))).message).toContain('HTTP 302');
   });
 
   it('times out with idp_unreachable', async () => {
@@ -145,7 +137,7 @@ describe('transport faults (msw)', () => {
         return HttpResponse.json({});
       }),
     );
-    const error = await failure(discover(issuer, { timeoutMs: 100 }));
+    const error = await expectRefusal(discover(issuer, { timeoutMs: 100 }));
     expect(error.code).toBe('idp_unreachable');
     expect(error.message).toContain('did not answer within 100 ms');
   });
@@ -157,18 +149,18 @@ describe('transport faults (msw)', () => {
         () => new HttpResponse('{"issuer":', { headers: { 'content-type': 'application/json' } }),
       ),
     );
-    expect((await failure(discover(issuer))).message).toContain('is not valid JSON');
+    expect((await expectRefusal(discover(issuer))).message).toContain('is not valid JSON');
     server.use(http.get(discoveryUrl(issuer), () => HttpResponse.json(['x'])));
-    expect((await failure(discover(issuer))).message).toContain('is not a JSON object');
+    expect((await expectRefusal(discover(issuer))).message).toContain('is not a JSON object');
     server.use(http.get(discoveryUrl(issuer), () => HttpResponse.json({ issuer, pad: 'x'.repeat(5000) })));
-    const big = await failure(discover(issuer, { maxResponseBytes: 1000 }));
+    const big = await expectRefusal(discover(issuer, { maxResponseBytes: 1000 }));
     expect(big.code).toBe('idp_unreachable');
     expect(big.message).toContain('more than 1000 bytes');
   });
 
   it('reports network errors as idp_unreachable', async () => {
     server.use(http.get(discoveryUrl(issuer), () => HttpResponse.error()));
-    const error = await failure(discover(issuer));
+    const error = await expectRefusal(discover(issuer));
     expect(error.code).toBe('idp_unreachable');
     expect(error.message).toContain('could not be reached');
   });

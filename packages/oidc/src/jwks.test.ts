@@ -1,6 +1,6 @@
-import { SsoError } from '@ssokit/core';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
+import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateIdToken } from './id-token.ts';
 import { createJwksCache } from './jwks.ts';
@@ -9,15 +9,6 @@ const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
-
-async function failure(promise: Promise<unknown>): Promise<SsoError> {
-  const error = await promise.then(
-    () => new Error('resolved'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SsoError);
-  return error as SsoError;
-}
 
 describe('JWKS transport faults (msw)', () => {
   const jwksUri = 'https://idp.example.com/jwks';
@@ -39,23 +30,23 @@ describe('JWKS transport faults (msw)', () => {
         return HttpResponse.json({ keys: [] });
       }),
     );
-    const error = await failure(validate({ timeoutMs: 100 }));
+    const error = await expectRefusal(validate({ timeoutMs: 100 }));
     expect(error.code).toBe('idp_unreachable');
     expect(error.message).toBe('The JWKS at https://idp.example.com/jwks did not answer within 100 ms.');
   });
 
   it('reports a 500, malformed JSON and a set without keys as idp_unreachable', async () => {
     server.use(http.get(jwksUri, () => new HttpResponse(null, { status: 500 })));
-    expect((await failure(validate())).message).toContain('answered HTTP 500');
+    expect((await expectRefusal(validate())).message).toContain('answered HTTP 500');
     server.use(
       http.get(
         jwksUri,
         () => new HttpResponse('{"keys":[', { headers: { 'content-type': 'application/json' } }),
       ),
     );
-    expect((await failure(validate())).message).toContain('not valid JSON');
+    expect((await expectRefusal(validate())).message).toContain('not valid JSON');
     server.use(http.get(jwksUri, () => HttpResponse.json({ nokeys: true })));
-    const error = await failure(validate());
+    const error = await expectRefusal(validate());
     expect(error.code).toBe('idp_unreachable');
     expect(error.message).toContain('has no "keys" list');
   });

@@ -6,9 +6,10 @@
  * calls {@link runAdapterScenarios}; what only one framework has (body parsers, Nest's module modes)
  * stays in that adapter's own test.
  *
- * The contract of the app: ssokit mounted at `/sso` for the `sso` of `adapterSso()` (./adapter-app.ts:
- * `roles: admins`, `onError: reportTo(app.errors)`, one OIDC connection to `peers.op` with group sync on,
- * one SAML connection to `peers.idp`, and the bearer verifier); and
+ * The contract of the app: ssokit mounted at `/sso` for an `sso` made with `roles: admins` and
+ * `onError: reportTo(app.errors)`, one OIDC
+ * connection to `peers.op` with group sync on and one SAML connection to `peers.idp` (both from
+ * ./connections.ts); and
  * - `GET /me`: `requireAuth()`, answering the request's auth (`req.sso`, `ctx.state.sso`, ...) as JSON;
  * - `GET /admin`: `requireAuth({ roles: ['admins'] })`, answering 200 with any JSON;
  * - `GET /api`: `requireAuth({ bearer })` with a verifier for `peers.tokens` (issuer TOKEN_ISSUER,

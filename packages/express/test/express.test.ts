@@ -6,13 +6,21 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startRestoreMode } from '@ssokit/config';
+import { createAccessTokenVerifier } from '@ssokit/oidc';
 import { createSso, type Sso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
+import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
-import { adapterSso } from 'ssokit-test-fixtures/adapter-app';
-import { type AdapterPeers, getWithJar, runAdapterScenarios } from 'ssokit-test-fixtures/adapter-suite';
+import {
+  type AdapterPeers,
+  getWithJar,
+  type ReportedError,
+  reportTo,
+  runAdapterScenarios,
+} from 'ssokit-test-fixtures/adapter-suite';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
-import { startTokenIssuer } from 'ssokit-test-fixtures/token-issuer';
+import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireAuth, type SsoRouterOptions, ssoRouter } from '../src/index.ts';
 
@@ -36,7 +44,38 @@ async function startApp(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => server.close());
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { sso, bearer, contract } = await adapterSso(peers, base);
+  const storage = memoryStorage();
+  const errors: ReportedError[] = [];
+  const sso = createSso({
+    baseUrl: base,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    onError: reportTo(errors),
+    // Only the OIDC connection may grant roles: its IdP's group "admins" is the role "admins".
+    roles: {
+      roleDefinitions: [
+        { name: 'admins', grantedBy: ['local-op'] },
+        { name: 'viewers', grantedBy: ['local-op'] },
+      ],
+    },
+  });
+  const oidc = peers.op
+    ? await storage.connections.create(
+        oidcConnection(peers.op.issuer, {
+          id: 'local-op',
+          groupSync: { enabled: true, removeRevoked: true },
+        }),
+      )
+    : undefined;
+  const saml = await storage.connections.create(
+    samlConnection(peers.idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+  );
+  const bearer = createAccessTokenVerifier({
+    jwksUri: peers.tokens.jwksUri,
+    issuer: TOKEN_ISSUER,
+    audience: [TOKEN_AUDIENCE],
+    roles: { roleDefinitions: [{ name: 'admins' }] },
+  });
   const app = express();
   configure(app, sso);
   app.get('/me', requireAuth(), (req, res) => res.json(req.sso));
@@ -48,7 +87,14 @@ async function startApp(
   );
   app.post('/echo', (req, res) => res.json(req.body));
   server.on('request', app);
-  return contract;
+  return {
+    base,
+    oidcId: oidc?.id ?? '',
+    samlId: saml.id,
+    errors,
+    userCount: () => memoryRawReader(storage).userCount(),
+    createGroup: (name: string) => storage.groups.create({ name }),
+  };
 }
 
 runAdapterScenarios({

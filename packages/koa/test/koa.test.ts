@@ -6,11 +6,21 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
+import { createAccessTokenVerifier } from '@ssokit/oidc';
+import { createSso } from '@ssokit/server';
+import { memoryStorage } from '@ssokit/storage';
+import { memoryRawReader } from '@ssokit/storage/testkit';
 import Koa, { type Middleware } from 'koa';
-import { adapterSso } from 'ssokit-test-fixtures/adapter-app';
-import { type AdapterPeers, getWithJar, runAdapterScenarios } from 'ssokit-test-fixtures/adapter-suite';
+import {
+  type AdapterPeers,
+  getWithJar,
+  type ReportedError,
+  reportTo,
+  runAdapterScenarios,
+} from 'ssokit-test-fixtures/adapter-suite';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
-import { startTokenIssuer } from 'ssokit-test-fixtures/token-issuer';
+import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireAuth, ssoRouter } from '../src/index.ts';
 
@@ -36,11 +46,36 @@ async function startApp(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => server.close());
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { sso, bearer, contract } = await adapterSso(peers, base);
+  const storage = memoryStorage();
+  const errors: ReportedError[] = [];
+  const sso = createSso({
+    baseUrl: base,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    onError: reportTo(errors),
+    roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
+  });
+  const oidc = peers.op
+    ? await storage.connections.create(
+        oidcConnection(peers.op.issuer, {
+          id: 'local-op',
+          groupSync: { enabled: true, removeRevoked: true },
+        }),
+      )
+    : undefined;
+  const saml = await storage.connections.create(
+    samlConnection(peers.idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+  );
   const app = new Koa();
   if (options.parserFirst) app.use(bodyParser({ enableTypes: ['form', 'json'] }));
   app.use(ssoRouter(sso, options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}));
   if (!options.parserFirst) app.use(bodyParser());
+  const bearer = createAccessTokenVerifier({
+    jwksUri: peers.tokens.jwksUri,
+    issuer: TOKEN_ISSUER,
+    audience: [TOKEN_AUDIENCE],
+    roles: { roleDefinitions: [{ name: 'admins' }] },
+  });
   app.use(
     at('/me', requireAuth(), (ctx) => {
       ctx.body = ctx.state.sso;
@@ -57,7 +92,14 @@ async function startApp(
     }),
   );
   server.on('request', app.callback());
-  return contract;
+  return {
+    base,
+    oidcId: oidc?.id ?? '',
+    samlId: saml.id,
+    errors,
+    userCount: () => memoryRawReader(storage).userCount(),
+    createGroup: (name: string) => storage.groups.create({ name }),
+  };
 }
 
 runAdapterScenarios({

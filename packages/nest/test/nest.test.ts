@@ -9,12 +9,22 @@ import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import { createAccessTokenVerifier } from '@ssokit/oidc';
+import { createSso, type Sso } from '@ssokit/server';
+import { memoryStorage } from '@ssokit/storage';
+import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
-import { adapterSso } from 'ssokit-test-fixtures/adapter-app';
-import { type AdapterPeers, getWithJar, runAdapterScenarios } from 'ssokit-test-fixtures/adapter-suite';
+import {
+  type AdapterPeers,
+  getWithJar,
+  type ReportedError,
+  reportTo,
+  runAdapterScenarios,
+} from 'ssokit-test-fixtures/adapter-suite';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { httpOidcLogin, startProvider } from 'ssokit-test-fixtures/oidc-provider';
 import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
-import { startTokenIssuer } from 'ssokit-test-fixtures/token-issuer';
+import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CurrentUser,
@@ -70,11 +80,35 @@ async function startApp(
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { sso, bearer, contract } = await adapterSso(peers, base);
+  const storage = memoryStorage();
+  const errors: ReportedError[] = [];
+  const sso: Sso = createSso({
+    baseUrl: base,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    onError: reportTo(errors),
+    roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
+  });
+  const oidc = peers.op
+    ? await storage.connections.create(
+        oidcConnection(peers.op.issuer, {
+          id: 'local-op',
+          groupSync: { enabled: true, removeRevoked: true },
+        }),
+      )
+    : undefined;
+  const saml = await storage.connections.create(
+    samlConnection(peers.idp.getMetadata(), `${base}/sso/saml/metadata/local`),
+  );
   const options: SsoModuleOptions = {
     sso,
     ...(bodyLimit ? { bodyLimit } : {}),
-    bearer,
+    bearer: createAccessTokenVerifier({
+      jwksUri: peers.tokens.jwksUri,
+      issuer: TOKEN_ISSUER,
+      audience: [TOKEN_AUDIENCE],
+      roles: { roleDefinitions: [{ name: 'admins' }] },
+    }),
   };
   // forRootAsync: the options come from another provider, as from a ConfigService.
   class ConfigModule {}
@@ -103,7 +137,14 @@ async function startApp(
     await app.close();
     server.close();
   });
-  return contract;
+  return {
+    base,
+    oidcId: oidc?.id ?? '',
+    samlId: saml.id,
+    errors,
+    userCount: () => memoryRawReader(storage).userCount(),
+    createGroup: (name: string) => storage.groups.create({ name }),
+  };
 }
 
 runAdapterScenarios({

@@ -17,7 +17,7 @@
  * - any other path outside `/sso`: the framework's own 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rememberCookies } from './http.ts';
+import { rawHttp, rememberCookies } from './http.ts';
 import { browserLogin, httpOidcLogin, startProvider, type TestOp } from './oidc-provider.ts';
 import { httpSamlLogin, redirectBindingIdp } from './saml-idp.ts';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
@@ -47,6 +47,11 @@ export interface AdapterSuiteOptions {
   name: string;
   /** Starts an app on the contract above; `bodyLimit` goes to the adapter's router option. */
   startApp(peers: AdapterPeers, options: { bodyLimit?: number }): Promise<AdapterApp>;
+  /**
+   * Whether the framework reads request bodies before ssokit sees them (Nest, with `rawBody: true`):
+   * then a client's aborted upload is the framework's to answer and never reaches ssokit. Default: false.
+   */
+  parsesBodiesFirst?: boolean;
   /** The signing algorithm of the bearer tokens. Default: ES256. */
   tokenAlg?: 'RS256' | 'ES256' | 'EdDSA';
 }
@@ -56,6 +61,7 @@ export interface ReportedError {
   /** The `SsoError` code, or `undefined` for anything else. */
   code: string | undefined;
   status: number;
+  method: string;
   path: string;
 }
 
@@ -66,6 +72,7 @@ export function reportTo(into: ReportedError[]) {
     into.push({
       code: typeof code === 'string' ? code : undefined,
       status,
+      method: request.method,
       path: new URL(request.url).pathname,
     });
   };
@@ -151,8 +158,50 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
       expect(await refused.json()).toMatchObject({ error: 'access_token_invalid' });
       // The host's onError hears of both refused tokens; a visitor with no credential is no failure.
       expect(app.errors).toEqual([
-        { code: 'access_token_invalid', status: 401, path: '/api' },
-        { code: 'access_token_invalid', status: 401, path: '/api' },
+        { code: 'access_token_invalid', status: 401, method: 'GET', path: '/api' },
+        { code: 'access_token_invalid', status: 401, method: 'GET', path: '/api' },
+      ]);
+    });
+
+    it('odd request targets: an absolute-form URL is read on this site, a malformed one never shows a stack', async () => {
+      const app = await start();
+      const token = await peers.tokens.mint({ sub: 'svc-1', aud: 'api://other' });
+      const absolute = await rawHttp(
+        app.base,
+        `GET http://evil.example/api HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nAuthorization: Bearer ${token}`,
+      );
+      expect(absolute?.status).toBe(401);
+      expect(JSON.parse(absolute?.body ?? '')).toMatchObject({ error: 'access_token_invalid' });
+      // reported with this site's path, never the host the request line named
+      expect(app.errors).toEqual([
+        { code: 'access_token_invalid', status: 401, method: 'GET', path: '/api' },
+      ]);
+      for (const target of ['http://[/me', '//[', '//[/sso/providers', 'http://[/sso/providers']) {
+        const answer = await rawHttp(
+          app.base,
+          `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json`,
+        );
+        expect(answer?.status, target).toBeGreaterThanOrEqual(400);
+        expect(answer?.body, target).not.toMatch(/TypeError|Invalid URL|\bat \S+ \(/);
+      }
+    });
+
+    it('a client that goes away in the middle of its upload is a typed refusal, reported with its method', async () => {
+      const app = await start();
+      await rawHttp(
+        app.base,
+        'POST /sso/saml/acs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000',
+        'SAMLResponse=abc',
+        { abortAfterBody: true },
+      );
+      if (options.parsesBodiesFirst) {
+        await new Promise((r) => setTimeout(r, 300));
+        expect(app.errors).toEqual([]);
+        return;
+      }
+      for (let i = 0; i < 100 && app.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(app.errors).toEqual([
+        { code: 'invalid_request', status: 400, method: 'POST', path: '/sso/saml/acs' },
       ]);
     });
 
@@ -166,7 +215,12 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
       expect(big.status).toBe(413);
       expect(await big.json()).toMatchObject({ error: 'payload_too_large' });
       // refused by the adapter before sso.handle, and still reported to the host
-      expect(app.errors).toContainEqual({ code: 'payload_too_large', status: 413, path: '/sso/saml/acs' });
+      expect(app.errors).toContainEqual({
+        code: 'payload_too_large',
+        status: 413,
+        method: 'POST',
+        path: '/sso/saml/acs',
+      });
       const get = await getWithJar(app, '/sso/saml/acs', undefined, { accept: 'application/json' });
       expect(get.status).toBe(405);
       expect(get.headers.get('allow')).toBe('POST');

@@ -3,6 +3,7 @@
  * read a response's Set-Cookie headers, keep them in a jar (one Cookie header per host), and fetch
  * without following redirects, sending and keeping the jar's cookies.
  */
+import { connect } from 'node:net';
 
 /** Every `name=value` pair a response sets, in order, cleared ones (`name=`) included. */
 export function setCookiePairs(response: Response): string[] {
@@ -71,4 +72,33 @@ export async function jarFetch(
   });
   rememberCookies(jar, url, response);
   return response;
+}
+
+/**
+ * Sends `head` (the request line and headers, CRLF-separated, without the blank line) and `body` over a
+ * plain socket, as no fetch would (a malformed target, an absolute-form URL), and returns the status and
+ * the body of the answer. With `abortAfterBody`, the socket is destroyed once `body` is written: a client
+ * that goes away in the middle of its upload; the result is then `undefined`.
+ */
+export async function rawHttp(
+  base: string,
+  head: string,
+  body = '',
+  options: { abortAfterBody?: boolean } = {},
+): Promise<{ status: number; body: string } | undefined> {
+  const { hostname, port } = new URL(base);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.write(`${head}\r\nConnection: close\r\n\r\n${body}`);
+  if (options.abortAfterBody) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const statusLine = text.slice(0, text.indexOf('\r\n'));
+  const bodyStart = text.indexOf('\r\n\r\n');
+  return { status: Number(statusLine.split(' ')[1]), body: bodyStart < 0 ? '' : text.slice(bodyStart + 4) };
 }

@@ -53,7 +53,12 @@ export type {
 export { completeLogin, previewLogin } from './login.ts';
 export type { GroupsClaim, MapClaimsOptions, Profile } from './mapping.ts';
 export { checkClaims, mapClaims } from './mapping.ts';
-export { OIDC_DEFAULTS, type ResolvedOidcSettings, withOidcDefaults } from './oidc-defaults.ts';
+export {
+  OIDC_DEFAULTS,
+  type OidcDefaulted,
+  type ResolvedOidcSettings,
+  withOidcDefaults,
+} from './oidc-defaults.ts';
 export { isPrivateAddress, isPrivateHost } from './private-address.ts';
 export type {
   RoleMatch,

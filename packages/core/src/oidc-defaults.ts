@@ -18,11 +18,17 @@ export const OIDC_DEFAULTS = Object.freeze({
   verifySignature: true,
 } as const);
 
+/** The fields {@link withOidcDefaults} always fills. */
+export type OidcDefaulted = Required<Pick<OidcSettings, keyof typeof OIDC_DEFAULTS>>;
+
 /** OIDC settings with every default of {@link OIDC_DEFAULTS} filled in. */
-export type ResolvedOidcSettings = OidcSettings & Required<Pick<OidcSettings, keyof typeof OIDC_DEFAULTS>>;
+export type ResolvedOidcSettings = OidcSettings & OidcDefaulted;
 
 /**
- * `settings` with the defaults filled in where a field is absent, for code that reads them.
+ * `settings` with the defaults filled in, for code that reads them. A value outside a field's choices
+ * (from a custom store: `pkce: 'NONE'`, `flow: 'Code'`, `verifySignature: null`) reads as the default,
+ * so nothing odd can turn PKCE or a check off: only `pkce: 'plain'` or `'none'`, `flow: 'implicit'`,
+ * `userInfo: 'userinfo'` and `verifySignature: false` (which logins refuse) change anything.
  *
  * @example
  * ```ts
@@ -31,13 +37,17 @@ export type ResolvedOidcSettings = OidcSettings & Required<Pick<OidcSettings, ke
  * withOidcDefaults({ issuer: 'https://id.example.com', clientId: 'app' }).pkce; // 'S256'
  * ```
  */
-export function withOidcDefaults(settings: OidcSettings): ResolvedOidcSettings {
+export function withOidcDefaults<T extends Partial<OidcSettings>>(settings: T): T & OidcDefaulted {
+  const { pkce, flow, scopes, userInfo, verifySignature } = settings;
   return {
     ...settings,
-    flow: settings.flow ?? OIDC_DEFAULTS.flow,
-    pkce: settings.pkce ?? OIDC_DEFAULTS.pkce,
-    scopes: settings.scopes ?? [...OIDC_DEFAULTS.scopes],
-    userInfo: settings.userInfo ?? OIDC_DEFAULTS.userInfo,
-    verifySignature: settings.verifySignature ?? OIDC_DEFAULTS.verifySignature,
+    flow: flow === 'implicit' ? 'implicit' : OIDC_DEFAULTS.flow,
+    pkce: pkce === 'plain' || pkce === 'none' ? pkce : OIDC_DEFAULTS.pkce,
+    scopes:
+      Array.isArray(scopes) && scopes.every((s) => typeof s === 'string')
+        ? scopes
+        : [...OIDC_DEFAULTS.scopes],
+    userInfo: userInfo === 'userinfo' ? 'userinfo' : OIDC_DEFAULTS.userInfo,
+    verifySignature: verifySignature !== false,
   };
 }

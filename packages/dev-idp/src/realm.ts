@@ -59,23 +59,32 @@ const obj = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
+const PLACEHOLDER = /\$\{([A-Z0-9_]+)(?::([^}]*))?\}/g;
+/** `value` with the placeholders of every string in it filled from `env`. */
+function fillPlaceholders(value: unknown, env: Record<string, string | undefined>): unknown {
+  if (typeof value === 'string')
+    return value.replace(PLACEHOLDER, (_m, name: string, fallback?: string) => env[name] ?? fallback ?? '');
+  if (Array.isArray(value)) return value.map((item) => fillPlaceholders(item, env));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, env)]));
+  return value;
+}
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** Reads a realm export. `${ENV}` placeholders are filled from `env`, as Keycloak's import does. */
+/**
+ * Reads a realm export. `${ENV}` and `${ENV:default}` placeholders in its strings are filled from
+ * `env`, as Keycloak's import does; a value is text inside its string, whatever it holds (a quote in it
+ * cannot add a field).
+ */
 export function parseRealm(text: string, env: Record<string, string | undefined> = process.env): Realm {
   let json: unknown;
   try {
-    json = JSON.parse(
-      text.replace(
-        /\$\{([A-Z0-9_]+)(?::([^}]*))?\}/g,
-        (_m, name: string, fallback?: string) => env[name] ?? fallback ?? '',
-      ),
-    );
+    json = JSON.parse(text);
   } catch {
     throw new RealmError('The realm file is not JSON (a Keycloak realm export is one JSON object).');
   }
-  const root = obj(json);
+  const root = obj(fillPlaceholders(json, env));
   const name = str(root.realm);
   if (!name || !/^[A-Za-z0-9._-]+$/.test(name))
     throw new RealmError('"realm" must name the realm (letters, digits, ".", "_", "-").');

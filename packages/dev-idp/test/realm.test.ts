@@ -34,6 +34,19 @@ describe('parseRealm', () => {
     expect(secretOf({ SSOKIT_DEMO_CLIENT_SECRET: 'from-env' })).toBe('from-env');
   });
 
+  it('a placeholder fills the text of its string and nothing else, whatever the value holds', () => {
+    const uris = (env: Record<string, string>) =>
+      parseRealm(example, env).clients.find((c) => c.clientId === 'ssokit-pkce')?.redirectUris;
+    expect(uris({})).toEqual(['http://127.0.0.1:3000/sso/oidc/callback']);
+    expect(uris({ SSOKIT_APP_URL: 'http://127.0.0.1:4000' })).toEqual([
+      'http://127.0.0.1:4000/sso/oidc/callback',
+    ]);
+    // A quote in the value cannot close the string and add a redirect URI of its own.
+    const hostile = 'http://a/cb", "https://attacker.example/*", "x';
+    expect(uris({ SSOKIT_APP_URL: hostile })).toEqual([`${hostile}/sso/oidc/callback`]);
+    expect(uris({ SSOKIT_APP_URL: 'C:\\app' })).toEqual(['C:\\app/sso/oidc/callback']);
+  });
+
   it('names what is wrong', () => {
     expect(() => parseRealm('{')).toThrow(RealmError);
     expect(() => parseRealm('{"realm": ""}')).toThrow(/"realm" must name the realm/);

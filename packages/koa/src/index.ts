@@ -55,7 +55,7 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): Middleware 
   const { bodyLimit, owns } = checkRouterOptions(sso, options);
   return async function ssoRouter(ctx: Context, next: Next) {
     ctx.state.ssokit = sso;
-    if (!owns(ctx.path)) return next();
+    if (!owns(pathOf(ctx))) return next();
     try {
       const rawBody = (ctx.request as { rawBody?: unknown }).rawBody;
       const request = await toWebRequest(ctx.req, sso.origin, ctx.originalUrl, {
@@ -74,6 +74,15 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): Middleware 
       ctx.body = body;
     }
   };
+}
+
+/** The request's path, or `''` (not ssokit's) when Koa cannot parse its target. */
+function pathOf(ctx: Context): string {
+  try {
+    return ctx.path;
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -150,6 +150,7 @@ async function startApp(
 runAdapterScenarios({
   name: '@ssokit/nest',
   tokenAlg: 'RS256',
+  parsesBodiesFirst: true,
   startApp: (peers, { bodyLimit }) => startApp(peers, 'forRoot', bodyLimit),
 });
 

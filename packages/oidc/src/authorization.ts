@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { OIDC_DEFAULTS, type OidcSettings } from '@ssokit/core';
+import { type OidcSettings, withOidcDefaults } from '@ssokit/core';
 import type { ProviderMetadata } from './discovery.ts';
 
 /**
@@ -114,16 +114,11 @@ export function buildAuthorizationRequest(
   metadata: Pick<ProviderMetadata, 'issuer' | 'authorization_endpoint'>,
   options: AuthorizationRequestOptions,
 ): { url: URL; transaction: OidcTransaction } {
-  const flow = settings.flow ?? OIDC_DEFAULTS.flow;
-  const pkce = settings.pkce ?? OIDC_DEFAULTS.pkce;
+  const { flow, pkce, scopes: requested } = withOidcDefaults(settings);
   const url = new URL(metadata.authorization_endpoint);
   const state = randomToken();
   const nonce = randomToken();
-  const scopes = new Set([
-    'openid',
-    ...(settings.scopes ?? OIDC_DEFAULTS.scopes),
-    ...(settings.additionalScopes ?? []),
-  ]);
+  const scopes = new Set(['openid', ...requested, ...(settings.additionalScopes ?? [])]);
   const params = url.searchParams;
   for (const [key, value] of Object.entries(options.extraParams ?? {})) {
     if (!RESERVED.has(key)) params.set(key, value);

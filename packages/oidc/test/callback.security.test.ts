@@ -119,6 +119,25 @@ describe('the code flow against a misbehaving OP', () => {
     expect(result.identity).toEqual({ issuer: op.issuer, subject: 'user-1' });
   });
 
+  it('a PKCE setting outside the choices (a custom store) is S256, never sent as is nor dropped', async () => {
+    for (const pkce of ['NONE', 's256', '', false, null]) {
+      const oidc = settings({ pkce: pkce as never });
+      const { url, transaction } = buildAuthorizationRequest(oidc, metadata, {
+        redirectUri: 'http://127.0.0.1:9/cb',
+      });
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('code_challenge')).toBe(
+        createHash('sha256')
+          .update(transaction.codeVerifier as string)
+          .digest('base64url'),
+      );
+    }
+    const none = buildAuthorizationRequest(settings({ pkce: 'none' }), metadata, {
+      redirectUri: 'http://127.0.0.1:9/cb',
+    });
+    expect(none.url.searchParams.has('code_challenge')).toBe(false);
+  });
+
   it('checks the signature of the ID token from the token endpoint', async () => {
     const oidc = settings();
     const { params, transaction } = authorize(oidc);

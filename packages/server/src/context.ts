@@ -18,6 +18,7 @@ import {
 import { createDiscoveryCache, createJwksCache, type DiscoveryCache, type JwksCache } from '@ssokit/oidc';
 import type { SsoStorage } from '@ssokit/storage';
 import type { CookieAttributes } from './cookies.ts';
+import { callHook } from './hooks.ts';
 import type { SsoOptions } from './options.ts';
 import type { CheckedOptions } from './options-check.ts';
 import { createOutboundFetch } from './outbound.ts';
@@ -53,7 +54,7 @@ export interface SsoContext {
   /** The connection with this id, which must exist and be active. */
   activeConnection(id: string): Promise<Connection>;
   /**
-   * Hands a warning to `onWarning` (a throwing hook is ignored). With `once`, a warning of that key is
+   * Hands a warning to `onWarning` (see hooks.ts: what the hook throws or rejects with is ignored). With `once`, a warning of that key is
    * given once per instance: what repeats on every login is said the first time.
    */
   warn(code: SsoWarningCode, message: string, details: Record<string, unknown>, once?: string): void;
@@ -110,11 +111,7 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
         if (warned.size >= MAX_ONCE_KEYS) warned.clear();
         warned.add(key);
       }
-      try {
-        options.onWarning(code, message, details);
-      } catch {
-        // a failing log hook must not fail the request it was told about
-      }
+      callHook(options.onWarning, code, message, details);
     },
   };
 }

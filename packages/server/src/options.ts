@@ -36,8 +36,9 @@ export interface SsoOptions {
    * Receives every failure the server answers, in full (the message, `details`, `cause`, IdP URLs):
    * what visitors are not shown. Log it. `status` is the HTTP status sent. The framework adapters hand
    * it their own failures too (a body over `bodyLimit`, a bearer token refused by `requireAuth`), but
-   * not `unauthenticated`, a visitor who presented no credential at all, which is no failure. Default:
-   * none, and then a failure that is not an `SsoError` (a 500) is written to `console.error`.
+   * not `unauthenticated`, a visitor who presented no credential at all, which is no failure. What the
+   * hook throws or rejects with is ignored. Default: none, and then a failure that is not an
+   * `SsoError` (a 500) is written to `console.error`.
    *
    * @example
    * ```ts

@@ -8,6 +8,7 @@
  */
 import { isSsoError } from '@ssokit/core';
 import type { SsoContext } from './context.ts';
+import { callHook } from './hooks.ts';
 
 /** Where an `Sso` keeps its reporter for the Node adapters (a registered symbol: every build shares it). */
 export const REPORT_ERROR = Symbol.for('ssokit.reportError');
@@ -18,13 +19,8 @@ export type ErrorReporter = (error: unknown, request: Request, status: number) =
 /** Hands a failure to `onError`; see the module. */
 export function reportError(ctx: SsoContext, error: unknown, request: Request, status: number): void {
   const { onError } = ctx.options;
-  if (onError) {
-    try {
-      onError(error, { request, status });
-    } catch {
-      // a failing log hook must not turn a refusal into a crash
-    }
-  } else if (!isSsoError(error)) {
+  if (onError) callHook(onError, error, { request, status });
+  else if (!isSsoError(error)) {
     console.error(
       '[ssokit] unexpected failure answering',
       request.method,

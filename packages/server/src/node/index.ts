@@ -175,10 +175,32 @@ export async function toWebRequest(
       raw,
     )) as Uint8Array<ArrayBuffer>;
   }
-  const request = new Request(new URL(path, origin), init);
+  const request = new Request(urlOf(origin, path), init);
   recordClientAddress(request, options.clientAddress ?? req.socket?.remoteAddress);
   return request;
 }
+
+/**
+ * The request's URL on this site, whatever the request line held: the path is appended to the origin,
+ * so `//host/x` or an absolute-form `http://other/x` can neither change the host nor make `new URL`
+ * throw (the WHATWG parser percent-encodes what it does not accept in a path).
+ */
+function urlOf(origin: string, path: string): URL {
+  let target = path;
+  if (!target.startsWith('/')) {
+    // the absolute form of a request target (`GET http://host/path`, as sent to proxies): its path
+    try {
+      const absolute = new URL(target);
+      target = `${absolute.pathname}${absolute.search}`;
+    } catch {
+      target = `/${target}`;
+    }
+  }
+  return new URL(`${new URL(origin).origin}${target}`);
+}
+
+/** Methods a Web `Request` cannot be made with; a head of one of these says `GET`. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /** Options of {@link toWebRequest}. */
 export interface ToWebRequestOptions {
@@ -198,8 +220,9 @@ export interface ToWebRequestOptions {
 }
 
 /**
- * A bodiless `GET` Web `Request` with a Node request's URL and headers: enough for `authenticate()`,
- * which reads only cookies and `Authorization`, and leaves the body to the host's own parsers.
+ * A bodiless Web `Request` with a Node request's method, URL and headers: enough for `authenticate()`,
+ * which reads only cookies and `Authorization`, and leaves the body to the host's own parsers. It never
+ * throws, whatever the request line held.
  *
  * @example
  * ```ts
@@ -211,7 +234,17 @@ export function toWebRequestHead(
   origin: string,
   path: string = req.url ?? '/',
 ): Request {
-  return new Request(new URL(path, origin), { headers: headersOf(req) });
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = urlOf(origin, path);
+  try {
+    return new Request(url, {
+      method: FORBIDDEN_METHODS.has(method) || !/^[A-Z-]+$/.test(method) ? 'GET' : method,
+      headers: headersOf(req),
+    });
+  } catch {
+    // a header a Web Request refuses: nothing is read from it, so the request is an anonymous one
+    return new Request(url);
+  }
 }
 
 function headersOf(req: IncomingMessage): Headers {
@@ -242,7 +275,17 @@ async function readBody(
       'The request body was already read by a body parser. Mount ssokit before the body parser (or keep the raw bytes: req.rawBody, ctx.request.rawBody).',
     );
   }
-  return readBodyWithLimit(req, limit);
+  try {
+    return await readBodyWithLimit(req, limit);
+  } catch (error) {
+    // A client that goes away mid-body is not a failure of ours: a typed refusal, not a 500 to log.
+    if (req.destroyed && !(error instanceof SsoError))
+      throw new SsoError('invalid_request', 'The request body ended before it was complete.', {
+        details: { reason: 'aborted' },
+        cause: error,
+      });
+    throw error;
+  }
 }
 
 /**

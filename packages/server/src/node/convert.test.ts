@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { toWebRequest, toWebRequestHead } from './index.ts';
+import { toWebRequest, toWebRequestHead } from './convert.ts';
 
 const ORIGIN = 'https://app.example.com';
 

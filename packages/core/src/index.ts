@@ -56,7 +56,6 @@ export { checkClaims, mapClaims } from './mapping.ts';
 export {
   OIDC_DEFAULTS,
   type OidcDefaulted,
-  type ResolvedOidcSettings,
   withOidcDefaults,
 } from './oidc-defaults.ts';
 export { isPrivateAddress, isPrivateHost } from './private-address.ts';

@@ -21,9 +21,6 @@ export const OIDC_DEFAULTS = Object.freeze({
 /** The fields {@link withOidcDefaults} always fills. */
 export type OidcDefaulted = Required<Pick<OidcSettings, keyof typeof OIDC_DEFAULTS>>;
 
-/** OIDC settings with every default of {@link OIDC_DEFAULTS} filled in. */
-export type ResolvedOidcSettings = OidcSettings & OidcDefaulted;
-
 /**
  * `settings` with the defaults filled in, for code that reads them. A value outside a field's choices
  * (from a custom store: `pkce: 'NONE'`, `flow: 'Code'`, `verifySignature: null`) reads as the default,

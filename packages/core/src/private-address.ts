@@ -39,12 +39,14 @@ function v4(text: string): number | undefined {
   return value;
 }
 
+/** {@link V4_RANGES} as [start, end) numbers, computed once. */
+const V4_BOUNDS: readonly [number, number][] = V4_RANGES.map(([first, bits]) => {
+  const start = v4(first) as number;
+  return [start, start + 2 ** (32 - bits)];
+});
+
 function inV4Ranges(address: number): boolean {
-  return V4_RANGES.some(([first, bits]) => {
-    const size = 2 ** (32 - bits);
-    const start = v4(first) as number;
-    return address >= start && address < start + size;
-  });
+  return V4_BOUNDS.some(([start, end]) => address >= start && address < end);
 }
 
 /** The eight 16-bit groups of an IPv6 literal (an embedded IPv4 tail allowed), or undefined. */

@@ -58,6 +58,7 @@ export {
   type OidcDefaulted,
   withOidcDefaults,
 } from './oidc-defaults.ts';
+export { printable } from './printable.ts';
 export { isPrivateAddress, isPrivateHost } from './private-address.ts';
 export type {
   RoleMatch,

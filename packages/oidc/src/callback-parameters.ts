@@ -7,9 +7,8 @@
  * @module
  */
 import type { OidcSettings } from '@ssokit/core';
-import { readTextWithLimit, SsoError } from '@ssokit/core';
+import { printable, readTextWithLimit, SsoError } from '@ssokit/core';
 import type { OidcTransaction } from './authorization.ts';
-import { clean } from './internal/http.ts';
 
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
@@ -105,8 +104,8 @@ export function checkNoDuplicates(params: URLSearchParams): void {
     if (seen.has(name)) {
       throw new SsoError(
         'invalid_request',
-        `The callback has the parameter "${clean(name)}" more than once; each may appear only once (RFC 6749 §3.1). Start the login again; if it keeps happening, a proxy or the identity provider is adding parameters to the callback.`,
-        { details: { reason: 'duplicate_parameter', parameter: clean(name) } },
+        `The callback has the parameter "${printable(name)}" more than once; each may appear only once (RFC 6749 §3.1). Start the login again; if it keeps happening, a proxy or the identity provider is adding parameters to the callback.`,
+        { details: { reason: 'duplicate_parameter', parameter: printable(name) } },
       );
     }
     seen.add(name);
@@ -155,13 +154,13 @@ export function checkResponseMode(
     mode === 'query' ? 'in the query string (GET)' : 'as a form post (POST)';
   throw new SsoError(
     'invalid_request',
-    `The callback arrived ${how(received)}, but the login asked for the answer ${how(expected)}${error === null ? '' : ` (the identity provider answered with the error ${clean(error)})`}. Start the login again; if it keeps happening, check the response mode the identity provider uses for this client.`,
+    `The callback arrived ${how(received)}, but the login asked for the answer ${how(expected)}${error === null ? '' : ` (the identity provider answered with the error ${printable(error)})`}. Start the login again; if it keeps happening, check the response mode the identity provider uses for this client.`,
     {
       details: {
         reason: 'response_mode',
         expected,
         received,
-        ...(error === null ? {} : { error: clean(error) }),
+        ...(error === null ? {} : { error: printable(error) }),
       },
     },
   );

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock, GroupsClaim, IdentityKey, OidcSettings } from '@ssokit/core';
-import { ConfigError, now as nowSymbol, SsoError } from '@ssokit/core';
+import { ConfigError, now as nowSymbol, printable, SsoError } from '@ssokit/core';
 import type { JwsAlgorithm } from './algorithms.ts';
 import type { OidcTransaction } from './authorization.ts';
 import {
@@ -19,7 +19,6 @@ import type { ProviderMetadata } from './discovery.ts';
 import { type EntraOverageOptions, matchIssuer, resolveGroupOverage } from './entra.ts';
 import type { HttpOptions } from './http-options.ts';
 import { type IdTokenClaims, validateIdToken } from './id-token.ts';
-import { clean } from './internal/http.ts';
 import { fetchUserInfo } from './internal/userinfo.ts';
 import type { JwksCache } from './jwks.ts';
 import { exchangeCode, type OidcTokens } from './token-endpoint.ts';
@@ -178,8 +177,13 @@ export async function processCallback(
     const description = params.get('error_description');
     throw new SsoError(
       'idp_error',
-      `The identity provider refused the login: ${clean(error)}${description ? ` (${clean(description)})` : ''}.`,
-      { details: { error: clean(error), ...(description ? { error_description: clean(description) } : {}) } },
+      `The identity provider refused the login: ${printable(error)}${description ? ` (${printable(description)})` : ''}.`,
+      {
+        details: {
+          error: printable(error),
+          ...(description ? { error_description: printable(description) } : {}),
+        },
+      },
     );
   }
   checkResponseIssuer(params.get('iss'), metadata, params.has('id_token'));
@@ -264,7 +268,7 @@ function checkResponseIssuer(iss: string | null, metadata: ProviderMetadata, has
   if (!matchIssuer(iss, expected, 'any').matches) {
     throw new SsoError(
       'invalid_state',
-      `The callback comes from the issuer "${clean(iss)}", not "${expected}" (RFC 9207 mix-up defence).`,
+      `The callback comes from the issuer "${printable(iss)}", not "${expected}" (RFC 9207 mix-up defence).`,
       {
         details: { reason: 'iss' },
       },

@@ -4,14 +4,13 @@
  * @module
  */
 import type { OidcSettings } from '@ssokit/core';
-import { ConfigError, customFetch, SsoError } from '@ssokit/core';
+import { ConfigError, customFetch, printable, SsoError } from '@ssokit/core';
 import * as oauth from 'oauth4webapi';
 import type { OidcTransaction } from './authorization.ts';
 import type { ProviderMetadata } from './discovery.ts';
 import type { HttpOptions } from './http-options.ts';
 import {
   assertIdpUrl,
-  clean,
   DEFAULT_TIMEOUT_MS,
   jsonObject,
   readIdpResponse,
@@ -102,12 +101,12 @@ export async function exchangeCode(
       const description = typeof body.error_description === 'string' ? body.error_description : undefined;
       throw new SsoError(
         'idp_error',
-        `The token endpoint refused the code: ${clean(body.error)}${description ? ` (${clean(description)})` : ''}.`,
+        `The token endpoint refused the code: ${printable(body.error)}${description ? ` (${printable(description)})` : ''}.`,
         {
           details: {
-            error: clean(body.error),
+            error: printable(body.error),
             status: answer.status,
-            ...(description ? { error_description: clean(description) } : {}),
+            ...(description ? { error_description: printable(description) } : {}),
           },
         },
       );

@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { Clock, IdentityKey, WarningHook } from '@ssokit/core';
-import { now as nowSymbol, SsoError } from '@ssokit/core';
+import { now as nowSymbol, printable, SsoError } from '@ssokit/core';
 import type { Element } from '@xmldom/xmldom';
 import { decryptAssertion, encryptionModeOf, namespacesInScope } from './internal/decrypt.ts';
 import { MAX_SAML_RESPONSE_LENGTH, readPostedResponse } from './internal/post-binding.ts';
@@ -179,9 +179,12 @@ export async function validateSamlResponse(
     );
     throw new SsoError(
       'idp_error',
-      `The identity provider answered ${codes.join(' / ')}${message ? `: ${clean(message)}` : ''}.`,
+      `The identity provider answered ${codes.join(' / ')}${message ? `: ${printable(message)}` : ''}.`,
       {
-        details: { statusCodes: [topCode, ...nested], ...(message ? { statusMessage: clean(message) } : {}) },
+        details: {
+          statusCodes: [topCode, ...nested],
+          ...(message ? { statusMessage: printable(message) } : {}),
+        },
       },
     );
   }
@@ -240,14 +243,14 @@ export async function validateSamlResponse(
   if (responseIssuer !== undefined && responseIssuer !== expected.idpEntityId) {
     invalid(
       'issuer',
-      `The response comes from "${clean(responseIssuer)}", not the configured IdP "${expected.idpEntityId}".`,
+      `The response comes from "${printable(responseIssuer)}", not the configured IdP "${expected.idpEntityId}".`,
     );
   }
   const assertionIssuer = textOf(onlyChild(assertion, NS.saml, 'Issuer', 'saml_invalid'));
   if (assertionIssuer !== expected.idpEntityId) {
     invalid(
       'issuer',
-      `The assertion was issued by "${clean(assertionIssuer ?? 'nobody')}", not the configured IdP "${expected.idpEntityId}".`,
+      `The assertion was issued by "${printable(assertionIssuer ?? 'nobody')}", not the configured IdP "${expected.idpEntityId}".`,
     );
   }
 
@@ -256,7 +259,7 @@ export async function validateSamlResponse(
   if (destination !== undefined ? destination !== expected.acsUrl : responseSigned) {
     invalid(
       'destination',
-      `The response is addressed to "${clean(destination ?? 'nowhere')}", not this SP's ACS URL ${expected.acsUrl}.`,
+      `The response is addressed to "${printable(destination ?? 'nowhere')}", not this SP's ACS URL ${expected.acsUrl}.`,
     );
   }
   const subject = onlyChild(assertion, NS.saml, 'Subject', 'saml_invalid');
@@ -275,7 +278,7 @@ export async function validateSamlResponse(
   if (attr(confirmation, 'Recipient') !== expected.acsUrl) {
     invalid(
       'recipient',
-      `The assertion is meant for "${clean(attr(confirmation, 'Recipient') ?? 'nobody')}", not this SP's ACS URL ${expected.acsUrl}.`,
+      `The assertion is meant for "${printable(attr(confirmation, 'Recipient') ?? 'nobody')}", not this SP's ACS URL ${expected.acsUrl}.`,
     );
   }
 
@@ -298,7 +301,7 @@ export async function validateSamlResponse(
     const value = element && attr(element, name);
     if (value === undefined) return undefined;
     const parsed = Date.parse(value);
-    if (Number.isNaN(parsed)) invalid('time', `The ${name} "${clean(value)}" is not a valid time.`);
+    if (Number.isNaN(parsed)) invalid('time', `The ${name} "${printable(value)}" is not a valid time.`);
     return parsed;
   };
   const confirmationExpiry = time(confirmation, 'NotOnOrAfter');
@@ -381,11 +384,6 @@ export async function validateSamlResponse(
 
 function fail(reason: string, message: string): never {
   throw new SsoError('saml_signature_invalid', message, { details: { reason } });
-}
-
-function clean(text: string): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
 }
 
 /**

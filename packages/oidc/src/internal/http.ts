@@ -152,12 +152,6 @@ export function jsonObject(response: IdpResponse, what: string, code: SsoErrorCo
   return parsed as Record<string, unknown>;
 }
 
-/** IdP-supplied text (an `error`, an `error_description`, an issuer), made safe to show: printable ASCII, at most 200 characters. */
-export function clean(text: string): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
-}
-
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

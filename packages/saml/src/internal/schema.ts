@@ -6,7 +6,7 @@
  * elements of any namespace in between), and two readers could disagree about what it says.
  * Everything here is one pass over an element's children: cheap enough to run before any signature.
  */
-import { SsoError } from '@ssokit/core';
+import { printable, SsoError } from '@ssokit/core';
 import type { Element, Node, Text } from '@xmldom/xmldom';
 import { attr, NS } from './xml.ts';
 
@@ -16,12 +16,6 @@ const CDATA = 4;
 
 function invalid(reason: string, message: string): never {
   throw new SsoError('saml_invalid', message, { details: { reason } });
-}
-
-/** Printable, bounded: the document's own text quoted in a message. */
-function quote(text: string): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > 80 ? `${printable.slice(0, 80)}…` : printable;
 }
 
 /**
@@ -40,7 +34,7 @@ export function requireVersion20(element: Element, what: string): void {
     'version',
     version === undefined
       ? `The ${what} has no Version; a SAML 2.0 ${what} must say Version="2.0".`
-      : `The ${what} has Version "${quote(version)}"; only SAML 2.0 (Version="2.0") is accepted.`,
+      : `The ${what} has Version "${printable(version, 80)}"; only SAML 2.0 (Version="2.0") is accepted.`,
   );
 }
 
@@ -147,7 +141,7 @@ function walk(
       if (text.trim() !== '')
         invalid(
           reason,
-          `The ${what} has text ("${quote(text.trim())}") where the schema allows only elements.`,
+          `The ${what} has text ("${printable(text.trim(), 80)}") where the schema allows only elements.`,
         );
       continue;
     }
@@ -157,13 +151,13 @@ function walk(
     const fits = (s: Slot) => child.namespaceURI === s.ns && s.names.includes(child.localName ?? '');
     let index = at;
     while (index < slots.length && !fits(slots[index] as Slot)) index++;
-    const name = `<${quote(child.tagName)}>`;
+    const name = `<${printable(child.tagName, 80)}>`;
     if (index === slots.length) {
       if (slots.slice(0, at).some(fits))
         invalid(reason, `The ${what} has ${name} after ${previous}; the schema's order is ${order}.`);
       invalid(
         reason,
-        `The ${what} has ${name}${child.namespaceURI ? ` (namespace "${quote(child.namespaceURI)}")` : ''}, which the SAML 2.0 schema does not allow in it; it holds ${order}.`,
+        `The ${what} has ${name}${child.namespaceURI ? ` (namespace "${printable(child.namespaceURI, 80)}")` : ''}, which the SAML 2.0 schema does not allow in it; it holds ${order}.`,
       );
     }
     if (index === at && seen > 0) {

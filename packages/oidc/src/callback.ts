@@ -16,7 +16,7 @@ import {
   requestedResponse,
 } from './callback-parameters.ts';
 import type { ProviderMetadata } from './discovery.ts';
-import { type EntraOverageOptions, matchIssuer, resolveGroupOverage } from './entra.ts';
+import { type EntraOverageOptions, isEntraIssuer, matchIssuer, resolveGroupOverage } from './entra.ts';
 import type { HttpOptions } from './http-options.ts';
 import { type IdTokenClaims, validateIdToken } from './id-token.ts';
 import { fetchUserInfo } from './internal/userinfo.ts';
@@ -280,15 +280,4 @@ function sameString(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Whether an issuer is Microsoft Entra's (v2 `login.microsoftonline.com`, v1 `sts.windows.net`, and the national clouds). */
-function isEntraIssuer(iss: string): boolean {
-  try {
-    return /^(?:login\.microsoftonline\.(?:com|us)|sts\.windows\.net|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn)$/.test(
-      new URL(iss).hostname,
-    );
-  } catch {
-    return false;
-  }
 }

@@ -106,6 +106,20 @@ export function matchIssuer(iss: string, expected: string, tenants?: readonly st
     : { matches: false, reason: 'tenant_not_accepted', tenant };
 }
 
+/**
+ * Whether an issuer is Microsoft Entra's (v2 `login.microsoftonline.com`, v1 `sts.windows.net`, and
+ * the national clouds): only then is a group overage resolved through Microsoft Graph.
+ */
+export function isEntraIssuer(iss: string): boolean {
+  try {
+    return /^(?:login\.microsoftonline\.(?:com|us)|sts\.windows\.net|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn)$/.test(
+      new URL(iss).hostname,
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Whether an issuer is Entra's multi-tenant template (holds `{tenantid}`). */
 export function isIssuerTemplate(issuer: string): boolean {
   return issuer.includes(PLACEHOLDER);

@@ -1,9 +1,10 @@
 /**
  * The checks every signed JWT gets, whatever it is for: parse the compact form and check its header
- * against the allowed algorithms and its `typ` against the kind of token expected, verify the signature with a key from the IdP's JWKS, check the issuer
- * (with Entra's `{tenantid}` template) and the times (`exp`, `iat`, `nbf`) within a bounded clock
- * tolerance. ID token validation (`../id-token.ts`) and the bearer verifier (`../access-token.ts`) are
- * thin callers that add their own audience and claim rules.
+ * against the allowed algorithms and its `typ` against the kind of token expected, verify the
+ * signature with a key from the IdP's JWKS, check the issuer (with Entra's `{tenantid}` template) and
+ * the times (`exp`, `iat`, `nbf`) within a bounded clock tolerance. ID token validation
+ * (`../id-token.ts`) and the bearer verifier (`../access-token.ts`) are thin callers that add their own
+ * audience and claim rules.
  *
  * Every refusal is an `SsoError` `id_token_invalid` whose `details.reason` names the check; the bearer
  * verifier renames the code to `access_token_invalid`. Everything here is synchronous except the key

@@ -51,6 +51,8 @@ export interface SsoContext {
   readonly sessionCookie: CookieAttributes;
   /** An absolute URL under the base path: `url('/saml/acs')`. */
   url(path: string): string;
+  /** The connection with this id, which must exist (`connection_not_found`). */
+  connection(id: string): Promise<Connection>;
   /** The connection with this id, which must exist and be active. */
   activeConnection(id: string): Promise<Connection>;
   /**
@@ -76,6 +78,11 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
   };
   const transactionTtlMs = (options.transactionTtlSec ?? 600) * 1000;
   const warned = new Set<string>();
+  const connection = async (id: string): Promise<Connection> => {
+    const found = await storage.connections.get(id);
+    if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
+    return found;
+  };
   return {
     options,
     storage,
@@ -96,9 +103,9 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     txCookie: { secure, sameSite: secure ? 'None' : 'Lax', path: basePath, maxAge: transactionTtlMs / 1000 },
     sessionCookie: { secure, sameSite: 'Lax', path: '/' },
     url: (path) => `${origin}${basePath}${path}`,
+    connection,
     async activeConnection(id) {
-      const found = await storage.connections.get(id);
-      if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
+      const found = await connection(id);
       if (!found.active)
         throw new SsoError('connection_inactive', `The connection "${found.name}" is disabled.`);
       return found;

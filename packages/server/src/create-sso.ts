@@ -44,11 +44,8 @@ export function createSso(options: SsoOptions): Sso {
     perWindow: options.loginStartsPerMinute ?? 30,
     windowMs: 60_000,
   });
-  const test = async (id: string, sample?: TestSample): Promise<ConnectionTestReport> => {
-    const found = await ctx.storage.connections.get(id);
-    if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
-    return testConnection(ctx, found, sample);
-  };
+  const test = async (id: string, sample?: TestSample): Promise<ConnectionTestReport> =>
+    testConnection(ctx, await ctx.connection(id), sample);
   const sso: Sso = {
     origin: ctx.origin,
     basePath,

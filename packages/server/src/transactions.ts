@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { SsoError } from '@ssokit/core';
 import type { OidcTransaction } from '@ssokit/oidc';
 import type { TransactionValue } from '@ssokit/storage';
@@ -23,6 +24,14 @@ export interface TransactionRecord {
 
 /** A transaction as a callback takes it. */
 export type TakenTransaction = Pick<TransactionRecord, 'connectionId' | 'returnTo' | 'oidc' | 'requestId'>;
+
+/**
+ * A fresh transaction key for a login that has no `state` of its own (SAML's RelayState): 192 random
+ * bits, base64url.
+ */
+export function newTransactionKey(): string {
+  return randomBytes(24).toString('base64url');
+}
 
 /** Stores a transaction under `key` and binds it to this browser (a cookie on `headers`). */
 export async function bindTransaction(

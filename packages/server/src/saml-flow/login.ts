@@ -5,13 +5,12 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { ConfigError, now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
 import { createAuthnRequest, type SamlAssertion, validateSamlResponse } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { finishLogin } from '../login-finish.ts';
 import { BODY_LIMITS, isSitePath, notAllowed, readBody } from '../respond.ts';
-import { bindTransaction, takeTransaction, transactionCookie } from '../transactions.ts';
+import { bindTransaction, newTransactionKey, takeTransaction, transactionCookie } from '../transactions.ts';
 import { idpOf, responseExpectations } from './idp.ts';
 import { validateUnsolicited } from './unsolicited.ts';
 
@@ -22,7 +21,7 @@ export async function startSamlLogin(
   returnTo: string,
 ): Promise<Response> {
   const idp = await idpOf(ctx, c);
-  const key = randomBytes(24).toString('base64url');
+  const key = newTransactionKey();
   if (!idp.sso.redirect)
     throw new ConfigError([
       {

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { ConfigError, now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
 import {
   createLogoutRequest,
@@ -17,7 +16,12 @@ import {
 import type { SsoContext } from '../context.ts';
 import type { SessionData } from '../session.ts';
 import { clearSession, readSession } from '../session-cookie.ts';
-import { bindTransaction, clearTransactionCookie, takeTransaction } from '../transactions.ts';
+import {
+  bindTransaction,
+  clearTransactionCookie,
+  newTransactionKey,
+  takeTransaction,
+} from '../transactions.ts';
 import { idpOf } from './idp.ts';
 
 /**
@@ -33,7 +37,7 @@ export async function samlLogoutUrl(
   const idp = await idpOf(ctx, c);
   const sloUrl = idp.slo.redirect;
   if (!sloUrl || !data.nameId) return null;
-  const key = randomBytes(24).toString('base64url');
+  const key = newTransactionKey();
   const request = createLogoutRequest({
     sloUrl,
     spEntityId: c.saml.spEntityId,

@@ -61,3 +61,22 @@ export function responseExpectations(
     ...(c.saml.spPrivateKey ? { decryptionKey: createPrivateKey(c.saml.spPrivateKey) } : {}),
   };
 }
+
+/**
+ * Everything the ACS expects of a response for connection `c`: the connection's expectations, the
+ * request it must answer (`null` for an unsolicited one), the replay cache, warnings to `onWarning`
+ * and the server's clock.
+ */
+export async function acsExpectations(
+  ctx: SsoContext,
+  c: SamlConnection,
+  requestId: string | null,
+): Promise<SamlResponseExpectations> {
+  return {
+    ...responseExpectations(c, await idpOf(ctx, c), ctx.url('/saml/acs')),
+    requestId,
+    replay: ctx.storage.replay,
+    onWarning: (code, message, details) => ctx.warn(code, message, { ...details }),
+    [nowSymbol]: ctx.clock,
+  };
+}

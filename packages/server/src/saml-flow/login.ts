@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { ConfigError, now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
+import { ConfigError, type SamlConnection, SsoError } from '@ssokit/core';
 import { createAuthnRequest, type SamlAssertion, validateSamlResponse } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { finishLogin } from '../login-finish.ts';
 import { BODY_LIMITS, isSitePath, notAllowed, readBody } from '../respond.ts';
 import { bindTransaction, newTransactionKey, takeTransaction, transactionCookie } from '../transactions.ts';
-import { idpOf, responseExpectations } from './idp.ts';
+import { acsExpectations, idpOf } from './idp.ts';
 import { validateUnsolicited } from './unsolicited.ts';
 
 /** `GET /login/:id` for a SAML connection: an AuthnRequest bound to the browser, 302 to the IdP. */
@@ -79,13 +79,7 @@ export async function samlAcs(ctx: SsoContext, request: Request): Promise<Respon
   const c = await ctx.activeConnection(tx.connectionId);
   if (c.protocol !== 'saml')
     throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
-  const assertion = await validateSamlResponse(raw, {
-    ...responseExpectations(c, await idpOf(ctx, c), ctx.url('/saml/acs')),
-    requestId: tx.requestId ?? null,
-    replay: ctx.storage.replay,
-    onWarning: (code, message, details) => ctx.warn(code, message, { ...details }),
-    [nowSymbol]: ctx.clock,
-  });
+  const assertion = await validateSamlResponse(raw, await acsExpectations(ctx, c, tx.requestId ?? null));
   return finish(ctx, request, c, assertion, tx.returnTo);
 }
 

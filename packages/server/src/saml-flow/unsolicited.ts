@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { isSsoError, now as nowSymbol, type SamlConnection, SsoError } from '@ssokit/core';
+import { isSsoError, type SamlConnection, SsoError } from '@ssokit/core';
 import { type SamlAssertion, type SamlResponsePeek, validateSamlResponse } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
-import { idpOf, responseExpectations } from './idp.ts';
+import { acsExpectations, idpOf } from './idp.ts';
 
 /** Thrown by the resolver when the response is not an unsolicited one for us. */
 const NOT_UNSOLICITED = Symbol('not unsolicited');
@@ -35,13 +35,7 @@ export async function validateUnsolicited(
     const assertion = await validateSamlResponse(raw, async (peek) => {
       parsed = true;
       chosen = await pick(ctx, candidates, peek);
-      return {
-        ...responseExpectations(chosen, await idpOf(ctx, chosen), ctx.url('/saml/acs')),
-        requestId: null,
-        replay: ctx.storage.replay,
-        onWarning: (code, message, details) => ctx.warn(code, message, { ...details }),
-        [nowSymbol]: ctx.clock,
-      };
+      return acsExpectations(ctx, chosen, null);
     });
     const connection = chosen as SamlConnection;
     warnOnce(ctx, connection);

@@ -9,7 +9,7 @@ import { SsoError } from '@ssokit/core';
 import type { SsoContext } from './context.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { oidcLogoutUrl } from './oidc-flow.ts';
-import { isCrossSite, wantsJson } from './respond.ts';
+import { escapeHtml, isCrossSite, json, wantsJson } from './respond.ts';
 import type { SessionData } from './session.ts';
 import { clearSession, readSession } from './session-cookie.ts';
 
@@ -40,10 +40,7 @@ export async function logout(ctx: SsoContext, request: Request): Promise<Respons
       );
     }
   }
-  if (wantsJson(request)) {
-    headers.set('content-type', 'application/json; charset=utf-8');
-    return new Response(JSON.stringify({ loggedOut: true, idpLogoutUrl: target }), { headers });
-  }
+  if (wantsJson(request)) return json({ loggedOut: true, idpLogoutUrl: target }, 200, headers);
   headers.set('location', target ?? ctx.postLogoutPath);
   return new Response(null, { status: 303, headers });
 }
@@ -61,10 +58,7 @@ async function idpLogoutUrl(ctx: SsoContext, data: SessionData, headers: Headers
  * the same request from this site. It may not be framed (clickjacking) and is never cached.
  */
 function confirmLogout(ctx: SsoContext, request: Request): Response {
-  const action = `${ctx.basePath}/logout${new URL(request.url).search}`.replace(
-    /[&<>"']/g,
-    (c) => `&#${c.charCodeAt(0)};`,
-  );
+  const action = escapeHtml(`${ctx.basePath}/logout${new URL(request.url).search}`);
   return new Response(
     `<!doctype html><html><head><meta charset="utf-8"><title>Sign out?</title></head><body><h1>Sign out?</h1><p>A page on another site asked to sign you out.</p><form method="post" action="${action}"><button type="submit">Sign out</button></form><p><a href="/">Stay signed in</a></p></body></html>`,
     {

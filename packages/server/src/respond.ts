@@ -17,12 +17,11 @@ import type { CookieAttributes } from './cookies.ts';
 import { statusFor } from './status.ts';
 import { clearTransactionCookie } from './transactions.ts';
 
-/** A JSON response that no cache keeps. */
-export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  });
+/** A JSON response that no cache keeps, with `headers` (cookies, ...) when given. */
+export function json(body: unknown, status = 200, headers = new Headers()): Response {
+  headers.set('content-type', 'application/json; charset=utf-8');
+  headers.set('cache-control', 'no-store');
+  return new Response(JSON.stringify(body), { status, headers });
 }
 
 /** Whether the client asked for JSON (`Accept: application/json`). */
@@ -111,10 +110,7 @@ export function errorResponse(error: unknown, options: ErrorResponseOptions): Re
   const { status, headers: fields, body } = errorReply(error, options);
   const headers = new Headers(fields);
   if (options.clearTransaction) clearTransactionCookie(headers, options.clearTransaction);
-  if (options.json) {
-    headers.set('content-type', 'application/json; charset=utf-8');
-    return new Response(JSON.stringify(body), { status, headers });
-  }
+  if (options.json) return json(body, status, headers);
   headers.set('content-type', 'text/html; charset=utf-8');
   return new Response(
     `<!doctype html><html><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><h1>Sign-in failed</h1><p>${escapeHtml(body.message)}</p><p><code>${escapeHtml(body.error)}</code></p><p><a href="/">Back</a></p></body></html>`,
@@ -122,7 +118,8 @@ export function errorResponse(error: unknown, options: ErrorResponseOptions): Re
   );
 }
 
-function escapeHtml(text: string): string {
+/** Text made safe inside HTML, element content or a quoted attribute. */
+export function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,

@@ -9,7 +9,7 @@ import type { RestoreMode } from '@ssokit/config';
 import { emitAudit, SsoError } from '@ssokit/core';
 import { clientKeyOf, createClientLimiter } from './client.ts';
 import type { SsoContext } from './context.ts';
-import { BODY_LIMITS, isCrossSite, readBody, wantsJson } from './respond.ts';
+import { BODY_LIMITS, isCrossSite, json, readBody, wantsJson } from './respond.ts';
 import type { SessionData } from './session.ts';
 import { restoreSession, writeSession } from './session-cookie.ts';
 
@@ -99,10 +99,7 @@ export function createRestore(ctx: SsoContext): Restore {
       const headers = new Headers({ 'cache-control': 'no-store' });
       await writeSession(ctx, headers, request, data);
       await emitAudit(options.audit, { type: 'restore.login.succeeded', at: at() });
-      if (wantsJson(request)) {
-        headers.set('content-type', 'application/json; charset=utf-8');
-        return new Response(JSON.stringify({ session: restoreSession(data) }), { status: 200, headers });
-      }
+      if (wantsJson(request)) return json({ session: restoreSession(data) }, 200, headers);
       headers.set('location', '/');
       return new Response(null, { status: 303, headers });
     },

@@ -59,6 +59,17 @@ describe('requests from another site', () => {
       expect(await session()).not.toBeNull();
     });
 
+    it(`the confirmation page (${how}) carries the query escaped into its form`, async () => {
+      const { sso, cookie } = await signedIn();
+      const response = await sso.handle(
+        new Request(`${BASE}/sso/logout?local=1&next='x'`, { headers: { cookie, ...headers } }),
+      );
+      const page = await response.text();
+      expect(page).toContain('action="/sso/logout?local=1&amp;next=%27x%27"');
+      // every & of the query is written as an entity (a bare one would start a character reference)
+      expect(page).not.toMatch(/&(?!amp;|#39;|quot;|lt;|gt;)/);
+    });
+
     it(`POST /logout, admin writes and restore sign-ins with ${how} are refused, writing nothing`, async () => {
       const { sso, storage, cookie, session, password } = await signedIn();
       const before = await memorySnapshot(storage);

@@ -127,7 +127,7 @@ describe('roles are scoped to the connections allowed to grant them', () => {
       expect.objectContaining({
         check: 'mapping.roles',
         status: 'warning',
-        fix: expect.stringContaining('grantedBy'),
+        fix: expect.stringContaining('add this connection\'s id ("c-partner") to each role\'s "grantedBy"'),
       }),
     );
     const staff = await sso.testConnection(employees.id, sample);

@@ -65,7 +65,7 @@ export async function mappingPreview(
       `This connection's IdP sends groups that match roles it may not grant: ${[
         ...new Set(result.roleMatch.refused.map((m) => `${m.role} (from ${m.group})`)),
       ].join(', ')}.`,
-      `If this IdP should grant them, add the connection (its id or name) to each role's "grantedBy".`,
+      `If this IdP should grant them, add this connection's id ("${c.id}") to each role's "grantedBy" (ids only, never names).`,
     );
   if (result.profile.groups.state === 'absent')
     add(

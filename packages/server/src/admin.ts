@@ -147,37 +147,15 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     // Secrets are write-only: a patch that leaves them out keeps them.
     const merged: Record<string, unknown> = { ...JSON.parse(JSON.stringify(current)), ...patch };
     for (const section of ['oidc', 'saml'] as const) {
-      if (
-        patch[section] !== undefined &&
-        (typeof patch[section] !== 'object' || patch[section] === null || Array.isArray(patch[section]))
-      )
+      const given = patch[section];
+      if (given === undefined) continue;
+      if (typeof given !== 'object' || given === null || Array.isArray(given))
         throw new ConfigError([{ path: section, message: 'must be an object of settings.' }]);
-      if (
-        patch[section] !== undefined &&
-        typeof patch[section] === 'object' &&
-        (current as unknown as Record<string, unknown>)[section]
-      ) {
-        const kept: Record<string, unknown> = {};
-        for (const field of secretFields) {
-          const [s, key] = field.split('.') as [string, string];
-          const value = (current as unknown as Record<string, Record<string, unknown>>)[s]?.[key];
-          if (s === section && value !== undefined && !(key in (patch[section] as Record<string, unknown>))) {
-            if (
-              field === 'oidc.clientSecret' &&
-              sendsSecretElsewhere(current, patch.oidc as Record<string, unknown>)
-            )
-              throw new ConfigError([
-                {
-                  path: 'oidc.clientSecret',
-                  message:
-                    'send the client secret again: the issuer or an endpoint changed, and a stored secret never follows a connection to another identity provider.',
-                },
-              ]);
-            kept[key] = value;
-          }
-        }
-        merged[section] = { ...(patch[section] as Record<string, unknown>), ...kept };
-      }
+      if ((current as unknown as Record<string, unknown>)[section])
+        merged[section] = {
+          ...given,
+          ...keptSecrets(current, section, given as Record<string, unknown>, secretFields),
+        };
     }
     for (const key of STAMPED) delete merged[key];
     const valid = validate(merged) as Record<string, unknown>;
@@ -221,6 +199,36 @@ function pickSample(body: Record<string, unknown>): TestSample | undefined {
  * not read its secret (write-only) could have it sent to a server of theirs at the next login. SAML
  * needs no such rule: its secret, the SP private key, only signs and decrypts and is never sent.
  */
+/**
+ * The stored secrets of `section` that a patch (`given`) leaves out, kept: secrets are write-only. A
+ * client secret never follows the connection to another identity provider (a new issuer or endpoint):
+ * then the patch must send it again.
+ */
+function keptSecrets(
+  current: Connection,
+  section: 'oidc' | 'saml',
+  given: Record<string, unknown>,
+  secretFields: readonly string[],
+): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const field of secretFields) {
+    const [s, key] = field.split('.') as [string, string];
+    if (s !== section || key in given) continue;
+    const value = (current as unknown as Record<string, Record<string, unknown>>)[s]?.[key];
+    if (value === undefined) continue;
+    if (field === 'oidc.clientSecret' && sendsSecretElsewhere(current, given))
+      throw new ConfigError([
+        {
+          path: 'oidc.clientSecret',
+          message:
+            'send the client secret again: the issuer or an endpoint changed, and a stored secret never follows a connection to another identity provider.',
+        },
+      ]);
+    kept[key] = value;
+  }
+  return kept;
+}
+
 function sendsSecretElsewhere(current: Connection, next: Record<string, unknown>): boolean {
   if (current.protocol !== 'oidc') return false;
   if (next.issuer !== current.oidc.issuer) return true;

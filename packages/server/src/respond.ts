@@ -18,7 +18,7 @@ import { statusFor } from './status.ts';
 import { clearTransactionCookie } from './transactions.ts';
 
 /** A JSON response that no cache keeps, with `headers` (cookies, ...) when given. */
-export function json(body: unknown, status = 200, headers = new Headers()): Response {
+export function json(body: unknown, status = 200, headers: Headers = new Headers()): Response {
   headers.set('content-type', 'application/json; charset=utf-8');
   headers.set('cache-control', 'no-store');
   return new Response(JSON.stringify(body), { status, headers });

@@ -4,11 +4,16 @@
  *
  * @packageDocumentation
  */
+export { assertTtl, nextUpdatedAt, sameInstant, storageErrors } from './adapter-helpers.ts';
+export type { ExpiringParts } from './compose.ts';
+export { composeStorage } from './compose.ts';
 export type { MemoryStorageOptions } from './memory.ts';
 export { memoryStorage } from './memory.ts';
+export { checkSessionFilter, sessionMatches } from './session-filter.ts';
 export type {
   ConnectionPatch,
   ConnectionStore,
+  CounterStore,
   GroupStore,
   JsonValue,
   MembershipKey,
@@ -17,6 +22,9 @@ export type {
   NewGroup,
   NewUser,
   ReplayCache,
+  SessionFilter,
+  SessionRecord,
+  SessionStore,
   SsoStorage,
   TransactionStore,
   TransactionValue,

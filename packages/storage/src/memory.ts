@@ -6,9 +6,10 @@
 
 import type { Clock, Connection, Group, IdentityKey, LoginCommit, User } from '@ssokit/core';
 import { foldCase, now as nowSymbol, ownsEmail, SsoError } from '@ssokit/core';
+import { assertTtl, nextUpdatedAt, sameInstant, storageErrors } from './adapter-helpers.ts';
 import type { MemoryState } from './internal/memory-state.ts';
 import { memoryStateKey } from './internal/memory-state.ts';
-import { assertTtl, nextUpdatedAt, notFound, sameInstant } from './internal/shared.ts';
+import { memoryCounters, memorySessions } from './memory-sessions.ts';
 import type {
   ConnectionPatch,
   MembershipKey,
@@ -22,10 +23,11 @@ import type {
 /** Options of {@link memoryStorage}. */
 export interface MemoryStorageOptions {
   /**
-   * The most unexpired transactions and replay entries kept, each, so a flood of abandoned logins
+   * The most unexpired transactions, replay entries, sessions and counters kept, each, so a flood of abandoned logins
    * cannot exhaust memory. A live transaction is never dropped (that would end someone's login in
    * progress): past the bound, a new one is refused with `rate_limited` until others finish or expire.
-   * Replay entries past it drop the oldest. Default: 100000.
+   * Replay entries and counters past it drop the oldest; a new session past it is refused like a
+   * transaction. Default: 100000.
    */
   maxEntries?: number;
   /**
@@ -46,11 +48,7 @@ const copyOf = <T>(map: Map<string, T>, key: string): T | null => {
 /** The id a new record gets: the caller's, or a random UUID; an id already in use is a conflict. */
 const newId = (map: Map<string, unknown>, requested: string | undefined, kind: string): string => {
   const id = requested ?? crypto.randomUUID();
-  if (map.has(id)) {
-    throw new SsoError('storage_conflict', `A ${kind} with id "${id}" already exists.`, {
-      details: { reason: 'id' },
-    });
-  }
+  if (map.has(id)) throw storageErrors.idTaken(kind, id);
   return id;
 };
 const identityKey = (key: IdentityKey) => `${key.issuer.length}:${key.issuer}|${key.subject}`;
@@ -59,9 +57,21 @@ const membershipKey = (key: MembershipKey) =>
 /** Case-insensitive names and emails, by core's one folding (ASCII letters only). */
 const folded = foldCase;
 
+let warned = false;
+/** Once per process, under `NODE_ENV=production`: what an in-memory store breaks. */
+function warnInProduction(): void {
+  if (warned || globalThis.process?.env?.NODE_ENV !== 'production') return;
+  warned = true;
+  process.emitWarning(
+    'memoryStorage() keeps connections, users, sessions and logins in this process only: a restart forgets them, and with several instances behind a load balancer a login begun on one fails on another and a sign-out on one leaves the others signed in. Use @ssokit/storage-sql (and @ssokit/storage-redis) in production.',
+    { code: 'SSOKIT_MEMORY_STORAGE' },
+  );
+}
+
 /**
  * Creates an in-memory store. Everything lives in this process and is lost on restart; use a SQL or
- * Redis adapter when several instances serve logins. Every operation is atomic (none awaits midway).
+ * Redis adapter when several instances serve logins (under `NODE_ENV=production` it says so once, as a
+ * process warning with code `SSOKIT_MEMORY_STORAGE`). Every operation is atomic (none awaits midway).
  *
  * @example
  * ```ts
@@ -72,6 +82,7 @@ const folded = foldCase;
  * ```
  */
 export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
+  warnInProduction();
   const clock = options[nowSymbol] ?? Date.now;
   const maxEntries = options.maxEntries ?? 100_000;
   const maxTransactionBytes = options.maxTransactionBytes ?? 64 * 1024 * 1024;
@@ -85,6 +96,8 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     memberships: new Map(),
     transactions: new Map(),
     replay: new Map(),
+    sessions: new Map(),
+    counters: new Map(),
   };
   /** The owner of an address (core's ownsEmail): unverified holders neither own nor block it. */
   const emailOwner = (email: string, exceptId?: string): User | undefined => {
@@ -110,18 +123,8 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     }
     return undefined;
   };
-  const nameTaken = (name: string) =>
-    new SsoError(
-      'connection_name_taken',
-      `A connection named "${name}" already exists; connection names must be unique.`,
-      {
-        details: { name },
-      },
-    );
-  const emailTaken = () =>
-    new SsoError('storage_conflict', 'Another user already has this email address.', {
-      details: { reason: 'email' },
-    });
+  const nameTaken = storageErrors.connectionNameTaken;
+  const emailTaken = storageErrors.emailTaken;
   const sweep = <T>(map: Map<string, T>, expiresAt: (entry: T) => number) => {
     const at = clock();
     for (const [key, entry] of map) if (expiresAt(entry) <= at) map.delete(key);
@@ -154,8 +157,8 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
       },
       async update(id, patch: ConnectionPatch, { expectedUpdatedAt }) {
         const current = state.connections.get(id);
-        if (!current) throw notFound(id);
-        if (!sameInstant(current.updatedAt, expectedUpdatedAt)) throw staleUpdate(current);
+        if (!current) throw storageErrors.connectionNotFound(id);
+        if (!sameInstant(current.updatedAt, expectedUpdatedAt)) throw storageErrors.staleConnection(current);
         if (patch.name !== undefined && connectionByName(patch.name, id)) throw nameTaken(patch.name);
         const {
           id: _i,
@@ -176,7 +179,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         const current = state.connections.get(id);
         if (!current) return false;
         if (options.expectedUpdatedAt && !sameInstant(current.updatedAt, options.expectedUpdatedAt))
-          throw staleUpdate(current);
+          throw storageErrors.staleConnection(current);
         state.connections.delete(id);
         return true;
       },
@@ -205,10 +208,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
       },
       async update(id, patch) {
         const current = state.users.get(id);
-        if (!current)
-          throw new SsoError('storage_conflict', `No user has id "${id}".`, {
-            details: { reason: 'missing' },
-          });
+        if (!current) throw storageErrors.missing(`No user has id "${id}".`);
         const { id: _i, createdAt: _c, updatedAt: _u, ...fields } = patch as Record<string, unknown>;
         const user = { ...current, ...clone(fields), updatedAt: new Date(clock()) } as User;
         if (takesOwnedEmail(user, id)) throw emailTaken();
@@ -263,9 +263,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
       },
       async add(key) {
         if (!state.users.has(key.userId) || !state.groups.has(key.groupId)) {
-          throw new SsoError('storage_conflict', 'A membership needs an existing user and group.', {
-            details: { reason: 'missing' },
-          });
+          throw storageErrors.missing('A membership needs an existing user and group.');
         }
         const k = membershipKey(key);
         let membership = state.memberships.get(k);
@@ -303,21 +301,15 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         const at = commit.at;
         const existing = commit.user.kind === 'existing' ? state.users.get(commit.user.id) : undefined;
         if (commit.user.kind === 'existing' && !existing) {
-          throw new SsoError('storage_conflict', 'The user was deleted during the login.', {
-            details: { reason: 'missing' },
-          });
+          throw storageErrors.missing('The user was deleted during the login.');
         }
         const idKey = identityKey(commit.identity.key);
         const link = state.identities.get(idKey);
         if (commit.identity.link && link) {
-          throw new SsoError('storage_conflict', 'This identity was linked by a concurrent login.', {
-            details: { reason: 'identity' },
-          });
+          throw storageErrors.identityChanged(true);
         }
         if (!commit.identity.link && (!link || link.userId !== existing?.id)) {
-          throw new SsoError('storage_conflict', 'The identity link changed during the login.', {
-            details: { reason: 'identity' },
-          });
+          throw storageErrors.identityChanged(false);
         }
 
         const user: User = existing
@@ -411,16 +403,11 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
       },
     },
 
+    sessions: memorySessions(state, clock, maxEntries),
+    counters: memoryCounters(state, clock, maxEntries),
+
     async close() {},
   };
   Object.defineProperty(storage, memoryStateKey, { value: state, enumerable: false });
   return storage;
-}
-
-function staleUpdate(current: Connection): SsoError {
-  return new SsoError(
-    'concurrent_update',
-    `The connection "${current.name}" was changed by someone else; reload it and apply your change again.`,
-    { details: { id: current.id, updatedAt: current.updatedAt.toISOString() } },
-  );
 }

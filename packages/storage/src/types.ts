@@ -152,6 +152,72 @@ export interface ReplayCache {
   firstSeen(key: string, ttlMs: number): Promise<boolean>;
 }
 
+/**
+ * A server-side session. The cookie holds a random id; the store is keyed by its SHA-256 (`id`), so a
+ * copy of the table is not a set of live cookies.
+ */
+export interface SessionRecord {
+  /** The store key (the server's hash of the cookie's id). At most 128 characters. */
+  id: string;
+  userId: string;
+  connectionId: string;
+  /** The user at the IdP: the OIDC `sub` or the SAML NameID. Back-channel logout by subject matches it. */
+  subject: string;
+  /** The user's session at the IdP: the OIDC `sid` or the SAML `SessionIndex`, when the IdP sent one. */
+  idpSessionId?: string;
+  /** What the server keeps with the session (roles, groups, what IdP logout needs): a JSON object. */
+  data: TransactionValue;
+  createdAt: Date;
+  /** The absolute expiry: the session ends then, however active. */
+  expiresAt: Date;
+  /** The idle expiry (at most `expiresAt`): the session ends then unless `touch` moves it. */
+  idleExpiresAt: Date;
+}
+
+/**
+ * Which sessions to end or list: every session of a user, or of a connection, optionally narrowed to
+ * one subject and/or one IdP session there. A filter never spans connections by subject: the same
+ * `sub` at two IdPs is two people.
+ */
+export type SessionFilter =
+  | { userId: string }
+  | { connectionId: string; subject?: string; idpSessionId?: string };
+
+/**
+ * Server-side sessions with absolute and idle expiry. A session past either expiry is gone: `get`,
+ * `list`, `touch` and `revoke` never see it, whether or not the store has swept it yet.
+ */
+export interface SessionStore {
+  /** Stores a new session. Throws `storage_conflict` when the id is taken. */
+  create(session: SessionRecord): Promise<void>;
+  /** The unexpired session with this id, or `null`. */
+  get(id: string): Promise<SessionRecord | null>;
+  /**
+   * Moves the idle expiry to `idleExpiresAt`, capped at the absolute expiry. Returns `false` when the
+   * session is gone (ended, revoked or expired): it is not brought back.
+   */
+  touch(id: string, idleExpiresAt: Date): Promise<boolean>;
+  /** Ends one session. Returns whether it existed unexpired. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * Ends every session matching `filter` and returns how many. Throws a coded `TypeError` for a
+   * filter that names neither a user nor a connection (it would end everyone's).
+   */
+  revoke(filter: SessionFilter): Promise<number>;
+  /** The unexpired sessions matching `filter`, oldest first. */
+  list(filter: SessionFilter): Promise<SessionRecord[]>;
+}
+
+/** Fixed-window counters, for limits shared by every instance (login starts, wrong passwords). */
+export interface CounterStore {
+  /**
+   * Counts one hit on `key` and returns the hits in its current window (1 for the first). A window
+   * starts at the first hit after the previous one ended and lasts `windowMs` milliseconds. Of
+   * concurrent hits each is counted once: `n` of them return `1..n` in some order.
+   */
+  hit(key: string, windowMs: number): Promise<number>;
+}
+
 /** Everything ssokit stores. */
 export interface SsoStorage {
   connections: ConnectionStore;
@@ -162,6 +228,13 @@ export interface SsoStorage {
   login: LoginStore;
   transactions: TransactionStore;
   replay: ReplayCache;
+  /**
+   * Server-side sessions. With it, the session cookie holds only a random id and sessions can be ended
+   * (logout, revocation, back-channel logout); without it, `createSso` seals sessions into the cookie.
+   */
+  sessions?: SessionStore;
+  /** Counters shared by instances; without it, each instance counts alone. */
+  counters?: CounterStore;
   /** Releases connections and timers. Default: nothing to release. */
   close?(): Promise<void>;
 }

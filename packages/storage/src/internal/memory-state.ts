@@ -1,4 +1,5 @@
 import type { Connection, Group, LinkedIdentity, Membership, User } from '@ssokit/core';
+import type { SessionRecord } from '../types.ts';
 
 /** An entry with an expiry, in milliseconds since the epoch. */
 export interface Expiring<T> {
@@ -15,6 +16,8 @@ export interface MemoryState {
   memberships: Map<string, Membership>;
   transactions: Map<string, Expiring<string>>;
   replay: Map<string, number>;
+  sessions: Map<string, SessionRecord>;
+  counters: Map<string, Expiring<number>>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { isSsoError, membershipSource } from '@ssokit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewConnection, SsoStorage } from '../types.ts';
 import type { RawReader } from './raw.ts';
+import { counterSuite, sessionSuite } from './sessions.ts';
 
 /** Options of {@link runStorageConformance}. */
 export interface StorageConformanceOptions {
@@ -15,10 +16,14 @@ export interface StorageConformanceOptions {
   /** Called after each test with the store, before `storage.close()`. */
   cleanup?: (storage: SsoStorage) => void | Promise<void>;
   /**
-   * Which families to run. An adapter that stores only transactions and the replay cache (Redis) sets
-   * `{ connections: false, users: false }`. Default: all `true`.
+   * Which families to run. An adapter that stores only what expires (Redis) sets
+   * `{ connections: false, users: false }`; one without server-side sessions or shared counters sets
+   * `sessions: false` or `counters: false` (the server then seals sessions into cookies, and counts
+   * per instance). Default: all `true`.
    */
-  capabilities?: Partial<Record<'connections' | 'users' | 'transactions' | 'replay', boolean>>;
+  capabilities?: Partial<
+    Record<'connections' | 'users' | 'transactions' | 'replay' | 'sessions' | 'counters', boolean>
+  >;
   /** How many concurrent callers the race tests use. Default: 8. */
   concurrency?: number;
 }
@@ -43,7 +48,15 @@ export interface StorageConformanceOptions {
  * ```
  */
 export function runStorageConformance(options: StorageConformanceOptions): void {
-  const caps = { connections: true, users: true, transactions: true, replay: true, ...options.capabilities };
+  const caps = {
+    connections: true,
+    users: true,
+    transactions: true,
+    replay: true,
+    sessions: true,
+    counters: true,
+    ...options.capabilities,
+  };
   const n = options.concurrency ?? 8;
   let storage: SsoStorage;
   let raw: RawReader;
@@ -62,6 +75,8 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
     if (caps.users) userSuite(() => ({ storage, raw }), n);
     if (caps.transactions) transactionSuite(() => ({ storage, raw }), n);
     if (caps.replay) replaySuite(() => ({ storage }), n);
+    if (caps.sessions) sessionSuite(() => ({ storage, raw }), n);
+    if (caps.counters) counterSuite(() => ({ storage }), n);
   });
 }
 

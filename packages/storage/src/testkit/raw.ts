@@ -20,6 +20,12 @@ export interface RawReader {
   memberships(userId: string): Promise<string[]>;
   /** Whether an unexpired-or-not transaction row is still present under `key`. */
   hasTransaction(key: string): Promise<boolean>;
+  /**
+   * Whether a session row (expired or not) is still present under `id`: the suite checks that ending
+   * a session removes it from the backing store. Optional; without it, only the store's own reads are
+   * checked.
+   */
+  hasSession?(id: string): Promise<boolean>;
 }
 
 /**
@@ -65,6 +71,9 @@ export function memoryRawReader(storage: SsoStorage): RawReader {
     },
     async hasTransaction(key) {
       return state.transactions.has(key);
+    },
+    async hasSession(id) {
+      return state.sessions.has(id);
     },
   };
 }

@@ -64,6 +64,45 @@ export const faults = {
     const { put } = s.transactions;
     s.transactions.put = (key, value) => put(key, value, 3_600_000);
   },
+  // Back-channel logout by `sub` ending the same subject's sessions at every IdP.
+  'revoke-subject-any-connection': (s: SsoStorage, state: MemoryState) => {
+    const sessions = s.sessions as NonNullable<SsoStorage['sessions']>;
+    const { revoke } = sessions;
+    sessions.revoke = async (filter) => {
+      if (!('subject' in filter) || filter.subject === undefined || filter.idpSessionId)
+        return revoke(filter);
+      let count = 0;
+      for (const [id, session] of state.sessions)
+        if (session.subject === filter.subject && state.sessions.delete(id)) count += 1;
+      return count;
+    };
+  },
+  'session-idle-ignored': (s: SsoStorage, state: MemoryState) => {
+    const sessions = s.sessions as NonNullable<SsoStorage['sessions']>;
+    sessions.get = async (id) => {
+      const found = state.sessions.get(id);
+      return found && found.expiresAt.getTime() > Date.now() ? structuredClone(found) : null;
+    };
+  },
+  'touch-revives': (s: SsoStorage, state: MemoryState) => {
+    const sessions = s.sessions as NonNullable<SsoStorage['sessions']>;
+    sessions.touch = async (id, idleExpiresAt) => {
+      const found = state.sessions.get(id);
+      if (!found) return false;
+      found.idleExpiresAt = idleExpiresAt;
+      return true;
+    };
+  },
+  'counter-lost-update': (s: SsoStorage) => {
+    const counters = s.counters as NonNullable<SsoStorage['counters']>;
+    const seen = new Map<string, number>();
+    counters.hit = async (key) => {
+      const before = seen.get(key) ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      seen.set(key, before + 1);
+      return before + 1;
+    };
+  },
 } satisfies Record<string, (s: SsoStorage, state: MemoryState) => void>;
 
 runStorageConformance({ name: 'control', create: () => memoryStorage(), raw: memoryRawReader });

@@ -1,0 +1,45 @@
+/**
+ * `composeStorage()`: one `SsoStorage` from several stores, e.g. a SQL store for connections, users
+ * and groups and a Redis store for what expires (transactions, the replay cache, sessions, counters).
+ *
+ * @module
+ */
+import type { SsoStorage } from './types.ts';
+
+/** The parts of a store that {@link composeStorage} can take from another store. */
+export type ExpiringParts = Partial<Pick<SsoStorage, 'transactions' | 'replay' | 'sessions' | 'counters'>>;
+
+/**
+ * Takes connections, users, groups, memberships and logins from `base`, and each expiring part from
+ * `overrides` when it has one (else from `base`). `close()` closes both stores.
+ *
+ * @example
+ * ```ts
+ * import { composeStorage } from '@ssokit/storage';
+ * import { sqlStorage } from '@ssokit/storage-sql';
+ * import { redisStorage } from '@ssokit/storage-redis';
+ *
+ * const storage = composeStorage(sqlStorage({ dialect }), redisStorage({ redis }));
+ * ```
+ */
+export function composeStorage(
+  base: SsoStorage,
+  overrides: ExpiringParts & Partial<Pick<SsoStorage, 'close'>>,
+): SsoStorage {
+  const sessions = overrides.sessions ?? base.sessions;
+  const counters = overrides.counters ?? base.counters;
+  return {
+    connections: base.connections,
+    users: base.users,
+    groups: base.groups,
+    memberships: base.memberships,
+    login: base.login,
+    transactions: overrides.transactions ?? base.transactions,
+    replay: overrides.replay ?? base.replay,
+    ...(sessions ? { sessions } : {}),
+    ...(counters ? { counters } : {}),
+    async close() {
+      await Promise.all([base.close?.(), overrides.close?.()]);
+    },
+  };
+}

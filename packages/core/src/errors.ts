@@ -52,6 +52,7 @@ export const ssoErrorCodes = Object.freeze([
   // Storage
   'storage_conflict',
   'storage_failure',
+  'storage_unavailable',
   // Configuration
   'config_invalid',
 ] as const);

@@ -426,5 +426,6 @@ export type LoginErrorCode = Extract<
   | 'user_disabled'
   | 'identity_conflict'
   | 'storage_failure'
+  | 'storage_unavailable'
   | 'storage_conflict'
 >;

@@ -59,6 +59,7 @@ const PUBLIC_MESSAGES: Partial<Record<SsoErrorCode, string>> = {
   userinfo_invalid:
     "The identity provider's answer could not be accepted. Start the sign-in again; if it keeps failing, tell your administrator.",
   storage_failure: 'The sign-in could not be saved. Try again in a moment.',
+  storage_unavailable: 'The service is briefly unavailable. Try again in a moment.',
   storage_conflict: 'The sign-in could not be saved. Try again in a moment.',
 };
 
@@ -89,6 +90,7 @@ export function errorReply(error: unknown, options: ErrorReplyOptions = {}): Err
   const status = statusFor(error.code);
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (status === 429) headers['retry-after'] = '60';
+  if (error.code === 'storage_unavailable') headers['retry-after'] = '5';
   if (status === 405 && typeof error.details?.allow === 'string') headers.allow = error.details.allow;
   const hidden = options.expose ? undefined : PUBLIC_MESSAGES[error.code];
   const body: ErrorReply['body'] = { error: error.code, message: hidden ?? error.message };

@@ -19,7 +19,7 @@
  * | connection_not_found | 404 | no such connection |
  * | connection_name_taken, concurrent_update, storage_conflict | 409 | a conflict with stored data |
  * | idp_unreachable, discovery_failed | 502 | the IdP did not answer usefully |
- * | storage_failure | 503 | the store is down; try again |
+ * | storage_failure, storage_unavailable | 503 | the store failed or cannot be reached; try again |
  *
  * @module
  */
@@ -57,6 +57,7 @@ const STATUS: Record<SsoErrorCode, number> = {
   identity_conflict: 403,
   storage_conflict: 409,
   storage_failure: 503,
+  storage_unavailable: 503,
   config_invalid: 400,
 };
 

@@ -25,7 +25,7 @@ export type ExpiringParts = Partial<Pick<SsoStorage, 'transactions' | 'replay' |
 export function composeStorage(
   base: SsoStorage,
   overrides: ExpiringParts & Partial<Pick<SsoStorage, 'close'>>,
-): SsoStorage {
+): SsoStorage & { close(): Promise<void> } {
   const sessions = overrides.sessions ?? base.sessions;
   const counters = overrides.counters ?? base.counters;
   return {

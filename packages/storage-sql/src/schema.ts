@@ -1,0 +1,150 @@
+/**
+ * The tables of `@ssokit/storage-sql`, as Kysely sees them, and the length limits of their columns.
+ * Every table name gets the store's `tablePrefix` (default `ssokit_`); times are epoch milliseconds in
+ * BIGINT columns; free-form fields are JSON text.
+ *
+ * @module
+ */
+import type { Generated } from 'kysely';
+
+/**
+ * The longest values the schema stores, in characters. Longer input is refused with a coded
+ * `TypeError` (`ERR_INVALID_ARG_VALUE`) before it reaches the database. They keep every index key
+ * under MySQL's 3072-byte limit with 4-byte characters. Keys of unbounded length (identity issuer and
+ * subject, transaction, replay and counter keys, session subjects) are indexed by their SHA-256.
+ *
+ * @example
+ * ```ts
+ * import { sqlStorageLimits } from '@ssokit/storage-sql';
+ *
+ * const groupName = 'ml-engineers';
+ * if (groupName.length > sqlStorageLimits.name) throw new Error('name too long');
+ * ```
+ */
+export const sqlStorageLimits = {
+  /** Ids of connections, users, groups and sessions. */
+  id: 128,
+  /** Connection and group names, group external ids. */
+  name: 255,
+  /** Email addresses. */
+  email: 320,
+  /** Membership sources (`manual` or `sso:<connectionId>`). */
+  source: 160,
+} as const;
+
+/** A table of the store. */
+export interface ConnectionsTable {
+  seq: Generated<number>;
+  id: string;
+  name: string;
+  name_folded: string;
+  protocol: string;
+  /** JSON of every other field. */
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  status: string;
+  email: string | null;
+  email_verified: number | null;
+  /** The folded email while the user owns it (core's `ownsEmail`), else null; unique. */
+  email_owner: string | null;
+  /** JSON of the profile fields (username, name, givenName, familyName, picture, …). */
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdentitiesTable {
+  /** SHA-256 (hex) of the issuer and subject. */
+  key_hash: string;
+  issuer: string;
+  subject: string;
+  user_id: string;
+  connection_id: string;
+  created_at: number;
+  last_login_at: number;
+}
+
+export interface GroupsTable {
+  seq: Generated<number>;
+  id: string;
+  name: string;
+  name_folded: string;
+  external_id: string | null;
+  external_id_folded: string | null;
+}
+
+export interface MembershipsTable {
+  user_id: string;
+  group_id: string;
+  source: string;
+  created_at: number;
+}
+
+export interface ExpiringTable {
+  /** SHA-256 (hex) of the caller's key. */
+  key_hash: string;
+  expires_at: number;
+}
+
+export interface TransactionsTable extends ExpiringTable {
+  /** The JSON of the value. */
+  value: string;
+}
+
+export interface CountersTable extends ExpiringTable {
+  hits: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  connection_id: string;
+  subject: string;
+  subject_hash: string;
+  idp_session_id: string | null;
+  idp_session_hash: string | null;
+  data: string;
+  created_at: number;
+  expires_at: number;
+  idle_expires_at: number;
+}
+
+/**
+ * The database, with table names before the prefix: for typed queries of your own on the store's tables.
+ *
+ * @example
+ * ```ts
+ * import type { Kysely } from 'kysely';
+ * const typed = db as Kysely<SqlStorageDatabase>; // with tablePrefix '' (or add the prefix yourself)
+ * const count = await typed.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+ * ```
+ */
+export interface SqlStorageDatabase {
+  connections: ConnectionsTable;
+  users: UsersTable;
+  identities: IdentitiesTable;
+  groups: GroupsTable;
+  memberships: MembershipsTable;
+  transactions: TransactionsTable;
+  replay: ExpiringTable;
+  counters: CountersTable;
+  sessions: SessionsTable;
+}
+
+/** The logical table names; the prefix plugin prefixes exactly these. */
+export const tableNames: readonly (keyof SqlStorageDatabase)[] = [
+  'connections',
+  'users',
+  'identities',
+  'groups',
+  'memberships',
+  'transactions',
+  'replay',
+  'counters',
+  'sessions',
+];

@@ -1,0 +1,76 @@
+/**
+ * The key layout of `redisStorage()`. Every key is `<keyPrefix>{ssokit}:<family>:<rest>`:
+ *
+ * | key | type | holds | expires |
+ * | --- | --- | --- | --- |
+ * | `tx:<key>` | string | a login transaction (JSON) | its TTL |
+ * | `replay:<key>` | string | `1` | its TTL |
+ * | `ctr:<key>` | string | the hits of the current window | the window's end |
+ * | `sess:<id>` | hash | a session (`r`: JSON, `exp`, `idle`: ms, `iu` `ic` `ics` `ici`: its index keys) | the earlier of its two expiries |
+ * | `idx:u:<n>:<userId>` | set | session ids of a user | at least as late as its longest member |
+ * | `idx:c:<n>:<connectionId>` | set | session ids of a connection | idem |
+ * | `idx:cs:<n>:<connectionId>:<n>:<subject>` | set | session ids of a subject at a connection | idem |
+ * | `idx:ci:<n>:<connectionId>:<n>:<idpSessionId>` | set | session ids of an IdP session | idem |
+ *
+ * The parts of an index key are length-prefixed (`<n>` is the part's length), so ids containing `:` cannot
+ * collide. `{ssokit}` is a Redis Cluster hash tag: every key of a store hashes to one slot, which lets
+ * one Lua script touch a session and its index sets.
+ *
+ * @module
+ */
+
+/** The hash tag every key carries. */
+export const hashTag = '{ssokit}';
+
+/** Length-prefixes each part, so `("a:b", "c")` and `("a", "b:c")` give different keys. */
+const parts = (...values: string[]) => values.map((v) => `${v.length}:${v}`).join(':');
+
+/** Builds the keys of one store. */
+export function keyspace(keyPrefix: string) {
+  const base = `${keyPrefix}${hashTag}:`;
+  return {
+    /** The prefix of every key, and the first key of every session script (scripts build the rest from it). */
+    base,
+    transaction: (key: string) => `${base}tx:${key}`,
+    replay: (key: string) => `${base}replay:${key}`,
+    counter: (key: string) => `${base}ctr:${key}`,
+    session: (id: string) => `${base}sess:${id}`,
+  };
+}
+
+/** The index keys of a session, relative to `base` (a session script prepends it). */
+export interface IndexSuffixes {
+  /** By user. */
+  iu: string;
+  /** By connection. */
+  ic: string;
+  /** By connection and subject. */
+  ics: string;
+  /** By connection and IdP session id, when the session has one. */
+  ici?: string;
+}
+
+/** The index keys, relative to `base`, of a user, a connection, a subject or an IdP session. */
+export const indexSuffix = {
+  user: (userId: string) => `idx:u:${parts(userId)}`,
+  connection: (connectionId: string) => `idx:c:${parts(connectionId)}`,
+  subject: (connectionId: string, subject: string) => `idx:cs:${parts(connectionId, subject)}`,
+  idpSession: (connectionId: string, idpSessionId: string) => `idx:ci:${parts(connectionId, idpSessionId)}`,
+};
+
+/** The index keys a session belongs to. */
+export function indexSuffixesOf(session: {
+  userId: string;
+  connectionId: string;
+  subject: string;
+  idpSessionId?: string | undefined;
+}): IndexSuffixes {
+  return {
+    iu: indexSuffix.user(session.userId),
+    ic: indexSuffix.connection(session.connectionId),
+    ics: indexSuffix.subject(session.connectionId, session.subject),
+    ...(session.idpSessionId !== undefined
+      ? { ici: indexSuffix.idpSession(session.connectionId, session.idpSessionId) }
+      : {}),
+  };
+}

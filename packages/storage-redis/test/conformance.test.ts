@@ -1,0 +1,30 @@
+import type { SsoStorage } from '@ssokit/storage';
+import { runStorageConformance } from '@ssokit/storage/testkit';
+import { afterAll } from 'vitest';
+import { redisStorage } from '../src/index.ts';
+import { deleteUnder, randomPrefix, redisRawReader, testClient } from './helpers.ts';
+
+const redis = testClient();
+const filePrefix = randomPrefix('conformance');
+const prefixes = new WeakMap<object, string>();
+let serial = 0;
+
+runStorageConformance({
+  name: 'redis',
+  capabilities: { connections: false, users: false },
+  create: () => {
+    serial += 1;
+    const keyPrefix = `${filePrefix}${serial}:`;
+    const storage = redisStorage({ redis, keyPrefix });
+    prefixes.set(storage, keyPrefix);
+    // Only the expiring families run (capabilities), so the store needs no connections or users.
+    return storage as unknown as SsoStorage;
+  },
+  raw: (storage) => redisRawReader(redis, prefixes.get(storage) as string),
+  cleanup: (storage) => deleteUnder(redis, prefixes.get(storage) as string),
+});
+
+afterAll(async () => {
+  await deleteUnder(redis, filePrefix);
+  await redis.quit();
+});

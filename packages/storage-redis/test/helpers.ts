@@ -1,0 +1,74 @@
+/**
+ * Shared by this package's tests: a client on the test Redis, a random key prefix per test file, a
+ * raw reader with direct commands, and deletion of one prefix's keys (never FLUSHALL/FLUSHDB: other
+ * test files use the same Redis at the same time).
+ */
+import { randomUUID } from 'node:crypto';
+import type { RawReader } from '@ssokit/storage/testkit';
+import { Redis } from 'ioredis';
+
+export const redisUrl = process.env.SSOKIT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A client on the test Redis. */
+export function testClient(options: { keyPrefix?: string } = {}): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: 1, ...options });
+}
+
+/** A prefix no other test file uses. */
+export function randomPrefix(label: string): string {
+  return `ssokit-test:${label}:${randomUUID()}:`;
+}
+
+/** Every key under `prefix` (as stored, client prefix included). */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    found.push(...batch);
+  } while (cursor !== '0');
+  return [...new Set(found)];
+}
+
+/** Deletes the keys under `prefix`, and only those. */
+export async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
+  const keys = await keysUnder(redis, prefix);
+  if (keys.length > 0) await redis.del(...keys);
+}
+
+/** The key of a stored thing, as `keys.ts` lays it out (written out here, to check the layout too). */
+export const rawKey = {
+  transaction: (prefix: string, key: string) => `${prefix}{ssokit}:tx:${key}`,
+  session: (prefix: string, id: string) => `${prefix}{ssokit}:sess:${id}`,
+  userIndex: (prefix: string, userId: string) => `${prefix}{ssokit}:idx:u:${userId.length}:${userId}`,
+  connectionIndex: (prefix: string, connectionId: string) =>
+    `${prefix}{ssokit}:idx:c:${connectionId.length}:${connectionId}`,
+};
+
+const unused = () => {
+  throw new Error('not stored in Redis');
+};
+
+/** A raw reader of what a `redisStorage({ keyPrefix: prefix })` wrote, with direct commands. */
+export function redisRawReader(redis: Redis, prefix: string): RawReader {
+  return {
+    connection: unused,
+    connectionCount: unused,
+    user: unused,
+    userCount: unused,
+    identities: unused,
+    memberships: unused,
+    async hasTransaction(key) {
+      return (await redis.exists(rawKey.transaction(prefix, key))) === 1;
+    },
+    async hasSession(id) {
+      return (await redis.exists(rawKey.session(prefix, id))) === 1;
+    },
+  };
+}
+
+/** Waits until Redis has expired `key` (bounded by the test's timeout, not asserted on). */
+export async function untilGone(redis: Redis, key: string): Promise<void> {
+  while ((await redis.exists(key)) === 1) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -17,7 +17,7 @@
  * - any other path outside `/sso`: the framework's own 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawHttp, rememberCookies } from './http.ts';
+import { rawHttp, rememberCookies, setsSession } from './http.ts';
 import { browserLogin, httpOidcLogin, startProvider, type TestOp } from './oidc-provider.ts';
 import { httpSamlLogin, redirectBindingIdp } from './saml-idp.ts';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
@@ -244,11 +244,7 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
         ),
       );
       expect(attempts.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400, 400, 400, 400]);
-      const sessions = attempts.filter((r) =>
-        r.headers
-          .getSetCookie()
-          .some((c) => c.startsWith('sso_session.0=') && !c.startsWith('sso_session.0=;')),
-      );
+      const sessions = attempts.filter(setsSession);
       expect(sessions).toHaveLength(1);
       expect(await app.userCount()).toBe(1);
     });

@@ -19,19 +19,25 @@ export function cookiesOf(response: Response, prefix = ''): string[] {
   return setCookiePairs(response).filter((c) => !c.endsWith('=') && c.startsWith(prefix));
 }
 
-/** The session cookies (`sso_session.N`) a response sets with a value, as `name=value` pairs. */
+/**
+ * A session cookie's name in either mode: `sso_session` (server-side sessions) or its chunks
+ * `sso_session.N` (cookie sessions), `__Host-` prefixed on https.
+ */
+const SESSION_COOKIE = /^(?:__Host-)?sso_session(?:\.\d+)?=/;
+
+/** The session cookies a response sets with a value, as `name=value` pairs. */
 export function sessionCookiesOf(response: Response): string[] {
-  return cookiesOf(response, 'sso_session.');
+  return cookiesOf(response).filter((c) => SESSION_COOKIE.test(c));
 }
 
 /** The raw Set-Cookie headers of a response for its session cookies, cleared ones included. */
 export function sessionSetCookies(response: Response): string[] {
-  return response.headers.getSetCookie().filter((c) => c.startsWith('sso_session.'));
+  return response.headers.getSetCookie().filter((c) => SESSION_COOKIE.test(c));
 }
 
 /** Whether a response sets a session cookie with a value (a login), as opposed to none or only clearing. */
 export function setsSession(response: Response): boolean {
-  return response.headers.getSetCookie().some((c) => /^sso_session\.\d+=[^;]/.test(c));
+  return response.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c) && !/^[^=]+=;/.test(c));
 }
 
 /**

@@ -104,6 +104,12 @@ export async function startProvider(
      * (ClearML's code-challenge method) that 8.x and later no longer offer. Default: 9.
      */
     release?: 7 | 9;
+    /**
+     * Registers `public-pkce` for OpenID Connect Back-Channel Logout at this URI (with `sid` in its ID
+     * tokens): the OP then posts a logout token there when the user's session at the OP ends.
+     * oidc-provider 9 dropped the feature, so this runs release 7.
+     */
+    backchannelLogoutUri?: string;
   } = {},
 ): Promise<TestOp> {
   const server: Server = createServer();
@@ -142,6 +148,12 @@ export async function startProvider(
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'none',
+        ...(options.backchannelLogoutUri
+          ? {
+              backchannel_logout_uri: options.backchannelLogoutUri,
+              backchannel_logout_session_required: true,
+            }
+          : {}),
       },
       {
         client_id: 'implicit',
@@ -168,6 +180,7 @@ export async function startProvider(
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      ...(options.backchannelLogoutUri ? { backchannelLogout: { enabled: true } } : {}),
     },
     pkce: {
       required: (_ctx, client) => client.clientId === 'public-pkce',
@@ -180,6 +193,8 @@ export async function startProvider(
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   };
+  if (options.backchannelLogoutUri && options.release !== 7)
+    throw new Error('Back-channel logout needs oidc-provider 7 (release: 7); 9 no longer implements it.');
   const provider = new (options.release === 7 ? ProviderV7 : Provider)(issuer, configuration);
   const providerCallback = provider.callback();
   server.on('request', async (req, res) => {

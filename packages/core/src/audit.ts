@@ -84,6 +84,27 @@ export interface RestoreLoginEvent extends EventBase {
   code?: SsoErrorCode;
 }
 
+/**
+ * Sessions were ended other than by their own logout: by the host (`sso.revokeSessions`), an admin,
+ * a deleted or deactivated connection, or the IdP (back-channel logout, a SAML LogoutRequest).
+ */
+export interface SessionsRevokedEvent extends EventBase {
+  type: 'sessions.revoked';
+  reason:
+    | 'api'
+    | 'admin'
+    | 'connection_deleted'
+    | 'connection_deactivated'
+    | 'backchannel_logout'
+    | 'saml_logout';
+  /** What was matched: a user, or a connection with an IdP subject and/or IdP session id. */
+  filter: { userId: string } | { connectionId: string; subject?: string; idpSessionId?: string };
+  /** How many sessions ended. */
+  count: number;
+  /** Who did it (`admin` only), as the host's admin hook identified them. */
+  actor?: string;
+}
+
 /** Every audit event. Switch on `type`. */
 export type AuditEvent =
   | LoginSucceededEvent
@@ -92,7 +113,8 @@ export type AuditEvent =
   | IdentityLinkedEvent
   | MembershipsChangedEvent
   | ConnectionChangedEvent
-  | RestoreLoginEvent;
+  | RestoreLoginEvent
+  | SessionsRevokedEvent;
 
 /** Every audit event type. */
 export type AuditEventType = AuditEvent['type'];

@@ -38,6 +38,7 @@ export const ssoErrorCodes = Object.freeze([
   'id_token_invalid',
   'access_token_invalid',
   'userinfo_invalid',
+  'logout_token_invalid',
   // SAML
   'saml_invalid',
   'saml_signature_invalid',

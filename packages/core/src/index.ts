@@ -14,6 +14,7 @@ export type {
   LoginSucceededEvent,
   MembershipsChangedEvent,
   RestoreLoginEvent,
+  SessionsRevokedEvent,
   UserCreatedEvent,
 } from './audit.ts';
 export { emitAudit } from './audit.ts';

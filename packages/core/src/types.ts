@@ -144,6 +144,11 @@ export interface OidcSettings {
    * every ID token signature and refuses to log in with `false`. Default: `true`.
    */
   verifySignature?: boolean;
+  /**
+   * Accept back-channel logout tokens without `exp` (OpenID Connect Back-Channel Logout, errata set 1,
+   * requires it; Keycloak before 23 omits it). Default: `false`.
+   */
+  logoutTokenWithoutExp?: boolean;
   /** Extra accepted audiences besides the client id. */
   audience?: string[];
   /**

@@ -33,5 +33,7 @@ export type { JwksCache, JwksCacheOptions, JwksReport } from './jwks.ts';
 export { createJwksCache, inspectJwks } from './jwks.ts';
 export type { EndSessionOptions } from './logout.ts';
 export { buildEndSessionUrl, revokeToken } from './logout.ts';
+export type { LogoutTokenClaims, LogoutTokenExpectations } from './logout-token.ts';
+export { BACKCHANNEL_LOGOUT_EVENT, validateLogoutToken } from './logout-token.ts';
 export type { OidcTokens } from './token-endpoint.ts';
 export { readUnverifiedClaims } from './unverified-claims.ts';

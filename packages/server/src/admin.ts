@@ -8,6 +8,7 @@
 import type { ConnectionInput } from '@ssokit/config';
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
+import { type AdminSessions, handleAdminSessions } from './admin-sessions.ts';
 import { loadConfig } from './lazy.ts';
 import { privateUrlIssues } from './outbound.ts';
 import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
@@ -47,6 +48,8 @@ export interface AdminContext {
   audit?: AuditHook;
   clock: () => number;
   test: (id: string, sample?: TestSample) => Promise<ConnectionTestReport>;
+  /** Ends sessions (revocation.ts); absent with cookie sessions, which cannot be ended. */
+  sessions?: AdminSessions;
 }
 
 /** Serves `/admin/connections[/:id]`; `path` is relative to the base path. */
@@ -64,8 +67,11 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   if (allowed !== true && (typeof allowed !== 'string' || allowed === ''))
     throw new SsoError('forbidden', 'You may not use the admin API.', { details: { reason: 'admin' } });
   const actor = typeof allowed === 'string' ? allowed : undefined;
+  const by = actor ? { actor } : {};
   const { importConnection, secretFields } = await loadConfig();
   const redact = (c: Connection) => redactSecrets(c, secretFields);
+  if (path === '/admin/sessions' || path.startsWith('/admin/sessions/'))
+    return handleAdminSessions(request, path, ctx.sessions, by);
   const store = ctx.storage.connections;
   const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);
@@ -135,6 +141,8 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   if (method === 'GET') return json(redact(current));
   if (method === 'DELETE') {
     await store.delete(id, { expectedUpdatedAt: expectedUpdatedAt(current) });
+    // Its sessions end with it: nobody stays signed in through an IdP the admin removed.
+    await ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deleted', ...by });
     await audit('connection.deleted', current);
     return new Response(null, { status: 204 });
   }
@@ -164,6 +172,8 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     const updated = await store.update(id, fields, {
       expectedUpdatedAt: patch.updatedAt ? new Date(String(patch.updatedAt)) : expectedUpdatedAt(current),
     });
+    if (current.active && !updated.active)
+      await ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deactivated', ...by });
     await audit('connection.updated', updated, changed);
     return json(redact(updated));
   }

@@ -16,7 +16,7 @@ import {
   type SsoWarningCode,
 } from '@ssokit/core';
 import { createDiscoveryCache, createJwksCache, type DiscoveryCache, type JwksCache } from '@ssokit/oidc';
-import type { SsoStorage } from '@ssokit/storage';
+import type { SessionStore, SsoStorage } from '@ssokit/storage';
 import type { CookieAttributes } from './cookies.ts';
 import { callHook } from './hooks.ts';
 import type { SsoOptions } from './options.ts';
@@ -41,7 +41,11 @@ export interface SsoContext {
   readonly discovery: DiscoveryCache;
   readonly keys: JwksCache;
   readonly codec: SessionCodec;
+  /** Where sessions live: the store's session store (server-side sessions), or none (cookie sessions). */
+  readonly sessionStore: SessionStore | undefined;
   readonly sessionTtlSec: number;
+  /** Server-side sessions end after this many seconds without a request. */
+  readonly sessionIdleSec: number;
   readonly transactionTtlMs: number;
   /** Where the browser lands after logout (a site path). */
   readonly postLogoutPath: string;
@@ -95,7 +99,9 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     discovery: createDiscoveryCache(http),
     keys: createJwksCache({ ...http, ...(options.jwks ?? {}) }),
     codec: createSessionCodec(options.secret),
+    sessionStore: options.sessionMode === 'cookie' ? undefined : storage.sessions,
     sessionTtlSec: options.sessionTtlSec ?? 28_800,
+    sessionIdleSec: options.sessionIdleTimeoutSec ?? 7200,
     transactionTtlMs,
     postLogoutPath: options.postLogoutPath ?? '/',
     // Cross-site POSTs (form_post, the SAML ACS) drop SameSite=Lax cookies: on https the transaction

@@ -6,7 +6,9 @@
  * @module
  */
 import { SsoError } from '@ssokit/core';
+import type { SessionFilter, SessionStore } from '@ssokit/storage';
 import { handleAdmin } from './admin.ts';
+import { backchannelLogout } from './backchannel-logout.ts';
 import { createClientLimiter } from './client.ts';
 import { createContext, type SsoContext } from './context.ts';
 import { loadSamlFlow } from './lazy.ts';
@@ -17,6 +19,7 @@ import { checkOptions } from './options-check.ts';
 import { type ErrorReporter, REPORT_ERROR, reportError } from './report-error.ts';
 import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
 import { createRestore, type Restore } from './restore.ts';
+import { type Revocation, revokeSessions } from './revocation.ts';
 import { getSession } from './session-cookie.ts';
 import { testConnection } from './test-connection/index.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
@@ -51,6 +54,7 @@ export function createSso(options: SsoOptions): Sso {
     basePath,
     connections: ctx.storage.connections,
     getSession: (request) => getSession(ctx, request, restore.active),
+    revokeSessions: (filter) => revokeSessions(ctx, filter),
     testConnection: test,
     async handle(request) {
       const path = new URL(request.url).pathname;
@@ -61,7 +65,8 @@ export function createSso(options: SsoOptions): Sso {
         return await route(ctx, { restore, test, loginStarts }, request, relative);
       } catch (error) {
         const response = errorResponse(error, {
-          json: wantsJson(request),
+          // The IdP's server-to-server calls get JSON whatever they accept (Back-Channel Logout §2.8).
+          json: wantsJson(request) || relative.startsWith('/oidc/backchannel-logout/'),
           clearTransaction: ctx.txCookie,
           // The admin API's caller is an admin: its errors keep their details (URLs, issues).
           expose: relative.startsWith('/admin/'),
@@ -125,6 +130,11 @@ async function route(
     restore.refuseSso();
     return oidcCallback(ctx, request);
   }
+  const backchannel = /^\/oidc\/backchannel-logout\/([^/]+)$/.exec(path);
+  if (backchannel) {
+    if (method !== 'POST') throw notAllowed('The identity provider posts logout tokens here.', 'POST');
+    return backchannelLogout(ctx, request, decodePathSegment(backchannel[1] as string));
+  }
   if (path === '/saml/acs') {
     restore.refuseSso();
     return (await loadSamlFlow()).samlAcs(ctx, request);
@@ -151,7 +161,16 @@ async function route(
       test,
       ...(ctx.options.audit ? { audit: ctx.options.audit } : {}),
       clock: ctx.clock,
+      ...(ctx.sessionStore ? { sessions: adminSessions(ctx, ctx.sessionStore) } : {}),
     });
   }
   return new Response('Not found', { status: 404 });
+}
+
+/** The admin API's view of the session store: listing as stored, revoking through revocation.ts. */
+function adminSessions(ctx: SsoContext, store: SessionStore) {
+  return {
+    list: (filter: SessionFilter) => store.list(filter),
+    revoke: (filter: SessionFilter, why: Revocation) => revokeSessions(ctx, filter, why),
+  };
 }

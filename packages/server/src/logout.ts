@@ -11,7 +11,7 @@ import { loadSamlFlow } from './lazy.ts';
 import { oidcLogoutUrl } from './oidc-flow.ts';
 import { escapeHtml, isCrossSite, json, wantsJson } from './respond.ts';
 import type { SessionData } from './session.ts';
-import { clearSession, readSession } from './session-cookie.ts';
+import { endSession, readSession } from './session-cookie.ts';
 
 /** Serves `/logout`. */
 export async function logout(ctx: SsoContext, request: Request): Promise<Response> {
@@ -24,8 +24,8 @@ export async function logout(ctx: SsoContext, request: Request): Promise<Respons
     });
   }
   const headers = new Headers({ 'cache-control': 'no-store' });
-  clearSession(ctx, headers, request);
   const data = await readSession(ctx, request);
+  await endSession(ctx, headers, request, data);
   const local = ['1', 'true'].includes(new URL(request.url).searchParams.get('local') ?? '');
   let target: string | null = null;
   if (data && !data.restore && !local) {

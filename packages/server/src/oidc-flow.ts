@@ -57,7 +57,13 @@ export async function oidcCallback(ctx: SsoContext, request: Request): Promise<R
     identity: result.identity,
     claims: result.claims,
     returnTo: tx.returnTo,
-    extra: { idToken: result.tokens.idToken },
+    extra: {
+      idToken: result.tokens.idToken,
+      // The IdP's session id, by which its back-channel logout names this session.
+      ...(typeof result.claims.sid === 'string' && result.claims.sid !== ''
+        ? { sid: result.claims.sid }
+        : {}),
+    },
     ...(result.groups ? { groups: result.groups } : {}),
   });
 }

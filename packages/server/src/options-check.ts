@@ -62,6 +62,15 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
       'must be true or false (a string such as "false" from the environment is neither).',
     );
   wholeNumber(options?.sessionTtlSec, 'sessionTtlSec', 60, 31 * 86_400, 'seconds', add);
+  wholeNumber(options?.sessionIdleTimeoutSec, 'sessionIdleTimeoutSec', 120, 31 * 86_400, 'seconds', add);
+  const mode = options?.sessionMode;
+  if (mode !== undefined && mode !== 'server' && mode !== 'cookie')
+    add('sessionMode', 'must be "server" or "cookie".');
+  else if (mode === 'server' && options?.storage && !options.storage.sessions)
+    add(
+      'sessionMode',
+      'is "server", and the storage has no session store: use a store with sessions (memoryStorage, @ssokit/storage-sql, @ssokit/storage-redis) or sessionMode "cookie".',
+    );
   wholeNumber(options?.transactionTtlSec, 'transactionTtlSec', 30, 3600, 'seconds', add);
   wholeNumber(options?.loginStartsPerMinute, 'loginStartsPerMinute', 1, 100_000, 'login starts', add);
   if (options?.loginStartsPerMinute !== undefined && options.clientKey === undefined)

@@ -15,7 +15,7 @@ import {
   type RoleMatchingOptions,
   type WarningHook,
 } from '@ssokit/core';
-import type { SsoStorage } from '@ssokit/storage';
+import type { SessionFilter, SsoStorage } from '@ssokit/storage';
 import type { AuthorizeAdmin } from './admin.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
@@ -54,8 +54,22 @@ export interface SsoOptions {
    * it the admin API does not exist (404). Default: none.
    */
   authorizeAdmin?: AuthorizeAdmin;
-  /** Session lifetime in seconds. Default: 28800 (8 hours). */
+  /** Session lifetime in seconds: a session ends then, however active. Default: 28800 (8 hours). */
   sessionTtlSec?: number;
+  /**
+   * Where sessions live. `'server'`: in `storage.sessions`, the cookie holding only a random token, so
+   * a session can end everywhere at once (logout, `revokeSessions`, back-channel logout, a deleted
+   * connection). `'cookie'`: sealed into the cookie itself, for a store without sessions; such a
+   * session cannot be revoked, keeps no ID token and at most 2048 characters of group names
+   * (`groupsTruncated` says when some were left out). Default: `'server'` when the storage has a
+   * session store (every ssokit store does), else `'cookie'`.
+   */
+  sessionMode?: 'server' | 'cookie';
+  /**
+   * Server-side sessions end after this many seconds without a request (a request moves the idle
+   * expiry at most once a minute). Cookie sessions have only `sessionTtlSec`. Default: 7200 (2 hours).
+   */
+  sessionIdleTimeoutSec?: number;
   /** How long a login may take, in seconds. Default: 600 (10 minutes). */
   transactionTtlSec?: number;
   /**
@@ -130,6 +144,8 @@ export interface SsoSession {
   groups: string[];
   connectionId: string;
   expiresAt: Date;
+  /** A cookie session left some group names out to stay small (see `SsoOptions.sessionMode`). */
+  groupsTruncated?: true;
   /** A restore-mode administrator (`connectionId` is then `'restore'`); see `SsoOptions.restore`. */
   restore?: true;
 }
@@ -157,6 +173,19 @@ export interface Sso {
   handle(request: Request): Promise<Response>;
   /** The request's session, or `null`. */
   getSession(request: Request): Promise<SsoSession | null>;
+  /**
+   * Ends sessions on every instance: all of a user's (`{ userId }`), all at a connection
+   * (`{ connectionId }`), or one IdP user's or IdP session's there (`{ connectionId, subject }`,
+   * `{ connectionId, idpSessionId }`). Returns how many ended. Needs server-side sessions
+   * (`sessionMode: 'server'`); with cookie sessions it throws `config_invalid`.
+   *
+   * @example
+   * ```ts
+   * // The user was disabled in the app: sign them out everywhere now.
+   * await sso.revokeSessions({ userId: user.id });
+   * ```
+   */
+  revokeSessions(filter: SessionFilter): Promise<number>;
   /** The connection store (the admin API validates what it saves; this store does not). */
   readonly connections: SsoStorage['connections'];
   /**

@@ -139,6 +139,8 @@ export const BODY_LIMITS = {
   admin: 256 * 1024,
   /** `POST /restore`: 4 KiB. */
   restore: 4 * 1024,
+  /** `POST /oidc/backchannel-logout/:id` (a form with one logout token): 64 KiB. */
+  backchannelLogout: 64 * 1024,
 } as const;
 
 /**

@@ -1,49 +1,115 @@
 /**
- * The session cookie of a request: read, written and cleared here and nowhere else. A session is
- * sealed by the codec (session.ts) and stored in numbered chunks (cookies.ts) so large group lists fit.
+ * The session of a request: read, started and ended here and nowhere else, in either mode.
+ * - Server-side (a session store): the cookie holds a random token; the record (session-record.ts)
+ *   holds the rest, so a session ends everywhere the moment its record is gone.
+ * - Cookie (no session store): the session is sealed by the codec (session.ts) into numbered cookies
+ *   (cookies.ts), without the ID token and with its group names bounded so the cookie stays small.
  *
  * @module
  */
 import type { SsoContext } from './context.ts';
-import { clearChunked, parseCookies, readChunked, writeChunked } from './cookies.ts';
+import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 import { type SsoSession, ssoUser } from './options.ts';
 import type { SessionData } from './session.ts';
+import { fromRecord, newSessionToken, sessionKeyOf, toRecord } from './session-record.ts';
 
-const SESSION_COOKIE = 'sso_session';
+/**
+ * The most characters of group names a cookie session keeps: past it, the rest are left out and the
+ * session says `groupsTruncated` (server-side sessions keep every group).
+ */
+export const COOKIE_GROUP_CHARS = 2048;
+/** How often, at most, a request moves a server-side session's idle expiry, in milliseconds. */
+const TOUCH_EVERY_MS = 60_000;
 
-/** The session a request carries, opened and unexpired, or `null`. */
-export async function readSession(ctx: SsoContext, request: Request): Promise<SessionData | null> {
-  const sealed = readChunked(parseCookies(request.headers.get('cookie')), SESSION_COOKIE);
-  if (!sealed) return null;
-  return ctx.codec.open(sealed, Math.floor(ctx.clock() / 1000));
+/** A session read from a request: its data, and in server mode the store key of its record. */
+export type OpenSession = SessionData & { key?: string };
+
+/** The session cookie's name: `__Host-` prefixed on https (no Domain, Path=/, Secure: this host only). */
+export function sessionCookieName(ctx: SsoContext): string {
+  return ctx.sessionCookie.secure ? '__Host-sso_session' : 'sso_session';
 }
 
-/** Seals a session into (numbered) cookies on `headers`, clearing chunks left from a larger one. */
+/** The session a request carries, unexpired, or `null`. */
+export async function readSession(ctx: SsoContext, request: Request): Promise<OpenSession | null> {
+  const cookies = parseCookies(request.headers.get('cookie'));
+  const name = sessionCookieName(ctx);
+  const store = ctx.sessionStore;
+  if (!store) {
+    const sealed = readChunked(cookies, name);
+    return sealed ? ctx.codec.open(sealed, Math.floor(ctx.clock() / 1000)) : null;
+  }
+  const key = sessionKeyOf(cookies.get(name));
+  if (!key) return null;
+  const record = await store.get(key);
+  if (!record) return null;
+  const now = ctx.clock();
+  const idleMs = ctx.sessionIdleSec * 1000;
+  if (record.idleExpiresAt.getTime() - now < idleMs - TOUCH_EVERY_MS) {
+    // The session was used: its idle expiry moves (at most once a minute). The read stands either way.
+    await store.touch(key, new Date(now + idleMs)).catch(() => false);
+  }
+  return { ...fromRecord(record), key };
+}
+
+/**
+ * Starts a session: a new record and token (server mode; the browser's previous session, if any, is
+ * ended, so a login never keeps an old id) or sealed cookies.
+ */
 export async function writeSession(
   ctx: SsoContext,
   headers: Headers,
   request: Request,
   data: SessionData,
 ): Promise<void> {
-  const sealed = await ctx.codec.seal(data);
-  const maxAge = data.expiresAt - Math.floor(ctx.clock() / 1000);
-  for (const cookie of writeChunked(
-    SESSION_COOKIE,
-    sealed,
-    { ...ctx.sessionCookie, maxAge },
-    parseCookies(request.headers.get('cookie')),
-  ))
+  const now = ctx.clock();
+  const maxAge = data.expiresAt - Math.floor(now / 1000);
+  const cookies = parseCookies(request.headers.get('cookie'));
+  const name = sessionCookieName(ctx);
+  const store = ctx.sessionStore;
+  if (store) {
+    const previous = sessionKeyOf(cookies.get(name));
+    if (previous) await store.delete(previous);
+    const token = newSessionToken();
+    const key = sessionKeyOf(token) as string;
+    await store.create(toRecord(key, data, now, ctx.sessionIdleSec));
+    headers.append('set-cookie', serializeCookie(name, token, { ...ctx.sessionCookie, maxAge }));
+    return;
+  }
+  const sealed = await ctx.codec.seal(forCookie(data));
+  for (const cookie of writeChunked(name, sealed, { ...ctx.sessionCookie, maxAge }, cookies))
     headers.append('set-cookie', cookie);
 }
 
-/** Deletes every session cookie chunk the request carries. */
-export function clearSession(ctx: SsoContext, headers: Headers, request: Request): void {
-  for (const cookie of clearChunked(
-    SESSION_COOKIE,
-    ctx.sessionCookie,
-    parseCookies(request.headers.get('cookie')),
-  ))
-    headers.append('set-cookie', cookie);
+/** What a cookie session keeps: no ID token, and group names up to {@link COOKIE_GROUP_CHARS}. */
+function forCookie(data: SessionData): SessionData {
+  const { idToken: _left, ...rest } = data;
+  let used = 0;
+  const groups: string[] = [];
+  for (const group of data.groups) {
+    used += group.length;
+    if (used > COOKIE_GROUP_CHARS) break;
+    groups.push(group);
+  }
+  return groups.length === data.groups.length ? rest : { ...rest, groups, groupsTruncated: true };
+}
+
+/** Ends the request's session: its record (server mode) and its cookies. */
+export async function endSession(
+  ctx: SsoContext,
+  headers: Headers,
+  request: Request,
+  session?: OpenSession | null,
+): Promise<void> {
+  const cookies = parseCookies(request.headers.get('cookie'));
+  const name = sessionCookieName(ctx);
+  if (ctx.sessionStore) {
+    const key = session?.key ?? sessionKeyOf(cookies.get(name));
+    if (key) await ctx.sessionStore.delete(key);
+    if (cookies.has(name))
+      headers.append('set-cookie', serializeCookie(name, '', { ...ctx.sessionCookie, maxAge: 0 }));
+    return;
+  }
+  for (const cookie of clearChunked(name, ctx.sessionCookie, cookies)) headers.append('set-cookie', cookie);
 }
 
 /** A restore-mode administrator's session as the host sees it. */
@@ -59,8 +125,8 @@ export function restoreSession(data: SessionData): SsoSession {
 }
 
 /**
- * `sso.getSession(request)`: the session with its user as stored now; `null` when there is none, the
- * user is gone or disabled, or a restore-mode session outlived restore mode.
+ * `sso.getSession(request)`: the session with its user as stored now; `null` when there is none, it
+ * was ended or revoked, the user is gone or disabled, or a restore-mode session outlived restore mode.
  */
 export async function getSession(
   ctx: SsoContext,
@@ -76,6 +142,7 @@ export async function getSession(
     user: ssoUser(user.id, user),
     roles: data.roles,
     groups: data.groups,
+    ...(data.groupsTruncated ? { groupsTruncated: true as const } : {}),
     connectionId: data.connectionId,
     expiresAt: new Date(data.expiresAt * 1000),
   };

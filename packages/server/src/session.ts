@@ -23,14 +23,18 @@ export interface SessionData {
   issuedAt: number;
   /** Seconds since the epoch. */
   expiresAt: number;
-  /** For RP-initiated logout (OIDC `id_token_hint`). */
+  /** For RP-initiated logout (OIDC `id_token_hint`). Kept server-side only, never in a cookie. */
   idToken?: string;
+  /** The IdP's session id (OIDC `sid`), for back-channel logout. */
+  sid?: string;
   /** For SAML Single Logout. */
   nameId?: string;
   nameIdFormat?: string;
   sessionIndex?: string;
   /** A restore-mode administrator's session: valid only while restore mode lasts. */
   restore?: true;
+  /** In a cookie session: some group names were left out to keep the cookie small. */
+  groupsTruncated?: true;
 }
 
 /** Seals and opens session cookies. */

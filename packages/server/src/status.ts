@@ -4,7 +4,7 @@
  *
  * | code | status | why |
  * | --- | --- | --- |
- * | invalid_request, invalid_return_to, claim_invalid, config_invalid | 400 | the request or the configuration is malformed |
+ * | invalid_request, invalid_return_to, claim_invalid, config_invalid, logout_token_invalid | 400 | the request or the configuration is malformed |
  * | invalid_state, transaction_expired | 400 | the callback does not belong to a live login |
  * | id_token_invalid, userinfo_invalid, saml_invalid, saml_signature_invalid, saml_replay, claim_missing | 401 | the IdP's answer cannot be trusted |
  * | access_token_invalid | 401 | the bearer token is refused |
@@ -44,6 +44,7 @@ const STATUS: Record<SsoErrorCode, number> = {
   idp_unreachable: 502,
   discovery_failed: 502,
   id_token_invalid: 401,
+  logout_token_invalid: 400,
   access_token_invalid: 401,
   userinfo_invalid: 401,
   saml_invalid: 401,

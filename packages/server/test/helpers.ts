@@ -2,6 +2,7 @@
  * What the server's tests share besides ssokit-test-fixtures: an `Sso` over a fresh memoryStorage,
  * and the requests a browser sends to the ACS.
  */
+import { now } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
 import { createSso, type SsoOptions } from '../src/index.ts';
 
@@ -14,7 +15,8 @@ export const SECRET = 'test-secret-with-at-least-32-characters!';
  * outbound rule itself is tested in outbound.security.test.ts).
  */
 export function testSso(baseUrl: string, options: Omit<Partial<SsoOptions>, 'baseUrl' | 'storage'> = {}) {
-  const storage = memoryStorage();
+  // One clock for the server and the store: the store decides when a session has expired.
+  const storage = memoryStorage(options[now] ? { [now]: options[now] } : {});
   const sso = createSso({ baseUrl, storage, secret: SECRET, allowPrivateNetworks: true, ...options });
   return { sso, storage };
 }

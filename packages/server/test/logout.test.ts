@@ -53,10 +53,21 @@ describe('logout, OIDC', () => {
     expect(landed.pathname).toBe('/signed-out');
   });
 
-  it('logs out locally with ?local=1, answers JSON clients with the URL, and works without a session', async () => {
+  it('logs out locally with ?local=1, after which a copy of the cookie is worth nothing', async () => {
     const { sso, cookie } = await oidcLogin();
     const local = await sso.handle(new Request(`${BASE}/sso/logout?local=1`, { headers: { cookie } }));
     expect(local.headers.get('location')).toBe('/signed-out');
+    // The session ended server-side: its cookie, sent again, signs nobody in and starts no IdP logout.
+    const again = await sso.handle(
+      new Request(`${BASE}/sso/logout`, { method: 'POST', headers: { cookie, accept: 'application/json' } }),
+    );
+    expect(await again.json()).toEqual({ loggedOut: true, idpLogoutUrl: null });
+    const session = await sso.handle(new Request(`${BASE}/sso/session`, { headers: { cookie } }));
+    expect((await session.json()).session).toBeNull();
+  });
+
+  it('answers JSON clients with the IdP logout URL, refuses another site, and works without a session', async () => {
+    const { sso, cookie } = await oidcLogin();
     const json = await sso.handle(
       new Request(`${BASE}/sso/logout`, { method: 'POST', headers: { cookie, accept: 'application/json' } }),
     );

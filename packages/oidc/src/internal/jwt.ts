@@ -88,8 +88,10 @@ export function parseJwt(token: string, allowed: ReadonlySet<string>, algHint?: 
  * - `'access_token'`: not a type registered for another purpose ({@link OTHER_PURPOSE_TYPES}); `JWT`,
  *   nothing, `at+jwt` and vendor types pass, since many IdPs do not type access tokens.
  * - `'at+jwt'`: exactly `at+jwt` (RFC 9068 §4).
+ * - `'logout+jwt'`: `logout+jwt` (OIDC Back-Channel Logout §2.4), or `JWT` or nothing from IdPs that
+ *   predate the type; any other type (`at+jwt`, ...) marks a token made for another purpose.
  */
-export type TypRule = 'id_token' | 'access_token' | 'at+jwt';
+export type TypRule = 'id_token' | 'access_token' | 'at+jwt' | 'logout+jwt';
 
 /**
  * Media types of JWTs that are never ID or access tokens, refused as bearer tokens whatever the
@@ -136,6 +138,14 @@ export function checkTyp(header: Record<string, unknown>, rule: TypRule): void {
     return;
   }
   if (type === undefined) return;
+  if (rule === 'logout+jwt') {
+    if (type !== 'logout+jwt' && type !== 'jwt')
+      fail(
+        'typ',
+        `The token is typed "${clip(String(typ))}": a JWT made for another purpose, not a logout token (OpenID Connect Back-Channel Logout §2.4).`,
+      );
+    return;
+  }
   if (rule === 'id_token' ? type.endsWith('+jwt') : OTHER_PURPOSE_TYPES.has(type)) {
     fail(
       'typ',

@@ -14,8 +14,9 @@ import {
   validateLogoutResponse,
 } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
+import { endIdpSessions } from '../revocation.ts';
 import type { SessionData } from '../session.ts';
-import { clearSession, readSession } from '../session-cookie.ts';
+import { endSession, readSession } from '../session-cookie.ts';
 import {
   bindTransaction,
   clearTransactionCookie,
@@ -91,11 +92,13 @@ export async function samlSlo(ctx: SsoContext, request: Request, id: string): Pr
     throw new ConfigError([
       { path: 'saml', message: 'the IdP metadata has no SingleLogoutService (HTTP-Redirect) to answer.' },
     ]);
-  // Front-channel: the browser carrying the request is the user's. Its session ends if it is this
-  // IdP's session for the NameID (another session in the browser is left alone).
+  // The IdP's sessions for the NameID (and SessionIndex) end on every instance. The browser carrying
+  // the request also loses its cookie if it holds such a session (another session is left alone);
+  // with cookie sessions that is the only session that can end.
   const data = await readSession(ctx, request);
+  await endIdpSessions(ctx, 'saml_logout', c.id, incoming.nameId, incoming.sessionIndexes);
   if (data && data.connectionId === c.id && data.nameId === incoming.nameId)
-    clearSession(ctx, headers, request);
+    await endSession(ctx, headers, request, data);
   const answer = createLogoutResponse({
     sloUrl,
     spEntityId: c.saml.spEntityId,

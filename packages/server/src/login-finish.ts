@@ -49,12 +49,14 @@ export async function finishLogin(
       `${c.id}\u0000${role}`,
     );
   }
+  // The session's group names: every membership (manual ones too), read in one batched lookup.
   const memberships = await storage.memberships.listForUser(result.user.id);
-  const groupNames: string[] = [];
-  for (const m of memberships) {
-    const g = await storage.groups.get(m.groupId);
-    if (g && !groupNames.includes(g.name)) groupNames.push(g.name);
-  }
+  const found = await storage.groups.find({
+    values: memberships.map((m) => m.groupId),
+    matchBy: 'id',
+    caseInsensitive: false,
+  });
+  const groupNames = [...new Set(found.map((g) => g.name))];
   const nowSec = Math.floor(ctx.clock() / 1000);
   const headers = new Headers({ location: returnTo, 'cache-control': 'no-store' });
   await writeSession(ctx, headers, request, {

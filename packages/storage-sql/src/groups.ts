@@ -36,19 +36,21 @@ function membershipFromRow(row: Selectable<MembershipsTable>): Membership {
   };
 }
 
-/** The groups whose name or external id is one of `values`, in chunks of `batchSize`. */
+/** The groups whose name, external id or id is one of `values`, in chunks of `batchSize`. */
 export async function findGroups(
   ctx: StoreContext,
   query: Parameters<GroupStore['find']>[0],
 ): Promise<Group[]> {
-  const column = query.matchBy === 'name' ? 'name' : 'external_id';
-  const wanted = [...new Set(query.caseInsensitive ? query.values.map(foldCase) : query.values)];
+  const column = query.matchBy === 'name' ? 'name' : query.matchBy === 'id' ? 'id' : 'external_id';
+  // Ids match exactly; names and external ids by their folded column when asked.
+  const folded = query.caseInsensitive && column !== 'id';
+  const wanted = [...new Set(folded ? query.values.map(foldCase) : query.values)];
   const found: Group[] = [];
   for (const slice of chunks(wanted, ctx.batchSize)) {
     const rows = await ctx.db
       .selectFrom('groups')
       .selectAll()
-      .where(query.caseInsensitive ? `${column}_folded` : column, 'in', slice)
+      .where(folded ? (`${column}_folded` as 'name_folded') : column, 'in', slice)
       .orderBy('seq')
       .execute();
     found.push(...rows.map(groupFromRow));

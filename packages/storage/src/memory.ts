@@ -243,6 +243,8 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         return true;
       },
       async find(query) {
+        if (query.matchBy === 'id')
+          return [...new Set(query.values)].flatMap((id) => copyOf(state.groups, id) ?? []);
         const wanted = new Set(query.caseInsensitive ? query.values.map(folded) : query.values);
         const found: Group[] = [];
         for (const group of state.groups.values()) {

@@ -92,10 +92,14 @@ export interface GroupStore {
   create(input: NewGroup): Promise<Group>;
   /** Deletes the group and every membership of it. Returns whether it existed. */
   delete(id: string): Promise<boolean>;
-  /** The groups whose name (or external id) is one of `values`. */
+  /**
+   * The groups whose name, external id or id is one of `values` (ids always match exactly:
+   * `caseInsensitive` applies to names and external ids). One call for any number of values: the
+   * server reads a session's group names with it, so an adapter batches rather than looping.
+   */
   find(query: {
     values: readonly string[];
-    matchBy: 'name' | 'externalId';
+    matchBy: 'name' | 'externalId' | 'id';
     caseInsensitive: boolean;
   }): Promise<Group[]>;
 }

@@ -416,7 +416,7 @@ function userSuite(ctx: Ctx, n: number): void {
       expect((await raw.memberships(user.id)).sort()).toEqual(['g2|sso:c1']);
     });
 
-    it('finds groups by name (exact or case-insensitive) and by external id', async () => {
+    it('finds groups by name (exact or case-insensitive), by external id and by id', async () => {
       const { storage } = ctx();
       await storage.groups.create({ id: 'g1', name: 'ML-Engineers', externalId: '7f1c-oid' });
       await storage.groups.create({ id: 'g2', name: 'viewers' });
@@ -432,6 +432,11 @@ function userSuite(ctx: Ctx, n: number): void {
         'g1',
       ]);
       expect(await ids({ values: [], matchBy: 'name', caseInsensitive: false })).toEqual([]);
+      // Ids match exactly, whatever caseInsensitive says; unknown ids and repeats are no error.
+      expect(
+        await ids({ values: ['g2', 'g1', 'g2', 'nope'], matchBy: 'id', caseInsensitive: false }),
+      ).toEqual(['g1', 'g2']);
+      expect(await ids({ values: ['G1'], matchBy: 'id', caseInsensitive: true })).toEqual([]);
       expect(
         (
           await storage.login.findGroups({ values: ['viewers'], matchBy: 'name', caseInsensitive: false })

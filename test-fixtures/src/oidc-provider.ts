@@ -66,7 +66,23 @@ export const users: Record<string, TestUser> = {
       (_, i) => `team-${String(i).padStart(3, '0')}-machine-learning-platform`,
     ),
   },
+  /** In 200 groups sent as Entra sends them: object ids (GUIDs), not names. */
+  oid: {
+    sub: 'oid-uuid',
+    email: 'oid@example.com',
+    email_verified: true,
+    name: 'Olu Object-Ids',
+    given_name: 'Olu',
+    family_name: 'Object-Ids',
+    preferred_username: 'oid',
+    groups: Array.from({ length: 200 }, (_, i) => entraGroupId(i)),
+  },
 };
+
+/** The object id of the `i`th group of the `oid` user: a GUID, as Entra names groups in tokens. */
+export function entraGroupId(i: number): string {
+  return `${String(i).padStart(8, '0')}-7c1e-4b0a-9f3d-5a2e8c6b1d40`;
+}
 
 export function rsaJwk(kid: string) {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -95,7 +95,7 @@ describe('server-side sessions: the cookie', () => {
     expect(sessions?.map((s) => s.id)).toEqual([createHash('sha256').update(token).digest('base64url')]);
     expect(JSON.stringify(sessions)).not.toContain(token);
     // What IdP logout needs stays on the server: the ID token is in the record, not in the cookie.
-    expect((sessions?.[0]?.data as { idToken?: string }).idToken).toMatch(/^ey/);
+    expect(((sessions?.[0]?.data ?? {}) as { idToken?: string }).idToken).toMatch(/^ey/);
   });
 
   it('finds nothing for a forged, truncated, padded or foreign token, and writes nothing', async () => {

@@ -58,6 +58,9 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
     const report = await sso.testConnection(c.id);
     expect(report.status).toBe('ok');
     expect(report.register.redirectUri).toBe(`${BASE}/sso/oidc/callback`);
+    expect(report.register.backchannelLogoutUri).toBe(
+      `${BASE}/sso/oidc/backchannel-logout/${encodeURIComponent(report.connectionId)}`,
+    );
     for (const check of ['client', 'discovery', 'jwks', 'endpoint.authorization', 'endpoint.token', 'clock'])
       expect(statusOf(report, check), check).toEqual(['ok']);
     expect(report.findings.find((f) => f.check === 'jwks')?.message).toContain('k1 RSA');

@@ -35,7 +35,19 @@ export async function testConnection(
     register = {
       redirectUri: ctx.url('/oidc/callback'),
       postLogoutRedirectUri: `${ctx.origin}${ctx.postLogoutPath}`,
+      // OpenID Connect Back-Channel Logout: where the IdP posts logout tokens (Keycloak, Auth0, Ping;
+      // Okta and Entra send none). Only server-side sessions can be ended this way.
+      ...(ctx.sessionStore
+        ? { backchannelLogoutUri: ctx.url(`/oidc/backchannel-logout/${encodeURIComponent(connection.id)}`) }
+        : {}),
     };
+    if (!ctx.sessionStore)
+      add(
+        'backchannel-logout',
+        'warning',
+        'Sessions are sealed into cookies, so a logout at the identity provider cannot end them here.',
+        'Give createSso a storage with a session store (every ssokit store has one) to get server-side sessions and back-channel logout.',
+      );
     const issuer = await testOidc(connection, ctx, add);
     if (sample) preview = await oidcPreview(connection, sample, issuer, ctx, add);
   } else {

@@ -67,7 +67,10 @@ export interface ConnectionTestReport {
   /** The worst status among the findings. */
   status: FindingStatus;
   testedAt: string;
-  /** What to enter at the IdP: the redirect URI, or the ACS URL and entity id. */
+  /**
+   * What to enter at the IdP: the redirect URI, post-logout redirect URI and back-channel logout URI
+   * (server-side sessions only), or the ACS URL, entity id, SP metadata URL and SLO URL.
+   */
   register: Record<string, string>;
   findings: Finding[];
   /** Present when a sample was given. */

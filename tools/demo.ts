@@ -8,7 +8,7 @@
  */
 import { createServer } from 'node:http';
 import { startDevIdp } from '@ssokit/dev-idp';
-import { createExampleApp } from 'ssokit-example-express/app';
+import { createExampleApp, DEMO_DB_FILE, openDemoStorage } from 'ssokit-example-express/app';
 
 const idpPort = Number(process.env.IDP_PORT ?? 8080);
 const appPort = Number(process.env.PORT ?? 3000);
@@ -25,10 +25,8 @@ try {
   );
   process.exit(1);
 }
-const { app, baseUrl, sso } = await createExampleApp({
-  baseUrl: appUrl,
-  idpUrl: idp.url,
-});
+const storage = await openDemoStorage();
+const { app, baseUrl, sso } = await createExampleApp({ baseUrl: appUrl, idpUrl: idp.url, storage });
 const server = createServer(app);
 await new Promise<void>((resolve, reject) => {
   server.once('error', (error) =>
@@ -47,6 +45,8 @@ ssokit demo
   OIDC        ${idp.issuer}/.well-known/openid-configuration
   SAML        IdP metadata ${idp.samlMetadataUrl}
               SP metadata  ${baseUrl}${sso.basePath}/saml/metadata/keycloak-saml
+  data        ${DEMO_DB_FILE}
+              (SQLite: connections, users and sessions survive a restart; delete it to start over)
 
   Sign in with any of the three connections as:
     ada    / ada-demo-password     groups admins, ml-engineers (admin page)
@@ -67,12 +67,13 @@ if (process.argv.includes('--check')) {
   }
   server.close();
   await idp.close();
+  await storage.close();
   process.exit(failed ? 1 : 0);
 }
 
 const stop = () => {
   server.close();
-  void idp.close().then(() => process.exit(0));
+  void Promise.all([idp.close(), storage.close()]).then(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

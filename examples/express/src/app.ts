@@ -12,6 +12,7 @@ import { APP_GROUPS, createDemoSso, seedDemo } from './demo-data.ts';
 import { adminPage, layout, listUsers, loginPage, membershipRows, profilePage } from './pages.ts';
 
 export { APP_GROUPS, seedDemo } from './demo-data.ts';
+export { DEMO_DB_FILE, openDemoStorage } from './demo-storage.ts';
 
 export interface ExampleOptions {
   /** Where the app is reached. Default: http://127.0.0.1:3000 */
@@ -20,7 +21,11 @@ export interface ExampleOptions {
   idpUrl?: string;
   /** The realm of the example. Default: ssokit-demo */
   realm?: string;
-  /** Default: a fresh memoryStorage() with the demo connections and groups. */
+  /**
+   * Where the data lives; the demo connections and groups are added when missing. Default: a fresh
+   * memoryStorage() (the tests); `pnpm demo` and `src/server.ts` pass the SQLite file of
+   * `openDemoStorage()`.
+   */
   storage?: SsoStorage;
   /** Session-cookie secret. Default: a demo value (set SSO_SECRET in real deployments). */
   secret?: string;
@@ -40,7 +45,7 @@ export async function createExampleApp(options: ExampleOptions = {}): Promise<Ex
   const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3000';
   const issuer = `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/${options.realm ?? 'ssokit-demo'}`;
   const storage = options.storage ?? memoryStorage();
-  if (!options.storage) await seedDemo(storage, baseUrl, issuer);
+  await seedDemo(storage, baseUrl, issuer);
   const sso = createDemoSso(storage, baseUrl, options.secret);
 
   const app = express();

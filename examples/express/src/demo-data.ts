@@ -1,13 +1,17 @@
 /** The demo's data, shared by the Express, Koa and Nest examples: connections and app groups. */
 import { createSso, type Sso } from '@ssokit/server';
-import type { SsoStorage } from '@ssokit/storage';
+import type { NewConnection, SsoStorage } from '@ssokit/storage';
 
 export const APP_GROUPS = ['admins', 'ml-engineers', 'viewers', 'reading-club'];
 
 /** The demo's connections (their ids): the only ones whose IdP may grant the demo's roles. */
 export const DEMO_CONNECTIONS = ['keycloak-pkce', 'keycloak-implicit', 'keycloak-saml'];
 
-/** The three ready connections of the demo: OIDC code + PKCE, OIDC implicit form_post, SAML. */
+/**
+ * The three ready connections of the demo (OIDC code + PKCE, OIDC implicit form_post, SAML) and its
+ * app groups. Safe on every start: what exists is kept, and connections kept from a run on other
+ * ports follow the addresses of this one.
+ */
 export async function seedDemo(storage: SsoStorage, baseUrl: string, issuer: string): Promise<void> {
   const common = {
     provider: 'keycloak' as const,
@@ -18,32 +22,57 @@ export async function seedDemo(storage: SsoStorage, baseUrl: string, issuer: str
   };
   // The code flow, scopes openid profile email, claims from the ID token: defaults, not written here.
   const oidc = { issuer };
-  await storage.connections.create({
-    id: 'keycloak-pkce',
-    name: 'Keycloak (OIDC, code + PKCE)',
-    protocol: 'oidc',
-    oidc: { ...oidc, clientId: 'ssokit-pkce', pkce: 'S256' },
-    ...common,
-  });
-  await storage.connections.create({
-    id: 'keycloak-implicit',
-    name: 'Keycloak (OIDC, implicit form_post)',
-    protocol: 'oidc',
-    oidc: { ...oidc, clientId: 'ssokit-implicit', flow: 'implicit', pkce: 'none' },
-    ...common,
-  });
-  await storage.connections.create({
-    id: 'keycloak-saml',
-    name: 'Keycloak (SAML)',
-    protocol: 'saml',
-    saml: {
-      idpMetadataUrl: `${issuer}/protocol/saml/descriptor`,
-      spEntityId: `${baseUrl}/sso/saml/metadata/keycloak-saml`,
-      wantAssertionsSigned: true,
+  const demo: NewConnection[] = [
+    {
+      id: 'keycloak-pkce',
+      name: 'Keycloak (OIDC, code + PKCE)',
+      protocol: 'oidc',
+      oidc: { ...oidc, clientId: 'ssokit-pkce', pkce: 'S256' },
+      ...common,
     },
-    ...common,
-  });
-  for (const name of APP_GROUPS) await storage.groups.create({ id: `g-${name}`, name });
+    {
+      id: 'keycloak-implicit',
+      name: 'Keycloak (OIDC, implicit form_post)',
+      protocol: 'oidc',
+      oidc: { ...oidc, clientId: 'ssokit-implicit', flow: 'implicit', pkce: 'none' },
+      ...common,
+    },
+    {
+      id: 'keycloak-saml',
+      name: 'Keycloak (SAML)',
+      protocol: 'saml',
+      saml: {
+        idpMetadataUrl: `${issuer}/protocol/saml/descriptor`,
+        spEntityId: `${baseUrl}/sso/saml/metadata/keycloak-saml`,
+        wantAssertionsSigned: true,
+      },
+      ...common,
+    },
+  ];
+  for (const connection of demo) {
+    const stored = await storage.connections.get(connection.id as string);
+    if (!stored) {
+      // Missing (first start, or deleted by an admin): created, so the demo always has its three.
+      await storage.connections.create(connection);
+    } else if (JSON.stringify(endpointsOf(stored)) !== JSON.stringify(endpointsOf(connection))) {
+      // Kept from an earlier run on other ports: follow the app and IdP addresses, keep the rest.
+      const patch =
+        stored.protocol === 'oidc'
+          ? { oidc: { ...stored.oidc, issuer } }
+          : { saml: { ...stored.saml, ...(connection as { saml?: object }).saml } };
+      await storage.connections.update(stored.id, patch as never, { expectedUpdatedAt: stored.updatedAt });
+    }
+  }
+  for (const name of APP_GROUPS)
+    if (!(await storage.groups.get(`g-${name}`))) await storage.groups.create({ id: `g-${name}`, name });
+}
+
+/** What ties a demo connection to the addresses of this run: the issuer, metadata URL and entity id. */
+function endpointsOf(c: {
+  oidc?: { issuer?: string };
+  saml?: { idpMetadataUrl?: string; spEntityId?: string };
+}) {
+  return [c.oidc?.issuer, c.saml?.idpMetadataUrl, c.saml?.spEntityId];
 }
 
 /**

@@ -26,10 +26,11 @@ export interface KoaExample {
 
 /** Builds the Koa example (defaults as the Express example: app on :3000, IdP on :8080). */
 export async function createKoaExample(
-  options: { baseUrl?: string; idpUrl?: string } = {},
+  options: { baseUrl?: string; idpUrl?: string; storage?: SsoStorage } = {},
 ): Promise<KoaExample> {
   const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3000';
-  const storage = memoryStorage();
+  // Default: memory (the tests); src/server.ts passes the demo's SQLite file.
+  const storage = options.storage ?? memoryStorage();
   await seedDemo(storage, baseUrl, `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/ssokit-demo`);
   const sso = createDemoSso(storage, baseUrl);
 

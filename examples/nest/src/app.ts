@@ -124,10 +124,11 @@ export interface NestExample {
 
 /** Builds the Nest example on an Express instance; listen on the returned `expressApp`. */
 export async function createNestExample(
-  options: { baseUrl?: string; idpUrl?: string } = {},
+  options: { baseUrl?: string; idpUrl?: string; storage?: SsoStorage } = {},
 ): Promise<NestExample> {
   const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3000';
-  const storage = memoryStorage();
+  // Default: memory (the tests); src/server.ts passes the demo's SQLite file.
+  const storage = options.storage ?? memoryStorage();
   await seedDemo(storage, baseUrl, `${options.idpUrl ?? 'http://127.0.0.1:8080'}/realms/ssokit-demo`);
   const sso = createDemoSso(storage, baseUrl);
   class AppModule {}

@@ -48,3 +48,17 @@ export function createClientLimiter(options: { perWindow: number; windowMs: numb
     },
   };
 }
+
+/**
+ * A per-client limit of `perMinute` events shared by every instance when the store has counters
+ * (`storage.counters`: a fixed one-minute window), else kept by this instance alone (a sliding one).
+ * Returns whether one more event of `client` is allowed, and counts it.
+ */
+export function createSharedLimiter(ctx: SsoContext, name: string, perMinute: number) {
+  const local = createClientLimiter({ perWindow: perMinute, windowMs: 60_000 });
+  const counters = ctx.storage.counters;
+  return async (client: string): Promise<boolean> =>
+    counters
+      ? (await counters.hit(`${name}\u0000${client}`, 60_000)) <= perMinute
+      : local.hit(client, ctx.clock());
+}

@@ -9,7 +9,7 @@ import { SsoError } from '@ssokit/core';
 import type { SessionFilter, SessionStore } from '@ssokit/storage';
 import { handleAdmin } from './admin.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
-import { createClientLimiter } from './client.ts';
+import { createSharedLimiter } from './client.ts';
 import { createContext, type SsoContext } from './context.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
@@ -42,11 +42,9 @@ export function createSso(options: SsoOptions): Sso {
   const ctx = createContext(options, checked);
   const restore = createRestore(ctx);
   // Login starts per client, when the host says who the client is (behind a proxy the socket address
-  // is the proxy's, so it is not used here): one client cannot fill the transaction store.
-  const loginStarts = createClientLimiter({
-    perWindow: options.loginStartsPerMinute ?? 30,
-    windowMs: 60_000,
-  });
+  // is the proxy's, so it is not used here): one client cannot fill the transaction store. Counted by
+  // every instance together when the store has shared counters.
+  const loginStarts = createSharedLimiter(ctx, 'login-start', options.loginStartsPerMinute ?? 30);
   const test = async (id: string, sample?: TestSample): Promise<ConnectionTestReport> =>
     testConnection(ctx, await ctx.connection(id), sample);
   const sso: Sso = {
@@ -92,7 +90,7 @@ async function route(
   parts: {
     restore: Restore;
     test: (id: string, sample?: TestSample) => Promise<ConnectionTestReport>;
-    loginStarts: ReturnType<typeof createClientLimiter>;
+    loginStarts: ReturnType<typeof createSharedLimiter>;
   },
   request: Request,
   path: string,
@@ -110,7 +108,7 @@ async function route(
   if (method === 'GET' && login) {
     restore.refuseSso();
     const client = ctx.options.clientKey?.(request);
-    if (client && !parts.loginStarts.hit(client, ctx.clock()))
+    if (client && !(await parts.loginStarts(client)))
       throw new SsoError(
         'rate_limited',
         'Too many sign-ins were started from here; wait a minute and try again.',

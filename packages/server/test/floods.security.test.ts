@@ -51,6 +51,27 @@ describe('floods of login starts', () => {
     expect((await start('198.51.100.7')).status).toBe(302);
   });
 
+  it('are limited across instances that share the store: a client cannot multiply its allowance', async () => {
+    const { storage, start } = await setup({ clientKey: (r) => r.headers.get('x-client') ?? undefined });
+    const other = createSso({
+      baseUrl: BASE,
+      storage,
+      secret: SECRET,
+      clientKey: (r) => r.headers.get('x-client') ?? undefined,
+    });
+    const [connection] = await storage.connections.list();
+    const startOnOther = () =>
+      other.handle(
+        new Request(`${BASE}/sso/login/${connection?.id}`, {
+          headers: { accept: 'application/json', 'x-client': '203.0.113.9' },
+        }),
+      );
+    for (let i = 0; i < 20; i++) expect((await start('203.0.113.9')).status).toBe(302);
+    for (let i = 0; i < 10; i++) expect((await startOnOther()).status).toBe(302);
+    expect((await startOnOther()).status).toBe(429);
+    expect((await start('203.0.113.9')).status).toBe(429);
+  });
+
   it('never drop a login in progress: a full store refuses new ones, and the earlier ones complete', async () => {
     const { storage, start } = await setup({ maxEntries: 5 });
     const first = await start();

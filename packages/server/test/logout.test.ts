@@ -194,4 +194,24 @@ describe('logout, SAML Single Logout (samlify)', () => {
     expect(await refused.json()).toMatchObject({ error: 'saml_signature_invalid' });
     expect(sessionSetCookies(refused)).toEqual([]);
   });
+
+  it("IdP-initiated: the NameID's sessions end on the server, even when the request reaches a browser (or instance) without them", async () => {
+    const { sso, idp, sp, connection, cookie } = await samlLogin();
+    const session = async () =>
+      (await (await sso.handle(new Request(`${BASE}/sso/session`, { headers: { cookie } }))).json()).session;
+    expect(await session()).not.toBeNull();
+    const other = (await idp.createLogoutRequest(sp, 'redirect', {
+      logoutNameID: 'someone-else@example.com',
+    } as never)) as unknown as { context: string };
+    await sso.handle(new Request(`${BASE}/sso/saml/slo/${connection.id}${new URL(other.context).search}`));
+    expect(await session()).not.toBeNull();
+    const incoming = (await idp.createLogoutRequest(sp, 'redirect', {
+      logoutNameID: 'grace@example.com',
+    } as never)) as unknown as { context: string };
+    const response = await sso.handle(
+      new Request(`${BASE}/sso/saml/slo/${connection.id}${new URL(incoming.context).search}`),
+    );
+    expect(response.status).toBe(303);
+    expect(await session()).toBeNull();
+  });
 });

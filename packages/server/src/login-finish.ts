@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Connection, completeLogin, type IdentityKey, now as nowSymbol } from '@ssokit/core';
+import { type Connection, completeLogin, type IdentityKey, now as nowSymbol, SsoError } from '@ssokit/core';
 import type { SsoContext } from './context.ts';
 import type { SessionData } from './session.ts';
 import { writeSession } from './session-cookie.ts';
@@ -59,7 +59,7 @@ export async function finishLogin(
   const groupNames = [...new Set(found.map((g) => g.name))];
   const nowSec = Math.floor(ctx.clock() / 1000);
   const headers = new Headers({ location: returnTo, 'cache-control': 'no-store' });
-  await writeSession(ctx, headers, request, {
+  const key = await writeSession(ctx, headers, request, {
     userId: result.user.id,
     connectionId: c.id,
     identity,
@@ -69,6 +69,14 @@ export async function finishLogin(
     expiresAt: nowSec + ctx.sessionTtlSec,
     ...extra,
   });
+  // An admin may have deactivated or deleted the connection (on any instance) after this login checked
+  // it: that revoked the sessions that existed then, not this one. Checked again now that the session
+  // exists, one of the two always sees the other.
+  const still = await storage.connections.get(c.id);
+  if (!still?.active) {
+    if (key) await ctx.sessionStore?.delete(key);
+    throw new SsoError('connection_inactive', `The connection "${c.name}" was disabled during the sign-in.`);
+  }
   clearTransactionCookie(headers, ctx.txCookie);
   return new Response(null, { status: 303, headers });
 }

@@ -53,14 +53,15 @@ export async function readSession(ctx: SsoContext, request: Request): Promise<Op
 
 /**
  * Starts a session: a new record and token (server mode; the browser's previous session, if any, is
- * ended, so a login never keeps an old id) or sealed cookies.
+ * ended, so a login never keeps an old id) or sealed cookies. Returns the record's store key (server
+ * mode) or `undefined`.
  */
 export async function writeSession(
   ctx: SsoContext,
   headers: Headers,
   request: Request,
   data: SessionData,
-): Promise<void> {
+): Promise<string | undefined> {
   const now = ctx.clock();
   const maxAge = data.expiresAt - Math.floor(now / 1000);
   const cookies = parseCookies(request.headers.get('cookie'));
@@ -73,11 +74,12 @@ export async function writeSession(
     const key = sessionKeyOf(token) as string;
     await store.create(toRecord(key, data, now, ctx.sessionIdleSec));
     headers.append('set-cookie', serializeCookie(name, token, { ...ctx.sessionCookie, maxAge }));
-    return;
+    return key;
   }
   const sealed = await ctx.codec.seal(forCookie(data));
   for (const cookie of writeChunked(name, sealed, { ...ctx.sessionCookie, maxAge }, cookies))
     headers.append('set-cookie', cookie);
+  return undefined;
 }
 
 /** What a cookie session keeps: no ID token, and group names up to {@link COOKIE_GROUP_CHARS}. */

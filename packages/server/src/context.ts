@@ -23,6 +23,7 @@ import type { SsoOptions } from './options.ts';
 import type { CheckedOptions } from './options-check.ts';
 import { createOutboundFetch } from './outbound.ts';
 import { createSessionCodec, type SessionCodec } from './session.ts';
+import { createSessionCache, type SessionCache } from './session-cache.ts';
 
 /** The runtime context of one `createSso()` instance. */
 export interface SsoContext {
@@ -46,6 +47,8 @@ export interface SsoContext {
   readonly sessionTtlSec: number;
   /** Server-side sessions end after this many seconds without a request. */
   readonly sessionIdleSec: number;
+  /** Resolved sessions reused for `sessionCacheMs` (server mode; keeps nothing by default). */
+  readonly sessionCache: SessionCache;
   readonly transactionTtlMs: number;
   /** Where the browser lands after logout (a site path). */
   readonly postLogoutPath: string;
@@ -102,6 +105,7 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     sessionStore: options.sessionMode === 'cookie' ? undefined : storage.sessions,
     sessionTtlSec: options.sessionTtlSec ?? 28_800,
     sessionIdleSec: options.sessionIdleTimeoutSec ?? 7200,
+    sessionCache: createSessionCache(options.sessionCacheMs ?? 0),
     transactionTtlMs,
     postLogoutPath: options.postLogoutPath ?? '/',
     // Cross-site POSTs (form_post, the SAML ACS) drop SameSite=Lax cookies: on https the transaction

@@ -63,6 +63,7 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
     );
   wholeNumber(options?.sessionTtlSec, 'sessionTtlSec', 60, 31 * 86_400, 'seconds', add);
   wholeNumber(options?.sessionIdleTimeoutSec, 'sessionIdleTimeoutSec', 120, 31 * 86_400, 'seconds', add);
+  wholeNumber(options?.sessionCacheMs, 'sessionCacheMs', 0, 60_000, 'milliseconds', add);
   const mode = options?.sessionMode;
   if (mode !== undefined && mode !== 'server' && mode !== 'cookie')
     add('sessionMode', 'must be "server" or "cookie".');

@@ -70,6 +70,13 @@ export interface SsoOptions {
    * expiry at most once a minute). Cookie sessions have only `sessionTtlSec`. Default: 7200 (2 hours).
    */
   sessionIdleTimeoutSec?: number;
+  /**
+   * Reuse a resolved server-side session for up to this many milliseconds in this process, so
+   * `getSession` reads neither store on most requests. The staleness bound: a logout, revocation or
+   * disabled user on another instance takes effect here within this time (on this instance, at once).
+   * At most 60000. Default: 0 (every request reads the session store and the user).
+   */
+  sessionCacheMs?: number;
   /** How long a login may take, in seconds. Default: 600 (10 minutes). */
   transactionTtlSec?: number;
   /**

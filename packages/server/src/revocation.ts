@@ -30,6 +30,7 @@ export async function revokeSessions(
     );
   }
   const count = await ctx.sessionStore.revoke(checked);
+  ctx.sessionCache.forget();
   // A revocation someone asked for is audited even when it ended nothing; one that follows from
   // another event (a deleted connection, an IdP's logout) only when it did.
   const asked = why.reason === 'api' || why.reason === 'admin';

@@ -69,7 +69,10 @@ export async function writeSession(
   const store = ctx.sessionStore;
   if (store) {
     const previous = sessionKeyOf(cookies.get(name));
-    if (previous) await store.delete(previous);
+    if (previous) {
+      ctx.sessionCache.forget(previous);
+      await store.delete(previous);
+    }
     const token = newSessionToken();
     const key = sessionKeyOf(token) as string;
     await store.create(toRecord(key, data, now, ctx.sessionIdleSec));
@@ -106,7 +109,10 @@ export async function endSession(
   const name = sessionCookieName(ctx);
   if (ctx.sessionStore) {
     const key = session?.key ?? sessionKeyOf(cookies.get(name));
-    if (key) await ctx.sessionStore.delete(key);
+    if (key) {
+      ctx.sessionCache.forget(key);
+      await ctx.sessionStore.delete(key);
+    }
     if (cookies.has(name))
       headers.append('set-cookie', serializeCookie(name, '', { ...ctx.sessionCookie, maxAge: 0 }));
     return;
@@ -135,12 +141,17 @@ export async function getSession(
   request: Request,
   restoreActive: () => boolean,
 ): Promise<SsoSession | null> {
+  const cacheKey = ctx.sessionStore
+    ? (sessionKeyOf(parseCookies(request.headers.get('cookie')).get(sessionCookieName(ctx))) ?? undefined)
+    : undefined;
+  const cached = cacheKey === undefined ? undefined : ctx.sessionCache.get(cacheKey, ctx.clock());
+  if (cached) return cached;
   const data = await readSession(ctx, request);
   if (!data) return null;
   if (data.restore === true) return restoreActive() ? restoreSession(data) : null;
   const user = await ctx.storage.users.get(data.userId);
   if (!user || user.status === 'disabled') return null;
-  return {
+  const session: SsoSession = {
     user: ssoUser(user.id, user),
     roles: data.roles,
     groups: data.groups,
@@ -148,4 +159,6 @@ export async function getSession(
     connectionId: data.connectionId,
     expiresAt: new Date(data.expiresAt * 1000),
   };
+  if (cacheKey !== undefined) ctx.sessionCache.set(cacheKey, session, ctx.clock());
+  return session;
 }

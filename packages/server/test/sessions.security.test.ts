@@ -239,6 +239,52 @@ describe('server-side sessions: ending them', () => {
   });
 });
 
+describe('the optional session cache (sessionCacheMs)', () => {
+  it('sees a revocation on another instance within its bound, and a logout or revocation on its own at once', async () => {
+    const skew = { ms: 0 };
+    const clock = () => Date.now() + skew.ms;
+    const storage = memoryStorage({ [now]: clock });
+    const { sso: a } = await app({ [now]: clock }, storage);
+    const b = createSso({
+      baseUrl: BASE,
+      storage,
+      secret: SECRET,
+      allowPrivateNetworks: true,
+      sessionCacheMs: 5000,
+      [now]: clock,
+    });
+    const first = await login(a);
+    const userId = (await sessionOf(b, first.cookie)).user.id;
+    expect(await a.revokeSessions({ userId })).toBe(1);
+    // B answers from its cache, for at most sessionCacheMs.
+    expect(await b.getSession(new Request(BASE, { headers: { cookie: first.cookie } }))).not.toBeNull();
+    skew.ms += 5001;
+    expect(await b.getSession(new Request(BASE, { headers: { cookie: first.cookie } }))).toBeNull();
+
+    const second = await login(a);
+    expect(await b.getSession(new Request(BASE, { headers: { cookie: second.cookie } }))).not.toBeNull();
+    await b.revokeSessions({ userId });
+    expect(await b.getSession(new Request(BASE, { headers: { cookie: second.cookie } }))).toBeNull();
+
+    const third = await login(a);
+    expect(await b.getSession(new Request(BASE, { headers: { cookie: third.cookie } }))).not.toBeNull();
+    await b.handle(
+      new Request(`${BASE}/sso/logout?local=1`, { headers: { cookie: third.cookie, ...SAME_SITE } }),
+    );
+    expect(await b.getSession(new Request(BASE, { headers: { cookie: third.cookie } }))).toBeNull();
+  });
+
+  it('is off by default: a revocation elsewhere is seen on the next request', async () => {
+    const storage = memoryStorage();
+    const { sso: a } = await app({}, storage);
+    const b = createSso({ baseUrl: BASE, storage, secret: SECRET, allowPrivateNetworks: true });
+    const { cookie } = await login(a);
+    const userId = (await sessionOf(b, cookie)).user.id;
+    await a.revokeSessions({ userId });
+    expect(await sessionOf(b, cookie)).toBeNull();
+  });
+});
+
 describe('cookie sessions (no session store)', () => {
   it('carry no ID token, cannot be revoked, and say so', async () => {
     const { sso } = await app({ sessionMode: 'cookie' });

@@ -120,6 +120,12 @@ export interface LogoutExpectations {
   allowSha1?: boolean;
   /** Allowed clock skew in seconds. Default: 120. */
   clockToleranceSec?: number;
+  /**
+   * The oldest an IdP-initiated LogoutRequest may be, in seconds after its `IssueInstant` (plus the
+   * clock tolerance): a signed logout URL left in a browser history or a proxy log cannot be used
+   * later. Default: 300.
+   */
+  maxLogoutRequestAgeSec?: number;
   [nowSymbol]?: Clock;
 }
 
@@ -263,7 +269,10 @@ export interface IncomingLogoutRequest {
 
 /**
  * Validates an IdP-initiated LogoutRequest (redirect binding): signature (required by default),
- * `Version="2.0"`, issuer, destination and `NotOnOrAfter`. Answer it with {@link createLogoutResponse}.
+ * `Version="2.0"`, issuer, `Destination` (required: bindings §3.4.5.2 for signed messages),
+ * `IssueInstant` (required, and at most `maxLogoutRequestAgeSec` old) and `NotOnOrAfter`. The caller
+ * must still refuse an `id` it has seen (a replay cache) before acting on it. Answer it with
+ * {@link createLogoutResponse}.
  *
  * @example
  * ```ts
@@ -283,12 +292,27 @@ export function validateLogoutRequest(rawQuery: string, expected: LogoutExpectat
   // saml-core-2.0-os §3.2.1 (RequestAbstractType, which LogoutRequest extends): "Version [Required]", "2.0".
   requireVersion20(root, 'LogoutRequest');
   checkCommon(root, expected);
-  const notOnOrAfter = attr(root, 'NotOnOrAfter');
+  if (attr(root, 'Destination') === undefined)
+    invalid(
+      'destination',
+      'The LogoutRequest names no Destination, so it could have been meant for another service.',
+    );
   const now = (expected[nowSymbol] ?? Date.now)();
-  if (
-    notOnOrAfter !== undefined &&
-    !(Date.parse(notOnOrAfter) + (expected.clockToleranceSec ?? 120) * 1000 > now)
-  ) {
+  const toleranceMs = (expected.clockToleranceSec ?? 120) * 1000;
+  const issued = Date.parse(attr(root, 'IssueInstant') ?? '');
+  if (Number.isNaN(issued)) invalid('issue_instant', 'The LogoutRequest has no valid IssueInstant.');
+  if (issued > now + toleranceMs)
+    invalid(
+      'issue_instant',
+      'The LogoutRequest was issued in the future; check the clocks of this server and the IdP.',
+    );
+  if (issued < now - toleranceMs - (expected.maxLogoutRequestAgeSec ?? 300) * 1000)
+    invalid(
+      'expired',
+      'The LogoutRequest is too old to be acted on; sign out at the identity provider again.',
+    );
+  const notOnOrAfter = attr(root, 'NotOnOrAfter');
+  if (notOnOrAfter !== undefined && !(Date.parse(notOnOrAfter) + toleranceMs > now)) {
     invalid('expired', 'The LogoutRequest has expired.');
   }
   const id = attr(root, 'ID');

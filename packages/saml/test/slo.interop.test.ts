@@ -210,3 +210,47 @@ describe('strict protocol reading: Version="2.0" (saml-core §3.2.1, §3.2.2)', 
     }
   });
 });
+
+describe('an IdP-initiated LogoutRequest must be fresh and addressed here (replayed logout URLs)', () => {
+  const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+  const signedQuery = (xml: string) => {
+    const octets = `SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
+    const signature = sign('sha256', Buffer.from(octets), idpKeys.privateKeyPem).toString('base64');
+    return `?${octets}&Signature=${encodeURIComponent(signature)}`;
+  };
+  const request = (attributes: string) =>
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lr-2" Version="2.0"${attributes}><saml:Issuer>${IDP}</saml:Issuer><saml:NameID>ada@example.com</saml:NameID></samlp:LogoutRequest>`;
+  const at = (offsetSec: number) => new Date(Date.now() + offsetSec * 1000).toISOString();
+  const reason = (query: string, overrides: Partial<LogoutExpectations> = {}) => {
+    try {
+      validateLogoutRequest(query, expectations(overrides));
+      return 'accepted';
+    } catch (error) {
+      return (error as SsoError).details?.reason;
+    }
+  };
+
+  it('accepts one issued now, addressed to this SLO URL', () => {
+    expect(reason(signedQuery(request(` IssueInstant="${at(0)}" Destination="${SP_SLO}"`)))).toBe('accepted');
+  });
+
+  it('refuses one without Destination, or addressed elsewhere', () => {
+    expect(reason(signedQuery(request(` IssueInstant="${at(0)}"`)))).toBe('destination');
+    expect(
+      reason(signedQuery(request(` IssueInstant="${at(0)}" Destination="https://other.example/slo"`))),
+    ).toBe('destination');
+  });
+
+  it('refuses one without a valid IssueInstant, from the future, or older than maxLogoutRequestAgeSec', () => {
+    expect(reason(signedQuery(request(` Destination="${SP_SLO}"`)))).toBe('issue_instant');
+    expect(reason(signedQuery(request(` IssueInstant="yesterday" Destination="${SP_SLO}"`)))).toBe(
+      'issue_instant',
+    );
+    expect(reason(signedQuery(request(` IssueInstant="${at(600)}" Destination="${SP_SLO}"`)))).toBe(
+      'issue_instant',
+    );
+    const old = signedQuery(request(` IssueInstant="${at(-600)}" Destination="${SP_SLO}"`));
+    expect(reason(old)).toBe('expired');
+    expect(reason(old, { maxLogoutRequestAgeSec: 900 })).toBe('accepted');
+  });
+});

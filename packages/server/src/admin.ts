@@ -140,10 +140,14 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   if (!current) throw new SsoError('connection_not_found', 'No connection has this id.');
   if (method === 'GET') return json(redact(current));
   if (method === 'DELETE') {
+    // Its sessions end with it: nobody stays signed in through an IdP the admin removed. Ended before
+    // the delete, so a store failure leaves the connection in place for a retry; and again after it,
+    // for a login that finished in between.
+    const revoke = () => ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deleted', ...by });
+    await revoke();
     await store.delete(id, { expectedUpdatedAt: expectedUpdatedAt(current) });
-    // Its sessions end with it: nobody stays signed in through an IdP the admin removed.
-    await ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deleted', ...by });
     await audit('connection.deleted', current);
+    await revoke();
     return new Response(null, { status: 204 });
   }
   if (method === 'PATCH') {
@@ -169,12 +173,17 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     const valid = validate(merged) as Record<string, unknown>;
     const changed = Object.keys(patch).filter((key) => key !== 'updatedAt');
     const fields = Object.fromEntries(changed.map((key) => [key, valid[key]])) as ConnectionPatch;
+    // Deactivating ends the connection's sessions, before (a store failure leaves it active for a
+    // retry) and after the change (a login that finished in between).
+    const deactivating = current.active && fields.active === false;
+    const revoke = () =>
+      ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deactivated', ...by });
+    if (deactivating) await revoke();
     const updated = await store.update(id, fields, {
       expectedUpdatedAt: patch.updatedAt ? new Date(String(patch.updatedAt)) : expectedUpdatedAt(current),
     });
-    if (current.active && !updated.active)
-      await ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deactivated', ...by });
     await audit('connection.updated', updated, changed);
+    if (deactivating && !updated.active) await revoke();
     return json(redact(updated));
   }
   throw notAllowed(`${method} is not allowed here.`, 'GET, PATCH, DELETE');

@@ -46,11 +46,16 @@ export async function backchannelLogout(ctx: SsoContext, request: Request, id: s
     allowMissingExp: c.oidc.logoutTokenWithoutExp === true,
     [nowSymbol]: ctx.clock,
   });
+  // The sessions end first, and the jti is recorded only then: an IdP retries a logout that failed
+  // (a storage outage answers 503), and its retry must not be refused as a replay. A replay within the
+  // token's five minutes ends at most what the token names again.
+  // A multi-tenant connection has one `sub` namespace per tenant: only the token's issuer's sessions.
+  const issuer = c.oidc.tenants ? claims.iss : undefined;
+  await endIdpSessions(ctx, 'backchannel_logout', c.id, claims.sub, claims.sid ? [claims.sid] : [], issuer);
   if (!(await ctx.storage.replay.firstSeen(`oidc-logout\u0000${c.id}\u0000${claims.jti}`, JTI_TTL_MS))) {
     throw new SsoError('logout_token_invalid', 'This logout token was already used ("jti" seen before).', {
       details: { reason: 'replay' },
     });
   }
-  await endIdpSessions(ctx, 'backchannel_logout', c.id, claims.sub, claims.sid ? [claims.sid] : []);
   return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
 }

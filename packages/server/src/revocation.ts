@@ -47,8 +47,9 @@ export async function revokeSessions(
 
 /**
  * The sessions an IdP's logout names at one connection: by subject, IdP session, or both (each of
- * several SAML SessionIndexes). Returns how many ended; 0 in cookie mode, where only the browser that
- * carries the session can end it.
+ * several SAML SessionIndexes). With `issuer`, only sessions that issuer signed in end: a multi-tenant
+ * connection (Entra's `{tenantid}`) has one `sub` namespace per tenant. Returns how many ended; 0 in
+ * cookie mode, where only the browser that carries the session can end it.
  */
 export async function endIdpSessions(
   ctx: SsoContext,
@@ -56,9 +57,34 @@ export async function endIdpSessions(
   connectionId: string,
   subject: string | undefined,
   idpSessionIds: readonly string[],
+  issuer?: string,
 ): Promise<number> {
-  if (!ctx.sessionStore) return 0;
+  const store = ctx.sessionStore;
+  if (!store) return 0;
   const base = { connectionId, ...(subject !== undefined ? { subject } : {}) };
+  if (issuer !== undefined) {
+    // Rare (back-channel logout at a connection whose sessions come from several issuers): the
+    // matching sessions are listed and ended one by one, each checked for its issuer.
+    const filters =
+      idpSessionIds.length === 0 ? [base] : idpSessionIds.map((idpSessionId) => ({ ...base, idpSessionId }));
+    let ended = 0;
+    for (const filter of filters) {
+      for (const session of await store.list(filter)) {
+        if ((session.data as { issuer?: unknown }).issuer === issuer && (await store.delete(session.id)))
+          ended += 1;
+      }
+    }
+    ctx.sessionCache.forget();
+    if (ended > 0)
+      await emitAudit(ctx.options.audit, {
+        type: 'sessions.revoked',
+        at: new Date(ctx.clock()),
+        filter: base,
+        count: ended,
+        reason,
+      });
+    return ended;
+  }
   if (idpSessionIds.length === 0) return revokeSessions(ctx, base, { reason });
   let ended = 0;
   for (const idpSessionId of idpSessionIds)

@@ -43,11 +43,11 @@ export async function readSession(ctx: SsoContext, request: Request): Promise<Op
   const record = await store.get(key);
   if (!record) return null;
   const now = ctx.clock();
-  const idleMs = ctx.sessionIdleSec * 1000;
-  if (record.idleExpiresAt.getTime() - now < idleMs - TOUCH_EVERY_MS) {
-    // The session was used: its idle expiry moves (at most once a minute). The read stands either way.
-    await store.touch(key, new Date(now + idleMs)).catch(() => false);
-  }
+  // The session was used: its idle expiry moves, when that gains more than a minute (so at most once
+  // a minute, and never near the absolute expiry, where it cannot move). The read stands either way.
+  const next = Math.min(now + ctx.sessionIdleSec * 1000, record.expiresAt.getTime());
+  if (next - record.idleExpiresAt.getTime() > TOUCH_EVERY_MS)
+    await store.touch(key, new Date(next)).catch(() => false);
   return { ...fromRecord(record), key };
 }
 
@@ -150,7 +150,11 @@ export async function getSession(
   if (!data) return null;
   if (data.restore === true) return restoreActive() ? restoreSession(data) : null;
   const user = await ctx.storage.users.get(data.userId);
-  if (!user || user.status === 'disabled') return null;
+  if (!user || user.status === 'disabled') {
+    // Ended, not hidden: enabling the user again does not bring an old session back.
+    if (data.key) await ctx.sessionStore?.delete(data.key);
+    return null;
+  }
   const session: SsoSession = {
     user: ssoUser(user.id, user),
     roles: data.roles,

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuditEvent } from '@ssokit/core';
+import { type AuditEvent, SsoError } from '@ssokit/core';
 import { oidcConnection } from 'ssokit-test-fixtures/connections';
 import { cookiesOf, jarFetch, sessionCookiesOf } from 'ssokit-test-fixtures/http';
 import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
@@ -144,5 +144,25 @@ describe('OpenID Connect Back-Channel Logout, oidc-provider 7', () => {
       message: expect.stringContaining('already used'),
     });
     expect(await sessionOf(again.cookie)).not.toBeNull();
+  });
+
+  it("accepts the IdP's retry of a logout that failed on a store outage (the jti is recorded only once it worked)", async () => {
+    const user = await login();
+    const sessions = storage.sessions as NonNullable<typeof storage.sessions>;
+    const revoke = sessions.revoke.bind(sessions);
+    sessions.revoke = async () => {
+      sessions.revoke = revoke;
+      throw new SsoError('storage_unavailable', 'The store is down.');
+    };
+    await logoutAtOp(user.jar);
+    expect(answers.at(-1)).toBe(503);
+    expect(await sessionOf(user.cookie)).not.toBeNull();
+    const retry = await fetch(`${base}/sso/oidc/backchannel-logout/op`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: posted.at(-1),
+    });
+    expect(retry.status).toBe(200);
+    expect(await sessionOf(user.cookie)).toBeNull();
   });
 });

@@ -214,4 +214,25 @@ describe('logout, SAML Single Logout (samlify)', () => {
     expect(response.status).toBe(303);
     expect(await session()).toBeNull();
   });
+
+  it('IdP-initiated: a LogoutRequest URL used once is refused after, and ends no session started since', async () => {
+    const { sso, idp, sp, connection, cookie } = await samlLogin();
+    const incoming = (await idp.createLogoutRequest(sp, 'redirect', {
+      logoutNameID: 'grace@example.com',
+    } as never)) as unknown as { context: string };
+    const captured = `${BASE}/sso/saml/slo/${connection.id}${new URL(incoming.context).search}`;
+    expect((await sso.handle(new Request(captured, { headers: { cookie } }))).status).toBe(303);
+    // The user signs in again; someone replays the logout URL from a log or a browser history.
+    const login = await sso.handle(new Request(`${BASE}/sso/login/${connection.id}`));
+    const form = await answerAuthnRequest(idp, sp, new URL(login.headers.get('location') as string), {
+      email: 'grace@example.com',
+    });
+    const acs = await sso.handle(acsPost(BASE, form, { cookie: cookiesOf(login).join('; ') }));
+    const again = sessionCookiesOf(acs).join('; ');
+    const replay = await sso.handle(new Request(captured, { headers: { accept: 'application/json' } }));
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: 'saml_replay' });
+    const session = await sso.handle(new Request(`${BASE}/sso/session`, { headers: { cookie: again } }));
+    expect((await session.json()).session).not.toBeNull();
+  });
 });

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { startRestoreMode } from '@ssokit/config';
-import { type AuditEvent, now } from '@ssokit/core';
+import { type AuditEvent, now, SsoError } from '@ssokit/core';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import { oidcConnection } from 'ssokit-test-fixtures/connections';
 import { cookiesOf, sessionCookiesOf, sessionSetCookies } from 'ssokit-test-fixtures/http';
@@ -154,6 +154,90 @@ describe('server-side sessions: ending them', () => {
       expect(await sessionOf(sso, active), `after ${minute + 20} minutes`).not.toBeNull();
     }
     expect(await sessionOf(sso, idle)).toBeNull();
+  });
+
+  it('touches the idle expiry at most once a minute, and not at all once it reaches the absolute expiry', async () => {
+    const clock = { ms: Date.parse('2026-12-07T10:00:00Z') };
+    const restore = startRestoreMode({ restoreTtlMs: 6 * 3600_000, [now]: () => clock.ms });
+    const storage = memoryStorage({ [now]: () => clock.ms });
+    const sessions = storage.sessions as NonNullable<typeof storage.sessions>;
+    let touches = 0;
+    const touch = sessions.touch.bind(sessions);
+    sessions.touch = (id, at) => {
+      touches += 1;
+      return touch(id, at);
+    };
+    const sso = createSso({
+      baseUrl: BASE,
+      storage,
+      secret: SECRET,
+      restore,
+      sessionTtlSec: 3600,
+      sessionIdleTimeoutSec: 1800,
+      [now]: () => clock.ms,
+    });
+    const r = await sso.handle(
+      new Request(`${BASE}/sso/restore`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...SAME_SITE },
+        body: JSON.stringify({ password: restore.password }),
+      }),
+    );
+    const cookie = sessionCookiesOf(r).join('; ');
+    // Ten requests within a minute: no touch.
+    for (let i = 0; i < 10; i++) {
+      clock.ms += 5000;
+      await sessionOf(sso, cookie);
+    }
+    expect(touches).toBe(0);
+    // Past the first minute: one touch for the next request.
+    clock.ms += 60_000;
+    await sessionOf(sso, cookie);
+    await sessionOf(sso, cookie);
+    expect(touches).toBe(1);
+    // In the last half hour the idle expiry reaches the absolute one (11:00) and stays there: one
+    // touch gets it there, then requests touch nothing.
+    clock.ms = Date.parse('2026-12-07T10:25:00Z');
+    await sessionOf(sso, cookie);
+    clock.ms = Date.parse('2026-12-07T10:40:00Z');
+    const before = touches;
+    for (let i = 0; i < 10; i++) {
+      clock.ms += 30_000;
+      expect(await sessionOf(sso, cookie)).not.toBeNull();
+    }
+    expect(touches - before).toBeLessThanOrEqual(1);
+    clock.ms = Date.parse('2026-12-07T11:00:01Z');
+    expect(await sessionOf(sso, cookie)).toBeNull();
+  });
+
+  it('ends, not hides, the sessions of a disabled user: enabling the user again brings none back', async () => {
+    const { sso, storage } = await app();
+    const { cookie } = await login(sso);
+    const userId = (await sessionOf(sso, cookie)).user.id;
+    await storage.users.update(userId, { status: 'disabled' });
+    expect(await sessionOf(sso, cookie)).toBeNull();
+    await storage.users.update(userId, { status: 'active' });
+    expect(await sessionOf(sso, cookie)).toBeNull();
+    expect(await storage.sessions?.list({ userId })).toEqual([]);
+  });
+
+  it('keeps a connection whose sessions could not be ended, so the admin can retry', async () => {
+    const { sso, storage } = await app();
+    const { cookie } = await login(sso);
+    const sessions = storage.sessions as NonNullable<typeof storage.sessions>;
+    const revoke = sessions.revoke.bind(sessions);
+    let failures = 1;
+    sessions.revoke = async (filter) => {
+      if (failures-- > 0) throw new SsoError('storage_unavailable', 'The store is down.');
+      return revoke(filter);
+    };
+    const remove = () =>
+      sso.handle(new Request(`${BASE}/sso/admin/connections/op`, { method: 'DELETE', headers: SAME_SITE }));
+    expect((await remove()).status).toBe(503);
+    expect(await storage.connections.get('op')).not.toBeNull();
+    expect((await remove()).status).toBe(204);
+    expect(await storage.connections.get('op')).toBeNull();
+    expect(await sessionOf(sso, cookie)).toBeNull();
   });
 
   it("ends a connection's sessions when an admin deletes or deactivates it, audited", async () => {

@@ -87,6 +87,13 @@ export async function samlSlo(ctx: SsoContext, request: Request, id: string): Pr
     return new Response(null, { status: 303, headers });
   }
   const incoming = validateLogoutRequest(rawQuery, expectations);
+  // A signed logout URL ends sessions on the server now: used once, never again (it is at most five
+  // minutes old, so the cache keeps its id past that). Recorded before acting, so a replay never ends a
+  // session started since; if the revocation below fails, the user signs out at the IdP again.
+  if (!(await ctx.storage.replay.firstSeen(`saml-logout\u0000${c.id}\u0000${incoming.id}`, 15 * 60_000)))
+    throw new SsoError('saml_replay', 'This LogoutRequest was already used.', {
+      details: { reason: 'replay' },
+    });
   const sloUrl = idp.slo.redirect;
   if (!sloUrl)
     throw new ConfigError([

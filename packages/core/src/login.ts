@@ -104,6 +104,12 @@ export interface LoginResult {
   roleMatch: RoleMatch;
   /** The group-sync plan that was applied; `null` when group sync is off for the connection. */
   groupSync: GroupSyncPlan | null;
+  /**
+   * The app groups the IdP's groups matched (group sync on; else empty), with their names: with
+   * `groupSync.kept` and `groupSync.add` they give the user's groups after the login without reading
+   * the memberships again.
+   */
+  matchedGroups: Group[];
   /** How the user was found: by linked identity, or newly linked through one of the `via` paths. */
   resolution: 'identity' | 'created' | 'invitation' | 'email';
 }
@@ -279,10 +285,11 @@ async function attemptLogin(
 
   const sync = resolveGroupSync(connection);
   let plan: GroupSyncPlan | null = null;
+  let appGroups: Group[] = [];
   if (sync.enabled) {
     const memberships = user ? await store.listMemberships(user.id) : [];
     const values = profile.groups.state === 'present' ? profile.groups.values : [];
-    const appGroups =
+    appGroups =
       values.length > 0
         ? await store.findGroups({ values, matchBy: sync.matchBy, caseInsensitive: sync.caseInsensitive })
         : [];
@@ -338,6 +345,7 @@ async function attemptLogin(
     primaryRole: roleMatch.primaryRole,
     roleMatch,
     groupSync: plan,
+    matchedGroups: appGroups,
     resolution,
   };
 }

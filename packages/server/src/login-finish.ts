@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { type Connection, completeLogin, type IdentityKey, now as nowSymbol, SsoError } from '@ssokit/core';
+import {
+  type Connection,
+  completeLogin,
+  type IdentityKey,
+  type LoginResult,
+  now as nowSymbol,
+  SsoError,
+} from '@ssokit/core';
 import type { SsoContext } from './context.ts';
 import type { SessionData } from './session.ts';
 import { writeSession } from './session-cookie.ts';
@@ -49,14 +56,7 @@ export async function finishLogin(
       `${c.id}\u0000${role}`,
     );
   }
-  // The session's group names: every membership (manual ones too), read in one batched lookup.
-  const memberships = await storage.memberships.listForUser(result.user.id);
-  const found = await storage.groups.find({
-    values: memberships.map((m) => m.groupId),
-    matchBy: 'id',
-    caseInsensitive: false,
-  });
-  const groupNames = [...new Set(found.map((g) => g.name))];
+  const groupNames = await sessionGroupNames(ctx, result);
   const nowSec = Math.floor(ctx.clock() / 1000);
   const headers = new Headers({ location: returnTo, 'cache-control': 'no-store' });
   const key = await writeSession(ctx, headers, request, {
@@ -79,4 +79,24 @@ export async function finishLogin(
   }
   clearTransactionCookie(headers, ctx.txCookie);
   return new Response(null, { status: 303, headers });
+}
+
+/**
+ * The names of the user's groups after the login, for the session: every membership, manual ones
+ * too. With group sync the pipeline knows them (the plan's kept and added memberships, the groups the
+ * claim matched): only groups it did not read (manual, another connection's) are looked up, in one
+ * batched call. Without group sync the memberships are read.
+ */
+async function sessionGroupNames(ctx: SsoContext, result: LoginResult): Promise<string[]> {
+  const plan = result.groupSync;
+  const names = new Map<string, string>(result.matchedGroups.map((g) => [g.id, g.name]));
+  const ids = plan
+    ? [...plan.kept.map((m) => m.groupId), ...plan.add.map((g) => g.id)]
+    : (await ctx.storage.memberships.listForUser(result.user.id)).map((m) => m.groupId);
+  const unknown = [...new Set(ids.filter((id) => !names.has(id)))];
+  if (unknown.length > 0) {
+    for (const g of await ctx.storage.groups.find({ values: unknown, matchBy: 'id', caseInsensitive: false }))
+      names.set(g.id, g.name);
+  }
+  return [...new Set(ids.flatMap((id) => names.get(id) ?? []))];
 }

@@ -306,7 +306,13 @@ describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
     ]);
     idp.setUserGroups('grace', ['/viewers', '/admins']);
     try {
-      await login('keycloak-pkce', 'grace');
+      const again = await login('keycloak-pkce', 'grace');
+      // The session's groups are every membership after the login, whatever its source: synced here,
+      // manual, or synced by another connection in an earlier test.
+      const all = await storage.memberships.listForUser(userId);
+      const names = await Promise.all(all.map(async (m) => (await storage.groups.get(m.groupId))?.name));
+      expect([...(again.session?.groups ?? [])].sort()).toEqual([...new Set(names)].sort());
+      expect(again.session?.groups).toEqual(expect.arrayContaining(['admins', 'reading-club', 'viewers']));
       expect(await groupNamesOf(userId, sources)).toEqual([
         'admins|sso:keycloak-pkce',
         'reading-club|manual',

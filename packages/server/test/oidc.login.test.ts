@@ -129,6 +129,34 @@ describe('an OIDC login through sso.handle', () => {
     expect(logout.headers.getSetCookie().every((c) => c.includes('Max-Age=0'))).toBe(true);
   });
 
+  it("a session's groups are the memberships after the login: revoked ones gone, added, manual and other connections' kept", async () => {
+    const { sso, storage, connection } = await setup();
+    const login = async () => {
+      const start = await startLogin(sso, connection.id);
+      const callback = await browserLogin(new URL(start.location), new Map(), CALLBACK);
+      const done = await sso.handle(
+        new Request(`${CALLBACK}?${callback.params}`, { headers: { cookie: start.cookies.join('; ') } }),
+      );
+      return sso.getSession(
+        new Request(`${BASE}/`, { headers: { cookie: sessionCookiesOf(done).join('; ') } }),
+      );
+    };
+    const first = await login();
+    const userId = first?.user.id as string;
+    for (const [id, name] of [
+      ['g-old', 'revoked-at-idp'],
+      ['g-extra', 'book-club'],
+      ['g-other', 'from-saml'],
+    ] as const)
+      await storage.groups.create({ id, name });
+    await storage.memberships.remove({ userId, groupId: 'g-ml', source: `sso:${connection.id}` });
+    await storage.memberships.add({ userId, groupId: 'g-old', source: `sso:${connection.id}` });
+    await storage.memberships.add({ userId, groupId: 'g-extra', source: 'manual' });
+    await storage.memberships.add({ userId, groupId: 'g-other', source: 'sso:another-connection' });
+    const second = await login();
+    expect(second?.groups.sort()).toEqual(['admins', 'book-club', 'from-saml', 'ml-engineers']);
+  });
+
   it('refuses a callback from another browser (no transaction cookie), and a replayed one; nothing is stored', async () => {
     const { sso, connection, raw } = await setup();
     const login = await startLogin(sso, connection.id);

@@ -7,14 +7,17 @@
  * | `replay:<key>` | string | `1` | its TTL |
  * | `ctr:<key>` | string | the hits of the current window | the window's end |
  * | `sess:<id>` | hash | a session (`r`: JSON, `exp`, `idle`: ms, `iu` `ic` `ics` `ici`: its index keys) | the earlier of its two expiries |
- * | `idx:u:<n>:<userId>` | set | session ids of a user | at least as late as its longest member |
- * | `idx:c:<n>:<connectionId>` | set | session ids of a connection | idem |
- * | `idx:cs:<n>:<connectionId>:<n>:<subject>` | set | session ids of a subject at a connection | idem |
- * | `idx:ci:<n>:<connectionId>:<n>:<idpSessionId>` | set | session ids of an IdP session | idem |
+ * | `idx:u:<n>:<userId>` | sorted set | session ids of a user, scored by each session's expiry (ms) | with its latest-ending member |
+ * | `idx:c:<n>:<connectionId>` | sorted set | session ids of a connection, idem | idem |
+ * | `idx:cs:<n>:<connectionId>:<n>:<subject>` | sorted set | session ids of a subject at a connection, idem | idem |
+ * | `idx:ci:<n>:<connectionId>:<n>:<idpSessionId>` | sorted set | session ids of an IdP session, idem | idem |
+ *
+ * A member's score is its session's current expiry, the earlier of idle and absolute: readers take only
+ * the members scored after now, and each write to an index first drops the members scored before it.
  *
  * The parts of an index key are length-prefixed (`<n>` is the part's length), so ids containing `:` cannot
  * collide. `{ssokit}` is a Redis Cluster hash tag: every key of a store hashes to one slot, which lets
- * one Lua script touch a session and its index sets.
+ * one Lua script touch a session and its index keys.
  *
  * @module
  */

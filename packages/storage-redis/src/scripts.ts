@@ -5,7 +5,7 @@
  *
  * Session scripts get one key, the store's `base` (`<keyPrefix>{ssokit}:`, with the client's own
  * `keyPrefix` applied by ioredis), and build every other key from it: `base .. 'sess:' .. id` and
- * `base .. <index suffix>`. All of them share the `{ssokit}` hash tag, so on Redis Cluster they are in
+ * `base .. <index suffix>` (a sorted set). All of them share the `{ssokit}` hash tag, so on Redis Cluster they are in
  * the slot of the declared key.
  *
  * @module
@@ -66,24 +66,36 @@ end
 return n
 `);
 
-/** What every session script starts with. KEYS[1] is the base; the last ARGV is now (ms). */
+/**
+ * What every session script starts with. KEYS[1] is the base; the last ARGV is now (ms).
+ *
+ * Index keys are sorted sets: member the session id, score the session's current expiry (the earlier
+ * of its idle and absolute expiry, ms). Members scored at or before now belong to expired sessions:
+ * readers skip them (they read the score range after now), and the scripts that add to an index drop
+ * them, so an index holds at most the sessions that were alive at its last write.
+ */
 const sessionPrelude = `
 local B = KEYS[1]
 local now = tonumber(ARGV[#ARGV])
 local function alive(exp, idle)
   return exp and idle and tonumber(exp) > now and tonumber(idle) > now
 end
--- At least ttl: an index set lives as long as its longest-living member.
-local function extend(key, ttl)
-  local left = redis.call('PTTL', key)
-  if left == -1 or (left >= 0 and left < ttl) then redis.call('PEXPIRE', key, ttl) end
+-- Puts id in an index at score (with GT: never lowers a score, so a reader's cursor is never passed
+-- backwards), drops the members of expired sessions, and lets the key live until its highest score.
+-- The TTL is relative (highest score - now), as the session keys' are, so a skew between the app's
+-- clock and Redis's cannot end an index before the sessions it holds.
+local function index(key, score, id, gt)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  if gt then redis.call('ZADD', key, 'GT', score, id) else redis.call('ZADD', key, score, id) end
+  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', key, math.max(1, tonumber(top[2]) - now))
 end
--- Deletes a session and removes it from its index sets.
+-- Deletes a session and removes it from its index keys.
 local function drop(id)
   local key = B .. 'sess:' .. id
   local ix = redis.call('HMGET', key, 'iu', 'ic', 'ics', 'ici')
   for i = 1, 4 do
-    if ix[i] then redis.call('SREM', B .. ix[i], id) end
+    if ix[i] then redis.call('ZREM', B .. ix[i], id) end
   end
   redis.call('DEL', key)
 end
@@ -100,23 +112,21 @@ local key = B .. 'sess:' .. id
 local current = redis.call('HMGET', key, 'exp', 'idle')
 if alive(current[1], current[2]) then return 0 end
 if redis.call('EXISTS', key) == 1 then drop(id) end
-local ttl = math.min(tonumber(ARGV[3]), tonumber(ARGV[4])) - now
+local ends = math.min(tonumber(ARGV[3]), tonumber(ARGV[4]))
+local ttl = ends - now
 if ttl <= 0 then return 1 end
 redis.call('HSET', key, 'r', ARGV[2], 'exp', ARGV[3], 'idle', ARGV[4], 'iu', ARGV[5], 'ic', ARGV[6], 'ics', ARGV[7])
 if ARGV[8] ~= '' then redis.call('HSET', key, 'ici', ARGV[8]) end
 redis.call('PEXPIRE', key, ttl)
 for i = 5, 8 do
-  if ARGV[i] ~= '' then
-    redis.call('SADD', B .. ARGV[i], id)
-    extend(B .. ARGV[i], ttl)
-  end
+  if ARGV[i] ~= '' then index(B .. ARGV[i], ends, id, false) end
 end
 return 1
 `);
 
 /**
- * Moves the idle expiry of an unexpired session, capped at its absolute expiry, and its key's TTL (and
- * its index sets' when they would end sooner). ARGV: id, idle, now. Returns 1 if the session was alive.
+ * Moves the idle expiry of an unexpired session, capped at its absolute expiry, its key's TTL, and its
+ * score in its index keys (never lowered there). ARGV: id, idle, now. Returns 1 if the session was alive.
  */
 const touchSession = script(`${sessionPrelude}
 local id = ARGV[1]
@@ -133,7 +143,7 @@ end
 redis.call('HSET', key, 'idle', idle)
 redis.call('PEXPIRE', key, ttl)
 for i = 3, 6 do
-  if f[i] then extend(B .. f[i], ttl) end
+  if f[i] then index(B .. f[i], tonumber(idle), id, true) end
 end
 return 1
 `);
@@ -150,43 +160,72 @@ return 0
 `);
 
 /**
- * Reads one index set, or the intersection of two, and either ends the unexpired sessions found
- * (returning how many) or returns them (record JSON, exp, idle, for each). A member whose session is
- * gone, or now belongs to other sets (an id used again), is removed from the sets read.
- * ARGV: mode ('revoke' | 'list'), field, suffix[, field, suffix], now.
+ * One page of a revoke or a list: reads at most `limit` live members (score after now) of the first
+ * index key, in the set's order (score, then id), from just after the cursor, and either ends the
+ * unexpired sessions among them that match every index given (counting them) or returns them. A member
+ * whose session is gone, or now belongs to another index (an id used again), is removed from the key
+ * read. ARGV: mode ('revoke' | 'list'), limit, cursor score ('' to start), cursor id, field, suffix[,
+ * field, suffix], now.
+ *
+ * Returns { next score, next id, members read, sessions found, [record JSON, exp, idle]... (list) }; the
+ * next score is '' once the page reached the end of the set. The cursor is a position, not a member:
+ * the member may have been revoked or deleted since, or have moved (a touch only raises a score), and
+ * the page still starts right after where the last one ended.
  */
 const findSessions = script(`${sessionPrelude}
 local revoke = ARGV[1] == 'revoke'
-local fields, sets = {}, {}
-for i = 2, #ARGV - 1, 2 do
+local limit = tonumber(ARGV[2])
+local fields, suffixes = {}, {}
+for i = 5, #ARGV - 1, 2 do
   fields[#fields + 1] = ARGV[i]
-  sets[#sets + 1] = B .. ARGV[i + 1]
+  suffixes[#suffixes + 1] = ARGV[i + 1]
 end
-local ids
-if #sets == 1 then ids = redis.call('SMEMBERS', sets[1]) else ids = redis.call('SINTER', unpack(sets)) end
-local found, out = 0, {}
-for _, id in ipairs(ids) do
-  local key = B .. 'sess:' .. id
-  local f = redis.call('HMGET', key, 'r', 'exp', 'idle', unpack(fields))
-  local member = f[1] ~= false
-  for i = 1, #fields do
-    if f[3 + i] ~= ARGV[2 * i + 1] then
-      member = false
-      redis.call('SREM', sets[i], id)
+local set = B .. suffixes[1]
+-- The first page starts at the first live member; a later one after the cursor (score, id). To know
+-- how many members come before the cursor even when its id has left the set or moved, the id is put
+-- at the cursor's score for the time of one ZRANK, then put back as it was.
+local start = redis.call('ZCOUNT', set, '-inf', now)
+if ARGV[3] ~= '' then
+  local cs, cid = tonumber(ARGV[3]), ARGV[4]
+  local old = redis.call('ZSCORE', set, cid)
+  local before
+  if old and tonumber(old) == cs then
+    before = redis.call('ZRANK', set, cid) + 1
+  else
+    redis.call('ZADD', set, cs, cid)
+    before = redis.call('ZRANK', set, cid)
+    if old then redis.call('ZADD', set, old, cid) else redis.call('ZREM', set, cid) end
+  end
+  if before > start then start = before end
+end
+local page = redis.call('ZRANGE', set, start, start + limit - 1, 'WITHSCORES')
+-- The reply: next score, next id, members read, sessions found, then (list) the sessions.
+local out = { '', '', #page / 2, 0 }
+for p = 1, #page, 2 do
+  local id = page[p]
+  local f = redis.call('HMGET', B .. 'sess:' .. id, 'r', 'exp', 'idle', unpack(fields))
+  if not f[1] or f[4] ~= suffixes[1] then
+    redis.call('ZREM', set, id)
+  else
+    local match = true
+    for i = 2, #fields do
+      if f[3 + i] ~= suffixes[i] then match = false end
+    end
+    if match and alive(f[2], f[3]) then
+      out[4] = out[4] + 1
+      if revoke then drop(id) else
+        out[#out + 1] = f[1]
+        out[#out + 1] = f[2]
+        out[#out + 1] = f[3]
+      end
+    elseif match and revoke then
+      drop(id)
     end
   end
-  if member and alive(f[2], f[3]) then
-    found = found + 1
-    if revoke then drop(id) else
-      out[#out + 1] = f[1]
-      out[#out + 1] = f[2]
-      out[#out + 1] = f[3]
-    end
-  elseif member and revoke then
-    drop(id)
-  end
 end
-if revoke then return found end
+if #page / 2 == limit then
+  out[1], out[2] = page[#page], page[#page - 1]
+end
 return out
 `);
 

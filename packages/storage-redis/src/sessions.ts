@@ -1,7 +1,10 @@
 /**
  * The session store of `redisStorage()`. A session is a hash that expires at the earlier of its
- * absolute and idle expiry; index sets (by user, connection, subject, IdP session) find the sessions a
- * filter names. Every write is one Lua script, so a session and its index entries change together.
+ * absolute and idle expiry; index keys (sorted sets by user, connection, subject, IdP session, scored by
+ * each session's expiry) find the sessions a filter names. Every write to a session is one Lua script,
+ * so a session and its index entries change together; `revoke` and `list` run one script per page of
+ * at most {@link sessionPage} index members, so none of them holds Redis for long however many sessions
+ * a filter names.
  *
  * @module
  */
@@ -45,13 +48,23 @@ function decode(json: string, exp: string, idle: string): SessionRecord {
   };
 }
 
-/** The index sets a filter reads (one, or two to intersect), each with the session field naming it. */
+/**
+ * The most index members one `revoke` or `list` script reads (and sessions it ends): the bound on the
+ * time one such script holds Redis.
+ */
+export const sessionPage = 1000;
+
+/**
+ * The index keys a filter names, each with the session field naming it. The first is the one read; a
+ * session found there must also be in the others (a subject and an IdP session: the IdP session's
+ * index, the smaller one, is read).
+ */
 function indexesOf(filter: SessionFilter): Array<[field: string, suffix: string]> {
   if ('userId' in filter) return [['iu', indexSuffix.user(filter.userId)]];
   const { connectionId, subject, idpSessionId } = filter;
   const sets: Array<[string, string]> = [];
-  if (subject !== undefined) sets.push(['ics', indexSuffix.subject(connectionId, subject)]);
   if (idpSessionId !== undefined) sets.push(['ici', indexSuffix.idpSession(connectionId, idpSessionId)]);
+  if (subject !== undefined) sets.push(['ics', indexSuffix.subject(connectionId, subject)]);
   return sets.length > 0 ? sets : [['ic', indexSuffix.connection(connectionId)]];
 }
 
@@ -76,10 +89,30 @@ function checkInstant(value: unknown, name: string): number {
  */
 export function redisSessions(redis: RedisClient, keys: ReturnType<typeof keyspace>): SessionStore {
   const base = [keys.base];
-  const find = async (filter: SessionFilter, mode: 'revoke' | 'list', action: string) => {
-    const checked = checkSessionFilter(filter);
-    const args = [mode, ...indexesOf(checked).flat(), Date.now()];
-    return guard(action, () => runScript(redis, scripts.findSessions, base, args));
+  /**
+   * Reads the index a filter names page by page, one script each, until a page ends the set; `onPage`
+   * gets each page's reply after the cursor and counts (the sessions, for a list).
+   */
+  const find = async (
+    filter: SessionFilter,
+    mode: 'revoke' | 'list',
+    action: string,
+    onPage: (found: number, records: string[]) => void,
+  ) => {
+    const indexes = indexesOf(checkSessionFilter(filter)).flat();
+    let cursor: [score: string, id: string] = ['', ''];
+    do {
+      const args = [mode, sessionPage, ...cursor, ...indexes, Date.now()];
+      const reply = (await guard(action, () => runScript(redis, scripts.findSessions, base, args))) as [
+        string,
+        string,
+        number,
+        number,
+        ...string[],
+      ];
+      cursor = [reply[0], reply[1]];
+      onPage(reply[3], reply.slice(4) as string[]);
+    } while (cursor[0] !== '');
   };
   return {
     async create(session) {
@@ -120,17 +153,27 @@ export function redisSessions(redis: RedisClient, keys: ReturnType<typeof keyspa
       return deleted === 1;
     },
 
+    // Page by page: a revoke that fails midway has ended some of the sessions; calling it again ends the
+    // rest (it counts only those it ends itself).
     async revoke(filter) {
-      return (await find(filter, 'revoke', 'revoking sessions')) as number;
+      let ended = 0;
+      await find(filter, 'revoke', 'revoking sessions', (found) => {
+        ended += found;
+      });
+      return ended;
     },
 
     async list(filter) {
-      const flat = (await find(filter, 'list', 'listing sessions')) as string[];
-      const found: SessionRecord[] = [];
-      for (let i = 0; i + 2 < flat.length; i += 3)
-        found.push(decode(flat[i] as string, flat[i + 1] as string, flat[i + 2] as string));
-      // Oldest first; the id breaks ties, since a set has no order.
-      return found.sort(
+      // By id: a session touched between two pages moves forward in the index and can be read twice.
+      const byId = new Map<string, SessionRecord>();
+      await find(filter, 'list', 'listing sessions', (_, flat) => {
+        for (let i = 0; i + 2 < flat.length; i += 3) {
+          const session = decode(flat[i] as string, flat[i + 1] as string, flat[i + 2] as string);
+          byId.set(session.id, session);
+        }
+      });
+      // Oldest first; the id breaks ties.
+      return [...byId.values()].sort(
         (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       );
     },

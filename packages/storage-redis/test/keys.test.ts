@@ -2,9 +2,11 @@ import type { SessionRecord } from '@ssokit/storage';
 import type { Command } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { redisStorage } from '../src/index.ts';
+import { scripts } from '../src/scripts.ts';
+import { sessionPage } from '../src/sessions.ts';
 import { deleteUnder, keysUnder, randomPrefix, rawKey, testClient, untilGone } from './helpers.ts';
 
-// What reaches Redis: TTLs on every key, index sets that do not outgrow their sessions, one command
+// What reaches Redis: TTLs on every key, index keys that do not outgrow their sessions, one command
 // per read, and keys that hold up with ids containing separators or a client-side key prefix.
 
 const redis = testClient();
@@ -61,7 +63,7 @@ describe('keys and their TTLs', () => {
     for (const key of keys) expect(await redis.pttl(key), key).toBeGreaterThan(0);
   });
 
-  it('expires a session key at the earlier expiry, and its index sets no sooner', async () => {
+  it('expires a session key at the earlier expiry, and its index keys no sooner', async () => {
     const storage = store();
     const at = Date.now();
     const s = session({ expiresAt: new Date(at + 3_600_000), idleExpiresAt: new Date(at + 600_000) });
@@ -80,7 +82,7 @@ describe('keys and their TTLs', () => {
     const created = await expiryOf(rawKey.session(prefix, s.id));
     for (const key of indexes) expect(await expiryOf(key), key).toBeGreaterThanOrEqual(created);
 
-    // touch moves the key's TTL (capped at the absolute expiry) and the index sets' with it.
+    // touch moves the key's TTL (capped at the absolute expiry) and the index keys' with it.
     expect(await storage.sessions.touch(s.id, new Date(at + 24 * 3_600_000))).toBe(true);
     const touchedTtl = await redis.pttl(rawKey.session(prefix, s.id));
     expect(touchedTtl).toBeGreaterThan(600_000);
@@ -89,7 +91,7 @@ describe('keys and their TTLs', () => {
     for (const key of indexes) expect(await expiryOf(key), key).toBeGreaterThanOrEqual(touched);
   });
 
-  it('does not shorten an index set for a session that ends sooner than another member', async () => {
+  it('does not shorten an index key for a session that ends sooner than another member', async () => {
     const storage = store();
     const at = Date.now();
     await storage.sessions.create(session({ idleExpiresAt: new Date(at + 3_000_000) }));
@@ -120,36 +122,76 @@ describe('expiry checks of their own', () => {
   });
 });
 
-describe('index sets do not grow without bound', () => {
-  it('drops the members of expired sessions when a list reads the set, and the set when it empties', async () => {
-    const storage = store();
-    const short = Array.from({ length: 20 }, () => session({ idleExpiresAt: new Date(Date.now() + 100) }));
-    for (const s of short) await storage.sessions.create(s);
-    const kept = session({ connectionId: 'c-2' });
-    await storage.sessions.create(kept);
-    expect(await redis.scard(rawKey.userIndex(prefix, 'u-1'))).toBe(21);
-    for (const s of short) await untilGone(redis, rawKey.session(prefix, s.id));
+describe('index keys do not grow without bound', () => {
+  const indexesOf = () => [
+    rawKey.userIndex(prefix, 'u-1'),
+    rawKey.connectionIndex(prefix, 'c-1'),
+    `${prefix}{ssokit}:idx:cs:3:c-1:5:sub-1`,
+    `${prefix}{ssokit}:idx:ci:3:c-1:5:sid-1`,
+  ];
 
-    expect((await storage.sessions.list({ userId: 'u-1' })).map((s) => s.id)).toEqual([kept.id]);
-    expect(await redis.smembers(rawKey.userIndex(prefix, 'u-1'))).toEqual([kept.id]);
-    expect(await storage.sessions.revoke({ connectionId: 'c-1' })).toBe(0);
-    expect(await redis.exists(rawKey.connectionIndex(prefix, 'c-1'))).toBe(0);
+  it('scores each member by its session expiry, and expires an index with its last member', async () => {
+    const storage = store();
+    const at = Date.now();
+    const s = session({ expiresAt: new Date(at + 3_600_000), idleExpiresAt: new Date(at + 600_000) });
+    await storage.sessions.create(s);
+    for (const key of indexesOf())
+      expect(await redis.zrange(key, 0, -1, 'WITHSCORES'), key).toEqual([s.id, String(at + 600_000)]);
+    expect(await storage.sessions.touch(s.id, new Date(at + 24 * 3_600_000))).toBe(true);
+    for (const key of indexesOf()) expect(await redis.zscore(key, s.id), key).toBe(String(at + 3_600_000));
+
+    const short = session({ connectionId: 'c-2', idleExpiresAt: new Date(Date.now() + 100) });
+    await storage.sessions.create(short);
+    await untilGone(redis, rawKey.session(prefix, short.id));
+    expect(await redis.exists(rawKey.connectionIndex(prefix, 'c-2'))).toBe(0);
   });
 
-  it('removes revoked and deleted sessions from every index set they were in', async () => {
+  it('keeps only live members once sessions expire by themselves under a long-lived one', async () => {
+    // The finding: one long session kept the index keys alive while 2,000 others expired on their own,
+    // and every one of them stayed a member, for each later revoke or list to read.
+    const storage = store();
+    const long = session();
+    await storage.sessions.create(long);
+    const ends = Date.now() + 1_500;
+    const short = Array.from({ length: 2_000 }, () => session({ idleExpiresAt: new Date(ends) }));
+    await Promise.all(short.map((s) => storage.sessions.create(s)));
+    for (const key of indexesOf()) expect(await redis.zcard(key), key).toBe(2_001);
+    await untilGone(redis, rawKey.session(prefix, short.at(-1)?.id as string));
+    while (Date.now() <= ends) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // A touch drops the expired members of every index of the session...
+    expect(await storage.sessions.touch(long.id, new Date(Date.now() + 3_600_000))).toBe(true);
+    for (const key of indexesOf()) expect(await redis.zrange(key, 0, -1), key).toEqual([long.id]);
+    // ...and so does a create; each index lives as long as its longest member.
+    const next = session();
+    await storage.sessions.create(next);
+    for (const key of indexesOf()) {
+      expect(await redis.zcard(key), key).toBe(2);
+      expect(await redis.pttl(key), key).toBeGreaterThanOrEqual(
+        await redis.pttl(rawKey.session(prefix, long.id)),
+      );
+    }
+    expect((await storage.sessions.list({ connectionId: 'c-1' })).map((s) => s.id)).toEqual([
+      long.id,
+      next.id,
+    ]);
+    expect(await storage.sessions.revoke({ connectionId: 'c-1' })).toBe(2);
+  });
+
+  it('removes revoked and deleted sessions from every index they were in', async () => {
     const storage = store();
     const a = session();
     const b = session();
     await storage.sessions.create(a);
     await storage.sessions.create(b);
     expect(await storage.sessions.delete(a.id)).toBe(true);
-    expect(await redis.smembers(rawKey.connectionIndex(prefix, 'c-1'))).toEqual([b.id]);
+    expect(await redis.zrange(rawKey.connectionIndex(prefix, 'c-1'), 0, -1)).toEqual([b.id]);
     expect(await storage.sessions.revoke({ userId: 'u-1' })).toBe(1);
-    // Nothing left: no session, no index set (by user, connection, subject or IdP session).
+    // Nothing left: no session, no index (by user, connection, subject or IdP session).
     expect(await keysUnder(redis, prefix)).toEqual([]);
   });
 
-  it('never reports a session through a set it no longer belongs to (an id used again)', async () => {
+  it('never reports a session through an index it no longer belongs to (an id used again)', async () => {
     const storage = store();
     const first = session({ idleExpiresAt: new Date(Date.now() + 100) });
     await storage.sessions.create(first);
@@ -160,6 +202,146 @@ describe('index sets do not grow without bound', () => {
     expect(await storage.sessions.revoke({ connectionId: 'c-1', subject: 'sub-1' })).toBe(0);
     expect(await redis.exists(rawKey.userIndex(prefix, 'u-1'))).toBe(0);
     expect(await storage.sessions.get(first.id)).toEqual(again);
+    // A member whose session now belongs elsewhere (still scored live) is dropped when read.
+    await redis.zadd(rawKey.userIndex(prefix, 'u-1'), Date.now() + 60_000, first.id);
+    expect(await storage.sessions.revoke({ userId: 'u-1' })).toBe(0);
+    expect(await redis.exists(rawKey.userIndex(prefix, 'u-1'))).toBe(0);
+    expect(await storage.sessions.get(first.id)).toEqual(again);
+  });
+});
+
+describe('revoke and list in pages', () => {
+  type Page = [nextScore: string, nextId: string, read: number, found: number, ...records: string[]];
+
+  /**
+   * A store on a client of its own that records the reply of every page script (`findSessions`) and
+   * runs `between` after each, before the store sends the next.
+   */
+  function paged(between: (page: Page, n: number) => Promise<void> = async () => {}) {
+    const client = testClient();
+    const pages: Page[] = [];
+    const send = client.sendCommand.bind(client) as (c: Command, ...r: unknown[]) => Promise<unknown>;
+    client.sendCommand = ((command: Command, ...rest: unknown[]) => {
+      const sent = send(command, ...rest);
+      const [first] = command.args;
+      if (!['evalsha', 'eval'].includes(command.name)) return sent;
+      if (first !== scripts.findSessions.sha && first !== scripts.findSessions.lua) return sent;
+      return sent.then(async (reply) => {
+        pages.push(reply as Page);
+        await between(reply as Page, pages.length);
+        return reply;
+      });
+    }) as typeof client.sendCommand;
+    return { storage: redisStorage({ redis: client, keyPrefix: prefix }), pages, client };
+  }
+
+  it(`revokes 5,000 sessions in scripts of at most ${sessionPage} members each`, async () => {
+    store();
+    const at = Date.now();
+    // One expiry for all: pages end and start inside a run of equal scores.
+    const many = Array.from({ length: 5_000 }, () =>
+      session({ createdAt: new Date(at), idleExpiresAt: new Date(at + 3_600_000) }),
+    );
+    const other = session({ connectionId: 'c-2' });
+    const { storage, pages, client } = paged();
+    try {
+      await Promise.all([...many, other].map((s) => storage.sessions.create(s)));
+      expect(await storage.sessions.revoke({ connectionId: 'c-1' })).toBe(5_000);
+      expect(pages.length).toBeGreaterThan(1);
+      expect(pages.length).toBe(Math.ceil(5_000 / sessionPage) + 1);
+      for (const [, , read, found] of pages) {
+        expect(read).toBeLessThanOrEqual(sessionPage);
+        expect(found).toBeLessThanOrEqual(sessionPage);
+      }
+      expect(pages.reduce((sum, page) => sum + page[3], 0)).toBe(5_000);
+      const left = (await keysUnder(redis, prefix)).filter((k) => k.includes(':sess:'));
+      expect(left).toEqual([rawKey.session(prefix, other.id)]);
+      expect(await redis.exists(rawKey.connectionIndex(prefix, 'c-1'))).toBe(0);
+      expect(await storage.sessions.get(many[0]?.id as string)).toBeNull();
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('revokes exactly the sessions of a subject and an IdP session while the index changes between pages', async () => {
+    store();
+    const at = Date.now();
+    const times = (i: number) => ({
+      expiresAt: new Date(at + 7_200_000),
+      idleExpiresAt: new Date(at + 3_600_000 + (i % 7)),
+    });
+    const others = Array.from({ length: 1_200 }, (_, i) => session({ subject: 'sub-2', ...times(i) }));
+    const mine = Array.from({ length: 1_300 }, (_, i) => session(times(i)));
+    const index = `${prefix}{ssokit}:idx:ci:3:c-1:5:sid-1`;
+    let cursorDeleted = false;
+    const { storage, pages, client } = paged(async (page, n) => {
+      if (n !== 1) return;
+      // Between the first two pages: the cursor's own member leaves (revoked already if it was one of
+      // mine, deleted here otherwise), one of mine not read yet (the highest score) ends, and the first
+      // member left (one of the others, read already) is touched past every other, to be read again.
+      cursorDeleted = await storage.sessions.delete(page[1]);
+      expect(await redis.zscore(index, mine[6]?.id as string)).not.toBeNull();
+      expect(await storage.sessions.delete(mine[6]?.id as string)).toBe(true);
+      const [firstLeft] = await redis.zrange(index, 0, 0);
+      expect(await storage.sessions.touch(firstLeft as string, new Date(at + 5_400_000))).toBe(true);
+    });
+    try {
+      await Promise.all([...others, ...mine].map((s) => storage.sessions.create(s)));
+      const ended = await storage.sessions.revoke({
+        connectionId: 'c-1',
+        subject: 'sub-1',
+        idpSessionId: 'sid-1',
+      });
+      expect(pages.length).toBeGreaterThan(2);
+      for (const [, , read] of pages) expect(read).toBeLessThanOrEqual(sessionPage);
+      expect(await storage.sessions.list({ connectionId: 'c-1', subject: 'sub-1' })).toEqual([]);
+      // Every session of the filter that was there throughout ended, and no other.
+      expect(ended).toBe(1_300 - 1);
+      const left = await storage.sessions.list({ connectionId: 'c-1', idpSessionId: 'sid-1' });
+      expect(left.length).toBe(1_200 - (cursorDeleted ? 1 : 0));
+      expect(left.every((s) => s.subject === 'sub-2')).toBe(true);
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('lists every session once across pages while the index changes between them', async () => {
+    store();
+    const at = Date.now();
+    const all = Array.from({ length: 2_500 }, (_, i) =>
+      session({ expiresAt: new Date(at + 7_200_000), idleExpiresAt: new Date(at + 3_600_000 + (i % 5)) }),
+    );
+    let unread = '';
+    let touched = '';
+    const { storage, pages, client } = paged(async (page, n) => {
+      if (n !== 1) return;
+      // Between the first two pages: the cursor's own member (read already) and one not read yet end,
+      // and the first one read is touched past every other (it is read again; the later read wins).
+      expect(await storage.sessions.delete(page[1])).toBe(true);
+      unread = (await redis.zrange(rawKey.userIndex(prefix, 'u-1'), -1, -1))[0] as string;
+      expect(await storage.sessions.delete(unread)).toBe(true);
+      touched = (await redis.zrange(rawKey.userIndex(prefix, 'u-1'), 0, 0))[0] as string;
+      expect(await storage.sessions.touch(touched, new Date(at + 5_400_000))).toBe(true);
+    });
+    try {
+      await Promise.all(all.map((s) => storage.sessions.create(s)));
+      const listed = await storage.sessions.list({ userId: 'u-1' });
+      expect(pages.length).toBe(3);
+      for (const [, , read] of pages) expect(read).toBeLessThanOrEqual(sessionPage);
+      // Members read: all 2,500, less the one deleted before it was read, plus the touched one again.
+      expect(pages.reduce((sum, page) => sum + page[2], 0)).toBe(2_500 - 1 + 1);
+      const ids = listed.map((s) => s.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(
+        all
+          .map((s) => s.id)
+          .filter((id) => id !== unread)
+          .sort(),
+      );
+      expect(listed.find((s) => s.id === touched)?.idleExpiresAt.getTime()).toBe(at + 5_400_000);
+    } finally {
+      await client.quit();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import type { Group, Membership, MembershipSource } from '@ssokit/core';
 import { foldCase } from '@ssokit/core';
 import type { GroupStore, MembershipStore, NewGroup } from '@ssokit/storage';
 import { storageErrors } from '@ssokit/storage';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { uniqueViolation } from './errors.ts';
 import type { Db, StoreContext } from './internal/context.ts';
 import {
@@ -36,7 +36,11 @@ function membershipFromRow(row: Selectable<MembershipsTable>): Membership {
   };
 }
 
-/** The groups whose name, external id or id is one of `values`, in chunks of `batchSize`. */
+/**
+ * The groups whose name, external id or id is one of `values`: on PostgreSQL in one statement with
+ * the values as one array parameter (`= any($1)`, one plan whatever their number), elsewhere in chunks
+ * of `batchSize` per `IN (...)` list.
+ */
 export async function findGroups(
   ctx: StoreContext,
   query: Parameters<GroupStore['find']>[0],
@@ -45,12 +49,23 @@ export async function findGroups(
   // Ids match exactly; names and external ids by their folded column when asked.
   const folded = query.caseInsensitive && column !== 'id';
   const wanted = [...new Set(folded ? query.values.map(foldCase) : query.values)];
+  if (wanted.length === 0) return [];
+  const target = folded ? (`${column}_folded` as 'name_folded') : column;
+  if (ctx.flavor === 'postgres') {
+    const rows = await ctx.db
+      .selectFrom('groups')
+      .selectAll()
+      .where(sql<boolean>`${sql.ref(target)} = any(${wanted}::text[])`)
+      .orderBy('seq')
+      .execute();
+    return rows.map(groupFromRow);
+  }
   const found: Group[] = [];
   for (const slice of chunks(wanted, ctx.batchSize)) {
     const rows = await ctx.db
       .selectFrom('groups')
       .selectAll()
-      .where(folded ? (`${column}_folded` as 'name_folded') : column, 'in', slice)
+      .where(target, 'in', slice)
       .orderBy('seq')
       .execute();
     found.push(...rows.map(groupFromRow));

@@ -5,7 +5,8 @@ import { type BenchTask, defineSuite, SuiteSkipped } from '../suite.ts';
 
 // The apply step of a login (what finishLogin in packages/server/src/login-finish.ts does before the
 // cookie): completeLogin on `storage.login` (mapping, policy, user, group-sync plan and commit, roles),
-// then the session's group names (memberships.listForUser + groups.find by id). Each iteration is the
+// then the session's group names (from the plan and the matched groups; a batched lookup by id for
+// groups the login did not read). Each iteration is the
 // next login of an existing user whose IdP group set moved by a tenth of its size (at least one), so
 // every login adds and removes memberships: logins alternate between groups [0, n) and [s, n + s).
 // All groups exist as app groups; the app has 5,500 of them plus 500 the user is never in.
@@ -53,14 +54,17 @@ async function apply(c: Case, from: number) {
     },
     { store: c.storage.login, roles },
   );
-  const memberships = await c.storage.memberships.listForUser(result.user.id);
-  const found = await c.storage.groups.find({
-    values: memberships.map((m) => m.groupId),
-    matchBy: 'id',
-    caseInsensitive: false,
-  });
+  // As sessionGroupNames in login-finish.ts: the plan's kept and added memberships named from the
+  // groups the claim matched, one batched lookup for the rest.
+  const plan = result.groupSync;
+  const byId = new Map(result.matchedGroups.map((g) => [g.id, g.name]));
+  const ids = plan ? [...plan.kept.map((m) => m.groupId), ...plan.add.map((g) => g.id)] : [];
+  const unknown = ids.filter((id) => !byId.has(id));
+  if (unknown.length > 0)
+    for (const g of await c.storage.groups.find({ values: unknown, matchBy: 'id', caseInsensitive: false }))
+      byId.set(g.id, g.name);
   return {
-    names: [...new Set(found.map((g) => g.name))],
+    names: [...new Set(ids.flatMap((id) => byId.get(id) ?? []))],
     added: result.groupSync?.add.length ?? 0,
     removed: result.groupSync?.remove.length ?? 0,
   };

@@ -31,16 +31,27 @@ export function createSessionCache(maxAgeMs: number): SessionCache {
         entries.delete(key);
         return undefined;
       }
-      return structuredClone(entry.session);
+      return copySession(entry.session);
     },
     set(key, session, now) {
       entries.delete(key);
       if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-      entries.set(key, { session: structuredClone(session), until: now + maxAgeMs });
+      entries.set(key, { session: copySession(session), until: now + maxAgeMs });
     },
     forget(key) {
       if (key === undefined) entries.clear();
       else entries.delete(key);
     },
+  };
+}
+
+/** A session the host may change without changing the cached one. */
+function copySession(session: SsoSession): SsoSession {
+  return {
+    ...session,
+    user: { ...session.user },
+    roles: [...session.roles],
+    groups: [...session.groups],
+    expiresAt: new Date(session.expiresAt.getTime()),
   };
 }

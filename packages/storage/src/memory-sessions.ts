@@ -5,11 +5,12 @@
  */
 import { type Clock, SsoError } from '@ssokit/core';
 import { assertTtl, storageErrors } from './adapter-helpers.ts';
+import { copy } from './internal/copy.ts';
 import type { MemoryState } from './internal/memory-state.ts';
 import { checkSessionFilter, sessionMatches } from './session-filter.ts';
 import type { CounterStore, SessionRecord, SessionStore } from './types.ts';
 
-const clone = <T>(value: T): T => structuredClone(value);
+const clone = copy;
 
 /** Whether a session is still alive at `at` (milliseconds). */
 const alive = (session: SessionRecord, at: number) =>

@@ -7,6 +7,7 @@
 import type { Clock, Connection, Group, IdentityKey, LoginCommit, User } from '@ssokit/core';
 import { foldCase, now as nowSymbol, ownsEmail, SsoError } from '@ssokit/core';
 import { assertTtl, nextUpdatedAt, sameInstant, storageErrors } from './adapter-helpers.ts';
+import { copy } from './internal/copy.ts';
 import type { MemoryState } from './internal/memory-state.ts';
 import { memoryStateKey } from './internal/memory-state.ts';
 import { memoryCounters, memorySessions } from './memory-sessions.ts';
@@ -40,7 +41,7 @@ export interface MemoryStorageOptions {
   [nowSymbol]?: Clock;
 }
 
-const clone = <T>(value: T): T => structuredClone(value);
+const clone = copy;
 const copyOf = <T>(map: Map<string, T>, key: string): T | null => {
   const found = map.get(key);
   return found === undefined ? null : clone(found);

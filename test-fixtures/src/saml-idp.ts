@@ -4,6 +4,7 @@
  * An independent SAML IdP for interop tests: samlify's IdentityProvider, signing with its own code
  * (samlify uses xml-crypto's SignedXml to sign; ssokit only borrows xml-crypto's canonicaliser to verify).
  */
+import { randomBytes } from 'node:crypto';
 import * as samlify from 'samlify';
 import { jarFetch } from './http.ts';
 import { makeCertificate, type TestKeyPair } from './keys.ts';
@@ -170,4 +171,61 @@ export async function redirectBindingIdp(
         }
       : {}),
   });
+}
+
+/**
+ * A signed response as an IdP portal sends it (IdP-initiated): no AuthnRequest, so no InResponseTo
+ * anywhere unless `inResponseTo` is given. For `spEntityId` at `acsUrl`, as `idp` (made by
+ * {@link redirectBindingIdp}) with the NameID `email`, issued now and valid five minutes.
+ */
+export async function unsolicitedResponse(
+  idp: ReturnType<typeof samlify.IdentityProvider>,
+  options: { spEntityId: string; acsUrl: string; email?: string; inResponseTo?: string; issuer?: string },
+): Promise<string> {
+  const email = options.email ?? 'ada@example.com';
+  const sp = samlify.ServiceProvider({
+    entityID: options.spEntityId,
+    assertionConsumerService: [
+      { Binding: samlify.Constants.namespace.binding.post, Location: options.acsUrl },
+    ],
+    wantAssertionsSigned: true,
+  });
+  const now = new Date();
+  const later = new Date(now.getTime() + 5 * 60_000).toISOString();
+  const randomId = () => `_${randomBytes(16).toString('hex')}`;
+  const result = (await idp.createLoginResponse(
+    sp,
+    {} as never,
+    'post',
+    { email } as never,
+    {
+      customTagReplacement: (template: string) => {
+        const id = randomId();
+        const base =
+          options.inResponseTo === undefined
+            ? template.replaceAll(' InResponseTo="{InResponseTo}"', '')
+            : template;
+        const context = samlify.SamlLib.replaceTagsByValue(base, {
+          ID: id,
+          AssertionID: randomId(),
+          Destination: options.acsUrl,
+          Audience: options.spEntityId,
+          SubjectRecipient: options.acsUrl,
+          Issuer: options.issuer ?? 'https://idp.example.com/metadata',
+          IssueInstant: now.toISOString(),
+          StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+          ConditionsNotBefore: now.toISOString(),
+          ConditionsNotOnOrAfter: later,
+          SubjectConfirmationDataNotOnOrAfter: later,
+          NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+          NameID: email,
+          InResponseTo: options.inResponseTo ?? '',
+          AuthnStatement: '',
+          AttributeStatement: '',
+        });
+        return { id, context };
+      },
+    } as never,
+  )) as { context: string };
+  return result.context;
 }

@@ -4,36 +4,31 @@
  * restore one instance's connection to either server, direct SQL to check what was written, and the
  * requests a browser sends during an OIDC or SAML login.
  */
+
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { SsoStorage } from '@ssokit/storage';
 import { type RedisStorage, redisStorage } from '@ssokit/storage-redis';
-import { dropSqlStorage, migrateSqlStorage, type SqlStorageOptions, sqlStorage } from '@ssokit/storage-sql';
+import {
+  dropSqlStorage,
+  migrateSqlStorage,
+  type SqlStorageOptions,
+  sqlStorage,
+  sqlStorageTables,
+} from '@ssokit/storage-sql';
 import { Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import { cookiesOf } from 'ssokit-test-fixtures/http';
 import { browserLogin } from 'ssokit-test-fixtures/oidc-provider';
+import { deleteUnder, keysUnder } from 'ssokit-test-fixtures/redis';
 import type { Sso } from '../src/index.ts';
 
 export const PG_URL = process.env.SSOKIT_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.SSOKIT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG = new URL(PG_URL);
 const REDIS = new URL(REDIS_URL);
-
-/** The tables of a SQL store, children first (for emptying). */
-const TABLES = [
-  'sessions',
-  'counters',
-  'replay',
-  'transactions',
-  'memberships',
-  'groups',
-  'identities',
-  'users',
-  'connections',
-];
 
 type Dialect = NonNullable<SqlStorageOptions['dialect']>;
 type KyselyModule = {
@@ -124,7 +119,7 @@ export async function sqlTables(tablePrefix: string) {
       };
     },
     async empty() {
-      for (const table of TABLES) await pool.query(`delete from ${t(table)}`);
+      for (const table of [...sqlStorageTables].reverse()) await pool.query(`delete from ${t(table)}`);
     },
     async drop() {
       await dropSqlStorage(admin.db, { tablePrefix });
@@ -160,24 +155,6 @@ export function fragileRedisClient(port: number): Redis {
 /** Resolves once `client` is ready (bounded by the test's timeout). */
 export async function untilReady(client: Redis): Promise<void> {
   while (client.status !== 'ready') await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
-/** The keys under `prefix` on the test Redis. */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
-  return [...new Set(found)];
-}
-
-/** Deletes the keys under `prefix`, and only those (other test files share this Redis). */
-export async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
-  const keys = await keysUnder(redis, prefix);
-  if (keys.length > 0) await redis.del(...keys);
 }
 
 /** A Redis store under `keyPrefix` on `client` (which stays the test's to close). */
@@ -321,3 +298,5 @@ export function withCookie(url: string, cookie: string, init: RequestInit = {}):
 
 /** The store a test instance runs on, whatever its parts. */
 export type TestStorage = SsoStorage & { close(): Promise<void> };
+
+export { deleteUnder, keysUnder };

@@ -10,7 +10,7 @@ import * as samlify from 'samlify';
 import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { cookiesOf, sessionCookiesOf, setsSession } from 'ssokit-test-fixtures/http';
 import { rsaJwk, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
-import { answerAuthnRequest, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import { answerAuthnRequest, redirectBindingIdp, unsolicitedResponse } from 'ssokit-test-fixtures/saml-idp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSso, type Sso } from '../src/index.ts';
 import { acsPost, SECRET } from './helpers.ts';
@@ -394,48 +394,4 @@ describe.each(SETUPS)('two instances on $name', ({ withRedis, label }) => {
 });
 
 /** A signed response as an IdP portal sends it (no AuthnRequest, so no InResponseTo), for PORTAL_SP. */
-async function unsolicited(): Promise<string> {
-  const sp = samlify.ServiceProvider({
-    entityID: PORTAL_SP,
-    assertionConsumerService: [
-      { Binding: samlify.Constants.namespace.binding.post, Location: `${BASE}/sso/saml/acs` },
-    ],
-    wantAssertionsSigned: true,
-  });
-  const now = new Date();
-  const later = new Date(now.getTime() + 5 * 60_000).toISOString();
-  const result = (await idp.createLoginResponse(
-    sp,
-    {} as never,
-    'post',
-    { email: 'ada@example.com' } as never,
-    {
-      customTagReplacement: (template: string) => {
-        const id = `_${randomBytes(16).toString('hex')}`;
-        const context = samlify.SamlLib.replaceTagsByValue(
-          template.replaceAll(' InResponseTo="{InResponseTo}"', ''),
-          {
-            ID: id,
-            AssertionID: `_${randomBytes(16).toString('hex')}`,
-            Destination: `${BASE}/sso/saml/acs`,
-            Audience: PORTAL_SP,
-            SubjectRecipient: `${BASE}/sso/saml/acs`,
-            Issuer: 'https://idp.example.com/metadata',
-            IssueInstant: now.toISOString(),
-            StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
-            ConditionsNotBefore: now.toISOString(),
-            ConditionsNotOnOrAfter: later,
-            SubjectConfirmationDataNotOnOrAfter: later,
-            NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-            NameID: 'ada@example.com',
-            InResponseTo: '',
-            AuthnStatement: '',
-            AttributeStatement: '',
-          },
-        );
-        return { id, context };
-      },
-    } as never,
-  )) as { context: string };
-  return result.context;
-}
+const unsolicited = () => unsolicitedResponse(idp, { spEntityId: PORTAL_SP, acsUrl: `${BASE}/sso/saml/acs` });

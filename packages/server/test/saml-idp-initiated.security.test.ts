@@ -4,12 +4,10 @@
  * only once (the assertion id goes to the replay cache), and land only on a path of this site. A
  * response that answers a request still needs the browser's transaction. Refusals write nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { memorySnapshot } from '@ssokit/storage/testkit';
-import * as samlify from 'samlify';
 import { samlConnection } from 'ssokit-test-fixtures/connections';
 import { setCookiePairs, setsSession } from 'ssokit-test-fixtures/http';
-import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import { redirectBindingIdp, unsolicitedResponse } from 'ssokit-test-fixtures/saml-idp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acsPost, testSso } from './helpers.ts';
 
@@ -21,52 +19,8 @@ beforeAll(async () => {
 });
 
 /** A signed response as a portal sends it: no AuthnRequest, so no InResponseTo anywhere. */
-async function unsolicited(options: { inResponseTo?: string } = {}): Promise<string> {
-  const sp = samlify.ServiceProvider({
-    entityID: SP,
-    assertionConsumerService: [
-      { Binding: samlify.Constants.namespace.binding.post, Location: `${BASE}/sso/saml/acs` },
-    ],
-    wantAssertionsSigned: true,
-  });
-  const now = new Date();
-  const later = new Date(now.getTime() + 5 * 60_000).toISOString();
-  const result = (await idp.createLoginResponse(
-    sp,
-    {} as never,
-    'post',
-    { email: 'ada@example.com' } as never,
-    {
-      customTagReplacement: (template: string) => {
-        const id = `_${randomBytes(16).toString('hex')}`;
-        const withoutRequest =
-          options.inResponseTo === undefined
-            ? template.replaceAll(' InResponseTo="{InResponseTo}"', '')
-            : template;
-        const context = samlify.SamlLib.replaceTagsByValue(withoutRequest, {
-          ID: id,
-          AssertionID: `_${randomBytes(16).toString('hex')}`,
-          Destination: `${BASE}/sso/saml/acs`,
-          Audience: SP,
-          SubjectRecipient: `${BASE}/sso/saml/acs`,
-          Issuer: 'https://idp.example.com/metadata',
-          IssueInstant: now.toISOString(),
-          StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
-          ConditionsNotBefore: now.toISOString(),
-          ConditionsNotOnOrAfter: later,
-          SubjectConfirmationDataNotOnOrAfter: later,
-          NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-          NameID: 'ada@example.com',
-          InResponseTo: options.inResponseTo ?? '',
-          AuthnStatement: '',
-          AttributeStatement: '',
-        });
-        return { id, context };
-      },
-    } as never,
-  )) as { context: string };
-  return result.context;
-}
+const unsolicited = (options: { inResponseTo?: string } = {}) =>
+  unsolicitedResponse(idp, { spEntityId: SP, acsUrl: `${BASE}/sso/saml/acs`, ...options });
 
 async function setup(allowIdpInitiated: boolean) {
   const warnings: string[] = [];

@@ -3,9 +3,11 @@
  * raw reader with direct commands, and deletion of one prefix's keys (never FLUSHALL/FLUSHDB: other
  * test files use the same Redis at the same time).
  */
+
 import { randomUUID } from 'node:crypto';
 import type { RawReader } from '@ssokit/storage/testkit';
 import { Redis } from 'ioredis';
+import { deleteUnder, keysUnder } from 'ssokit-test-fixtures/redis';
 
 export const redisUrl = process.env.SSOKIT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -17,24 +19,6 @@ export function testClient(options: { keyPrefix?: string } = {}): Redis {
 /** A prefix no other test file uses. */
 export function randomPrefix(label: string): string {
   return `ssokit-test:${label}:${randomUUID()}:`;
-}
-
-/** Every key under `prefix` (as stored, client prefix included). */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
-  return [...new Set(found)];
-}
-
-/** Deletes the keys under `prefix`, and only those. */
-export async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
-  const keys = await keysUnder(redis, prefix);
-  if (keys.length > 0) await redis.del(...keys);
 }
 
 /** The key of a stored thing, as `keys.ts` lays it out (written out here, to check the layout too). */
@@ -72,3 +56,5 @@ export function redisRawReader(redis: Redis, prefix: string): RawReader {
 export async function untilGone(redis: Redis, key: string): Promise<void> {
   while ((await redis.exists(key)) === 1) await new Promise((resolve) => setTimeout(resolve, 20));
 }
+
+export { deleteUnder, keysUnder };

@@ -9,7 +9,7 @@ export type { MigrateSqlStorageOptions } from './migrations.ts';
 export { dropSqlStorage, migrateSqlStorage } from './migrations.ts';
 export type { SqlStorageOptions } from './options.ts';
 export type { SqlStorageDatabase } from './schema.ts';
-export { sqlStorageLimits } from './schema.ts';
+export { sqlStorageLimits, sqlStorageTables } from './schema.ts';
 export type { NodeSqliteDialectOptions } from './sqlite-dialect.ts';
 export { nodeSqliteDialect } from './sqlite-dialect.ts';
 export type { SqlStorage } from './storage.ts';

@@ -11,7 +11,7 @@ import { Migrator } from 'kysely/migration';
 import { toStorageError } from './errors.ts';
 import { type Flavor, flavorOf } from './internal/context.ts';
 import { checkTablePrefix } from './options.ts';
-import { sqlStorageLimits as L } from './schema.ts';
+import { sqlStorageLimits as L, sqlStorageTables } from './schema.ts';
 
 /**
  * Options of {@link migrateSqlStorage}.
@@ -169,17 +169,7 @@ function migrations(prefix: string, flavor: Flavor): Record<string, Migration> {
         await index('sessions', ['expires_at']);
       },
       async down(db: AnyDb) {
-        for (const table of [
-          'sessions',
-          'counters',
-          'replay',
-          'transactions',
-          'memberships',
-          'groups',
-          'identities',
-          'users',
-          'connections',
-        ])
+        for (const table of [...sqlStorageTables].reverse())
           await db.schema.dropTable(t(table)).ifExists().execute();
       },
     },

@@ -136,8 +136,18 @@ export interface SqlStorageDatabase {
   sessions: SessionsTable;
 }
 
-/** The logical table names; the prefix plugin prefixes exactly these. */
-export const tableNames: readonly (keyof SqlStorageDatabase)[] = [
+/**
+ * The tables of the store, without their prefix (`tablePrefix`, `ssokit_` by default, comes first):
+ * parents before children, so empty or drop them in reverse order. For grants, backups and tests.
+ *
+ * @example
+ * ```ts
+ * import { sqlStorageTables } from '@ssokit/storage-sql';
+ *
+ * const grant = sqlStorageTables.map((t) => `GRANT SELECT, INSERT, UPDATE, DELETE ON ssokit_${t} TO app;`);
+ * ```
+ */
+export const sqlStorageTables: readonly (keyof SqlStorageDatabase)[] = [
   'connections',
   'users',
   'identities',
@@ -148,3 +158,6 @@ export const tableNames: readonly (keyof SqlStorageDatabase)[] = [
   'counters',
   'sessions',
 ];
+
+/** The logical table names; the prefix plugin prefixes exactly these. */
+export const tableNames = sqlStorageTables;

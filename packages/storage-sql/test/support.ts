@@ -11,7 +11,7 @@ import type { Dialect } from 'kysely';
 import { Kysely, MysqlDialect, PostgresDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
 import pg from 'pg';
-import { dropSqlStorage, migrateSqlStorage, sqlStorage } from '../src/index.ts';
+import { dropSqlStorage, migrateSqlStorage, sqlStorage, sqlStorageTables } from '../src/index.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw SQL against tables Kysely's types do not describe.
 export type AnyDb = Kysely<any>;
@@ -43,21 +43,10 @@ export function tempSqliteFile(): { filename: string; remove: () => void } {
 
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-const TABLES = [
-  'sessions',
-  'counters',
-  'replay',
-  'transactions',
-  'memberships',
-  'groups',
-  'identities',
-  'users',
-  'connections',
-];
-
 /** Empties every table of the store. */
 export async function emptyTables(db: AnyDb, prefix: string): Promise<void> {
-  for (const table of TABLES) await sql`delete from ${sql.table(prefix + table)}`.execute(db);
+  for (const table of [...sqlStorageTables].reverse())
+    await sql`delete from ${sql.table(prefix + table)}`.execute(db);
 }
 
 /** A RawReader on direct SQL. */

@@ -8,11 +8,9 @@
  *
  * @module
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { LookupAddress } from 'node:dns';
+import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
 import { type Connection, checkIdpUrl, isPrivateAddress, isPrivateHost, SsoError } from '@ssokit/core';
 
 /** A `fetch` as the protocol packages take it (`[customFetch]`). */
@@ -44,7 +42,7 @@ function privateAddress(hostname: string): SsoError {
 
 /** A DNS lookup that refuses names resolving to a private address. */
 const publicLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+  builtin('node:dns').lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 4);
     // Every address the name has must be public: a name with one private address among public ones is
     // how a rebinding host reaches inside.
@@ -98,7 +96,7 @@ async function nodeFetch(url: URL, init: RequestInit): Promise<Response> {
   const body = await bodyBytes(init.body);
   if (body) headers['content-length'] = String(body.byteLength);
   return new Promise<Response>((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = url.protocol === 'https:' ? builtin('node:https').request : builtin('node:http').request;
     const request = send(
       url,
       {
@@ -117,10 +115,13 @@ async function nodeFetch(url: URL, init: RequestInit): Promise<Response> {
         const empty = init.method === 'HEAD' || status === 204 || status === 304;
         if (empty) response.resume();
         resolve(
-          new Response(empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>), {
-            status,
-            headers: answer,
-          }),
+          new Response(
+            empty ? null : (builtin('node:stream').Readable.toWeb(response) as ReadableStream<Uint8Array>),
+            {
+              status,
+              headers: answer,
+            },
+          ),
         );
       },
     );
@@ -179,4 +180,21 @@ export function privateUrlIssues(connection: Connection): { path: string; messag
       path,
       message: `"${value}" is on this machine or a private network, which this server does not call. If the identity provider is inside your network, set createSso({ allowPrivateNetworks: true }).`,
     }));
+}
+
+/**
+ * Node's networking modules, loaded at the first call to an IdP rather than when the server is
+ * imported: `node:https` alone (TLS) is most of a cold import, and many processes that import the
+ * server (a CLI, a test, a worker) never call out.
+ */
+function builtin<M extends 'node:dns' | 'node:http' | 'node:https' | 'node:stream'>(
+  name: M,
+): M extends 'node:dns'
+  ? typeof import('node:dns')
+  : M extends 'node:http'
+    ? typeof import('node:http')
+    : M extends 'node:https'
+      ? typeof import('node:https')
+      : typeof import('node:stream') {
+  return process.getBuiltinModule(name) as never;
 }

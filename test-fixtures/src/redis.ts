@@ -6,7 +6,13 @@
 
 /** What these helpers need of a Redis client. */
 export interface ScanningClient {
-  scan(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', n: number): Promise<[string, string[]]>;
+  scan(
+    cursor: string,
+    match: 'MATCH',
+    pattern: string,
+    count: 'COUNT',
+    n: number,
+  ): Promise<[string, string[]]>;
   del(...keys: string[]): Promise<number>;
 }
 

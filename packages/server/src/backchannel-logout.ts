@@ -35,6 +35,12 @@ export async function backchannelLogout(ctx: SsoContext, request: Request, id: s
       'Send the logout token as a form (application/x-www-form-urlencoded).',
     );
   const token = new URLSearchParams(text).get('logout_token') ?? '';
+  // Anything that cannot be a signed JWT is refused before the IdP's metadata is fetched: anonymous
+  // junk never makes this server call out.
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token))
+    throw new SsoError('logout_token_invalid', 'Send one signed JWT as the form field "logout_token".', {
+      details: { reason: 'malformed' },
+    });
   const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
   const claims = await validateLogoutToken(token, {
     issuer: metadata.issuer,

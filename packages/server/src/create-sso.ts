@@ -63,8 +63,9 @@ export function createSso(options: SsoOptions): Sso {
         return await route(ctx, { restore, test, loginStarts }, request, relative);
       } catch (error) {
         const response = errorResponse(error, {
-          // The IdP's server-to-server calls get JSON whatever they accept (Back-Channel Logout §2.8).
-          json: wantsJson(request) || relative.startsWith('/oidc/backchannel-logout/'),
+          // APIs answer JSON whatever the client accepts: the admin API, the session route, and the
+          // IdP's server-to-server calls (Back-Channel Logout §2.8). Browser routes may get a page.
+          json: wantsJson(request) || isApiRoute(relative),
           clearTransaction: ctx.txCookie,
           // The admin API's caller is an admin: its errors keep their details (URLs, issues).
           expose: relative.startsWith('/admin/'),
@@ -171,4 +172,14 @@ function adminSessions(ctx: SsoContext, store: SessionStore) {
     list: (filter: SessionFilter) => store.list(filter),
     revoke: (filter: SessionFilter, why: Revocation) => revokeSessions(ctx, filter, why),
   };
+}
+
+/** Routes called by programs, never by a browser navigating: their failures are always JSON. */
+function isApiRoute(path: string): boolean {
+  return (
+    path.startsWith('/admin/') ||
+    path === '/session' ||
+    path === '/providers' ||
+    path.startsWith('/oidc/backchannel-logout/')
+  );
 }

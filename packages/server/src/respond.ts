@@ -34,7 +34,11 @@ export interface ErrorReply {
   status: number;
   /** `Retry-After` on 429, `Allow` on 405, `cache-control: no-store` always. */
   headers: Record<string, string>;
-  body: { error: string; message: string; issues?: readonly ConfigIssue[] };
+  /**
+   * `reason`: which check refused, when the error names one (`details.reason`, a short code such as
+   * `exp` or `replay`) and its message is shown; never for a failure whose message is replaced.
+   */
+  body: { error: string; message: string; reason?: string; issues?: readonly ConfigIssue[] };
 }
 
 /**
@@ -94,6 +98,9 @@ export function errorReply(error: unknown, options: ErrorReplyOptions = {}): Err
   if (status === 405 && typeof error.details?.allow === 'string') headers.allow = error.details.allow;
   const hidden = options.expose ? undefined : PUBLIC_MESSAGES[error.code];
   const body: ErrorReply['body'] = { error: error.code, message: hidden ?? error.message };
+  const reason = error.details?.reason;
+  if (hidden === undefined && typeof reason === 'string' && /^[a-z0-9_]{1,40}$/.test(reason))
+    body.reason = reason;
   const issues = (error as Partial<ConfigError>).issues;
   if (hidden === undefined && error.code === 'config_invalid' && Array.isArray(issues)) body.issues = issues;
   return { status, headers, body };

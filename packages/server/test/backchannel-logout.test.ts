@@ -142,6 +142,7 @@ describe('OpenID Connect Back-Channel Logout, oidc-provider 7', () => {
     expect(await replay.json()).toMatchObject({
       error: 'logout_token_invalid',
       message: expect.stringContaining('already used'),
+      reason: 'replay',
     });
     expect(await sessionOf(again.cookie)).not.toBeNull();
   });

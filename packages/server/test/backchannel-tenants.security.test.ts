@@ -93,3 +93,30 @@ describe('back-channel logout at a multi-tenant connection', () => {
     expect(await sessions.get('in-b')).not.toBeNull();
   });
 });
+
+describe('the back-channel logout route, anonymous', () => {
+  it('refuses what cannot be a signed JWT before fetching anything from the IdP, as JSON with the reason', async () => {
+    const { sso, storage } = testSso(BASE);
+    // An IdP that cannot be reached: a junk post must still be a 400, not a 502 from fetching metadata.
+    await storage.connections.create({
+      id: 'down',
+      name: 'Down',
+      protocol: 'oidc',
+      provider: 'custom',
+      active: true,
+      oidc: { issuer: 'http://127.0.0.1:9/realms/x', clientId: 'app' },
+    } as never);
+    for (const token of ['', 'not-a-jwt', 'a.b', 'a.b.c.d.e', '<script>.x.y']) {
+      const response = await sso.handle(
+        new Request(`${BASE}/sso/oidc/backchannel-logout/down`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ logout_token: token }),
+        }),
+      );
+      expect(response.status, token).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await response.json()).toMatchObject({ error: 'logout_token_invalid', reason: 'malformed' });
+    }
+  });
+});

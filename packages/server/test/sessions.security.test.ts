@@ -307,8 +307,12 @@ describe('server-side sessions: ending them', () => {
       { userId, connectionId: 'op' },
       { everyone: true },
       [],
-    ])
-      expect((await revoke(bad)).status).toBe(400);
+    ]) {
+      const refused = await revoke(bad);
+      expect(refused.status).toBe(400);
+      // An API: JSON whatever the client accepts, with the reason.
+      expect(await refused.json()).toMatchObject({ error: 'invalid_request', reason: 'session_filter' });
+    }
     expect(await sessionOf(sso, cookie)).not.toBeNull();
     expect(await (await revoke({ userId })).json()).toEqual({ revoked: 1 });
     expect(await sessionOf(sso, cookie)).toBeNull();

@@ -50,7 +50,7 @@ export function toStorageError(error: unknown, action: string): SsoError {
   return unavailable
     ? new SsoError(
         'storage_unavailable',
-        `Redis could not be reached while ${action} (${reason}). It works again as soon as Redis is back.`,
+        `Redis could not be reached while ${action} (${reason}). It works again as soon as Redis is back; if this lasts, check the client's host, port and password (the driver's error, in "cause", names the address).`,
         { cause: error, details: { reason } },
       )
     : new SsoError('storage_failure', `Redis failed while ${action} (${reason}).`, {

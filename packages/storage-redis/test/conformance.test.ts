@@ -1,4 +1,3 @@
-import type { SsoStorage } from '@ssokit/storage';
 import { runStorageConformance } from '@ssokit/storage/testkit';
 import { afterAll } from 'vitest';
 import { redisStorage } from '../src/index.ts';
@@ -17,8 +16,7 @@ runStorageConformance({
     const keyPrefix = `${filePrefix}${serial}:`;
     const storage = redisStorage({ redis, keyPrefix });
     prefixes.set(storage, keyPrefix);
-    // Only the expiring families run (capabilities), so the store needs no connections or users.
-    return storage as unknown as SsoStorage;
+    return storage;
   },
   raw: (storage) => redisRawReader(redis, prefixes.get(storage) as string),
   cleanup: (storage) => deleteUnder(redis, prefixes.get(storage) as string),

@@ -104,7 +104,7 @@ export function toStorageError(error: unknown): Error {
   if (unreachable) {
     return new SsoError(
       'storage_unavailable',
-      `The SQL database cannot be reached (${unreachable}); try again once it is back.`,
+      `The SQL database cannot be reached (${unreachable}); try again once it is back. If this lasts, check the database's host, port and credentials in the dialect's settings (the driver's error, in "cause", names the address).`,
       { cause: error },
     );
   }

@@ -4,7 +4,7 @@
 import type { LoginStore } from '@ssokit/core';
 import type { NewConnection, SsoStorage, TransactionValue } from '@ssokit/storage';
 import { memoryStorage } from '@ssokit/storage';
-import type { RawReader, StorageConformanceOptions } from '@ssokit/storage/testkit';
+import type { ExpiringStorage, RawReader, StorageConformanceOptions } from '@ssokit/storage/testkit';
 
 // memoryStorage() is an SsoStorage, and its login member is the pipeline's port.
 const storage: SsoStorage = memoryStorage();
@@ -30,4 +30,20 @@ const notJson: TransactionValue = { at: new Date() };
 type Raw = ReturnType<StorageConformanceOptions['raw']>;
 const raw: Raw extends RawReader ? true : false = true;
 
-export { notJson, raw, stamped, value };
+// A store of only what expires runs the suite with connections and users off, and a raw reader of
+// what those families read; forgetting to turn them off is a type error, not a failing run.
+declare const expiring: ExpiringStorage;
+const expiringOptions: StorageConformanceOptions<ExpiringStorage> = {
+  name: 'redis',
+  create: () => expiring,
+  raw: () => ({ hasTransaction: async () => false }),
+  capabilities: { connections: false, users: false },
+};
+// @ts-expect-error: connections and users must be off for a store that has neither
+const missingCapabilities: StorageConformanceOptions<ExpiringStorage> = {
+  name: 'redis',
+  create: () => expiring,
+  raw: () => ({ hasTransaction: async () => false }),
+};
+
+export { expiringOptions, missingCapabilities, notJson, raw, stamped, value };

@@ -5,28 +5,46 @@ import type { NewConnection, SsoStorage } from '../types.ts';
 import type { RawReader } from './raw.ts';
 import { counterSuite, sessionSuite } from './sessions.ts';
 
-/** Options of {@link runStorageConformance}. */
-export interface StorageConformanceOptions {
+/** The families of the suite: what a store may or may not hold. */
+type Family = 'connections' | 'users' | 'transactions' | 'replay' | 'sessions' | 'counters';
+
+/**
+ * A store of only what expires (transactions, the replay cache, and sessions and counters when it
+ * has them), composed over another for the rest (`composeStorage`): Redis, Memcached, a TTL table.
+ */
+export type ExpiringStorage = Pick<SsoStorage, 'transactions' | 'replay'> &
+  Partial<Pick<SsoStorage, 'sessions' | 'counters' | 'close'>>;
+
+/**
+ * Options of {@link runStorageConformance}, for a store `S`: a whole store (`SsoStorage`: every
+ * family; `raw` a whole {@link RawReader}), or a store of only what expires ({@link ExpiringStorage}:
+ * `capabilities` must then turn `connections` and `users` off, and `raw` needs only `hasTransaction`,
+ * and `hasSession` to check that ended sessions leave the backing store).
+ */
+export type StorageConformanceOptions<S extends ExpiringStorage = SsoStorage> = {
   /** Shown in the suite's title, e.g. `'postgres'`. */
   name: string;
   /** Makes a fresh, empty store for each test (drop and recreate the tables, flush the keyspace). */
-  create: () => SsoStorage | Promise<SsoStorage>;
+  create: () => S | Promise<S>;
   /** The raw reader for a store `create` made. */
-  raw: (storage: SsoStorage) => RawReader;
+  raw: (storage: S) => S extends SsoStorage ? RawReader : Pick<RawReader, 'hasTransaction' | 'hasSession'>;
   /** Called after each test with the store, before `storage.close()`. */
-  cleanup?: (storage: SsoStorage) => void | Promise<void>;
-  /**
-   * Which families to run. An adapter that stores only what expires (Redis) sets
-   * `{ connections: false, users: false }`; one without server-side sessions or shared counters sets
-   * `sessions: false` or `counters: false` (the server then seals sessions into cookies, and counts
-   * per instance). Default: all `true`.
-   */
-  capabilities?: Partial<
-    Record<'connections' | 'users' | 'transactions' | 'replay' | 'sessions' | 'counters', boolean>
-  >;
+  cleanup?: (storage: S) => void | Promise<void>;
   /** How many concurrent callers the race tests use. Default: 8. */
   concurrency?: number;
-}
+} & (S extends SsoStorage
+  ? {
+      /**
+       * Which families to run. A store without server-side sessions or shared counters sets
+       * `sessions: false` or `counters: false` (the server then seals sessions into cookies, and
+       * counts per instance). Default: all `true`.
+       */
+      capabilities?: Partial<Record<Family, boolean>>;
+    }
+  : {
+      /** `connections` and `users` off (the store has neither); the others default to `true`. */
+      capabilities: { connections: false; users: false } & Partial<Record<Family, boolean>>;
+    });
 
 /**
  * Registers the storage conformance suite with Vitest. An adapter's whole test can be one call. The
@@ -47,7 +65,9 @@ export interface StorageConformanceOptions {
  * });
  * ```
  */
-export function runStorageConformance(options: StorageConformanceOptions): void {
+export function runStorageConformance<S extends ExpiringStorage>(
+  options: StorageConformanceOptions<S>,
+): void {
   const caps = {
     connections: true,
     users: true,
@@ -55,19 +75,26 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
     replay: true,
     sessions: true,
     counters: true,
-    ...options.capabilities,
+    ...(options.capabilities as Partial<Record<Family, boolean>> | undefined),
   };
   const n = options.concurrency ?? 8;
+  // The families that run use only what the chosen options' types promise (an expiring store is never
+  // asked for connections or users), so one view of both shapes serves every suite.
+  const given = options as unknown as {
+    create: () => SsoStorage | Promise<SsoStorage>;
+    raw: (storage: SsoStorage) => RawReader;
+    cleanup?: (storage: SsoStorage) => void | Promise<void>;
+  };
   let storage: SsoStorage;
   let raw: RawReader;
 
   describe(`storage conformance: ${options.name}`, () => {
     beforeEach(async () => {
-      storage = await options.create();
-      raw = options.raw(storage);
+      storage = await given.create();
+      raw = given.raw(storage);
     });
     afterEach(async () => {
-      await options.cleanup?.(storage);
+      await given.cleanup?.(storage);
       await storage.close?.();
     });
 

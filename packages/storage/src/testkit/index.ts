@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export type { StorageConformanceOptions } from './conformance.ts';
+export type { ExpiringStorage, StorageConformanceOptions } from './conformance.ts';
 export { runStorageConformance } from './conformance.ts';
 export type { RawReader } from './raw.ts';
 export { memoryRawReader, memorySnapshot } from './raw.ts';

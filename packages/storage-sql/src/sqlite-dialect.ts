@@ -69,7 +69,8 @@ function adapt(database: NodeDatabase): SqliteDatabase {
 }
 
 /**
- * A Kysely dialect for SQLite on `node:sqlite` (Node 22.13+ / 24): opens (and creates) the file, turns
+ * A Kysely dialect for SQLite on `node:sqlite` (Node 22.16+, 23.11+ or 24: it needs
+ * `StatementSync.columns()`): opens (and creates) the file, turns
  * on write-ahead logging and a busy timeout. Kysely runs every query of one Kysely instance on its
  * one connection, so use one store per file and process.
  *
@@ -104,9 +105,14 @@ export function nodeSqliteDialect(options: NodeSqliteDialectOptions): Dialect {
         | { DatabaseSync: new (path: string) => NodeDatabase }
         | undefined;
       if (!sqlite) {
-        throw Object.assign(new Error('node:sqlite is not available in this runtime (Node 22.13+ has it).'), {
-          code: 'ERR_UNKNOWN_BUILTIN_MODULE',
-        });
+        throw Object.assign(
+          new Error(
+            'node:sqlite is not available in this runtime (this dialect needs Node 22.16+, 23.11+ or 24).',
+          ),
+          {
+            code: 'ERR_UNKNOWN_BUILTIN_MODULE',
+          },
+        );
       }
       const { DatabaseSync } = sqlite;
       const database = new DatabaseSync(options.filename);

@@ -186,6 +186,18 @@ export interface SamlSettings {
   /** Where to fetch the IdP's metadata from, refreshed periodically (instead of `idpMetadataXml`). */
   idpMetadataUrl?: string;
   idp?: SamlIdpDescriptor;
+  /**
+   * For metadata that lists several IdPs (an `EntitiesDescriptor` aggregate, as a federation
+   * publishes): the entityID of the one to use. Test Provider lists the choices. Default: none (the
+   * metadata must hold one IdP).
+   */
+  idpEntityId?: string;
+  /**
+   * How AuthnRequests travel to the IdP: `'redirect'` (HTTP-Redirect, a 302) or `'post'` (HTTP-POST,
+   * a page that posts a form). Default: HTTP-Redirect when the IdP's metadata offers it, else
+   * HTTP-POST (Google Workspace and some OneLogin apps offer only POST).
+   */
+  authnRequestBinding?: 'redirect' | 'post';
   spEntityId: string;
   /** Default: `true`. */
   wantAssertionsSigned?: boolean;

@@ -96,8 +96,22 @@ export function createAuthnRequest(options: AuthnRequestOptions): AuthnRequest {
 }
 
 /**
+ * The one script of the auto-post page, exactly: a server sends the page with a CSP that allows this
+ * script by its hash (`script-src 'sha256-…'`) and nothing else.
+ *
+ * @example
+ * ```ts
+ * import { createHash } from 'node:crypto';
+ * import { AUTO_POST_SCRIPT } from '@ssokit/saml';
+ *
+ * const csp = `script-src 'sha256-${createHash('sha256').update(AUTO_POST_SCRIPT).digest('base64')}'`;
+ * ```
+ */
+export const AUTO_POST_SCRIPT = 'document.forms[0].submit()';
+
+/**
  * A page that POSTs `fields` to `action` by itself (and with a button when scripts are off). The
- * server sends it with a CSP that allows its one inline script.
+ * server sends it with a CSP that allows its one inline script ({@link AUTO_POST_SCRIPT}).
  */
 function autoPostForm(action: string, fields: Record<string, string>): string {
   const inputs = Object.entries(fields)
@@ -106,6 +120,6 @@ function autoPostForm(action: string, fields: Record<string, string>): string {
   return (
     `<!doctype html><html><head><meta charset="utf-8"><title>Signing in…</title></head>` +
     `<body><form method="post" action="${escapeXml(action)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form>` +
-    `<script>document.forms[0].submit()</script></body></html>`
+    `<script>${AUTO_POST_SCRIPT}</script></body></html>`
   );
 }

@@ -5,7 +5,7 @@
  */
 
 export type { AuthnRequest, AuthnRequestOptions } from './authn-request.ts';
-export { createAuthnRequest } from './authn-request.ts';
+export { AUTO_POST_SCRIPT, createAuthnRequest } from './authn-request.ts';
 export { idpMetadataFromDescriptor, toIdpDescriptor } from './idp-descriptor.ts';
 export type { SpKeyPair, SpKeyPairCheck, SpKeyPairOptions, SpKeyPairProblem } from './keys.ts';
 export { checkSpKeyPair, generateSpKeyPair, idpSigningKeys } from './keys.ts';

@@ -6,10 +6,17 @@
  */
 
 import type { ConnectionInput } from '@ssokit/config';
-import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
+import {
+  type AuditHook,
+  ConfigError,
+  type Connection,
+  emitAudit,
+  type SamlConnection,
+  SsoError,
+} from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
 import { type AdminSessions, handleAdminSessions } from './admin-sessions.ts';
-import { loadConfig } from './lazy.ts';
+import { loadConfig, loadSamlFlow } from './lazy.ts';
 import { privateUrlIssues } from './outbound.ts';
 import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
@@ -98,10 +105,13 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     const sample = pickSample(await readJson(true));
     return json(await ctx.test(decodePathSegment(testRoute[1] as string), sample));
   }
-  const validate = (body: Record<string, unknown>): ConnectionInput => {
+  const validate = async (body: Record<string, unknown>): Promise<ConnectionInput> => {
     const { connection } = importConnection(body, { allowReferences: false });
-    // A URL this server would refuse to call is refused when saved, not at the first login.
+    // A URL this server would refuse to call is refused when saved, not at the first login; so is
+    // inline metadata a login could not use (several IdPs and none chosen).
     const issues = ctx.allowPrivateNetworks ? [] : privateUrlIssues(connection as Connection);
+    if (connection.protocol === 'saml')
+      issues.push(...(await loadSamlFlow()).inlineMetadataIssues(connection as SamlConnection));
     if (issues.length > 0) throw new ConfigError(issues);
     return connection;
   };
@@ -130,7 +140,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   if (id === undefined) {
     if (method === 'GET') return json((await store.list()).map(redact));
     if (method === 'POST') {
-      const created = await store.create(validate(await readJson()) as never);
+      const created = await store.create((await validate(await readJson())) as never);
       await audit('connection.created', created);
       return json(redact(created), 201);
     }
@@ -170,7 +180,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
         };
     }
     for (const key of STAMPED) delete merged[key];
-    const valid = validate(merged) as Record<string, unknown>;
+    const valid = (await validate(merged)) as Record<string, unknown>;
     const changed = Object.keys(patch).filter((key) => key !== 'updatedAt');
     const fields = Object.fromEntries(changed.map((key) => [key, valid[key]])) as ConnectionPatch;
     // Deactivating ends the connection's sessions, before (a store failure leaves it active for a

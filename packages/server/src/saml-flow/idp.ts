@@ -25,15 +25,17 @@ const caches = new WeakMap<SsoContext, IdpMetadataCache>();
  * bypasses it (Test Provider reads what the IdP serves now, and fills no cache).
  */
 export async function idpOf(ctx: SsoContext, c: SamlConnection, fresh = false): Promise<IdpMetadata> {
-  if (c.saml.idpMetadataXml) return parseIdpMetadata(c.saml.idpMetadataXml, { [nowSymbol]: ctx.clock });
+  const wanted = c.saml.idpEntityId ? { entityId: c.saml.idpEntityId } : {};
+  if (c.saml.idpMetadataXml)
+    return parseIdpMetadata(c.saml.idpMetadataXml, { ...wanted, [nowSymbol]: ctx.clock });
   if (c.saml.idpMetadataUrl) {
-    if (fresh) return createIdpMetadataCache(ctx.http).get(c.saml.idpMetadataUrl);
+    if (fresh) return createIdpMetadataCache(ctx.http).get(c.saml.idpMetadataUrl, wanted);
     let cache = caches.get(ctx);
     if (!cache) {
       cache = createIdpMetadataCache(ctx.http);
       caches.set(ctx, cache);
     }
-    return cache.get(c.saml.idpMetadataUrl);
+    return cache.get(c.saml.idpMetadataUrl, wanted);
   }
   if (c.saml.idp) return idpMetadataFromDescriptor(c.saml.idp);
   throw new ConfigError([{ path: 'saml', message: 'the connection has no IdP metadata.' }]);
@@ -79,4 +81,28 @@ export async function acsExpectations(
     onWarning: (code, message, details) => ctx.warn(code, message, { ...details }),
     [nowSymbol]: ctx.clock,
   };
+}
+
+/**
+ * What is wrong with a connection's inline IdP metadata, for the admin API to refuse at save what a
+ * login would refuse later: unreadable metadata, or an aggregate of several IdPs with no (or an
+ * unknown) `idpEntityId`, the message listing the entityIDs to choose from.
+ */
+export function inlineMetadataIssues(c: Pick<SamlConnection, 'saml'>): { path: string; message: string }[] {
+  const xml = c.saml.idpMetadataXml;
+  if (!xml) return [];
+  try {
+    parseIdpMetadata(xml, c.saml.idpEntityId ? { entityId: c.saml.idpEntityId } : {});
+    return [];
+  } catch (error) {
+    const message =
+      error instanceof ConfigError ? error.issues.map((i) => i.message).join(' ') : String(error);
+    const aggregate = /identity providers \(|no identity provider with entityID/.test(message);
+    return [
+      {
+        path: aggregate ? 'saml.idpEntityId' : 'saml.idpMetadataXml',
+        message: aggregate ? `${message} Set "idpEntityId" to one of them.` : message,
+      },
+    ];
+  }
 }

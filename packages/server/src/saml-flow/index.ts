@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { idpOf, responseExpectations } from './idp.ts';
+export { idpOf, inlineMetadataIssues, responseExpectations } from './idp.ts';
 export { samlAcs, startSamlLogin } from './login.ts';
 export { samlLogoutUrl, samlSlo } from './logout.ts';
 export { spMetadata } from './sp-metadata.ts';

@@ -5,8 +5,16 @@
  *
  * @module
  */
+
+import { createHash } from 'node:crypto';
 import { ConfigError, type SamlConnection, SsoError } from '@ssokit/core';
-import { createAuthnRequest, type SamlAssertion, validateSamlResponse } from '@ssokit/saml';
+import {
+  AUTO_POST_SCRIPT,
+  createAuthnRequest,
+  type IdpMetadata,
+  type SamlAssertion,
+  validateSamlResponse,
+} from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { finishLogin } from '../login-finish.ts';
 import { BODY_LIMITS, isSitePath, notAllowed, readBody } from '../respond.ts';
@@ -22,15 +30,10 @@ export async function startSamlLogin(
 ): Promise<Response> {
   const idp = await idpOf(ctx, c);
   const key = newTransactionKey();
-  if (!idp.sso.redirect)
-    throw new ConfigError([
-      {
-        path: 'saml',
-        message: "the IdP's metadata has no SingleSignOnService for the HTTP-Redirect binding.",
-      },
-    ]);
+  const { binding, ssoUrl } = authnBinding(c, idp);
   const authn = createAuthnRequest({
-    ssoUrl: idp.sso.redirect,
+    ssoUrl,
+    binding,
     spEntityId: c.saml.spEntityId,
     acsUrl: ctx.url('/saml/acs'),
     relayState: key,
@@ -51,8 +54,51 @@ export async function startSamlLogin(
     returnTo,
     requestId: authn.id,
   });
-  headers.set('location', (authn as { url: URL }).url.href);
-  return new Response(null, { status: 302, headers });
+  if (authn.binding === 'redirect') {
+    headers.set('location', authn.url.href);
+    return new Response(null, { status: 302, headers });
+  }
+  // HTTP-POST: a page whose one script posts the form to the IdP. Its CSP allows exactly that script
+  // (by hash), a form only to the IdP's SSO URL's origin, and no framing.
+  headers.set('content-type', 'text/html; charset=utf-8');
+  headers.set(
+    'content-security-policy',
+    `default-src 'none'; script-src '${AUTO_POST_SCRIPT_HASH}'; form-action ${new URL(ssoUrl).origin}; frame-ancestors 'none'; base-uri 'none'`,
+  );
+  headers.set('x-frame-options', 'DENY');
+  return new Response(authn.html, { status: 200, headers });
+}
+
+/** The CSP hash of the one script of `createAuthnRequest`'s auto-post page. */
+const AUTO_POST_SCRIPT_HASH = `sha256-${createHash('sha256').update(AUTO_POST_SCRIPT).digest('base64')}`;
+
+/**
+ * The binding of a connection's AuthnRequests and the IdP endpoint for it: the connection's
+ * `authnRequestBinding` when the IdP offers it, else HTTP-Redirect when offered, else HTTP-POST.
+ */
+export function authnBinding(
+  c: SamlConnection,
+  idp: IdpMetadata,
+): { binding: 'redirect' | 'post'; ssoUrl: string } {
+  const wanted = c.saml.authnRequestBinding;
+  if (wanted !== undefined && !idp.sso[wanted]) {
+    throw new ConfigError([
+      {
+        path: 'saml.authnRequestBinding',
+        message: `is "${wanted}", and the IdP's metadata offers no SingleSignOnService for HTTP-${wanted === 'post' ? 'POST' : 'Redirect'}; remove the setting or choose "${wanted === 'post' ? 'redirect' : 'post'}".`,
+      },
+    ]);
+  }
+  const binding = wanted ?? (idp.sso.redirect ? 'redirect' : 'post');
+  const ssoUrl = idp.sso[binding];
+  if (!ssoUrl)
+    throw new ConfigError([
+      {
+        path: 'saml',
+        message: "the IdP's metadata has no SingleSignOnService for HTTP-Redirect or HTTP-POST.",
+      },
+    ]);
+  return { binding, ssoUrl };
 }
 
 /** `POST /saml/acs`: the response validated against its connection, then the login finished. */

@@ -14,6 +14,7 @@ import {
 } from '@ssokit/saml';
 import type { SsoContext } from '../context.ts';
 import { idpOf, responseExpectations } from '../saml-flow/idp.ts';
+import { authnBinding } from '../saml-flow/login.ts';
 import { mappingPreview } from './preview.ts';
 import { clockFinding, probeUrl } from './probe.ts';
 import { type Add, fixFor, type MappingPreview, messageOf, type TestSample } from './report.ts';
@@ -42,23 +43,30 @@ export async function testSaml(
       'The IdP metadata is past its validUntil.',
       'Download fresh metadata from the IdP.',
     );
-  if (!idp.sso.redirect)
+  let endpoint: ReturnType<typeof authnBinding> | undefined;
+  try {
+    endpoint = authnBinding(c, idp);
+  } catch (error) {
     add(
       'endpoint.sso',
       'error',
-      'The IdP has no SingleSignOnService for the HTTP-Redirect binding.',
-      'Enable the Redirect binding at the IdP.',
+      messageOf(error),
+      'Enable HTTP-Redirect or HTTP-POST for SingleSignOnService at the IdP, or set "authnRequestBinding" to a binding its metadata lists.',
     );
-  else {
-    const probe = await probeUrl(idp.sso.redirect, { method: 'GET' }, ctx);
+  }
+  if (endpoint) {
+    const { binding, ssoUrl } = endpoint;
+    const via = binding === 'post' ? 'HTTP-POST (a page posts the request)' : 'HTTP-Redirect';
+    const probe = await probeUrl(ssoUrl, { method: 'GET' }, ctx);
     if (probe.error)
       add(
         'endpoint.sso',
         'warning',
-        `${idp.sso.redirect} did not answer from this server: ${probe.error}.`,
+        `Sign-ins go to ${ssoUrl} over ${via}; it did not answer from this server: ${probe.error}.`,
         'Browsers reach the IdP, not this server, so this may be fine behind a firewall.',
       );
-    else add('endpoint.sso', 'ok', `${idp.sso.redirect} answers (HTTP ${probe.status}).`);
+    else
+      add('endpoint.sso', 'ok', `Sign-ins go to ${ssoUrl} over ${via}; it answers (HTTP ${probe.status}).`);
     clockFinding(
       probe.date === undefined ? undefined : Math.round((probe.date - ctx.clock()) / 1000),
       120,

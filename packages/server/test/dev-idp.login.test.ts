@@ -254,6 +254,29 @@ describe('dev-idp: Keycloak-shaped OIDC and SAML from a realm export', () => {
     });
   });
 
+  it('SAML over both bindings: the AuthnRequest sent by HTTP-POST (the auto-posting page) logs in too', async () => {
+    const c = await storage.connections.get('keycloak-saml');
+    if (c?.protocol !== 'saml') throw new Error('no SAML connection');
+    await storage.connections.update(
+      c.id,
+      { saml: { ...c.saml, authnRequestBinding: 'post' } },
+      { expectedUpdatedAt: c.updatedAt },
+    );
+    try {
+      const start = await fetch(`${base}/sso/login/keycloak-saml`, { redirect: 'manual' });
+      expect(start.status).toBe(200);
+      expect(await start.text()).toContain(`action="${idp.issuer}/protocol/saml"`);
+      const { session } = await login('keycloak-saml', 'grace');
+      expect(session).toMatchObject({ connectionId: 'keycloak-saml', user: { email: 'grace@example.com' } });
+    } finally {
+      const now = await storage.connections.get('keycloak-saml');
+      if (now?.protocol === 'saml') {
+        const { authnRequestBinding: _b, ...saml } = now.saml;
+        await storage.connections.update(now.id, { saml }, { expectedUpdatedAt: now.updatedAt });
+      }
+    }
+  });
+
   it('SAML with encrypted assertions: the SP key on the connection decrypts them', async () => {
     const { session } = await login('keycloak-saml-encrypted', 'linus');
     expect(session).toMatchObject({ connectionId: 'keycloak-saml-encrypted', groups: ['viewers'] });

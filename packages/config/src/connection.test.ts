@@ -108,6 +108,26 @@ describe('importConnection / exportConnection', () => {
     });
   });
 
+  it('refuses verifySignature: false at import, as a login would refuse it', () => {
+    const attempt = () =>
+      importConnection({
+        name: 'ClearML export',
+        protocol: 'oidc',
+        provider: 'okta',
+        oidc: { issuer: 'https://acme.okta.com', clientId: 'app', verifySignature: false },
+      });
+    expect(attempt).toThrow(
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({
+            path: 'oidc.verifySignature',
+            message: expect.stringMatching(/set it to true/),
+          }),
+        ],
+      }),
+    );
+  });
+
   it('names a missing reference and never a value', () => {
     const error = (() => {
       try {

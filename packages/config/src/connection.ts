@@ -110,6 +110,12 @@ export function importConnection(json: string | object, options: ImportOptions =
     if (typeof url === 'string')
       checkUrl(url, key === 'issuer' ? ['oidc', 'issuer'] : ['oidc', 'endpoints', key], report);
   }
+  // A login refuses it (ID token signatures are always verified): so is saving it.
+  if (oidc?.verifySignature === false)
+    report(
+      ['oidc', 'verifySignature'],
+      'ssokit verifies every ID token signature and refuses to sign anyone in with false; remove the setting or set it to true.',
+    );
   const saml = isObject(resolved.saml) ? resolved.saml : undefined;
   if (typeof saml?.idpMetadataUrl === 'string')
     checkUrl(saml.idpMetadataUrl, ['saml', 'idpMetadataUrl'], report);

@@ -141,7 +141,8 @@ export interface OidcSettings {
   userInfo?: 'id_token' | 'userinfo';
   /**
    * Kept for configurations imported from products that have the switch (ClearML). ssokit verifies
-   * every ID token signature and refuses to log in with `false`. Default: `true`.
+   * every ID token signature: `false` is refused when saved (`importConnection`, the admin API) and
+   * at login. Default: `true`.
    */
   verifySignature?: boolean;
   /**

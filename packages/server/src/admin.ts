@@ -1,24 +1,10 @@
-/**
- * The admin API: connections as JSON, guarded by the host's `authorizeAdmin` hook and an Origin check,
- * validated on save, with secrets write-only and optimistic concurrency on `updatedAt`.
- *
- * @module
- */
-
-import type { ConnectionInput } from '@ssokit/config';
-import {
-  type AuditHook,
-  ConfigError,
-  type Connection,
-  emitAudit,
-  type SamlConnection,
-  SsoError,
-} from '@ssokit/core';
+import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
 import { type AdminSessions, handleAdminSessions } from './admin-sessions.ts';
-import { loadConfig, loadSamlFlow } from './lazy.ts';
-import { privateUrlIssues } from './outbound.ts';
+import { validateConnection } from './connections.ts';
+import { loadConfig } from './lazy.ts';
 import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
+import type { Revocation } from './revocation.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
 /**
@@ -57,6 +43,8 @@ export interface AdminContext {
   test: (id: string, sample?: TestSample) => Promise<ConnectionTestReport>;
   /** Ends sessions (revocation.ts); absent with cookie sessions, which cannot be ended. */
   sessions?: AdminSessions;
+  /** Runs a change that removes or deactivates a connection between revocations of its sessions. */
+  endingSessions: <T>(connectionId: string, why: Revocation, change: () => Promise<T>) => Promise<T>;
 }
 
 /** Serves `/admin/connections[/:id]`; `path` is relative to the base path. */
@@ -75,7 +63,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     throw new SsoError('forbidden', 'You may not use the admin API.', { details: { reason: 'admin' } });
   const actor = typeof allowed === 'string' ? allowed : undefined;
   const by = actor ? { actor } : {};
-  const { importConnection, secretFields } = await loadConfig();
+  const { secretFields } = await loadConfig();
   const redact = (c: Connection) => redactSecrets(c, secretFields);
   if (path === '/admin/sessions' || path.startsWith('/admin/sessions/'))
     return handleAdminSessions(request, path, ctx.sessions, by);
@@ -105,16 +93,8 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     const sample = pickSample(await readJson(true));
     return json(await ctx.test(decodePathSegment(testRoute[1] as string), sample));
   }
-  const validate = async (body: Record<string, unknown>): Promise<ConnectionInput> => {
-    const { connection } = importConnection(body, { allowReferences: false });
-    // A URL this server would refuse to call is refused when saved, not at the first login; so is
-    // inline metadata a login could not use (several IdPs and none chosen).
-    const issues = ctx.allowPrivateNetworks ? [] : privateUrlIssues(connection as Connection);
-    if (connection.protocol === 'saml')
-      issues.push(...(await loadSamlFlow()).inlineMetadataIssues(connection as SamlConnection));
-    if (issues.length > 0) throw new ConfigError(issues);
-    return connection;
-  };
+  const validate = (body: Record<string, unknown>) =>
+    validateConnection({ allowPrivateNetworks: ctx.allowPrivateNetworks }, body);
   const expectedUpdatedAt = (current: Connection): Date => {
     const tag = request.headers.get('if-match');
     if (!tag) return current.updatedAt;
@@ -150,14 +130,11 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   if (!current) throw new SsoError('connection_not_found', 'No connection has this id.');
   if (method === 'GET') return json(redact(current));
   if (method === 'DELETE') {
-    // Its sessions end with it: nobody stays signed in through an IdP the admin removed. Ended before
-    // the delete, so a store failure leaves the connection in place for a retry; and again after it,
-    // for a login that finished in between.
-    const revoke = () => ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deleted', ...by });
-    await revoke();
-    await store.delete(id, { expectedUpdatedAt: expectedUpdatedAt(current) });
-    await audit('connection.deleted', current);
-    await revoke();
+    // Its sessions end with it (connections.ts: before and after the delete).
+    await ctx.endingSessions(id, { reason: 'connection_deleted', ...by }, async () => {
+      await store.delete(id, { expectedUpdatedAt: expectedUpdatedAt(current) });
+      await audit('connection.deleted', current);
+    });
     return new Response(null, { status: 204 });
   }
   if (method === 'PATCH') {
@@ -183,17 +160,18 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     const valid = (await validate(merged)) as Record<string, unknown>;
     const changed = Object.keys(patch).filter((key) => key !== 'updatedAt');
     const fields = Object.fromEntries(changed.map((key) => [key, valid[key]])) as ConnectionPatch;
-    // Deactivating ends the connection's sessions, before (a store failure leaves it active for a
-    // retry) and after the change (a login that finished in between).
-    const deactivating = current.active && fields.active === false;
-    const revoke = () =>
-      ctx.sessions?.revoke({ connectionId: id }, { reason: 'connection_deactivated', ...by });
-    if (deactivating) await revoke();
-    const updated = await store.update(id, fields, {
-      expectedUpdatedAt: patch.updatedAt ? new Date(String(patch.updatedAt)) : expectedUpdatedAt(current),
-    });
-    await audit('connection.updated', updated, changed);
-    if (deactivating && !updated.active) await revoke();
+    const save = async () => {
+      const updated = await store.update(id, fields, {
+        expectedUpdatedAt: patch.updatedAt ? new Date(String(patch.updatedAt)) : expectedUpdatedAt(current),
+      });
+      await audit('connection.updated', updated, changed);
+      return updated;
+    };
+    // Deactivating ends the connection's sessions (connections.ts: before and after the change).
+    const updated =
+      current.active && fields.active === false
+        ? await ctx.endingSessions(id, { reason: 'connection_deactivated', ...by }, save)
+        : await save();
     return json(redact(updated));
   }
   throw notAllowed(`${method} is not allowed here.`, 'GET, PATCH, DELETE');

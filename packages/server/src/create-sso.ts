@@ -10,6 +10,7 @@ import type { SessionFilter, SessionStore } from '@ssokit/storage';
 import { handleAdmin } from './admin.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { createSharedLimiter } from './client.ts';
+import { managedConnections, withSessionsEnded } from './connections.ts';
 import { createContext, type SsoContext } from './context.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
@@ -50,7 +51,7 @@ export function createSso(options: SsoOptions): Sso {
   const sso: Sso = {
     origin: ctx.origin,
     basePath,
-    connections: ctx.storage.connections,
+    connections: managedConnections(ctx),
     getSession: (request) => getSession(ctx, request, restore.active),
     revokeSessions: (filter) => revokeSessions(ctx, filter),
     testConnection: test,
@@ -161,6 +162,7 @@ async function route(
       ...(ctx.options.audit ? { audit: ctx.options.audit } : {}),
       clock: ctx.clock,
       ...(ctx.sessionStore ? { sessions: adminSessions(ctx, ctx.sessionStore) } : {}),
+      endingSessions: (connectionId, why, change) => withSessionsEnded(ctx, connectionId, why, change),
     });
   }
   return new Response('Not found', { status: 404 });

@@ -193,7 +193,23 @@ export interface Sso {
    * ```
    */
   revokeSessions(filter: SessionFilter): Promise<number>;
-  /** The connection store (the admin API validates what it saves; this store does not). */
+  /**
+   * The connections, as the admin API changes them: `create` and `update` save only a connection a
+   * login could use (else a `ConfigError` listing every problem: the JSON Schema's, an IdP URL this
+   * server may not call, aggregate metadata with no `idpEntityId`), and deleting or deactivating one
+   * ends its sessions on every instance. The storage's own `connections` does neither.
+   *
+   * @example
+   * ```ts
+   * await sso.connections.create({
+   *   name: 'Okta',
+   *   protocol: 'oidc',
+   *   provider: 'okta',
+   *   active: true,
+   *   oidc: { issuer: 'https://acme.okta.com', clientId: '0oa1b2c3' },
+   * });
+   * ```
+   */
   readonly connections: SsoStorage['connections'];
   /**
    * "Test Provider": checks a connection against its IdP (OIDC: discovery, issuer, JWKS, endpoints,

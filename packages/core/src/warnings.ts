@@ -6,6 +6,8 @@
  * - `idp-metadata-expired`: the IdP's metadata is past its `validUntil`.
  * - `idp-certificate-expiring`: an IdP signing certificate expires within 30 days (or has expired).
  * - `insecure-http`: an IdP URL uses plain http outside loopback, allowed by `allowInsecureRequests`.
+ *   Reserved: `createSso` refuses such URLs (there is no `allowInsecureRequests` there), so it never
+ *   gives this warning.
  * - `idp-initiated-login`: a connection accepts unsolicited SAML responses (`allowIdpInitiated`).
  * - `idp-logout-failed`: logout ended the app session, but the IdP's logout could not be prepared.
  * - `role-not-granted`: a login's groups matched a role its connection may not grant (`grantedBy`

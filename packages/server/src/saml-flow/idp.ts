@@ -25,6 +25,46 @@ const caches = new WeakMap<SsoContext, IdpMetadataCache>();
  * bypasses it (Test Provider reads what the IdP serves now, and fills no cache).
  */
 export async function idpOf(ctx: SsoContext, c: SamlConnection, fresh = false): Promise<IdpMetadata> {
+  const idp = await readIdp(ctx, c, fresh);
+  // Test Provider (fresh) reports these as findings; logins say them through onWarning.
+  if (!fresh) warnAboutIdp(ctx, c, idp);
+  return idp;
+}
+
+/** The days before a signing certificate's expiry from which logins warn (`idp-certificate-expiring`). */
+const CERTIFICATE_WARNING_DAYS = 30;
+
+/**
+ * Warnings a login gives about its IdP, once per instance each: metadata past its `validUntil`
+ * (`idp-metadata-expired`), a signing certificate that expires within 30 days or has expired
+ * (`idp-certificate-expiring`). An admin acts on them before logins fail.
+ */
+function warnAboutIdp(ctx: SsoContext, c: SamlConnection, idp: IdpMetadata): void {
+  if (idp.expired) {
+    ctx.warn(
+      'idp-metadata-expired',
+      `The IdP metadata of the connection "${c.id}" is past its validUntil (${idp.validUntil?.toISOString()}); download fresh metadata from the IdP.`,
+      { connectionId: c.id, validUntil: idp.validUntil?.toISOString() },
+      `${c.id}\u0000${idp.validUntil?.toISOString()}`,
+    );
+  }
+  const now = ctx.clock();
+  for (const cert of idp.signingCertificates) {
+    const days = Math.floor((cert.notAfter.getTime() - now) / 86_400_000);
+    if (days >= CERTIFICATE_WARNING_DAYS) continue;
+    ctx.warn(
+      'idp-certificate-expiring',
+      days < 0
+        ? `The IdP signing certificate ${cert.fingerprint256} of the connection "${c.id}" expired on ${cert.notAfter.toISOString().slice(0, 10)}; add the IdP's new certificate (refresh its metadata).`
+        : `The IdP signing certificate ${cert.fingerprint256} of the connection "${c.id}" expires in ${days} day(s), on ${cert.notAfter.toISOString().slice(0, 10)}; add the IdP's new certificate before then.`,
+      { connectionId: c.id, fingerprint256: cert.fingerprint256, notAfter: cert.notAfter.toISOString() },
+      `${c.id}\u0000${cert.fingerprint256}`,
+    );
+  }
+}
+
+/** The IdP metadata of a connection, from wherever the connection keeps it. */
+async function readIdp(ctx: SsoContext, c: SamlConnection, fresh: boolean): Promise<IdpMetadata> {
   const wanted = c.saml.idpEntityId ? { entityId: c.saml.idpEntityId } : {};
   if (c.saml.idpMetadataXml)
     return parseIdpMetadata(c.saml.idpMetadataXml, { ...wanted, [nowSymbol]: ctx.clock });

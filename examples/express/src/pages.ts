@@ -42,13 +42,15 @@ export function loginPage(providers: Connection[], session: SsoSession | null): 
 export function profilePage(
   session: SsoSession,
   user: { email?: string; name?: string; username?: string; emailVerified?: boolean } | null,
-  memberships: { group: string; source: string }[],
+  memberships: { group: string; sources: string[] }[],
 ): string {
+  const describe = (source: string) =>
+    source === 'manual' ? 'manual (added by an admin)' : `synced from ${source.slice(4)}`;
+  // One row per group, with every way the user is in it (an admin, one or several connections).
   const rows = memberships
-    .sort((a, b) => a.group.localeCompare(b.group))
     .map(
       (m) =>
-        `<tr data-testid="membership"><td>${escapeHtml(m.group)}</td><td>${escapeHtml(m.source === 'manual' ? 'manual (added by an admin)' : `synced from ${m.source.slice(4)}`)}</td></tr>`,
+        `<tr data-testid="membership"><td>${escapeHtml(m.group)}</td><td>${escapeHtml(m.sources.map(describe).join('; '))}</td></tr>`,
     )
     .join('');
   return `<div class="card"><table>
@@ -160,16 +162,27 @@ export async function listUsers(storage: SsoStorage): Promise<{ email: string }[
   return [...seen.values()];
 }
 
-/** The membership rows of the profile page: group name and source. */
+/** The membership rows of the profile page: each group once, with its sources (manual first). */
 export async function membershipRows(
   storage: SsoStorage,
   userId: string,
-): Promise<{ group: string; source: string }[]> {
+): Promise<{ group: string; sources: string[] }[]> {
   const memberships = await storage.memberships.listForUser(userId);
-  return Promise.all(
-    memberships.map(async (m) => ({
-      group: (await storage.groups.get(m.groupId))?.name ?? m.groupId,
-      source: m.source,
-    })),
-  );
+  const groups = await storage.groups.find({
+    values: memberships.map((m) => m.groupId),
+    matchBy: 'id',
+    caseInsensitive: false,
+  });
+  const names = new Map(groups.map((g) => [g.id, g.name]));
+  const byGroup = new Map<string, string[]>();
+  for (const m of memberships) {
+    const group = names.get(m.groupId) ?? m.groupId;
+    byGroup.set(group, [...(byGroup.get(group) ?? []), m.source]);
+  }
+  return [...byGroup]
+    .map(([group, sources]) => ({
+      group,
+      sources: sources.sort((a, b) => (a === 'manual' ? -1 : b === 'manual' ? 1 : a.localeCompare(b))),
+    }))
+    .sort((a, b) => a.group.localeCompare(b.group));
 }

@@ -30,7 +30,18 @@ export const defaultOidcClaimMapping: Readonly<ClaimMapping> = Object.freeze({
  */
 export const defaultSamlClaimMapping: Readonly<ClaimMapping> = Object.freeze({
   userId: '',
-  username: Object.freeze(['username', 'uid', 'urn:oid:0.9.2342.19200300.100.1.1']),
+  // Then the UPN (Entra, AD FS) and, as OIDC falls back to `email`, the email attributes: an IdP
+  // that sends no username attribute (Keycloak's default SAML client) still gives the user one.
+  username: Object.freeze([
+    'username',
+    'uid',
+    'urn:oid:0.9.2342.19200300.100.1.1',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn',
+    'email',
+    'mail',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+    'urn:oid:0.9.2342.19200300.100.1.3',
+  ]),
   email: Object.freeze([
     'email',
     'mail',

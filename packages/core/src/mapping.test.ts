@@ -6,6 +6,19 @@ import { mapClaims } from './mapping.ts';
 const oidc = resolveClaimMapping('oidc');
 
 describe('mapClaims', () => {
+  it('gives a SAML user a username when the IdP sends none: the uid, else the UPN, else the email', () => {
+    const saml = resolveClaimMapping('saml');
+    const map = (claims: Record<string, unknown>) =>
+      mapClaims(claims, saml, { subject: 'nameid-1' }).username;
+    // Keycloak's default SAML client: email, firstName, lastName and groups only.
+    expect(map({ email: 'ada@example.com', firstName: 'Ada' })).toBe('ada@example.com');
+    expect(map({ 'urn:oid:0.9.2342.19200300.100.1.3': 'ada@example.org' })).toBe('ada@example.org');
+    expect(
+      map({ 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': 'ada@contoso.com', email: 'a@x' }),
+    ).toBe('ada@contoso.com');
+    expect(map({ uid: 'ada', email: 'ada@example.com' })).toBe('ada');
+  });
+
   it('maps the standard OIDC claims', () => {
     const profile = mapClaims(
       {

@@ -192,6 +192,10 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
         : {}),
     },
     claimMapping,
+    // Arthur reads the email claim as given: its tokens (the seed's examples among them) carry no
+    // `email_verified`. The same here, so they sign in; an explicit `email_verified: false` is still
+    // refused. Set `provisioning.trustEmail: false` to require the flag (docs/configuration.md).
+    provisioning: { trustEmail: true },
   };
   const roleDefinitions: RoleDefinition[] = (
     (config.globalRoleDefs as { name: string; permissions?: Record<string, string[]> }[] | undefined) ?? []

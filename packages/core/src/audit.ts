@@ -24,6 +24,11 @@ export interface LoginSucceededEvent extends EventBase {
    * more than it should.
    */
   refusedRoles: string[];
+  /**
+   * With group sync, the IdP's groups that matched no app group (in claim order, at most 100; the
+   * plan has them all): "my groups do not show" answered from the log. Absent without group sync.
+   */
+  unmatchedGroups?: string[];
 }
 
 /** A login was refused; nothing was written. */

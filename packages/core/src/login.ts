@@ -334,7 +334,14 @@ async function attemptLogin(
     });
   }
   const refusedRoles = [...new Set(roleMatch.refused.map((entry) => entry.role))];
-  events.push({ type: 'login.succeeded', ...base, identity, roles: roleMatch.roles, refusedRoles });
+  events.push({
+    type: 'login.succeeded',
+    ...base,
+    identity,
+    roles: roleMatch.roles,
+    refusedRoles,
+    ...(plan ? { unmatchedGroups: plan.unmatched.slice(0, 100) } : {}),
+  });
   for (const event of events) await emitAudit(deps.audit, event, deps.onAuditError);
 
   return {

@@ -59,6 +59,8 @@ describe('completeLogin against memoryStorage()', () => {
       ],
       removed: [],
     });
+    // "My groups do not show": the login's audit event names the IdP groups that matched nothing.
+    expect(events.find((e) => e.type === 'login.succeeded')).toMatchObject({ unmatchedGroups: ['unknown'] });
   });
 
   it('finds a returning user by identity, updates the profile and removes revoked groups', async () => {
@@ -102,6 +104,7 @@ describe('completeLogin against memoryStorage()', () => {
       deps({ roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['*'] }] } }),
     );
     expect(result.groupSync).toBeNull();
+    expect(result.matchedGroups).toEqual([]);
     expect(result.roles).toEqual(['admins']);
     expect(await raw.memberships(result.user.id)).toEqual([]);
   });

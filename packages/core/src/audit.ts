@@ -25,8 +25,9 @@ export interface LoginSucceededEvent extends EventBase {
    */
   refusedRoles: string[];
   /**
-   * With group sync, the IdP's groups that matched no app group (in claim order, at most 100; the
-   * plan has them all): "my groups do not show" answered from the log. Absent without group sync.
+   * With group sync, the IdP's groups that matched no app group (in claim order, at most 100, each
+   * cut at 256 characters; the plan has them all): "my groups do not show" answered from the log.
+   * Absent without group sync.
    */
   unmatchedGroups?: string[];
 }

@@ -340,7 +340,14 @@ async function attemptLogin(
     identity,
     roles: roleMatch.roles,
     refusedRoles,
-    ...(plan ? { unmatchedGroups: plan.unmatched.slice(0, 100) } : {}),
+    // Bounded: 100 values of at most 256 characters each, whatever the IdP sent.
+    ...(plan
+      ? {
+          unmatchedGroups: plan.unmatched
+            .slice(0, 100)
+            .map((v) => (v.length > 256 ? `${v.slice(0, 256)}…` : v)),
+        }
+      : {}),
   });
   for (const event of events) await emitAudit(deps.audit, event, deps.onAuditError);
 

@@ -102,6 +102,7 @@ export interface SessionsRevokedEvent extends EventBase {
     | 'connection_deleted'
     | 'connection_deactivated'
     | 'backchannel_logout'
+    | 'frontchannel_logout'
     | 'saml_logout';
   /** What was matched: a user, or a connection with an IdP subject and/or IdP session id. */
   filter: { userId: string } | { connectionId: string; subject?: string; idpSessionId?: string };

@@ -12,6 +12,7 @@ import { backchannelLogout } from './backchannel-logout.ts';
 import { createSharedLimiter } from './client.ts';
 import { managedConnections, withSessionsEnded } from './connections.ts';
 import { createContext, type SsoContext } from './context.ts';
+import { frontchannelLogout } from './frontchannel-logout.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
@@ -129,6 +130,11 @@ async function route(
   if (path === '/oidc/callback' && (method === 'GET' || method === 'POST')) {
     restore.refuseSso();
     return oidcCallback(ctx, request);
+  }
+  const frontchannel = /^\/oidc\/frontchannel-logout\/([^/]+)$/.exec(path);
+  if (frontchannel) {
+    if (method !== 'GET') throw notAllowed('The identity provider loads this URL in a frame.', 'GET');
+    return frontchannelLogout(ctx, request, decodePathSegment(frontchannel[1] as string));
   }
   const backchannel = /^\/oidc\/backchannel-logout\/([^/]+)$/.exec(path);
   if (backchannel) {

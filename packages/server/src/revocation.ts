@@ -53,7 +53,7 @@ export async function revokeSessions(
  */
 export async function endIdpSessions(
   ctx: SsoContext,
-  reason: 'backchannel_logout' | 'saml_logout',
+  reason: 'backchannel_logout' | 'frontchannel_logout' | 'saml_logout',
   connectionId: string,
   subject: string | undefined,
   idpSessionIds: readonly string[],

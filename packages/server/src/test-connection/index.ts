@@ -40,6 +40,8 @@ export async function testConnection(
       ...(ctx.sessionStore
         ? { backchannelLogoutUri: ctx.url(`/oidc/backchannel-logout/${encodeURIComponent(connection.id)}`) }
         : {}),
+      // OpenID Connect Front-Channel Logout (Entra's "Front-channel logout URL").
+      frontchannelLogoutUri: ctx.url(`/oidc/frontchannel-logout/${encodeURIComponent(connection.id)}`),
     };
     if (!ctx.sessionStore)
       add(

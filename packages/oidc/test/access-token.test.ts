@@ -1,4 +1,5 @@
 import { now } from '@ssokit/core';
+import { arthurExampleClaims } from 'ssokit-test-fixtures/arthur';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessTokenVerifier, createJwksCache } from '../src/index.ts';
 import { type MockOp, makeKey, type SigningKey, startMockOp } from './helpers/mock-op.ts';
@@ -19,14 +20,7 @@ beforeEach(() => {
 const timeNow = () => Math.floor(Date.now() / 1000);
 // Arthur's "Basic Full Example" access token claims, on our mock issuer.
 const arthurFull = () => ({
-  iss: op.issuer,
-  aud: 'api://default',
-  scp: ['openid'],
-  Groups: ['idp-admin', 'org-1-model-owner', 'org-2-model-owner'],
-  FirstName: 'John',
-  LastName: 'Doe',
-  Login: 'john.doe@example.com',
-  EmployeeID: '1234567890',
+  ...arthurExampleClaims(op.issuer),
   exp: timeNow() + 300,
   iat: timeNow(),
 });

@@ -7,20 +7,12 @@ import { readFileSync } from 'node:fs';
 import { loadArthurConfig } from '@ssokit/config';
 import { type Connection, completeLogin, isSsoError } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
+import { arthurExampleClaims } from 'ssokit-test-fixtures/arthur';
 import { describe, expect, it } from 'vitest';
 
 const yaml = readFileSync(new URL('../../config/test/fixtures/arthur-full.yaml', import.meta.url), 'utf8');
 /** The example token of Arthur's docs (section 1), with the `EmployeeID` its claimMapping names. */
-const exampleClaims = {
-  iss: 'https://dev.okta.com/oauth2/default',
-  aud: 'api://default',
-  scp: ['openid'],
-  Groups: ['idp-admin', 'org-1-model-owner', 'org-2-model-owner'],
-  FirstName: 'John',
-  LastName: 'Doe',
-  Login: 'john.doe@example.com',
-  EmployeeID: 'e-1001',
-};
+const exampleClaims = arthurExampleClaims();
 
 async function login(claims: Record<string, unknown>, provisioning?: Record<string, unknown>) {
   const { connection, roleDefinitions } = loadArthurConfig(yaml);

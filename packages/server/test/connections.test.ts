@@ -5,10 +5,9 @@
  */
 import { ConfigError } from '@ssokit/core';
 import { oidcConnection } from 'ssokit-test-fixtures/connections';
-import { cookiesOf, sessionCookiesOf } from 'ssokit-test-fixtures/http';
-import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testSso } from './helpers.ts';
+import { oidcLogin, testSso } from './helpers.ts';
 
 const BASE = 'http://127.0.0.1:3000';
 const CALLBACK = `${BASE}/sso/oidc/callback`;
@@ -56,16 +55,7 @@ describe('sso.connections', () => {
     for (const change of ['delete', 'deactivate'] as const) {
       const { sso, storage } = testSso(BASE);
       const c = await storage.connections.create(oidcConnection(op.issuer, { id: 'op', provider: 'custom' }));
-      const start = await sso.handle(new Request(`${BASE}/sso/login/op`));
-      const callback = await browserLogin(
-        new URL(start.headers.get('location') as string),
-        new Map(),
-        CALLBACK,
-      );
-      const done = await sso.handle(
-        new Request(`${CALLBACK}?${callback.params}`, { headers: { cookie: cookiesOf(start).join('; ') } }),
-      );
-      const cookie = sessionCookiesOf(done).join('; ');
+      const { cookie } = await oidcLogin(sso, BASE, 'op');
       expect(await sso.getSession(new Request(BASE, { headers: { cookie } }))).not.toBeNull();
       if (change === 'delete') await sso.connections.delete('op');
       else await sso.connections.update('op', { active: false }, { expectedUpdatedAt: c.updatedAt });

@@ -4,7 +4,9 @@
  */
 import { now } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
-import { createSso, type SsoOptions } from '../src/index.ts';
+import { cookiesOf, sessionCookiesOf } from 'ssokit-test-fixtures/http';
+import { browserLogin } from 'ssokit-test-fixtures/oidc-provider';
+import { createSso, type Sso, type SsoOptions } from '../src/index.ts';
 
 /** The secret the tests seal sessions and transactions with. */
 export const SECRET = 'test-secret-with-at-least-32-characters!';
@@ -28,4 +30,25 @@ export function acsPost(base: string, body: URLSearchParams, headers: Record<str
     body,
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   });
+}
+
+/**
+ * A whole OIDC login at `base` through `connectionId` (the OP answers as its `nextUser`), in a
+ * browser that already holds `cookie` (a previous session, say): the callback's response and the
+ * session cookie it set.
+ */
+export async function oidcLogin(sso: Sso, base: string, connectionId: string, cookie = '') {
+  const start = await sso.handle(new Request(`${base}/sso/login/${connectionId}`));
+  const callbackUrl = `${base}/sso/oidc/callback`;
+  const callback = await browserLogin(
+    new URL(start.headers.get('location') as string),
+    new Map(),
+    callbackUrl,
+  );
+  const response = await sso.handle(
+    new Request(`${callbackUrl}?${callback.params}`, {
+      headers: { cookie: [...cookiesOf(start), cookie].filter(Boolean).join('; ') },
+    }),
+  );
+  return { response, cookie: sessionCookiesOf(response).join('; ') };
 }

@@ -13,18 +13,12 @@ import { startRestoreMode } from '@ssokit/config';
 import { type AuditEvent, now, SsoError } from '@ssokit/core';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import { oidcConnection } from 'ssokit-test-fixtures/connections';
-import { cookiesOf, sessionCookiesOf, sessionSetCookies } from 'ssokit-test-fixtures/http';
-import {
-  browserLogin,
-  entraGroupId,
-  startProvider,
-  type TestOp,
-  users,
-} from 'ssokit-test-fixtures/oidc-provider';
+import { sessionCookiesOf, sessionSetCookies } from 'ssokit-test-fixtures/http';
+import { entraGroupId, startProvider, type TestOp, users } from 'ssokit-test-fixtures/oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSso, type SsoOptions } from '../src/index.ts';
 import { createSessionCodec } from '../src/session.ts';
-import { SECRET } from './helpers.ts';
+import { oidcLogin, SECRET } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 const CALLBACK = `${BASE}/sso/oidc/callback`;
@@ -60,19 +54,9 @@ async function app(options: Partial<SsoOptions> = {}, storage: SsoStorage = memo
 async function login(sso: ReturnType<typeof createSso>, user: keyof typeof users = 'ada', cookie = '') {
   op.nextUser = user;
   try {
-    const start = await sso.handle(new Request(`${BASE}/sso/login/op`));
-    const callback = await browserLogin(
-      new URL(start.headers.get('location') as string),
-      new Map(),
-      CALLBACK,
-    );
-    const done = await sso.handle(
-      new Request(`${CALLBACK}?${callback.params}`, {
-        headers: { cookie: [...cookiesOf(start), cookie].filter(Boolean).join('; ') },
-      }),
-    );
-    expect(done.status).toBe(303);
-    return { response: done, cookie: sessionCookiesOf(done).join('; ') };
+    const done = await oidcLogin(sso, BASE, 'op', cookie);
+    expect(done.response.status).toBe(303);
+    return done;
   } finally {
     op.nextUser = 'ada';
   }

@@ -31,15 +31,25 @@ export function sessionCookieName(ctx: SsoContext): string {
 
 /** The session a request carries, unexpired, or `null`. */
 export async function readSession(ctx: SsoContext, request: Request): Promise<OpenSession | null> {
-  const cookies = parseCookies(request.headers.get('cookie'));
-  const name = sessionCookieName(ctx);
-  const store = ctx.sessionStore;
-  if (!store) {
-    const sealed = readChunked(cookies, name);
-    return sealed ? ctx.codec.open(sealed, Math.floor(ctx.clock() / 1000)) : null;
+  if (ctx.sessionStore) {
+    const key = requestSessionKey(ctx, request);
+    return key ? readStoredSession(ctx, ctx.sessionStore, key) : null;
   }
-  const key = sessionKeyOf(cookies.get(name));
-  if (!key) return null;
+  const sealed = readChunked(parseCookies(request.headers.get('cookie')), sessionCookieName(ctx));
+  return sealed ? ctx.codec.open(sealed, Math.floor(ctx.clock() / 1000)) : null;
+}
+
+/** Server mode: the store key of the request's session cookie, or null when it holds no token. */
+function requestSessionKey(ctx: SsoContext, request: Request): string | null {
+  return sessionKeyOf(parseCookies(request.headers.get('cookie')).get(sessionCookieName(ctx)));
+}
+
+/** Server mode: the unexpired session stored under `key`, its idle expiry moved when due. */
+async function readStoredSession(
+  ctx: SsoContext,
+  store: NonNullable<SsoContext['sessionStore']>,
+  key: string,
+): Promise<OpenSession | null> {
   const record = await store.get(key);
   if (!record) return null;
   const now = ctx.clock();
@@ -141,12 +151,13 @@ export async function getSession(
   request: Request,
   restoreActive: () => boolean,
 ): Promise<SsoSession | null> {
-  const cacheKey = ctx.sessionStore
-    ? (sessionKeyOf(parseCookies(request.headers.get('cookie')).get(sessionCookieName(ctx))) ?? undefined)
-    : undefined;
-  const cached = cacheKey === undefined ? undefined : ctx.sessionCache.get(cacheKey, ctx.clock());
+  // Server mode: the cookie is parsed and its token hashed once, for the cache and the store.
+  const store = ctx.sessionStore;
+  const key = store ? requestSessionKey(ctx, request) : null;
+  if (store && !key) return null;
+  const cached = key ? ctx.sessionCache.get(key, ctx.clock()) : undefined;
   if (cached) return cached;
-  const data = await readSession(ctx, request);
+  const data = store && key ? await readStoredSession(ctx, store, key) : await readSession(ctx, request);
   if (!data) return null;
   if (data.restore === true) return restoreActive() ? restoreSession(data) : null;
   const user = await ctx.storage.users.get(data.userId);
@@ -163,6 +174,6 @@ export async function getSession(
     connectionId: data.connectionId,
     expiresAt: new Date(data.expiresAt * 1000),
   };
-  if (cacheKey !== undefined) ctx.sessionCache.set(cacheKey, session, ctx.clock());
+  if (key) ctx.sessionCache.set(key, session, ctx.clock());
   return session;
 }

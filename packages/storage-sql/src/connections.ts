@@ -7,7 +7,7 @@
 import type { Connection } from '@ssokit/core';
 import { foldCase } from '@ssokit/core';
 import type { ConnectionPatch, ConnectionStore, NewConnection } from '@ssokit/storage';
-import { nextUpdatedAt, sameInstant, storageErrors } from '@ssokit/storage';
+import { connectionPatchFields, nextUpdatedAt, sameInstant, storageErrors } from '@ssokit/storage';
 import type { Selectable } from 'kysely';
 import { uniqueViolation } from './errors.ts';
 import type { StoreContext } from './internal/context.ts';
@@ -92,16 +92,9 @@ export function sqlConnections(ctx: StoreContext): ConnectionStore {
       if (!current) throw storageErrors.connectionNotFound(id);
       if (!sameInstant(current.updatedAt, expectedUpdatedAt)) throw storageErrors.staleConnection(current);
       if (patch.name !== undefined) checkText(patch.name, L.name, 'patch.name');
-      const {
-        id: _i,
-        createdAt: _c,
-        updatedAt: _u,
-        protocol: _p,
-        ...fields
-      } = patch as Record<string, unknown>;
       const record = {
         ...current,
-        ...structuredClone(fields),
+        ...structuredClone(connectionPatchFields(patch)),
         updatedAt: nextUpdatedAt(current.updatedAt, ctx.clock()),
       } as Connection;
       let changed: bigint;

@@ -16,6 +16,7 @@
  * @module
  */
 import { type Connection, SsoError } from '@ssokit/core';
+import type { ConnectionPatch } from './types.ts';
 
 /** Throws a coded `TypeError` (`ERR_INVALID_ARG_VALUE`) unless `ttlMs` is a positive, finite number of milliseconds. */
 export function assertTtl(ttlMs: number): void {
@@ -30,6 +31,22 @@ export function assertTtl(ttlMs: number): void {
 /** The next `updatedAt` of a connection: now, or one millisecond after the previous one, whichever is later. */
 export function nextUpdatedAt(previous: Date, now: number): Date {
   return new Date(Math.max(now, previous.getTime() + 1));
+}
+
+/**
+ * The fields of a connection patch a store writes: what the caller gave, without `id`, `createdAt`,
+ * `updatedAt` (the store's to set) and `protocol` (a connection's never changes).
+ *
+ * @example
+ * ```ts
+ * import { connectionPatchFields } from '@ssokit/storage';
+ *
+ * connectionPatchFields({ name: 'Okta', protocol: 'saml' } as never); // { name: 'Okta' }
+ * ```
+ */
+export function connectionPatchFields(patch: ConnectionPatch): Record<string, unknown> {
+  const { id: _i, createdAt: _c, updatedAt: _u, protocol: _p, ...fields } = patch as Record<string, unknown>;
+  return fields;
 }
 
 /** Whether two instants are equal to the millisecond. */

@@ -4,7 +4,13 @@
  *
  * @packageDocumentation
  */
-export { assertTtl, nextUpdatedAt, sameInstant, storageErrors } from './adapter-helpers.ts';
+export {
+  assertTtl,
+  connectionPatchFields,
+  nextUpdatedAt,
+  sameInstant,
+  storageErrors,
+} from './adapter-helpers.ts';
 export type { ExpiringParts } from './compose.ts';
 export { composeStorage } from './compose.ts';
 export type { MemoryStorageOptions } from './memory.ts';

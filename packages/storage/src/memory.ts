@@ -6,7 +6,13 @@
 
 import type { Clock, Connection, Group, IdentityKey, LoginCommit, User } from '@ssokit/core';
 import { foldCase, now as nowSymbol, ownsEmail, SsoError } from '@ssokit/core';
-import { assertTtl, nextUpdatedAt, sameInstant, storageErrors } from './adapter-helpers.ts';
+import {
+  assertTtl,
+  connectionPatchFields,
+  nextUpdatedAt,
+  sameInstant,
+  storageErrors,
+} from './adapter-helpers.ts';
 import { copy } from './internal/copy.ts';
 import type { MemoryState } from './internal/memory-state.ts';
 import { memoryStateKey } from './internal/memory-state.ts';
@@ -161,16 +167,9 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
         if (!current) throw storageErrors.connectionNotFound(id);
         if (!sameInstant(current.updatedAt, expectedUpdatedAt)) throw storageErrors.staleConnection(current);
         if (patch.name !== undefined && connectionByName(patch.name, id)) throw nameTaken(patch.name);
-        const {
-          id: _i,
-          createdAt: _c,
-          updatedAt: _u,
-          protocol: _p,
-          ...fields
-        } = patch as Record<string, unknown>;
         const record = {
           ...current,
-          ...clone(fields),
+          ...clone(connectionPatchFields(patch)),
           updatedAt: nextUpdatedAt(current.updatedAt, clock()),
         } as Connection;
         state.connections.set(id, record);

@@ -7,6 +7,7 @@
  */
 import { type AuditEvent, now } from '@ssokit/core';
 import { memoryStorage } from '@ssokit/storage';
+import { sessionSetCookies } from 'ssokit-test-fixtures/http';
 import { describe, expect, it } from 'vitest';
 import { createSso } from '../src/index.ts';
 import { SECRET } from './helpers.ts';
@@ -81,15 +82,22 @@ describe('OpenID Connect Front-Channel Logout', () => {
     const { sessions, logout } = await setup();
     expect((await logout(`?sid=sid-2&iss=${encodeURIComponent(ENTRA)}`)).status).toBe(200);
     expect(await sessions.get('b')).toBeNull();
-    const foreign = await logout(`?sid=sid-1&iss=${encodeURIComponent('https://evil.example/v2.0')}`);
+    const foreign = await logout(`?sid=sid-1&iss=${encodeURIComponent('https://evil.example/v2.0')}`, {
+      accept: 'application/json',
+    });
     expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({ error: 'invalid_request', reason: 'iss' });
+    expect(sessionSetCookies(foreign)).toEqual([]);
     expect(await sessions.get('a')).not.toBeNull();
   });
 
   it('refuses a request that names no IdP session, or a POST', async () => {
     const { sso, sessions, logout } = await setup();
-    for (const query of ['', '?sid=', `?sid=${'x'.repeat(256)}`])
-      expect((await logout(query)).status).toBe(400);
+    for (const query of ['', '?sid=', `?sid=${'x'.repeat(256)}`]) {
+      const refused = await logout(query, { accept: 'application/json' });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: 'invalid_request', reason: 'sid' });
+    }
     const post = await sso.handle(
       new Request(`${BASE}/sso/oidc/frontchannel-logout/entra?sid=sid-1`, { method: 'POST' }),
     );

@@ -45,8 +45,14 @@ export interface AdapterApp {
 export interface AdapterSuiteOptions {
   /** The package under test, for the describe block: `@ssokit/express`. */
   name: string;
-  /** Starts an app on the contract above; `bodyLimit` goes to the adapter's router option. */
-  startApp(peers: AdapterPeers, options: { bodyLimit?: number }): Promise<AdapterApp>;
+  /**
+   * Starts an app on the contract above; `bodyLimit` goes to the adapter's router option, `routes` to
+   * `createSso` (routes moved out of `/sso`, which the adapter must then serve too).
+   */
+  startApp(
+    peers: AdapterPeers,
+    options: { bodyLimit?: number; routes?: Record<string, string> },
+  ): Promise<AdapterApp>;
   /**
    * Whether the framework reads request bodies before ssokit sees them (Nest, with `rawBody: true`):
    * then a client's aborted upload is the framework's to answer and never reaches ssokit. Default: false.
@@ -90,6 +96,9 @@ export function getWithJar(
     headers: { cookie: jar.get(new URL(app.base).host) ?? '', ...headers },
   });
 }
+
+/** Routes moved out of `/sso`: W&B's redirect URI and sign-out, and an ACS of the host's choosing. */
+export const MOVED_ROUTES = { oidcCallback: '/oidc/callback', samlAcs: '/saml/consume', logout: '/logout' };
 
 /** Registers the shared scenarios in a `describe` block named after the adapter. */
 export function runAdapterScenarios(options: AdapterSuiteOptions): void {
@@ -247,6 +256,35 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
       const sessions = attempts.filter(setsSession);
       expect(sessions).toHaveLength(1);
       expect(await app.userCount()).toBe(1);
+    });
+
+    it("routes moved out of /sso (W&B's /oidc/callback and /logout, another ACS) are served there and only there", async () => {
+      const app = await options.startApp(peers, { routes: MOVED_ROUTES });
+      const { jar, response } = await httpOidcLogin(app.base, app.oidcId, new Map(), '/me', '/oidc/callback');
+      expect(response.status).toBe(303);
+      expect((await getWithJar(app, '/me', jar)).status).toBe(200);
+      // The SAML IdP posts where the SP metadata says: the moved ACS.
+      const saml = await httpSamlLogin(app.base, app.samlId, peers.idp, { email: 'grace@example.com' });
+      expect(saml.response.status).toBe(303);
+      expect(await (await getWithJar(app, '/me', saml.jar)).json()).toMatchObject({
+        session: { connectionId: app.samlId },
+      });
+      // Their old places under /sso are gone: ssokit's own 404, not a second redirect URI.
+      for (const old of ['/sso/oidc/callback', '/sso/saml/acs', '/sso/logout'])
+        expect((await getWithJar(app, old, jar)).status).toBe(404);
+      const logout = await fetch(`${app.base}/logout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie: jar.get(new URL(app.base).host) ?? '',
+          origin: app.base,
+          accept: 'application/json',
+        },
+      });
+      expect(logout.status).toBe(200);
+      expect(await logout.json()).toMatchObject({ loggedOut: true });
+      rememberCookies(jar, new URL(app.base), logout);
+      expect((await getWithJar(app, '/me', jar)).status).toBe(401);
     });
 
     it('a user in 400 groups: a 10 KB session round-trips and the Cookie header stays under 8 KB', async () => {

@@ -109,8 +109,9 @@ export async function startProvider(
     conformIdTokenClaims?: boolean;
     redirectUris?: string[];
     /**
-     * Makes `public-pkce` a native client registered with `http://127.0.0.1/sso/oidc/callback`, which
-     * the OP then accepts on any port (RFC 8252 §7.3): one OP for many apps on ephemeral ports.
+     * Makes `public-pkce` a native client registered with `http://127.0.0.1/sso/oidc/callback` (and
+     * W&B's `http://127.0.0.1/oidc/callback`), which the OP then accepts on any port (RFC 8252 §7.3):
+     * one OP for many apps on ephemeral ports.
      */
     loopbackRedirects?: boolean;
     /** More post-logout redirect URIs, registered for the `confidential` and `public-pkce` clients. */
@@ -158,7 +159,9 @@ export async function startProvider(
         redirect_uris: [
           REDIRECT_URI,
           ...(options.redirectUris ?? []),
-          ...(options.loopbackRedirects ? ['http://127.0.0.1/sso/oidc/callback'] : []),
+          ...(options.loopbackRedirects
+            ? ['http://127.0.0.1/sso/oidc/callback', 'http://127.0.0.1/oidc/callback']
+            : []),
         ],
         post_logout_redirect_uris: [POST_LOGOUT_URI, ...(options.postLogoutRedirectUris ?? [])],
         response_types: ['code'],
@@ -346,14 +349,15 @@ export async function browserLogout(
 
 /**
  * A whole OIDC login against an app that mounts ssokit at `/sso`, over real HTTP: the app's login
- * route, the OP (answered like a browser), and the app's callback. Returns the app's final answer; the
- * jar then holds the app's session cookies.
+ * route, the OP (answered like a browser), and the app's callback (at `callbackPath`, unless the app
+ * moved it). Returns the app's final answer; the jar then holds the app's session cookies.
  */
 export async function httpOidcLogin(
   appBase: string,
   connectionId: string,
   jar = new Map<string, string>(),
   returnTo = '/me',
+  callbackPath = '/sso/oidc/callback',
 ): Promise<{ jar: Map<string, string>; response: Response }> {
   const start = new URL(
     `${appBase}/sso/login/${encodeURIComponent(connectionId)}?returnTo=${encodeURIComponent(returnTo)}`,
@@ -362,7 +366,7 @@ export async function httpOidcLogin(
   const location = login.headers.get('location');
   if (login.status !== 302 || !location)
     throw new Error(`The app did not start the login (${login.status}).`);
-  const callbackUri = `${appBase}/sso/oidc/callback`;
+  const callbackUri = `${appBase}${callbackPath}`;
   const callback = await browserLogin(new URL(location), jar, callbackUri);
   const target = new URL(callbackUri);
   const response =

@@ -99,7 +99,10 @@ export async function httpSamlLogin(
   const sp = samlify.ServiceProvider({ metadata });
   const login = await jarFetch(jar, new URL(`${appBase}/sso/login/${encodeURIComponent(connectionId)}`));
   const location = new URL(login.headers.get('location') ?? 'about:blank');
-  const response = await jarFetch(jar, new URL(`${appBase}/sso/saml/acs`), {
+  // The IdP posts to the ACS the SP metadata names, as a real IdP does.
+  const acs = /<(?:\w+:)?AssertionConsumerService\b[^>]*\bLocation="([^"]+)"/.exec(metadata)?.[1];
+  if (!acs) throw new Error('The SP metadata names no AssertionConsumerService.');
+  const response = await jarFetch(jar, new URL(acs), {
     method: 'POST',
     body: await answerAuthnRequest(idp, sp, location, user),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

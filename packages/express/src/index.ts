@@ -40,7 +40,7 @@ export interface SsoRouterOptions {
 }
 
 /**
- * Serves ssokit's routes (everything under `sso.basePath`) and passes every other request on. Mount
+ * Serves ssokit's routes (everything under `sso.basePath`, and the routes moved out of it: `sso.serves`) and passes every other request on. Mount
  * it at the app's root, before `express.json()` / `express.urlencoded()`: it reads the raw body, so a
  * SAML POST reaches ssokit byte for byte.
  *

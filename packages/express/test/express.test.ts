@@ -39,6 +39,7 @@ async function startApp(
     app.use(ssoRouter(sso));
     app.use(express.urlencoded({ extended: false })); // the host's own parser, after ssokit
   },
+  routes?: Record<string, string>,
 ) {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,6 +52,7 @@ async function startApp(
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
     onError: reportTo(errors),
+    ...(routes ? { routes } : {}),
     // Only the OIDC connection may grant roles: its IdP's group "admins" is the role "admins".
     roles: {
       roleDefinitions: [
@@ -99,11 +101,15 @@ async function startApp(
 
 runAdapterScenarios({
   name: '@ssokit/express',
-  startApp: (peers, { bodyLimit }) =>
-    startApp(peers, (app, sso) => {
-      app.use(ssoRouter(sso, bodyLimit ? ({ bodyLimit } satisfies SsoRouterOptions) : {}));
-      app.use(express.urlencoded({ extended: false }));
-    }),
+  startApp: (peers, { bodyLimit, routes }) =>
+    startApp(
+      peers,
+      (app, sso) => {
+        app.use(ssoRouter(sso, bodyLimit ? ({ bodyLimit } satisfies SsoRouterOptions) : {}));
+        app.use(express.urlencoded({ extended: false }));
+      },
+      routes,
+    ),
 });
 
 describe('@ssokit/express: its own', () => {

@@ -36,7 +36,7 @@ export interface SsoRouterOptions {
 }
 
 /**
- * Serves ssokit's routes (everything under `sso.basePath`) and passes every other request on. Use it
+ * Serves ssokit's routes (everything under `sso.basePath`, and the routes moved out of it: `sso.serves`) and passes every other request on. Use it
  * before a body parser, or keep the parser's raw body (`ctx.request.rawBody`, as @koa/bodyparser does):
  * a SAML POST must reach ssokit byte for byte.
  *

@@ -40,7 +40,7 @@ const at =
 /** A Koa app on the adapter-suite contract; `parserFirst` puts @koa/bodyparser before ssokit. */
 async function startApp(
   peers: Pick<AdapterPeers, 'idp' | 'tokens'> & { op?: AdapterPeers['op'] },
-  options: { parserFirst?: boolean; bodyLimit?: number } = {},
+  options: { parserFirst?: boolean; bodyLimit?: number; routes?: Record<string, string> } = {},
 ) {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,6 +53,7 @@ async function startApp(
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
     onError: reportTo(errors),
+    ...(options.routes ? { routes: options.routes } : {}),
     roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
   });
   const oidc = peers.op
@@ -105,7 +106,8 @@ async function startApp(
 runAdapterScenarios({
   name: '@ssokit/koa',
   tokenAlg: 'EdDSA',
-  startApp: (peers, { bodyLimit }) => startApp(peers, bodyLimit ? { bodyLimit } : {}),
+  startApp: (peers, { bodyLimit, routes }) =>
+    startApp(peers, { ...(bodyLimit ? { bodyLimit } : {}), ...(routes ? { routes } : {}) }),
 });
 
 describe('@ssokit/koa: its own', () => {

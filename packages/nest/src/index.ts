@@ -26,7 +26,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Sso } from '@ssokit/server';
+import type { Sso, SsoRoutes } from '@ssokit/server';
 import {
   authenticate,
   DEFAULT_BODY_LIMIT,
@@ -56,8 +56,11 @@ export interface SsoModuleOptions {
 
 type NodeRequest = Parameters<typeof toWebRequest>[0] & { originalUrl?: string; sso?: SsoAuth };
 
-/** The routes' controller, made for one base path (a Nest controller's path is fixed when declared). */
-function routesController(basePath: string) {
+/**
+ * A controller serving ssokit's routes at one path: the base path (and everything under it), or one
+ * route moved out of it (`createSso({ routes })`). A Nest controller's path is fixed when declared.
+ */
+function routesController(path: string, declared: { basePath: string; routes: SsoRoutes }, base: boolean) {
   class SsoRoutesController {
     readonly options: SsoModuleOptions;
     constructor(options: SsoModuleOptions) {
@@ -66,10 +69,8 @@ function routesController(basePath: string) {
 
     async handle(req: NodeRequest, res: Parameters<typeof writeWebResponse>[0]): Promise<void> {
       const { sso, bodyLimit = DEFAULT_BODY_LIMIT } = this.options;
-      if (sso.basePath !== basePath)
-        throw new TypeError(
-          `SsoModule: forRootAsync({ basePath }) is "${basePath}", createSso() has "${sso.basePath}".`,
-        );
+      const mismatch = routesMismatch(sso, declared);
+      if (mismatch) throw new TypeError(mismatch);
       try {
         const request = await toWebRequest(req, sso.origin, req.originalUrl ?? req.url, {
           bodyLimit,
@@ -91,9 +92,24 @@ function routesController(basePath: string) {
   const handle = Object.getOwnPropertyDescriptor(proto, 'handle') as PropertyDescriptor;
   Req()(proto, 'handle', 0);
   Res()(proto, 'handle', 1);
-  All('{*path}')(proto, 'handle', handle);
-  Controller(basePath.slice(1))(SsoRoutesController);
+  // The base path's controller takes every path under it; a moved route's, its own path only.
+  if (base) All('{*path}')(proto, 'handle', handle);
+  else All()(proto, 'handle', handle);
+  Controller(path.slice(1))(SsoRoutesController);
   return SsoRoutesController;
+}
+
+/** What differs between the paths a module declared and those of its `Sso`, or undefined. */
+function routesMismatch(sso: Sso, declared: { basePath: string; routes: SsoRoutes }): string | undefined {
+  if (sso.basePath !== declared.basePath)
+    return `SsoModule: forRootAsync({ basePath }) is "${declared.basePath}", createSso() has "${sso.basePath}".`;
+  const names = new Set([...Object.keys(sso.routes), ...Object.keys(declared.routes)]) as Set<
+    keyof SsoRoutes
+  >;
+  for (const name of names)
+    if (sso.routes[name] !== declared.routes[name])
+      return `SsoModule: forRootAsync({ routes }) has ${name} "${declared.routes[name] ?? '(unset)'}", createSso() has "${sso.routes[name] ?? '(unset)'}".`;
+  return undefined;
 }
 
 /**
@@ -191,6 +207,8 @@ export const CurrentUser = createParamDecorator(
 export interface SsoModuleAsyncOptions {
   /** Must equal the `basePath` given to `createSso()`: Nest fixes a controller's path up front. Default: `'/sso'`. */
   basePath?: string;
+  /** Must equal the `routes` given to `createSso()`, for the same reason. Default: none moved. */
+  routes?: SsoRoutes;
   imports?: DynamicModule['imports'];
   inject?: (InjectionToken | OptionalFactoryDependency)[];
   useFactory: (...args: never[]) => SsoModuleOptions | Promise<SsoModuleOptions>;
@@ -217,14 +235,14 @@ export class SsoModule {
   static forRoot(options: SsoModuleOptions): DynamicModule {
     if (typeof options?.sso?.handle !== 'function')
       throw new TypeError('SsoModule.forRoot({ sso }): pass the object createSso() returned.');
-    return moduleFor(options.sso.basePath, { provide: SSO_OPTIONS, useValue: options });
+    return moduleFor(options.sso.basePath, options.sso.routes, { provide: SSO_OPTIONS, useValue: options });
   }
 
   static forRootAsync(options: SsoModuleAsyncOptions): DynamicModule {
     if (typeof options?.useFactory !== 'function')
       throw new TypeError('SsoModule.forRootAsync({ useFactory }): useFactory must return { sso }.');
     return {
-      ...moduleFor(options.basePath ?? '/sso', {
+      ...moduleFor(options.basePath ?? '/sso', options.routes ?? {}, {
         provide: SSO_OPTIONS,
         useFactory: options.useFactory,
         inject: options.inject ?? [],
@@ -237,12 +255,18 @@ Module({})(SsoModule);
 
 function moduleFor(
   basePath: string,
+  routes: SsoRoutes,
   provider: NonNullable<DynamicModule['providers']>[number],
 ): DynamicModule {
   return {
     module: SsoModule,
     global: true,
-    controllers: [routesController(basePath)],
+    controllers: [
+      routesController(basePath, { basePath, routes }, true),
+      ...Object.values(routes).flatMap((path) =>
+        typeof path === 'string' ? [routesController(path, { basePath, routes }, false)] : [],
+      ),
+    ],
     providers: [provider, SsoGuard],
     exports: [SSO_OPTIONS, SsoGuard],
   };

@@ -17,6 +17,7 @@ import express from 'express';
 import {
   type AdapterPeers,
   getWithJar,
+  MOVED_ROUTES,
   type ReportedError,
   reportTo,
   runAdapterScenarios,
@@ -76,6 +77,7 @@ async function startApp(
   peers: Pick<AdapterPeers, 'idp' | 'tokens'> & { op?: AdapterPeers['op'] },
   mode: 'forRoot' | 'forRootAsync' = 'forRoot',
   bodyLimit?: number,
+  routes?: Record<string, string>,
 ) {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,6 +89,7 @@ async function startApp(
     storage,
     secret: 'test-secret-with-at-least-32-characters!',
     onError: reportTo(errors),
+    ...(routes ? { routes } : {}),
     roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
   });
   const oidc = peers.op
@@ -119,6 +122,7 @@ async function startApp(
       mode === 'forRoot'
         ? SsoModule.forRoot(options)
         : SsoModule.forRootAsync({
+            ...(routes ? { routes } : {}),
             imports: [ConfigModule],
             inject: [CONFIG],
             useFactory: (config: SsoModuleOptions) => config,
@@ -151,7 +155,7 @@ runAdapterScenarios({
   name: '@ssokit/nest',
   tokenAlg: 'RS256',
   parsesBodiesFirst: true,
-  startApp: (peers, { bodyLimit }) => startApp(peers, 'forRoot', bodyLimit),
+  startApp: (peers, { bodyLimit, routes }) => startApp(peers, 'forRoot', bodyLimit, routes),
 });
 
 describe('@ssokit/nest: its own', () => {
@@ -177,6 +181,13 @@ describe('@ssokit/nest: its own', () => {
     });
     // @CurrentUser('user') hands the handler the user alone.
     expect(await (await getWithJar(app, '/admin', jar)).json()).toEqual({ hello: 'ada@example.com' });
+  });
+
+  it('forRootAsync({ routes }): a controller per moved route, so a W&B callback path works', async () => {
+    const app = await startApp(peers, 'forRootAsync', undefined, MOVED_ROUTES);
+    const { jar, response } = await httpOidcLogin(app.base, app.oidcId, new Map(), '/me', '/oidc/callback');
+    expect(response.status).toBe(303);
+    expect((await getWithJar(app, '/me', jar)).status).toBe(200);
   });
 
   it('a module-wide bearer verifier: SsoGuard takes tokens on every guarded route', async () => {

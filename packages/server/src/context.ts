@@ -56,8 +56,10 @@ export interface SsoContext {
   readonly txCookie: CookieAttributes;
   /** Attributes of the session cookies (see session.ts). */
   readonly sessionCookie: CookieAttributes;
-  /** An absolute URL under the base path: `url('/saml/acs')`. */
-  url(path: string): string;
+  /** The site path of a route given by its path under `basePath` (`'/logout'`), moved or not. */
+  path(route: string): string;
+  /** The absolute URL of a route given by its path under `basePath`: `url('/saml/acs')`. */
+  url(route: string): string;
   /** The connection with this id, which must exist (`connection_not_found`). */
   connection(id: string): Promise<Connection>;
   /** The connection with this id, which must exist and be active. */
@@ -74,7 +76,7 @@ const MAX_ONCE_KEYS = 1000;
 
 /** Builds the context from options that `createSso()` has already checked. */
 export function createContext(options: SsoOptions, checked: CheckedOptions): SsoContext {
-  const { base, basePath } = checked;
+  const { base, basePath, moved } = checked;
   const origin = base.origin;
   const secure = base.protocol === 'https:';
   const storage = options.storage;
@@ -85,6 +87,9 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
   };
   const transactionTtlMs = (options.transactionTtlSec ?? 600) * 1000;
   const warned = new Set<string>();
+  const path = (route: string) => moved.get(route) ?? `${basePath}${route}`;
+  // The transaction cookie must reach the callbacks: a callback moved out of basePath needs path /.
+  const txPath = moved.has('/oidc/callback') || moved.has('/saml/acs') ? '/' : basePath;
   const connection = async (id: string): Promise<Connection> => {
     const found = await storage.connections.get(id);
     if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
@@ -110,9 +115,10 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     postLogoutPath: options.postLogoutPath ?? '/',
     // Cross-site POSTs (form_post, the SAML ACS) drop SameSite=Lax cookies: on https the transaction
     // cookie is SameSite=None; Secure. On http loopback, IdP and app are same-site, so Lax suffices.
-    txCookie: { secure, sameSite: secure ? 'None' : 'Lax', path: basePath, maxAge: transactionTtlMs / 1000 },
+    txCookie: { secure, sameSite: secure ? 'None' : 'Lax', path: txPath, maxAge: transactionTtlMs / 1000 },
     sessionCookie: { secure, sameSite: 'Lax', path: '/' },
-    url: (path) => `${origin}${basePath}${path}`,
+    path,
+    url: (route) => `${origin}${path(route)}`,
     connection,
     async activeConnection(id) {
       const found = await connection(id);

@@ -17,7 +17,7 @@ import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
 import type { Sso, SsoOptions } from './options.ts';
-import { checkOptions } from './options-check.ts';
+import { checkOptions, MOVABLE_ROUTES } from './options-check.ts';
 import { type ErrorReporter, REPORT_ERROR, reportError } from './report-error.ts';
 import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
 import { createRestore, type Restore } from './restore.ts';
@@ -49,18 +49,34 @@ export function createSso(options: SsoOptions): Sso {
   const loginStarts = createSharedLimiter(ctx, 'login-start', options.loginStartsPerMinute ?? 30);
   const test = async (id: string, sample?: TestSample): Promise<ConnectionTestReport> =>
     testConnection(ctx, await ctx.connection(id), sample);
+  // A moved route is served at its site path only; its old place under basePath answers 404.
+  const movedFrom = new Map([...checked.moved].map(([route, path]) => [path, route]));
+  const routeOf = (path: string): string | undefined => {
+    const moved = movedFrom.get(path);
+    if (moved !== undefined) return moved;
+    if (path !== basePath && !path.startsWith(`${basePath}/`)) return undefined;
+    const relative = path.slice(basePath.length);
+    return checked.moved.has(relative) ? undefined : relative;
+  };
   const sso: Sso = {
     origin: ctx.origin,
     basePath,
+    routes: Object.freeze(
+      Object.fromEntries(
+        Object.entries(MOVABLE_ROUTES).flatMap(([name, route]) => {
+          const path = checked.moved.get(route);
+          return path === undefined ? [] : [[name, path]];
+        }),
+      ),
+    ),
+    serves: (path) => movedFrom.has(path) || path === basePath || path.startsWith(`${basePath}/`),
     connections: managedConnections(ctx),
     getSession: (request) => getSession(ctx, request, restore.active),
     revokeSessions: (filter) => revokeSessions(ctx, filter),
     testConnection: test,
     async handle(request) {
-      const path = new URL(request.url).pathname;
-      if (path !== basePath && !path.startsWith(`${basePath}/`))
-        return new Response('Not found', { status: 404 });
-      const relative = path.slice(basePath.length);
+      const relative = routeOf(new URL(request.url).pathname);
+      if (relative === undefined) return new Response('Not found', { status: 404 });
       try {
         return await route(ctx, { restore, test, loginStarts }, request, relative);
       } catch (error) {

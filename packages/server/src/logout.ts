@@ -58,7 +58,7 @@ async function idpLogoutUrl(ctx: SsoContext, data: SessionData, headers: Headers
  * the same request from this site. It may not be framed (clickjacking) and is never cached.
  */
 function confirmLogout(ctx: SsoContext, request: Request): Response {
-  const action = escapeHtml(`${ctx.basePath}/logout${new URL(request.url).search}`);
+  const action = escapeHtml(`${ctx.path('/logout')}${new URL(request.url).search}`);
   return new Response(
     `<!doctype html><html><head><meta charset="utf-8"><title>Sign out?</title></head><body><h1>Sign out?</h1><p>A page on another site asked to sign you out.</p><form method="post" action="${action}"><button type="submit">Sign out</button></form><p><a href="/">Stay signed in</a></p></body></html>`,
     {

@@ -64,4 +64,34 @@ describe('createSso options, checked at construction', () => {
       'loginStartsPerMinute: must be a whole number of login starts from 1 to 100000.',
     ]);
   });
+
+  it('moves routes only to site paths outside basePath, each its own, and says how to fix the rest', () => {
+    const checked = checkOptions({ ...valid, routes: { oidcCallback: '/oidc/callback', logout: '/logout' } });
+    expect([...checked.moved]).toEqual([
+      ['/oidc/callback', '/oidc/callback'],
+      ['/logout', '/logout'],
+    ]);
+    expect(
+      issuesOf({
+        routes: {
+          oidcCallback: '/sso/callback',
+          samlAcs: 'saml/acs',
+          logout: '/logout/',
+          login: '/signin',
+        },
+      }),
+    ).toEqual([
+      "routes.oidcCallback: is under basePath (/sso), where ssokit's own routes are: give a path outside it, or leave it unset for /sso/oidc/callback.",
+      'routes.samlAcs: must be a path on this site such as /saml/acs (no trailing slash, no query).',
+      'routes.logout: must be a path on this site such as /logout (no trailing slash, no query).',
+      'routes.login: is not a route that can move; these can: oidcCallback, samlAcs, logout.',
+    ]);
+    expect(issuesOf({ routes: { oidcCallback: '/callback', samlAcs: '/callback' } })).toEqual([
+      'routes.samlAcs: is the path of another route: each route needs its own.',
+    ]);
+    expect(issuesOf({ routes: { logout: '/logout' }, postLogoutPath: '/logout' })[0]).toMatch(
+      /^postLogoutPath: is the sign-out route itself/,
+    );
+    expect(issuesOf({ routes: '/oidc/callback' })[0]).toMatch(/^routes: must be an object/);
+  });
 });

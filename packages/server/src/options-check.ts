@@ -11,7 +11,7 @@ import {
   compileRoleMatcher,
   type RoleMatcher,
 } from '@ssokit/core';
-import type { SsoOptions } from './options.ts';
+import type { SsoOptions, SsoRoutes } from './options.ts';
 import { isSitePath } from './respond.ts';
 
 /** What the checks yield for the context: the parsed base URL and path, the compiled role matcher. */
@@ -19,7 +19,19 @@ export interface CheckedOptions {
   base: URL;
   basePath: string;
   roles: RoleMatcher;
+  /** The moved routes: route path under `basePath` (`/oidc/callback`) → its site path. */
+  moved: ReadonlyMap<string, string>;
 }
+
+/** The routes `SsoOptions.routes` can move, and their path under `basePath`. */
+export const MOVABLE_ROUTES: Readonly<Record<keyof SsoRoutes, string>> = {
+  oidcCallback: '/oidc/callback',
+  samlAcs: '/saml/acs',
+  logout: '/logout',
+};
+
+/** A path such as /sso or /oidc/callback: no trailing slash, no query, only unreserved characters. */
+const SITE_PATH = /^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/;
 
 const STORES = ['connections', 'users', 'groups', 'memberships', 'login', 'transactions', 'replay'] as const;
 const HOOKS = ['audit', 'onWarning', 'onError', 'authorizeAdmin', 'clientKey'] as const;
@@ -43,10 +55,15 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
       `must be an origin only (${base.origin}): the app's routes are under basePath, e.g. basePath: '${base.pathname.replace(/\/$/, '')}/sso'.`,
     );
   const basePath = options?.basePath ?? '/sso';
-  if (!/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(basePath))
-    add('basePath', 'must be a path such as /sso (no trailing slash).');
+  if (!SITE_PATH.test(basePath)) add('basePath', 'must be a path such as /sso (no trailing slash).');
+  const moved = checkRoutes(options?.routes, basePath, add);
   if (options?.postLogoutPath !== undefined && !isSitePath(options.postLogoutPath))
     add('postLogoutPath', 'must be a path on this site, such as / or /signed-out.');
+  else if (options?.postLogoutPath !== undefined && options.postLogoutPath === moved.get('/logout'))
+    add(
+      'postLogoutPath',
+      'is the sign-out route itself: the browser would land on sign-out again. Use a page such as / or /signed-out.',
+    );
   if (typeof options?.secret !== 'string' || options.secret.length < 32)
     add('secret', 'must be a string of at least 32 characters (e.g. `openssl rand -base64 32`).');
   const storage = options?.storage;
@@ -87,7 +104,43 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
     add('restoreRoles', 'must be a list of role names.');
   const roles = compileRoles(options?.roles, add);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { base: base as URL, basePath, roles: roles as RoleMatcher };
+  return { base: base as URL, basePath, roles: roles as RoleMatcher, moved };
+}
+
+/** Checks `routes`: known names, site paths outside `basePath`, no two alike. */
+function checkRoutes(
+  routes: SsoRoutes | undefined,
+  basePath: string,
+  add: (path: string, message: string) => void,
+): Map<string, string> {
+  const moved = new Map<string, string>();
+  if (routes === undefined) return moved;
+  if (typeof routes !== 'object' || routes === null) {
+    add('routes', 'must be an object such as { oidcCallback: "/oidc/callback" }.');
+    return moved;
+  }
+  const taken = new Set<string>();
+  for (const [name, path] of Object.entries(routes)) {
+    if (path === undefined) continue;
+    const where = `routes.${name}`;
+    const route = MOVABLE_ROUTES[name as keyof SsoRoutes];
+    if (route === undefined) {
+      add(where, `is not a route that can move; these can: ${Object.keys(MOVABLE_ROUTES).join(', ')}.`);
+    } else if (typeof path !== 'string' || !SITE_PATH.test(path)) {
+      add(where, `must be a path on this site such as ${route} (no trailing slash, no query).`);
+    } else if (path === basePath || path.startsWith(`${basePath}/`)) {
+      add(
+        where,
+        `is under basePath (${basePath}), where ssokit's own routes are: give a path outside it, or leave it unset for ${basePath}${route}.`,
+      );
+    } else if (taken.has(path)) {
+      add(where, `is the path of another route: each route needs its own.`);
+    } else {
+      taken.add(path);
+      moved.set(route, path);
+    }
+  }
+  return moved;
 }
 
 function wholeNumber(

@@ -25,6 +25,19 @@ export interface SsoOptions {
   baseUrl: string;
   /** Where ssokit's routes live. Default: `'/sso'`. */
   basePath?: string;
+  /**
+   * Site paths for the routes an IdP (or a product you replace) already has registered, instead of
+   * their place under `basePath`; a route moved here is served only at its new path. Each is a path on
+   * this site outside `basePath`. Test Provider, SP metadata and the redirect URIs sent to the IdP use
+   * them. Default: every route under `basePath`.
+   *
+   * @example
+   * ```ts
+   * // W&B Server's registrations: redirect URI /oidc/callback, sign-out at /logout.
+   * const routes = { oidcCallback: '/oidc/callback', logout: '/logout' };
+   * ```
+   */
+  routes?: SsoRoutes;
   storage: SsoStorage;
   /** At least 32 characters; sessions are encrypted with a key derived from it. */
   secret: string;
@@ -136,6 +149,16 @@ export interface SsoOptions {
   [nowSymbol]?: Clock;
 }
 
+/** Routes whose path can be set (see `SsoOptions.routes`). */
+export interface SsoRoutes {
+  /** The OIDC redirect URI's path. Default: `basePath + '/oidc/callback'`. W&B: `/oidc/callback`; Arthur: `/login/callback`. */
+  oidcCallback?: string;
+  /** The SAML Assertion Consumer Service's path. Default: `basePath + '/saml/acs'`. */
+  samlAcs?: string;
+  /** The sign-out route's path (`GET|POST`). Default: `basePath + '/logout'`. W&B: `/logout`. */
+  logout?: string;
+}
+
 /** Who a session or token is, as the host sees it. */
 export interface SsoUser {
   id: string;
@@ -176,6 +199,20 @@ export interface Sso {
   readonly origin: string;
   /** Where ssokit's routes live (`/sso` by default); adapters pass other paths on to the host. */
   readonly basePath: string;
+  /** The routes moved out of `basePath` (`SsoOptions.routes`), as set. */
+  readonly routes: Readonly<SsoRoutes>;
+  /**
+   * Whether `handle` serves this path (a URL's pathname): one under `basePath` or a moved route.
+   * Adapters pass every other request on to the host.
+   *
+   * @example
+   * ```ts
+   * declare const sso: import('@ssokit/server').Sso;
+   * sso.serves('/sso/login/okta'); // true
+   * sso.serves('/projects'); // false
+   * ```
+   */
+  serves(path: string): boolean;
   /** Serves every ssokit route; any other path answers 404. */
   handle(request: Request): Promise<Response>;
   /** The request's session, or `null`. */

@@ -29,10 +29,14 @@ it('Hono: sso.handle(c.req.raw) serves whole OIDC and SAML logins, and the sessi
   close = () => server.close();
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { sso, storage } = testSso(base);
+  // With the routes an IdP already knows moved out of /sso (W&B's callback; an ACS of the host's).
+  const { sso, storage } = testSso(base, {
+    routes: { oidcCallback: '/oidc/callback', samlAcs: '/saml/consume' },
+  });
 
   // The recipe:
   app.all('/sso/*', (c) => sso.handle(c.req.raw));
+  for (const path of Object.values(sso.routes)) app.all(path, (c) => sso.handle(c.req.raw));
   app.get('/me', async (c) => {
     const session = await sso.getSession(c.req.raw);
     return session ? c.json(session) : c.json({ error: 'unauthenticated' }, 401);
@@ -44,7 +48,7 @@ it('Hono: sso.handle(c.req.raw) serves whole OIDC and SAML logins, and the sessi
   );
   const host = new URL(base).host;
   for (const login of [
-    () => httpOidcLogin(base, oidc.id),
+    () => httpOidcLogin(base, oidc.id, new Map(), '/me', '/oidc/callback'),
     () => httpSamlLogin(base, saml.id, idp, { email: 'grace@example.com' }),
   ]) {
     const { jar, response } = await login();

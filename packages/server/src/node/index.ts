@@ -90,8 +90,7 @@ export function checkRouterOptions(
   const bodyLimit = options?.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isInteger(bodyLimit) || bodyLimit <= 0)
     throw new TypeError('ssoRouter(sso, options): "bodyLimit" must be a positive number of bytes.');
-  const prefix = `${sso.basePath}/`;
-  return { bodyLimit, owns: (path) => path === sso.basePath || path.startsWith(prefix) };
+  return { bodyLimit, owns: (path) => sso.serves(path) };
 }
 
 /**

@@ -15,6 +15,8 @@ export type {
   SettingSource,
   WandbEnv,
   WandbEnvOptions,
+  WandbOidcDefaults,
   WandbOidcFields,
+  WandbVariable,
 } from './wandb.ts';
 export { loadWandbEnv, mergeSettings, startRestoreMode } from './wandb.ts';

@@ -12,10 +12,34 @@ import { didYouMean } from './internal/suggest.ts';
 /** The OIDC fields the W&B variables set. */
 export type WandbOidcFields = Pick<OidcSettings, 'issuer' | 'clientId' | 'clientSecret' | 'flow' | 'pkce'>;
 
+/** The OIDC fields W&B gives a default when nothing sets them. */
+export type WandbOidcDefaults = Pick<OidcSettings, 'flow' | 'pkce' | 'scopes'>;
+
+/** A variable {@link loadWandbEnv} reads an OIDC field from. */
+export type WandbVariable = 'OIDC_ISSUER' | 'OIDC_CLIENT_ID' | 'OIDC_SECRET' | 'OIDC_AUTH_METHOD';
+
 /** What {@link loadWandbEnv} read. */
 export interface WandbEnv {
-  /** The fields the environment sets (only those whose variable is present). */
+  /**
+   * The fields the environment sets (only those whose variable is present): the top layer of
+   * {@link mergeSettings}, which beats what an admin stored.
+   */
   oidc: Partial<WandbOidcFields>;
+  /**
+   * W&B's defaults: the bottom layer of {@link mergeSettings}, which anything stored or set beats.
+   * Always `scopes: ['openid', 'profile', 'email']` (the scopes W&B requires), and the flow of
+   * wandb/local: `flow: 'implicit'` (`id_token` with `form_post`), or, for an AWS Cognito
+   * `OIDC_ISSUER` (`cognito-idp.<region>.amazonaws.com`), `flow: 'code', pkce: 'S256'` (W&B's "pkce",
+   * which Cognito needs). The implicit default leaves `pkce` out on purpose: the implicit flow sends no
+   * code challenge, and a `pkce: 'none'` default would turn PKCE off for an admin who stores
+   * `flow: 'code'` alone.
+   */
+  defaults: Partial<WandbOidcDefaults>;
+  /**
+   * The variable that set each field of `oidc` (only those set), for an admin page that says why a
+   * field cannot be edited ("fixed by OIDC_ISSUER"). `OIDC_AUTH_METHOD` sets both `flow` and `pkce`.
+   */
+  variables: Partial<Record<keyof WandbOidcFields, WandbVariable>>;
   /** Present with `LOCAL_RESTORE=true`. */
   restore?: RestoreMode;
 }
@@ -46,18 +70,35 @@ export interface WandbEnvOptions {
 
 const VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_AUTH_METHOD', 'OIDC_SECRET', 'LOCAL_RESTORE'];
 
+/** A Cognito user pool's issuer host (`cognito-idp.<region>.amazonaws.com`, `.com.cn` in China). */
+const COGNITO_ISSUER_HOST = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/i;
+/** A Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`): the hosted UI, not the issuer. */
+const COGNITO_DOMAIN_HOST = /\.amazoncognito\.com$/i;
+
 /**
- * Reads `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_AUTH_METHOD` (`implicit` or `pkce`; W&B's default is
- * implicit with form_post), `OIDC_SECRET` and `LOCAL_RESTORE`. Misspelt `OIDC_*` variables and bad values
- * are a {@link ConfigError} (the path is the variable's name); secrets never appear in messages.
+ * Reads W&B Server's variables: `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_AUTH_METHOD` (`implicit`, the
+ * `id_token` with `form_post`, or `pkce`, the code flow with S256), `OIDC_SECRET` and `LOCAL_RESTORE`.
+ * Returns what they set (`oidc`), W&B's defaults for what they leave out (`defaults`: the implicit
+ * flow, or pkce for an AWS Cognito issuer, and the scopes `openid profile email`), which variable set
+ * each field (`variables`), and restore mode. Hand `oidc` and `defaults` to {@link mergeSettings} with
+ * what the admin stored: the environment wins over the admin, who wins over the defaults.
+ *
+ * Misspelt `OIDC_*` variables and bad values are one {@link ConfigError} listing every issue (the path
+ * is the variable's name); secrets never appear in messages. Refused as well, as W&B's guide warns:
+ * the Cognito domain as `OIDC_ISSUER` (`*.auth.<region>.amazoncognito.com`; the issuer is
+ * `https://cognito-idp.<region>.amazonaws.com/<user pool id>`), and `OIDC_AUTH_METHOD=implicit` with a
+ * Cognito issuer (Cognito needs pkce).
  *
  * @example
  * ```ts
- * import { loadWandbEnv } from '@ssokit/config';
+ * import { loadWandbEnv, mergeSettings } from '@ssokit/config';
  *
- * const { oidc, restore } = loadWandbEnv(process.env);
+ * const { oidc, defaults, variables, restore } = loadWandbEnv(process.env);
+ * const { effective, sources } = mergeSettings({ environment: oidc, stored: connection.oidc, defaults });
+ * if (sources.issuer === 'environment') console.info(`The issuer is fixed by ${variables.issuer}.`);
  * if (restore) console.warn(`SSO is off until ${restore.expiresAt.toISOString()}; temporary admin password: ${restore.password}`);
  * ```
+ * @see https://docs.wandb.ai/guides/hosting/iam/sso W&B Server: Configure SSO with OIDC
  */
 export function loadWandbEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -74,6 +115,8 @@ export function loadWandbEnv(
     }
   }
   const oidc: Partial<WandbOidcFields> = {};
+  const variables: WandbEnv['variables'] = {};
+  let cognito = false;
   const issuer = env.OIDC_ISSUER?.trim();
   if (issuer) {
     // Core holds the rule (https, or http on loopback); the messages are this loader's, phrased for a variable.
@@ -95,16 +138,42 @@ export function loadWandbEnv(
         path: 'OIDC_ISSUER',
         message: `"${issuer}" must use https (http only for localhost, 127.0.0.1 and ::1).`,
       });
+    } else if (COGNITO_DOMAIN_HOST.test(check.url.hostname)) {
+      const region = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazoncognito\.com$/i.exec(check.url.hostname)?.[1];
+      issues.push({
+        path: 'OIDC_ISSUER',
+        message: `"${issuer}" is the Cognito domain, which serves no discovery document; set the user pool's issuer, https://cognito-idp.${region ?? '$REGION'}.amazonaws.com/$USER_POOL_ID.`,
+      });
     }
+    cognito = check.url !== undefined && COGNITO_ISSUER_HOST.test(check.url.hostname);
     oidc.issuer = issuer;
+    variables.issuer = 'OIDC_ISSUER';
   }
-  if (env.OIDC_CLIENT_ID?.trim()) oidc.clientId = env.OIDC_CLIENT_ID.trim();
-  if (env.OIDC_SECRET) oidc.clientSecret = env.OIDC_SECRET;
+  if (env.OIDC_CLIENT_ID?.trim()) {
+    oidc.clientId = env.OIDC_CLIENT_ID.trim();
+    variables.clientId = 'OIDC_CLIENT_ID';
+  }
+  if (env.OIDC_SECRET) {
+    oidc.clientSecret = env.OIDC_SECRET;
+    variables.clientSecret = 'OIDC_SECRET';
+  }
   const method = env.OIDC_AUTH_METHOD?.trim();
   if (method) {
-    if (method.toLowerCase() === 'implicit') Object.assign(oidc, { flow: 'implicit', pkce: 'none' });
-    else if (method.toLowerCase() === 'pkce') Object.assign(oidc, { flow: 'code', pkce: 'S256' });
-    else {
+    const known = method.toLowerCase();
+    if (known === 'implicit' && cognito) {
+      issues.push({
+        path: 'OIDC_AUTH_METHOD',
+        message:
+          'AWS Cognito needs "pkce": it does not offer the implicit flow (response_type=id_token with form_post). Set OIDC_AUTH_METHOD=pkce, or remove it: pkce is the default for a Cognito issuer.',
+      });
+    } else if (known === 'implicit' || known === 'pkce') {
+      Object.assign(
+        oidc,
+        known === 'implicit' ? { flow: 'implicit', pkce: 'none' } : { flow: 'code', pkce: 'S256' },
+      );
+      variables.flow = 'OIDC_AUTH_METHOD';
+      variables.pkce = 'OIDC_AUTH_METHOD';
+    } else {
       const guess = didYouMean(method, ['implicit', 'pkce']);
       issues.push({
         path: 'OIDC_AUTH_METHOD',
@@ -117,7 +186,11 @@ export function loadWandbEnv(
     issues.push({ path: 'LOCAL_RESTORE', message: `"${env.LOCAL_RESTORE}" is not true or false.` });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  const result: WandbEnv = { oidc };
+  const defaults: Partial<WandbOidcDefaults> = {
+    ...(cognito ? { flow: 'code', pkce: 'S256' } : { flow: 'implicit' }),
+    scopes: ['openid', 'profile', 'email'],
+  };
+  const result: WandbEnv = { oidc, defaults, variables };
   if (restoreFlag === 'true' || restoreFlag === '1') result.restore = startRestoreMode(options);
   return result;
 }
@@ -162,8 +235,9 @@ export interface MergedSettings<T> {
  * ```ts
  * import { loadWandbEnv, mergeSettings } from '@ssokit/config';
  *
- * const { effective, sources } = mergeSettings({ environment: loadWandbEnv(process.env).oidc, stored: connection.oidc });
- * sources.issuer; // 'environment'
+ * const env = loadWandbEnv(process.env);
+ * const { effective, sources } = mergeSettings({ environment: env.oidc, stored: connection.oidc, defaults: env.defaults });
+ * sources.issuer; // 'environment' with OIDC_ISSUER set, else 'stored'
  * ```
  */
 export function mergeSettings<T extends object>(layers: {

@@ -155,12 +155,21 @@ describe('one route, requireAuth({ bearer, roles }): the session cookie or a bea
     expect((await callApi(adaBrowser)).status).toBe(200);
   });
 
-  // Not so today: `authenticate` (@ssokit/server/node) takes a bearer token only when the whole header
-  // matches /^Bearer[ ]+(\S+)$/i, and reads the session otherwise; RFC 6750 §3.1 makes these 400
-  // invalid_request.
-  it.todo(
-    'refuses a malformed Bearer header ("Bearer", "Bearer a b", "Bearer<TAB>abc") sent with a valid cookie, instead of answering with the session',
-  );
+  it('refuses a malformed Bearer header sent with a valid cookie, instead of answering with the session', async () => {
+    // RFC 6750 §2.1: "Bearer", spaces, one token of token68 characters. Anything else that starts with
+    // the scheme is still the credential the client chose.
+    for (const header of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer\tabc', 'bearer ab"c']) {
+      const response = await callApi(adaBrowser, header);
+      expect(response.status, header).toBe(401);
+      expect(response.headers.get('www-authenticate'), header).toBe('Bearer error="invalid_token"');
+      expect(await response.json(), header).toMatchObject({
+        error: 'access_token_invalid',
+        reason: 'malformed',
+      });
+    }
+    // Another scheme is not a bearer token: the session answers.
+    expect((await callApi(adaBrowser, 'Basic YWRhOnB3')).status).toBe(200);
+  });
 
   it('answers 401 unauthenticated with neither a cookie nor a bearer token', async () => {
     const response = await callApi(undefined);

@@ -95,6 +95,8 @@ export function errorReply(error: unknown, options: ErrorReplyOptions = {}): Err
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (status === 429) headers['retry-after'] = '60';
   if (error.code === 'storage_unavailable') headers['retry-after'] = '5';
+  // RFC 6750 §3: a refused bearer token is answered with the challenge naming why.
+  if (error.code === 'access_token_invalid') headers['www-authenticate'] = 'Bearer error="invalid_token"';
   if (status === 405 && typeof error.details?.allow === 'string') headers.allow = error.details.allow;
   const hidden = options.expose ? undefined : PUBLIC_MESSAGES[error.code];
   const body: ErrorReply['body'] = { error: error.code, message: hidden ?? error.message };

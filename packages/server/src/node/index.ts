@@ -113,8 +113,16 @@ export async function authenticate(
 ): Promise<SsoAuth> {
   let auth: SsoAuth | undefined;
   const header = request.headers.get('authorization');
-  const bearer = /^Bearer[ ]+(\S+)$/i.exec(header ?? '')?.[1];
-  if (header !== null && bearer !== undefined) {
+  // Any Bearer credential is the one the client chose: a malformed one is refused, never passed over
+  // for the session cookie beside it (RFC 6750 §2.1: "Bearer", one space or more, one token).
+  if (header !== null && /^Bearer(?:\s|$)/i.test(header)) {
+    const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header)?.[1];
+    if (bearer === undefined)
+      throw new SsoError(
+        'access_token_invalid',
+        'The Authorization header is not "Bearer <token>": send one token after "Bearer " and nothing else.',
+        { details: { reason: 'malformed' } },
+      );
     if (!options.bearer)
       throw new SsoError(
         'access_token_invalid',

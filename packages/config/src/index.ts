@@ -9,6 +9,8 @@ export type { ConnectionInput, ImportedConnection, ImportOptions, SecretField } 
 export { exportConnection, importConnection, secretFields } from './connection.ts';
 export type { Preset, PresetResult } from './presets.ts';
 export { oidcPresets, presets, samlPresets } from './presets.ts';
+export type { LayerFields, SettingsLayer } from './settings-layer.ts';
+export { fileSettings, WANDB_CONNECTION_ID, wandbSettings } from './settings-layer.ts';
 export type {
   MergedSettings,
   RestoreMode,

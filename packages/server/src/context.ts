@@ -24,11 +24,15 @@ import type { CheckedOptions } from './options-check.ts';
 import { createOutboundFetch } from './outbound.ts';
 import { createSessionCodec, type SessionCodec } from './session.ts';
 import { createSessionCache, type SessionCache } from './session-cache.ts';
+import { type FieldSource, layeredConnections, storedSourcesOf } from './settings-layers.ts';
 
 /** The runtime context of one `createSso()` instance. */
 export interface SsoContext {
   readonly options: SsoOptions;
+  /** The host's storage, its connections seen through the settings layers (`SsoOptions.settings`). */
   readonly storage: SsoStorage;
+  /** Where each effective field of a connection comes from (all `stored` without settings layers). */
+  sources(id: string): Promise<Record<string, FieldSource>>;
   /** The role matcher, compiled once from `options.roles` (or the host's own). */
   readonly roles: RoleMatcher;
   /** The origin of `baseUrl`. */
@@ -79,7 +83,16 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
   const { base, basePath, moved } = checked;
   const origin = base.origin;
   const secure = base.protocol === 'https:';
-  const storage = options.storage;
+  // Settings layers (the environment, a file, defaults) apply to every reader of connections.
+  const connections =
+    options.settings && options.settings.length > 0
+      ? layeredConnections(options.storage.connections, options.settings)
+      : undefined;
+  const storage: SsoStorage = connections
+    ? (Object.create(options.storage, {
+        connections: { value: connections, enumerable: true },
+      }) as SsoStorage)
+    : options.storage;
   // Development (http on loopback) calls local IdPs; production only public ones unless allowed.
   const allowPrivateNetworks = options.allowPrivateNetworks ?? (!secure && isLoopbackHost(base.hostname));
   const http = {
@@ -120,6 +133,11 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     path,
     url: (route) => `${origin}${path(route)}`,
     connection,
+    sources: async (id) => {
+      if (connections) return connections.sources(id);
+      const found = await storage.connections.get(id);
+      return found ? storedSourcesOf(found) : {};
+    },
     async activeConnection(id) {
       const found = await connection(id);
       if (!found.active)

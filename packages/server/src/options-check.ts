@@ -13,6 +13,7 @@ import {
 } from '@ssokit/core';
 import type { SsoOptions, SsoRoutes } from './options.ts';
 import { isSitePath } from './respond.ts';
+import { settingsIssues } from './settings-layers.ts';
 
 /** What the checks yield for the context: the parsed base URL and path, the compiled role matcher. */
 export interface CheckedOptions {
@@ -102,6 +103,7 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
       !options.restoreRoles.every((r) => typeof r === 'string' && r !== ''))
   )
     add('restoreRoles', 'must be a list of role names.');
+  issues.push(...settingsIssues(options?.settings));
   const roles = compileRoles(options?.roles, add);
   if (issues.length > 0) throw new ConfigError(issues);
   return { base: base as URL, basePath, roles: roles as RoleMatcher, moved };

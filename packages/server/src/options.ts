@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { RestoreMode } from '@ssokit/config';
+import type { RestoreMode, SettingsLayer } from '@ssokit/config';
 import {
   type AuditHook,
   type Clock,
@@ -39,6 +39,24 @@ export interface SsoOptions {
    */
   routes?: SsoRoutes;
   storage: SsoStorage;
+  /**
+   * Connection fields set outside the admin's reach, applied field by field over what is stored, with
+   * W&B's precedence: `environment`, then `file`, then stored, then `default` layers. Every login and
+   * the admin API see the effective connection; the admin API shows each field's source
+   * (`GET /admin/connections/:id` → `sources`) and refuses to change a field the environment or a
+   * file fixes, naming the variable or file. A connection only an environment or file layer defines
+   * exists without being stored (W&B configured by its variables alone). Build the layers with
+   * `wandbSettings(loadWandbEnv(process.env))` or `fileSettings(connection, 'arthur.yaml')` from
+   * `@ssokit/config`. Default: none.
+   *
+   * @example
+   * ```ts
+   * import { loadWandbEnv, wandbSettings } from '@ssokit/config';
+   *
+   * const settings = wandbSettings(loadWandbEnv(process.env)); // OIDC_ISSUER, OIDC_CLIENT_ID, ... win
+   * ```
+   */
+  settings?: readonly SettingsLayer[];
   /** At least 32 characters; sessions are encrypted with a key derived from it. */
   secret: string;
   /** Role matching for every login. Default: no roles. */

@@ -1,0 +1,180 @@
+/**
+ * `createSso({ settings })`: W&B's "environment variables take precedence over UI" inside ssokit. The
+ * environment (and a configuration file) win field by field over what the admin stored, W&B's
+ * defaults lie beneath it, a connection defined by the environment alone logs in, and the admin API
+ * shows each field's source and refuses to change what the environment or a file fixes.
+ */
+import { readFileSync } from 'node:fs';
+import { fileSettings, loadArthurConfig, loadWandbEnv, wandbSettings } from '@ssokit/config';
+import { ConfigError, isSsoError } from '@ssokit/core';
+import { oidcConnection } from 'ssokit-test-fixtures/connections';
+import { cookiesOf, sessionCookiesOf } from 'ssokit-test-fixtures/http';
+import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSso } from '../src/index.ts';
+import { SECRET, testSso } from './helpers.ts';
+
+const BASE = 'http://127.0.0.1:3000';
+const WANDB_CALLBACK = `${BASE}/oidc/callback`;
+let op: TestOp;
+beforeAll(async () => {
+  op = await startProvider({ redirectUris: [WANDB_CALLBACK] });
+});
+afterAll(() => op.close());
+
+/** A W&B deployment: its variables, its callback path, an admin API for everyone. */
+function wandb(
+  env: Record<string, string>,
+  stored?: (s: ReturnType<typeof testSso>['storage']) => Promise<unknown>,
+) {
+  const settings = wandbSettings(loadWandbEnv(env));
+  const app = testSso(BASE, {
+    settings,
+    routes: { oidcCallback: '/oidc/callback', logout: '/logout' },
+    authorizeAdmin: () => 'alice',
+  });
+  return { ...app, ready: stored ? stored(app.storage) : Promise.resolve() };
+}
+
+const admin = (sso: ReturnType<typeof createSso>, method: string, path: string, body?: unknown) =>
+  sso.handle(
+    new Request(`${BASE}/sso/admin${path}`, {
+      method,
+      headers: { origin: BASE, 'content-type': 'application/json', accept: 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+  );
+
+describe('settings layers: the environment wins, inside createSso', () => {
+  it('a connection defined by the W&B variables alone is listed and logs in, and nothing is stored', async () => {
+    const { sso, storage } = wandb({
+      OIDC_ISSUER: op.issuer,
+      OIDC_CLIENT_ID: 'public-pkce',
+      OIDC_AUTH_METHOD: 'pkce',
+    });
+    const providers = await (await sso.handle(new Request(`${BASE}/sso/providers`))).json();
+    expect(providers).toEqual([{ id: 'wandb', name: 'SSO', protocol: 'oidc', provider: 'custom' }]);
+    const start = await sso.handle(new Request(`${BASE}/sso/login/wandb`));
+    const authorize = new URL(start.headers.get('location') as string);
+    // W&B's scopes, from the defaults layer; the code flow with S256, from OIDC_AUTH_METHOD.
+    expect(authorize.searchParams.get('scope')).toBe('openid profile email');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const callback = await browserLogin(authorize, new Map(), WANDB_CALLBACK);
+    const done = await sso.handle(
+      new Request(`${WANDB_CALLBACK}?${callback.params}`, {
+        headers: { cookie: cookiesOf(start).join('; ') },
+      }),
+    );
+    expect(done.status).toBe(303);
+    expect(sessionCookiesOf(done)).not.toHaveLength(0);
+    expect(await storage.connections.list()).toEqual([]);
+  });
+
+  it("without OIDC_AUTH_METHOD W&B's default applies (implicit, form_post), and a stored flow beats it", async () => {
+    const { sso, storage } = wandb({ OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'public-pkce' });
+    const implicit = new URL(
+      (await sso.handle(new Request(`${BASE}/sso/login/wandb`))).headers.get('location') as string,
+    );
+    expect(implicit.searchParams.get('response_type')).toBe('id_token');
+    expect(implicit.searchParams.get('response_mode')).toBe('form_post');
+    // The admin saves the code flow (W&B's settings page): stored beats the default.
+    const patched = await admin(sso, 'PATCH', '/connections/wandb', {
+      oidc: { issuer: op.issuer, clientId: 'public-pkce', flow: 'code', pkce: 'S256' },
+    });
+    expect(patched.status).toBe(200);
+    expect(await storage.connections.get('wandb')).not.toBeNull();
+    const code = new URL(
+      (await sso.handle(new Request(`${BASE}/sso/login/wandb`))).headers.get('location') as string,
+    );
+    expect(code.searchParams.get('response_type')).toBe('code');
+  });
+
+  it('over a stored connection the environment wins field by field; an edit of a fixed field is refused, naming the variable', async () => {
+    const { sso, storage } = wandb({
+      OIDC_ISSUER: op.issuer,
+      OIDC_CLIENT_ID: 'public-pkce',
+      OIDC_AUTH_METHOD: 'pkce',
+    });
+    await storage.connections.create(
+      oidcConnection(
+        'https://old-idp.example.com',
+        { id: 'wandb', name: 'Okta' },
+        { clientId: 'old-client' },
+      ),
+    );
+    const effective = await sso.connections.get('wandb');
+    expect(effective).toMatchObject({ name: 'Okta', oidc: { issuer: op.issuer, clientId: 'public-pkce' } });
+    const refused = await admin(sso, 'PATCH', '/connections/wandb', {
+      oidc: { issuer: 'https://elsewhere.example.com', clientId: 'public-pkce' },
+    });
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { error: string; issues: { path: string; message: string }[] };
+    expect(body.error).toBe('config_invalid');
+    expect(body.issues).toEqual([
+      {
+        path: 'oidc.issuer',
+        message:
+          'is fixed by the environment (OIDC_ISSUER), which wins over what is saved here: change it there, or leave this field out.',
+      },
+    ]);
+    // The form sends every field back: the environment's own values are no change, and pass.
+    const same = await admin(sso, 'PATCH', '/connections/wandb', {
+      name: 'Okta SSO',
+      oidc: { issuer: op.issuer, clientId: 'public-pkce' },
+    });
+    expect(same.status).toBe(200);
+    // sso.connections refuses the same way.
+    await expect(
+      sso.connections.update(
+        'wandb',
+        { oidc: { issuer: op.issuer, clientId: 'mine' } as never },
+        { expectedUpdatedAt: new Date(0) },
+      ),
+    ).rejects.toSatisfy((e) => e instanceof ConfigError && e.issues[0]?.path === 'oidc.clientId');
+  });
+
+  it('a connection the environment defines cannot be deleted through the admin API: the message says where it comes from', async () => {
+    const { sso } = wandb({ OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'public-pkce' });
+    const refused = await admin(sso, 'DELETE', '/connections/wandb');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('defined by the environment (OIDC_ISSUER)');
+  });
+
+  it("Arthur's YAML as a file layer: what the file sets is fixed by the file", async () => {
+    const yaml = readFileSync(
+      new URL('../../config/test/fixtures/arthur-full.yaml', import.meta.url),
+      'utf8',
+    );
+    const { connection } = loadArthurConfig(yaml);
+    const { sso } = testSso(BASE, {
+      settings: [fileSettings(connection, 'arthur.yaml')],
+      authorizeAdmin: () => true,
+    });
+    const id = connection.id as string;
+    expect(await sso.connections.get(id)).toMatchObject({ oidc: { clientId: connection.oidc.clientId } });
+    const refused = await admin(sso, 'PATCH', `/connections/${encodeURIComponent(id)}`, {
+      oidc: { ...connection.oidc, clientId: 'another-client' },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('fixed by the file (arthur.yaml)');
+  });
+
+  it('layers are checked at start-up, each problem named', () => {
+    let caught: unknown;
+    try {
+      createSso({
+        baseUrl: BASE,
+        storage: testSso(BASE).storage,
+        secret: SECRET,
+        settings: [{ source: 'env', connectionId: '', fields: { issuer: 'x' } } as never],
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isSsoError(caught) && (caught as ConfigError).issues.map((i) => i.path)).toEqual([
+      'settings[0].source',
+      'settings[0].connectionId',
+      'settings[0].fields.issuer',
+    ]);
+  });
+});

@@ -389,6 +389,41 @@ describe('signatures', () => {
   });
 });
 
+describe('SAMLStorm (CVE-2025-29774, CVE-2025-29775: xml-crypto 6.0.0 and earlier)', () => {
+  /** The DigestValue of `xml`'s first reference, as a signer computes it. */
+  const digestOf = (xml: string) => /<ds:DigestValue>([^<]+)<\/ds:DigestValue>/.exec(xml)?.[1] as string;
+
+  it("CVE-2025-29775: a DigestValue whose comment holds the evil assertion's digest, the signed one's after it", async () => {
+    // The signature covers SignedInfo canonicalised without comments: it still verifies. A verifier that
+    // reads the DigestValue's first child gets the comment, the digest of the attacker's content.
+    const good = signedAssertionResponse();
+    const evilDigest = digestOf(
+      sign(evilAssertion(idOf(good, 'Assertion')), {
+        target: 'Assertion',
+        privateKeyPem: attacker.privateKeyPem,
+      }),
+    );
+    const forged = good
+      .replace('ada@example.com', EVIL)
+      .replace(/<ds:DigestValue>/, `<ds:DigestValue><!--${evilDigest}-->`);
+    // Refused before any signature work: ssokit accepts no comment anywhere in a response.
+    await refused(forged, 'saml_invalid', 'comment');
+  });
+
+  it('CVE-2025-29774: a second SignedInfo, of the evil content, beside the signed one', async () => {
+    const good = signedAssertionResponse();
+    const evil = sign(evilAssertion(idOf(good, 'Assertion')), {
+      target: 'Assertion',
+      privateKeyPem: attacker.privateKeyPem,
+    });
+    const evilSignedInfo = /<ds:SignedInfo>[\s\S]*<\/ds:SignedInfo>/.exec(evil)?.[0] as string;
+    const forged = good
+      .replace('ada@example.com', EVIL)
+      .replace('<ds:SignedInfo>', `${evilSignedInfo}<ds:SignedInfo>`);
+    await refused(forged, 'saml_signature_invalid');
+  });
+});
+
 describe('conditions', () => {
   it('refuses a wrong audience, recipient, destination or issuer (each re-signed by the IdP)', async () => {
     await refused(

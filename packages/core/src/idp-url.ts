@@ -7,6 +7,7 @@
  * @module
  */
 import { isPrivateHost } from './private-address.ts';
+import type { WarningHook } from './warnings.ts';
 
 /** How {@link checkIdpUrl} reads a URL. */
 export interface IdpUrlPolicy {
@@ -21,7 +22,15 @@ export interface IdpUrlPolicy {
    * option); a check of the URL's form alone (configuration files) leaves it on. Default: true.
    */
   allowPrivateNetworks?: boolean;
+  /**
+   * Hears `insecure-http` when a URL is accepted only because of `allowInsecure` (plain http off
+   * loopback), once per hook and origin. Default: none.
+   */
+  onWarning?: WarningHook;
 }
+
+/** The origins each hook has been warned about (bounded: a warning repeats rather than memory grows). */
+const warnedOrigins = new WeakMap<WarningHook, Set<string>>();
 
 /** Why a URL is not an acceptable IdP URL. */
 export type IdpUrlProblem = 'not_absolute' | 'not_http' | 'insecure_http' | 'private_address';
@@ -94,11 +103,34 @@ export function checkIdpUrl(value: string | URL, policy: IdpUrlPolicy = {}): Idp
       url,
     };
   if (url.protocol === 'https:') return { ok: true, url };
-  if (isLoopbackHost(url.hostname) || policy.allowInsecure === true) return { ok: true, url };
+  if (isLoopbackHost(url.hostname)) return { ok: true, url };
+  if (policy.allowInsecure === true) {
+    if (policy.onWarning) warnInsecure(policy.onWarning, url);
+    return { ok: true, url };
+  }
   return {
     ok: false,
     problem: 'insecure_http',
     message: 'must use https (plain http is allowed only on localhost, 127.0.0.1 and ::1).',
     url,
   };
+}
+
+function warnInsecure(hook: WarningHook, url: URL): void {
+  const seen = warnedOrigins.get(hook) ?? new Set<string>();
+  warnedOrigins.set(hook, seen);
+  if (seen.has(url.origin)) return;
+  if (seen.size >= 1000) seen.clear();
+  seen.add(url.origin);
+  try {
+    hook(
+      'insecure-http',
+      `${url.origin} is called over plain http (allowInsecureRequests): anyone on the network can read and forge its answers, keys and tokens included. Use https.`,
+      {
+        origin: url.origin,
+      },
+    );
+  } catch {
+    // A hook's failure is ignored, as everywhere warnings are given.
+  }
 }

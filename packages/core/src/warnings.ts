@@ -5,9 +5,10 @@
  * - `sha1-signature`: a SAML signature or digest used SHA-1, accepted because the connection allows it.
  * - `idp-metadata-expired`: the IdP's metadata is past its `validUntil`.
  * - `idp-certificate-expiring`: an IdP signing certificate expires within 30 days (or has expired).
- * - `insecure-http`: an IdP URL uses plain http outside loopback, allowed by `allowInsecureRequests`.
- *   Reserved: `createSso` refuses such URLs (there is no `allowInsecureRequests` there), so it never
- *   gives this warning.
+ * - `insecure-http`: an IdP URL uses plain http outside loopback, allowed by `allowInsecureRequests`
+ *   (once per hook and origin). Given by the libraries that have that escape hatch (`@ssokit/oidc`'s
+ *   `HttpOptions`, `@ssokit/saml`'s metadata cache) to their `onWarning`; `createSso` refuses such
+ *   URLs outright, so its hook never hears it.
  * - `idp-initiated-login`: a connection accepts unsolicited SAML responses (`allowIdpInitiated`).
  * - `idp-logout-failed`: logout ended the app session, but the IdP's logout could not be prepared.
  * - `role-not-granted`: a login's groups matched a role its connection may not grant (`grantedBy`

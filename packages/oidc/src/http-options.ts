@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { allowInsecureRequests, customFetch } from '@ssokit/core';
+import type { allowInsecureRequests, customFetch, WarningHook } from '@ssokit/core';
 
 /**
  * Transport options shared by every step that calls the IdP. The option bags of those steps
@@ -40,4 +40,6 @@ export interface HttpOptions {
    * @deprecated Marked so to stand out: plain http lets the network forge keys and tokens.
    */
   [allowInsecureRequests]?: boolean;
+  /** Hears `insecure-http` (once per origin) when `allowInsecureRequests` lets a plain-http URL through. Default: none. */
+  onWarning?: WarningHook;
 }

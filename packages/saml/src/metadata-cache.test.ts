@@ -174,7 +174,16 @@ describe('createIdpMetadataCache reads with a bound', () => {
         message: expect.stringContaining('is not an absolute URL'),
       },
     );
-    const insecure = createIdpMetadataCache({ [customFetch]: fetchStub, [allowInsecureRequests]: true });
+    const heard: string[] = [];
+    const insecure = createIdpMetadataCache({
+      [customFetch]: fetchStub,
+      [allowInsecureRequests]: true,
+      onWarning: (code, message) => void heard.push(`${code}: ${message}`),
+    });
     await expect(insecure.get('http://idp.example.com/md')).resolves.toBeDefined();
+    await expect(insecure.get('http://idp.example.com/other')).resolves.toBeDefined();
+    expect(heard).toEqual([
+      expect.stringMatching(/^insecure-http: http:\/\/idp\.example\.com is called over plain http/),
+    ]);
   });
 });

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Clock } from '@ssokit/core';
+import type { Clock, WarningHook } from '@ssokit/core';
 import {
   allowInsecureRequests,
   checkIdpUrl,
@@ -38,6 +38,8 @@ export interface IdpMetadataCacheOptions {
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   /** @deprecated Marked so to stand out: allows http metadata URLs outside loopback. */
   [allowInsecureRequests]?: boolean;
+  /** Hears `insecure-http` (once per origin) when `allowInsecureRequests` lets a plain-http URL through. Default: none. */
+  onWarning?: WarningHook;
   [nowSymbol]?: Clock;
 }
 
@@ -121,7 +123,10 @@ async function fetchMetadata(
   options: IdpMetadataCacheOptions,
   entityId: string | undefined,
 ): Promise<IdpMetadata> {
-  const check = checkIdpUrl(url, { allowInsecure: options[allowInsecureRequests] === true });
+  const check = checkIdpUrl(url, {
+    allowInsecure: options[allowInsecureRequests] === true,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
   if (!check.ok) {
     const subject = check.url?.protocol === 'http:' ? check.url.origin : `"${url.slice(0, 200)}"`;
     throw new SsoError('idp_unreachable', `The metadata URL ${subject} ${check.message}`, {

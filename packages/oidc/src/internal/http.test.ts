@@ -42,6 +42,17 @@ describe('assertIdpUrl', () => {
     ).toBe('http:');
   });
 
+  it('warns insecure-http once per origin when the escape hatch lets plain http through, never for loopback', () => {
+    const heard: [string, unknown][] = [];
+    const onWarning = (code: string, _message: string, details?: unknown) => void heard.push([code, details]);
+    const options = { [allowInsecureRequests]: true, onWarning };
+    assertIdpUrl('http://idp.example.com/realms/a', 'the issuer', options);
+    assertIdpUrl('http://idp.example.com/protocol/certs', 'the JWKS URI', options);
+    assertIdpUrl('http://127.0.0.1:8080/realms/a', 'the issuer', options);
+    assertIdpUrl('https://idp.example.com', 'the issuer', options);
+    expect(heard).toEqual([['insecure-http', { origin: 'http://idp.example.com' }]]);
+  });
+
   it('refuses relative URLs and other schemes', () => {
     expect(refusal(() => assertIdpUrl('/realms/acme', 'the issuer')).message).toMatch(
       /^The issuer "\/realms\/acme" is not an absolute URL/,

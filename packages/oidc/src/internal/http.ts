@@ -22,7 +22,10 @@ export function assertIdpUrl(
   options: HttpOptions = {},
   code: SsoErrorCode = 'discovery_failed',
 ): URL {
-  const check = checkIdpUrl(value, { allowInsecure: options[allowInsecureRequests] === true });
+  const check = checkIdpUrl(value, {
+    allowInsecure: options[allowInsecureRequests] === true,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
   if (check.ok) return check.url;
   // A plain-http URL is named by its origin; a value that is not one, as written (clipped).
   const subject = check.problem === 'insecure_http' && check.url ? check.url.origin : `"${truncate(value)}"`;

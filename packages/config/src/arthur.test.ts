@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '@ssokit/core';
 import { describe, expect, it } from 'vitest';
 import { loadArthurConfig } from './arthur.ts';
+import { importConnection } from './connection.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../test/fixtures/${name}.yaml`, import.meta.url), 'utf8');
@@ -15,7 +16,8 @@ describe("Arthur's documented examples", () => {
       flow: 'code',
       pkce: 'S256',
       scopes: ['openid'],
-      userInfo: 'id_token',
+      userInfo: 'access_token',
+      audience: ['api://default'],
       verifySignature: true,
     });
     expect(config.connection.claimMapping).toEqual({
@@ -50,6 +52,9 @@ describe("Arthur's documented examples", () => {
   it('the minimal claim mapping: "" means unmapped, one claim serves as id, username and email', () => {
     const config = loadArthurConfig(fixture('arthur-minimal'));
     expect(config.connection.oidc.flow).toBe('implicit');
+    // The implicit flow returns no access token: this connection reads the ID token.
+    expect(config.connection.oidc.userInfo).toBe('id_token');
+    expect(config.connection.oidc.audience).toBeUndefined();
     expect(config.connection.claimMapping).toMatchObject({
       userId: 'user',
       username: 'user',
@@ -80,6 +85,32 @@ describe("Arthur's documented examples", () => {
     const config = loadArthurConfig(yaml);
     expect(config.connection.oidc).toMatchObject({ resource: 'api://arthur', flow: 'code' });
     expect(config.accessTokenValidation.algorithms).toEqual(['RS256']);
+  });
+});
+
+describe("Arthur's semantics: claims from the access token", () => {
+  it('a PKCE connection reads the access token, accepting the audiences of accessTokenValidation', () => {
+    const yaml = fixture('arthur-full').replace(
+      '    audience:\n      - api://default',
+      '    audience:\n      - api://default\n      - api://second',
+    );
+    const config = loadArthurConfig(yaml);
+    expect(config.connection.oidc).toMatchObject({
+      flow: 'code',
+      userInfo: 'access_token',
+      audience: ['api://default', 'api://second'],
+    });
+    expect(config.accessTokenValidation.audience).toEqual(['api://default', 'api://second']);
+    // Two lists, not one shared array: changing the connection leaves the bearer settings alone.
+    expect(config.connection.oidc.audience).not.toBe(config.accessTokenValidation.audience);
+  });
+
+  it('the loaded connection saves as it is (the admin API and sso.connections validate with importConnection)', () => {
+    for (const name of ['arthur-full', 'arthur-minimal', 'arthur-cors']) {
+      const { connection } = loadArthurConfig(fixture(name));
+      const saved = importConnection(connection).connection;
+      expect(saved.protocol === 'oidc' && saved.oidc.userInfo, name).toBe(connection.oidc.userInfo);
+    }
   });
 });
 

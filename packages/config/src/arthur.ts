@@ -62,6 +62,13 @@ const WELL_KNOWN = '/.well-known/openid-configuration';
  * connection, role definitions and bearer-token settings. Throws one {@link ConfigError} listing every
  * problem, each with its path, line, column and a fix.
  *
+ * Like Arthur, the connection reads the user's claims (groups included) from the access token: with
+ * `flowType: PKCE` it has `oidc.userInfo: 'access_token'` and `oidc.audience` set to
+ * `accessTokenValidation.audience`, the audiences the access token may name (Okta's `api://default`);
+ * the ID token's claims fill in what the access token lacks. ssokit's implicit flow (`flowType:
+ * implicit`, an ID token by form_post) returns no access token, so such a connection reads the ID
+ * token (`userInfo: 'id_token'`): have the IdP put the claims there too, or use PKCE.
+ *
  * @example
  * ```ts
  * import { loadArthurConfig } from '@ssokit/config';
@@ -185,7 +192,12 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
       flow,
       pkce: flow === 'code' ? 'S256' : 'none',
       scopes: (config.authorizeScopes as string[] | undefined) ?? ['openid'],
-      userInfo: 'id_token',
+      // Arthur reads user info and groups from the access token, whose audience is its API's
+      // (`accessTokenValidation.audience`). ssokit's implicit flow (an ID token by form_post) gets no
+      // access token: there the claims must be in the ID token.
+      ...(flow === 'code'
+        ? { userInfo: 'access_token' as const, audience: [...audience] }
+        : { userInfo: 'id_token' as const }),
       verifySignature: true,
       ...(typeof config.resourceID === 'string' && config.resourceID !== ''
         ? { resource: config.resourceID }

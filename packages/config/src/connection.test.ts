@@ -204,3 +204,39 @@ describe('oidc.idTokenSigningAlgorithms', () => {
     ).toThrow(ConfigError);
   });
 });
+
+describe('oidc.userInfo "access_token" (claims from the access token, as Arthur reads them)', () => {
+  const { clientSecret: _secret, ...settings } = oidcConnection.oidc as Record<string, unknown>;
+  const withUserInfo = (oidc: Record<string, unknown>) => ({
+    ...oidcConnection,
+    oidc: { ...settings, userInfo: 'access_token', audience: ['api://default'], ...oidc },
+  });
+
+  it('is saved with the code flow, and exported and imported unchanged', () => {
+    const { connection } = importConnection(withUserInfo({}));
+    expect(connection).toMatchObject({ oidc: { userInfo: 'access_token', audience: ['api://default'] } });
+    const short = importConnection(withUserInfo({ flow: undefined, pkce: undefined })).connection;
+    expect(short).toMatchObject({ oidc: { flow: 'code', userInfo: 'access_token' } });
+    expect(importConnection(exportConnection(connection)).connection).toEqual(connection);
+  });
+
+  it('is refused with the implicit flow, which returns no access token, saying what to change', () => {
+    let issues: ConfigError['issues'] = [];
+    try {
+      importConnection(JSON.stringify(withUserInfo({ flow: 'implicit', pkce: 'none' }), null, 2));
+    } catch (e) {
+      issues = (e as ConfigError).issues;
+    }
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'oidc.userInfo',
+        message: expect.stringMatching(/implicit flow .* no access token .*"flow" to "code"/),
+        line: expect.any(Number),
+      }),
+    ]);
+  });
+
+  it('refuses a source the schema does not know', () => {
+    expect(() => importConnection(withUserInfo({ userInfo: 'accessToken' }))).toThrow(ConfigError);
+  });
+});

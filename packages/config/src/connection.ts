@@ -44,7 +44,9 @@ const REFERENCE = /^\$\{(env|file):([^}]+)\}$/;
 
 /**
  * Imports a connection from JSON (text or an object): checked against the connection JSON Schema,
- * URLs checked (https, or http on loopback), and `${env:NAME}` / `${file:/path}` references resolved.
+ * URLs checked (https, or http on loopback), settings a login would refuse refused here too
+ * (`verifySignature: false`; `userInfo: 'access_token'` with the implicit flow, which returns no
+ * access token), and `${env:NAME}` / `${file:/path}` references resolved.
  * Problems are one {@link ConfigError} with paths (and lines and columns for text); a missing
  * reference is named, its value never.
  *
@@ -115,6 +117,12 @@ export function importConnection(json: string | object, options: ImportOptions =
     report(
       ['oidc', 'verifySignature'],
       'ssokit verifies every ID token signature and refuses to sign anyone in with false; remove the setting or set it to true.',
+    );
+  // The implicit flow (response_type=id_token) returns no access token: a login would refuse it.
+  if (oidc?.userInfo === 'access_token' && oidc.flow === 'implicit')
+    report(
+      ['oidc', 'userInfo'],
+      'the implicit flow (response_type=id_token) returns no access token to read claims from; set "flow" to "code", or "userInfo" to "id_token" and have the identity provider put the claims in the ID token.',
     );
   const saml = isObject(resolved.saml) ? resolved.saml : undefined;
   if (typeof saml?.idpMetadataUrl === 'string')

@@ -80,6 +80,24 @@ export interface ConnectionChangedEvent extends EventBase {
 }
 
 /**
+ * An admin ran a test login (Test Provider's "test login"): a real login through the IdP that ended in
+ * a preview instead of a session. Nothing was written (no user, membership or session) and no `login.*`
+ * event was sent; this event is the only trace. `succeeded`: the IdP's answer was valid and the
+ * pipeline would let the person in; `failed`: either refused, with the code.
+ */
+export interface ConnectionTestLoginEvent extends EventBase {
+  type: 'connection.test_login';
+  connectionId: string;
+  outcome: 'succeeded' | 'failed';
+  /** Why it failed (`failed` only): the IdP's refusal, a check of its answer, or the login policy. */
+  code?: SsoErrorCode;
+  /** Who ran it, as the host's admin hook identified them. */
+  actor?: string;
+  /** The person the IdP signed in, when its answer was valid. */
+  identity?: IdentityKey;
+}
+
+/**
  * Someone tried the temporary password of restore mode (W&B's `LOCAL_RESTORE`): a session was issued
  * (`succeeded`) or refused (`failed`, with the code: a wrong password, too many attempts, or restore
  * mode over).
@@ -120,6 +138,7 @@ export type AuditEvent =
   | IdentityLinkedEvent
   | MembershipsChangedEvent
   | ConnectionChangedEvent
+  | ConnectionTestLoginEvent
   | RestoreLoginEvent
   | SessionsRevokedEvent;
 

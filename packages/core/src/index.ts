@@ -9,6 +9,7 @@ export type {
   AuditEventType,
   AuditHook,
   ConnectionChangedEvent,
+  ConnectionTestLoginEvent,
   IdentityLinkedEvent,
   LoginFailedEvent,
   LoginSucceededEvent,

@@ -24,6 +24,7 @@ describe('withOidcDefaults', () => {
       expect(withOidcDefaults({ ...base, pkce }).pkce).toBe(pkce);
     expect(withOidcDefaults({ ...base, flow: 'implicit' }).flow).toBe('implicit');
     expect(withOidcDefaults({ ...base, userInfo: 'userinfo' }).userInfo).toBe('userinfo');
+    expect(withOidcDefaults({ ...base, userInfo: 'access_token' }).userInfo).toBe('access_token');
     expect(withOidcDefaults({ ...base, verifySignature: false }).verifySignature).toBe(false);
     expect(withOidcDefaults({ ...base, scopes: ['openid'] }).scopes).toEqual(['openid']);
   });

@@ -25,7 +25,8 @@ export type OidcDefaulted = Required<Pick<OidcSettings, keyof typeof OIDC_DEFAUL
  * `settings` with the defaults filled in, for code that reads them. A value outside a field's choices
  * (from a custom store: `pkce: 'NONE'`, `flow: 'Code'`, `verifySignature: null`) reads as the default,
  * so nothing odd can turn PKCE or a check off: only `pkce: 'plain'` or `'none'`, `flow: 'implicit'`,
- * `userInfo: 'userinfo'` and `verifySignature: false` (which logins refuse) change anything.
+ * `userInfo: 'userinfo'` or `'access_token'`, and `verifySignature: false` (which logins refuse)
+ * change anything.
  *
  * @example
  * ```ts
@@ -44,7 +45,7 @@ export function withOidcDefaults<T extends Partial<OidcSettings>>(settings: T): 
       Array.isArray(scopes) && scopes.every((s) => typeof s === 'string')
         ? scopes
         : [...OIDC_DEFAULTS.scopes],
-    userInfo: userInfo === 'userinfo' ? 'userinfo' : OIDC_DEFAULTS.userInfo,
+    userInfo: userInfo === 'userinfo' || userInfo === 'access_token' ? userInfo : OIDC_DEFAULTS.userInfo,
     verifySignature: verifySignature !== false,
   };
 }

@@ -137,8 +137,23 @@ export interface OidcSettings {
   /** Default: `['openid', 'profile', 'email']`. */
   scopes?: string[];
   additionalScopes?: string[];
-  /** Where claims come from. Default: `'id_token'`. */
-  userInfo?: 'id_token' | 'userinfo';
+  /**
+   * Where a login's claims come from. Default: `'id_token'`.
+   * - `'id_token'`: the ID token's claims.
+   * - `'userinfo'`: the ID token's, with the userinfo endpoint's layered over them (its `sub` must
+   *   match). Needs the code flow.
+   * - `'access_token'`: the ID token's, with the access token's layered over them, as Arthur reads
+   *   user info and groups from the access token (Okta: a claim with "Include in token type: Access
+   *   Token"). Where both carry a claim the access token's wins, since that is where the claims were
+   *   configured; the ID token's protocol claims (`iss`, `sub`, `aud`, `exp`, `nonce`, ...) are never
+   *   replaced. The access token must be a JWT passing the bearer verifier's checks: signed by a key
+   *   of the IdP's JWKS with an asymmetric algorithm, `iss` the issuer, not expired (`clockToleranceSec`),
+   *   an `aud` naming the client id, `resource` or an entry of `audience` (Okta's default authorization
+   *   server: add `'api://default'` to `audience`), and the ID token's `sub` in `sub` (or, as Okta
+   *   sends it, in `uid`). An opaque token is refused (`access_token_invalid`). Needs the code flow:
+   *   the implicit flow gets no access token, and saving that combination is refused.
+   */
+  userInfo?: 'id_token' | 'userinfo' | 'access_token';
   /**
    * Kept for configurations imported from products that have the switch (ClearML). ssokit verifies
    * every ID token signature: `false` is refused when saved (`importConnection`, the admin API) and

@@ -1,34 +1,25 @@
 /**
- * Bearer-token verification for API requests: Arthur's `accessTokenValidation`. The JWT checks
- * (signature, algorithm, issuer, times) are `internal/jwt.ts`'s; this module adds the API audience, a
- * cache of verified tokens, claim mapping and role matching, and keeps the path synchronous when the
- * keys are cached.
+ * Bearer-token verification for API requests: Arthur's `accessTokenValidation`. The access-token rules
+ * (signature, algorithm, `typ`, issuer, times, token kind, audience) are `internal/access-token-rules.ts`'s,
+ * shared with logins that read the access token's claims; this module adds a cache of verified tokens,
+ * claim mapping and role matching, and keeps the path synchronous when the keys are cached.
  *
  * @module
  */
 import type { KeyObject } from 'node:crypto';
 import type { ClaimMapping, Clock, Profile, RoleMatch, RoleMatcher, RoleMatchingOptions } from '@ssokit/core';
-import {
-  checkClaims,
-  compileRoleMatcher,
-  mapClaims,
-  now as nowSymbol,
-  resolveClaimMapping,
-  SsoError,
-} from '@ssokit/core';
+import { checkClaims, compileRoleMatcher, now as nowSymbol, resolveClaimMapping } from '@ssokit/core';
 import { type JwsAlgorithm, supportedAlgorithms } from './algorithms.ts';
 import { createDiscoveryCache, type DiscoveryCache } from './discovery.ts';
 import type { HttpOptions } from './http-options.ts';
 import {
-  checkIssuer,
-  checkJwtSignature,
-  checkTimes,
-  checkTyp,
-  clockTolerance,
-  fail,
-  type ParsedJwt,
-  parseJwt,
-} from './internal/jwt.ts';
+  type AccessTokenRules,
+  asAccessTokenError,
+  checkAccessToken,
+  parseAccessToken,
+} from './internal/access-token-rules.ts';
+import { clockTolerance, type ParsedJwt } from './internal/jwt.ts';
+import { VerifiedToken } from './internal/verified-token.ts';
 import { createJwksCache, type JwksCache } from './jwks.ts';
 
 /**
@@ -116,59 +107,6 @@ export interface VerifiedAccessToken {
 }
 
 /**
- * The result object. Its accessors live on the prototype and its lazy state in private fields, so a
- * verification allocates one small object (a verifier serves thousands a second). Frozen.
- */
-class VerifiedToken implements VerifiedAccessToken {
-  readonly claims: Readonly<Record<string, unknown>>;
-  readonly #mapping: ClaimMapping;
-  readonly #mapOptions: { subject?: string };
-  readonly #matcher: RoleMatcher;
-  #profile: Profile | undefined;
-  #match: RoleMatch | undefined;
-
-  constructor(
-    claims: Record<string, unknown>,
-    mapping: ClaimMapping,
-    mapOptions: { subject?: string },
-    matcher: RoleMatcher,
-  ) {
-    this.claims = Object.freeze(claims);
-    this.#mapping = mapping;
-    this.#mapOptions = mapOptions;
-    this.#matcher = matcher;
-    Object.freeze(this);
-  }
-
-  get profile(): Profile {
-    this.#profile ??= mapClaims(this.claims, this.#mapping, this.#mapOptions);
-    return this.#profile;
-  }
-
-  get roleMatch(): RoleMatch {
-    if (this.#match === undefined) {
-      const { groups, roles } = this.profile;
-      const names = groups.state === 'present' ? groups.values : [];
-      this.#match = this.#matcher.match(roles ? [...names, ...roles] : names);
-    }
-    return this.#match;
-  }
-
-  get roles(): string[] {
-    return this.roleMatch.roles;
-  }
-
-  get primaryRole(): string | undefined {
-    return this.roleMatch.primaryRole;
-  }
-
-  /** The verified token as plain data (what `JSON.stringify` writes): claims, profile and roles. */
-  toJSON(): Record<string, unknown> {
-    return { claims: this.claims, profile: this.profile, roles: this.roles, primaryRole: this.primaryRole };
-  }
-}
-
-/**
  * Verifies bearer tokens; made by {@link createAccessTokenVerifier}.
  *
  * @example
@@ -238,9 +176,14 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   )
     throw argError('"options.requireJwtAccessTokenType" must be a boolean.', 'ERR_INVALID_ARG_TYPE');
   const tolerance = clockTolerance(options.clockToleranceSec);
-  const typRule = options.requireJwtAccessTokenType === true ? 'at+jwt' : 'access_token';
-  const allowed = new Set<string>(options.algorithms ?? supportedAlgorithms);
-  const audience = new Set(options.audience);
+  const rules: AccessTokenRules = {
+    allowed: new Set<string>(options.algorithms ?? supportedAlgorithms),
+    typ: options.requireJwtAccessTokenType === true ? 'at+jwt' : 'access_token',
+    issuers: options.issuer === undefined ? [] : [options.issuer, ...(options.additionalIssuers ?? [])],
+    tenants: options.tenants,
+    audience: new Set(options.audience),
+    tolerance,
+  };
   const mapping = resolveClaimMapping('oidc', options.claimMapping);
   const matcher =
     options.roles && 'match' in options.roles ? options.roles : compileRoleMatcher(options.roles);
@@ -249,7 +192,6 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const clock = options[nowSymbol] ?? Date.now;
   const maxEntries = options.cache === false ? 0 : (options.cache?.maxEntries ?? 1000);
   const cache = new Map<string, { exp: number; result: VerifiedAccessToken }>();
-  const issuers = options.issuer === undefined ? [] : [options.issuer, ...(options.additionalIssuers ?? [])];
   let jwksUri: Promise<string> | undefined;
   let discoveredJwksUri: string | undefined;
   const resolveJwksUri = () => {
@@ -268,24 +210,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   };
 
   const check = (parsed: ParsedJwt, key: KeyObject, nowSec: number, cacheKey?: string) => {
-    let claims: Record<string, unknown>;
-    try {
-      ({ claims } = checkJwtSignature(parsed, key));
-      if (issuers.length > 0) checkIssuer(claims, issuers, options.tenants);
-      checkTimes(claims, nowSec, tolerance, false);
-      checkNotOtherKind(claims);
-      const aud = claims.aud;
-      const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-      if (!named.some((a) => typeof a === 'string' && audience.has(a))) {
-        throw new SsoError(
-          'id_token_invalid',
-          'The token is not meant for this API (no accepted audience in "aud").',
-          { details: { reason: 'aud' } },
-        );
-      }
-    } catch (error) {
-      throw asAccessTokenError(error);
-    }
+    const claims = checkAccessToken(parsed, key, rules, nowSec);
     const mapOptions = typeof claims.sub === 'string' ? { subject: claims.sub } : {};
     checkClaims(claims, mapping, mapOptions);
     const result = new VerifiedToken(claims, mapping, mapOptions, matcher);
@@ -318,14 +243,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
           if (hit && nowSec - tolerance < hit.exp) return Promise.resolve(hit.result);
           if (hit) cache.delete(cacheKey);
         }
-        let parsed: ParsedJwt;
-        try {
-          parsed = parseJwt(token, allowed);
-          // RFC 9068 §4 when required; a type made for another purpose always (RFC 8725 §3.11).
-          checkTyp(parsed.header, typRule);
-        } catch (error) {
-          throw asAccessTokenError(error);
-        }
+        // RFC 9068 §4 when required; a type made for another purpose always (RFC 8725 §3.11).
+        const parsed = parseAccessToken(token, rules);
         // The hot path stays synchronous: a configured (or already discovered) JWKS URI whose keys are
         // cached and fresh. Anything else (first use, rotation, discovery) takes the async path.
         const uri = options.jwksUri ?? discoveredJwksUri;
@@ -337,42 +256,6 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       }
     },
   };
-}
-
-const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-
-/**
- * RFC 8725 §3.12: the kinds of JWT an IdP signs with one key must not validate as each other. An ID
- * token or logout token sent as a bearer token (the token-confusion attack) is refused when its claims
- * say what it is, by markers no access token carries: `at_hash`, `c_hash` or `s_hash` (defined for ID
- * tokens only, OIDC Core §3.1.3.6, §3.3.2.11; FAPI 1.0 Advanced §5.1), a back-channel logout event
- * (OIDC Back-Channel Logout §2.4), or Keycloak's `typ` claim `ID` or `Logout`. `nonce` is no such marker
- * (Keycloak copies it into access tokens), and neither is an audience naming a client id.
- */
-function checkNotOtherKind(claims: Record<string, unknown>): void {
-  let kind: string | undefined;
-  if (claims.at_hash !== undefined || claims.c_hash !== undefined || claims.s_hash !== undefined)
-    kind = 'an ID token (it has at_hash, c_hash or s_hash, claims only ID tokens carry)';
-  else if (claims.typ === 'ID') kind = 'an ID token (its "typ" claim is "ID")';
-  else if (claims.typ === 'Logout') kind = 'a logout token (its "typ" claim is "Logout")';
-  else {
-    const events = claims.events;
-    if (typeof events === 'object' && events !== null && Object.hasOwn(events, BACKCHANNEL_LOGOUT_EVENT))
-      kind = 'a back-channel logout token (it carries the logout event)';
-  }
-  if (kind !== undefined) {
-    fail(
-      'token_kind',
-      `The token is ${kind}, not an access token. Send the access token the identity provider issued for this API.`,
-    );
-  }
-}
-
-function asAccessTokenError(error: unknown): unknown {
-  if (error instanceof SsoError && error.code === 'id_token_invalid') {
-    return new SsoError('access_token_invalid', error.message, { details: error.details ?? {} });
-  }
-  return error;
 }
 
 function argError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE'): TypeError {

@@ -1,6 +1,7 @@
 /**
  * The callback: the IdP's answer, checked in one fixed order, then the code exchange, the ID token,
- * userinfo and (for Entra) group overage.
+ * the claims of userinfo or the access token when the connection reads them, and (for Entra) group
+ * overage.
  *
  * @module
  */
@@ -19,7 +20,7 @@ import type { ProviderMetadata } from './discovery.ts';
 import { type EntraOverageOptions, isEntraIssuer, matchIssuer, resolveGroupOverage } from './entra.ts';
 import type { HttpOptions } from './http-options.ts';
 import { type IdTokenClaims, validateIdToken } from './id-token.ts';
-import { fetchUserInfo } from './internal/userinfo.ts';
+import { collectClaims } from './internal/login-claims.ts';
 import type { JwksCache } from './jwks.ts';
 import { exchangeCode, type OidcTokens } from './token-endpoint.ts';
 
@@ -73,32 +74,17 @@ export interface CallbackDependencies extends HttpOptions {
 export interface CallbackResult {
   /** `(iss, sub)` of the ID token. */
   identity: IdentityKey;
-  /** The ID token claims, with userinfo claims merged in (never over the protocol claims). */
+  /**
+   * The ID token claims, with the userinfo or access token claims layered over them when
+   * `settings.userInfo` says so (never over the ID token's protocol claims: `iss`, `sub`, `aud`, `exp`,
+   * `nonce`, `sid`, ...).
+   */
   claims: Record<string, unknown>;
   idTokenClaims: IdTokenClaims;
   tokens: OidcTokens;
   /** Groups resolved from Entra's overage indication, when the token had one. */
   groups?: GroupsClaim;
 }
-
-/** ID token claims userinfo can never replace. */
-const PROTECTED = new Set([
-  'iss',
-  'sub',
-  'aud',
-  'exp',
-  'iat',
-  'nbf',
-  'nonce',
-  'azp',
-  'auth_time',
-  'at_hash',
-  'c_hash',
-  'acr',
-  'amr',
-  'sid',
-  'tid',
-]);
 
 /**
  * Validates the IdP's answer and finishes the login, in this order, each failure with one code:
@@ -112,8 +98,11 @@ const PROTECTED = new Set([
  * (`invalid_state`) → the authorization code exchanged at the token endpoint (code flow; `idp_error` /
  * `idp_unreachable`) or the form_post `id_token` (implicit flow) → the ID token validated in full,
  * signature included, its `alg` one the OP advertises (`id_token_invalid`), and for the implicit flow
- * issued at most `maxIdTokenAgeSec` ago → userinfo, whose `sub` must match (`userinfo_invalid`) →
- * Entra group overage. Every check before the code exchange runs before any request to the IdP.
+ * issued at most `maxIdTokenAgeSec` ago → with `userInfo: 'userinfo'`, userinfo, whose `sub` must match
+ * (`userinfo_invalid`); with `userInfo: 'access_token'`, the access token, a JWT checked by the bearer
+ * verifier's rules (signature from the IdP's JWKS, algorithm, `typ`, `iss`, times, kind, an audience the
+ * connection accepts) whose `sub` must be the ID token's (`access_token_invalid`) → Entra group
+ * overage. Every check before the code exchange runs before any request to the IdP.
  *
  * The caller takes the transaction from storage (exactly once, bound to the connection) before
  * calling this.
@@ -155,6 +144,15 @@ export async function processCallback(
         path: 'oidc.userInfo',
         message:
           'the implicit flow has no access token to call userinfo with; use the code flow or "id_token".',
+      },
+    ]);
+  }
+  if (settings.userInfo === 'access_token' && requested.type === 'id_token') {
+    throw new ConfigError([
+      {
+        path: 'oidc.userInfo',
+        message:
+          'the implicit flow (response_type=id_token) returns no access token to read claims from; use the code flow or "id_token".',
       },
     ]);
   }
@@ -224,11 +222,12 @@ export async function processCallback(
     ...(deps[nowSymbol] ? { [nowSymbol]: deps[nowSymbol] } : {}),
   });
 
-  const claims: Record<string, unknown> = { ...idTokenClaims };
-  if (settings.userInfo === 'userinfo') {
-    const info = await fetchUserInfo(metadata, tokens.accessToken as string, idTokenClaims.sub, deps);
-    for (const [name, value] of Object.entries(info)) if (!PROTECTED.has(name)) claims[name] = value;
-  }
+  const claims = await collectClaims(idTokenClaims, tokens, {
+    ...deps,
+    settings,
+    metadata,
+    issuer: transaction.issuer,
+  });
   const result: CallbackResult = {
     identity: { issuer: idTokenClaims.iss, subject: idTokenClaims.sub },
     claims,

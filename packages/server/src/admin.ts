@@ -1,7 +1,9 @@
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
 import { type AdminSessions, handleAdminSessions } from './admin-sessions.ts';
+import { handleTestLogin } from './admin-test-login.ts';
 import { validateConnection } from './connections.ts';
+import type { SsoContext } from './context.ts';
 import { loadConfig } from './lazy.ts';
 import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
 import type { Revocation } from './revocation.ts';
@@ -45,9 +47,14 @@ export interface AdminContext {
   sessions?: AdminSessions;
   /** Runs a change that removes or deactivates a connection between revocations of its sessions. */
   endingSessions: <T>(connectionId: string, why: Revocation, change: () => Promise<T>) => Promise<T>;
+  /** The server's context: what test logins start logins with, and where each field comes from. */
+  context: SsoContext;
 }
 
-/** Serves `/admin/connections[/:id]`; `path` is relative to the base path. */
+/**
+ * Serves `/admin/connections[/:id]`, `/admin/connections/:id/test[-login]` and `/admin/sessions`;
+ * `path` is relative to the base path.
+ */
 export async function handleAdmin(request: Request, path: string, ctx: AdminContext): Promise<Response> {
   const method = request.method;
   if (method !== 'GET' && isCrossSite(request, ctx.origin)) {
@@ -69,8 +76,9 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     return handleAdminSessions(request, path, ctx.sessions, by);
   const store = ctx.storage.connections;
   const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
+  const testLogin = /^\/admin\/connections\/([^/]+)\/test-login(?:\/([^/]+))?$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);
-  if (!match && !testRoute) throw new SsoError('invalid_request', 'No such admin route.');
+  if (!match && !testRoute && !testLogin) throw new SsoError('invalid_request', 'No such admin route.');
   const id = match?.[1] === undefined ? undefined : decodePathSegment(match[1]);
 
   const readJson = async (optional = false): Promise<Record<string, unknown>> => {
@@ -88,6 +96,14 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     }
     throw new SsoError('invalid_request', 'The body is not a JSON object.');
   };
+  if (testLogin)
+    return handleTestLogin(ctx, {
+      request,
+      connectionId: decodePathSegment(testLogin[1] as string),
+      rest: testLogin[2] === undefined ? undefined : decodePathSegment(testLogin[2]),
+      actor,
+      readJson,
+    });
   if (testRoute) {
     if (method !== 'POST') throw notAllowed('Run a test with POST.', 'POST');
     const sample = pickSample(await readJson(true));
@@ -128,7 +144,8 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   }
   const current = await store.get(id);
   if (!current) throw new SsoError('connection_not_found', 'No connection has this id.');
-  if (method === 'GET') return json(redact(current));
+  // With each effective field's source: environment, file, stored or default (SsoOptions.settings).
+  if (method === 'GET') return json({ ...redact(current), sources: await ctx.context.sources(id) });
   if (method === 'DELETE') {
     // Its sessions end with it (connections.ts: before and after the delete).
     await ctx.endingSessions(id, { reason: 'connection_deleted', ...by }, async () => {

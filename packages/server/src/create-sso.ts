@@ -185,6 +185,7 @@ async function route(
       clock: ctx.clock,
       ...(ctx.sessionStore ? { sessions: adminSessions(ctx, ctx.sessionStore) } : {}),
       endingSessions: (connectionId, why, change) => withSessionsEnded(ctx, connectionId, why, change),
+      context: ctx,
     });
   }
   return new Response('Not found', { status: 404 });

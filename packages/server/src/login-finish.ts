@@ -1,7 +1,7 @@
 /**
  * The end of every login, whatever the protocol: the core pipeline (`completeLogin`: mapping, policy,
  * user, group sync, roles, audit), the user's group names, the session cookie, and the redirect to
- * where the login started.
+ * where the login started. An admin's test login ends here too, in a report instead (test-login.ts).
  *
  * @module
  */
@@ -16,7 +16,8 @@ import {
 import type { SsoContext } from './context.ts';
 import type { SessionData } from './session.ts';
 import { writeSession } from './session-cookie.ts';
-import { clearTransactionCookie } from './transactions.ts';
+import { finishTestLogin } from './test-login.ts';
+import { clearTransactionCookie, type TestLoginMarker } from './transactions.ts';
 
 /** What a protocol flow validated and hands over. */
 export interface ValidatedLogin {
@@ -29,14 +30,20 @@ export interface ValidatedLogin {
   extra: Partial<SessionData>;
   /** Groups resolved by the protocol (Entra overage), when the claims alone do not hold them. */
   groups?: Parameters<typeof completeLogin>[0]['groups'];
+  /** The test marker of the login's transaction: then nothing is written and no session starts. */
+  test?: TestLoginMarker;
 }
 
-/** Completes a validated login: the user and memberships are written, a session starts, 303. */
+/**
+ * Completes a validated login: the user and memberships are written, a session starts, 303. A test
+ * login (its transaction's marker) is previewed instead, and writes nothing.
+ */
 export async function finishLogin(
   ctx: SsoContext,
   request: Request,
   login: ValidatedLogin,
 ): Promise<Response> {
+  if (login.test) return finishTestLogin(ctx, { ...login, test: login.test });
   const { connection: c, identity, claims, returnTo, extra, groups } = login;
   const { options, storage } = ctx;
   const result = await completeLogin(

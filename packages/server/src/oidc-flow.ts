@@ -15,13 +15,18 @@ import {
 import type { SsoContext } from './context.ts';
 import { finishLogin } from './login-finish.ts';
 import type { SessionData } from './session.ts';
-import { bindTransaction, takeTransaction } from './transactions.ts';
+import { loginConnection, settleTestLogin } from './test-login.ts';
+import { bindTransaction, type TestLoginMarker, takeTransaction } from './transactions.ts';
 
-/** `GET /login/:id` for an OIDC connection: a transaction bound to the browser, then 302 to the IdP. */
+/**
+ * `GET /login/:id` for an OIDC connection: a transaction bound to the browser, then 302 to the IdP.
+ * With `test` (the admin API's test login only), the transaction carries the test marker.
+ */
 export async function startOidcLogin(
   ctx: SsoContext,
   c: OidcConnection,
   returnTo: string,
+  test?: TestLoginMarker,
 ): Promise<Response> {
   const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
   const { url: target, transaction } = buildAuthorizationRequest(c.oidc, metadata, {
@@ -33,38 +38,45 @@ export async function startOidcLogin(
     protocol: 'oidc',
     returnTo,
     oidc: { ...transaction },
+    ...(test ? { test } : {}),
   });
   headers.set('location', target.href);
   return new Response(null, { status: 302, headers });
 }
 
-/** `GET|POST /oidc/callback`: the transaction taken once, the answer validated, the login finished. */
+/**
+ * `GET|POST /oidc/callback`: the transaction taken once, the answer validated, the login finished (or,
+ * for a test login, previewed: test-login.ts).
+ */
 export async function oidcCallback(ctx: SsoContext, request: Request): Promise<Response> {
   const params = await readCallbackParameters(request);
   const tx = await takeTransaction(ctx, request, params.get('state'), 'oidc');
-  const c = await ctx.activeConnection(tx.connectionId);
-  if (c.protocol !== 'oidc' || !tx.oidc)
-    throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
-  const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
-  const result = await processCallback(params, tx.oidc, c.oidc, metadata, {
-    keys: ctx.keys,
-    ...(c.oidc.idTokenSigningAlgorithms ? { algorithms: c.oidc.idTokenSigningAlgorithms } : {}),
-    ...ctx.http,
-    [nowSymbol]: ctx.clock,
-  });
-  return finishLogin(ctx, request, {
-    connection: c,
-    identity: result.identity,
-    claims: result.claims,
-    returnTo: tx.returnTo,
-    extra: {
-      idToken: result.tokens.idToken,
-      // The IdP's session id, by which its back-channel logout names this session.
-      ...(typeof result.claims.sid === 'string' && result.claims.sid !== ''
-        ? { sid: result.claims.sid }
-        : {}),
-    },
-    ...(result.groups ? { groups: result.groups } : {}),
+  return settleTestLogin(ctx, tx, async () => {
+    const c = await loginConnection(ctx, tx);
+    if (c.protocol !== 'oidc' || !tx.oidc)
+      throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+    const metadata = await resolveProviderMetadata(c.oidc, ctx.discovery, ctx.http);
+    const result = await processCallback(params, tx.oidc, c.oidc, metadata, {
+      keys: ctx.keys,
+      ...(c.oidc.idTokenSigningAlgorithms ? { algorithms: c.oidc.idTokenSigningAlgorithms } : {}),
+      ...ctx.http,
+      [nowSymbol]: ctx.clock,
+    });
+    return finishLogin(ctx, request, {
+      connection: c,
+      identity: result.identity,
+      claims: result.claims,
+      returnTo: tx.returnTo,
+      extra: {
+        idToken: result.tokens.idToken,
+        // The IdP's session id, by which its back-channel logout names this session.
+        ...(typeof result.claims.sid === 'string' && result.claims.sid !== ''
+          ? { sid: result.claims.sid }
+          : {}),
+      },
+      ...(result.groups ? { groups: result.groups } : {}),
+      ...(tx.test ? { test: tx.test } : {}),
+    });
   });
 }
 

@@ -13,6 +13,20 @@ import { type CookieAttributes, parseCookies, serializeCookie } from './cookies.
 
 const TX_COOKIE = 'sso_tx';
 
+/**
+ * Marks a login as an admin's test login (test-login.ts): its callback previews instead of logging in.
+ * Set only by the admin API's start route, kept server-side with the transaction: nothing a browser
+ * or an IdP sends can add it to a login or remove it from one.
+ */
+export interface TestLoginMarker {
+  /** The SHA-256 (base64url) of the admin browser's test cookie: the report is readable there only. */
+  binder: string;
+  /** The admin who started it, as `authorizeAdmin` named them. */
+  actor?: string;
+  /** Where the admin's browser lands with `?testLogin=<id>`; absent: the report's JSON route. */
+  returnTo?: string;
+}
+
 /** What a transaction holds, whatever its protocol. */
 export interface TransactionRecord {
   connectionId: string;
@@ -20,10 +34,15 @@ export interface TransactionRecord {
   returnTo: string;
   oidc?: OidcTransaction;
   requestId?: string;
+  /** Present for an admin's test login only. */
+  test?: TestLoginMarker;
 }
 
 /** A transaction as a callback takes it. */
-export type TakenTransaction = Pick<TransactionRecord, 'connectionId' | 'returnTo' | 'oidc' | 'requestId'>;
+export type TakenTransaction = Pick<
+  TransactionRecord,
+  'connectionId' | 'protocol' | 'returnTo' | 'oidc' | 'requestId' | 'test'
+>;
 
 /**
  * A fresh transaction key for a login that has no `state` of its own (SAML's RelayState): 192 random
@@ -40,13 +59,14 @@ export async function bindTransaction(
   key: string,
   record: TransactionRecord,
 ): Promise<void> {
-  const { connectionId, protocol, returnTo, oidc, requestId } = record;
+  const { connectionId, protocol, returnTo, oidc, requestId, test } = record;
   const value: TransactionValue = {
     connectionId,
     protocol,
     returnTo,
     ...(oidc ? { oidc: { ...oidc } } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
+    ...(test ? { test: { ...test } } : {}),
   };
   await ctx.storage.transactions.put(key, value, ctx.transactionTtlMs);
   headers.append('set-cookie', serializeCookie(TX_COOKIE, key, ctx.txCookie));
@@ -60,7 +80,9 @@ export async function takeTransaction(
   protocol: TransactionRecord['protocol'],
 ): Promise<TakenTransaction> {
   const cookie = transactionCookie(request);
-  if (!key || !cookie || cookie !== key)
+  // A login's key is base64url; the test login's own records share the store under `name:` keys
+  // (test-login.ts), which no callback may take.
+  if (!key || !cookie || cookie !== key || key.includes(':'))
     throw new SsoError(
       'invalid_state',
       'This answer does not belong to a login started in this browser. Start the login again.',

@@ -133,6 +133,25 @@ describe('settings layers: the environment wins, inside createSso', () => {
     ).rejects.toSatisfy((e) => e instanceof ConfigError && e.issues[0]?.path === 'oidc.clientId');
   });
 
+  it('the admin API and Test Provider show each effective field with its source, and what fixes it', async () => {
+    const { sso } = wandb({ OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'public-pkce', OIDC_SECRET: 'shh' });
+    const got = (await (await admin(sso, 'GET', '/connections/wandb')).json()) as Record<string, unknown>;
+    expect(got.sources).toMatchObject({
+      name: { source: 'default' },
+      'oidc.issuer': { source: 'environment', origin: 'OIDC_ISSUER' },
+      'oidc.clientId': { source: 'environment', origin: 'OIDC_CLIENT_ID' },
+      'oidc.clientSecret': { source: 'environment', origin: 'OIDC_SECRET' },
+      'oidc.flow': { source: 'default' },
+      'oidc.scopes': { source: 'default' },
+    });
+    // The secret is write-only here too: its source is shown, its value never.
+    expect(JSON.stringify(got)).not.toContain('shh');
+    expect(got.secretsSet).toEqual(['oidc.clientSecret']);
+    const report = await sso.testConnection('wandb');
+    expect(report.sources['oidc.issuer']).toEqual({ source: 'environment', origin: 'OIDC_ISSUER' });
+    expect(report.register.redirectUri).toBe(WANDB_CALLBACK);
+  });
+
   it('a connection the environment defines cannot be deleted through the admin API: the message says where it comes from', async () => {
     const { sso } = wandb({ OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'public-pkce' });
     const refused = await admin(sso, 'DELETE', '/connections/wandb');

@@ -18,15 +18,26 @@ import {
 import type { SsoContext } from '../context.ts';
 import { finishLogin } from '../login-finish.ts';
 import { BODY_LIMITS, isSitePath, notAllowed, readBody } from '../respond.ts';
-import { bindTransaction, newTransactionKey, takeTransaction, transactionCookie } from '../transactions.ts';
+import { loginConnection, settleTestLogin } from '../test-login.ts';
+import {
+  bindTransaction,
+  newTransactionKey,
+  type TestLoginMarker,
+  takeTransaction,
+  transactionCookie,
+} from '../transactions.ts';
 import { acsExpectations, idpOf } from './idp.ts';
 import { validateUnsolicited } from './unsolicited.ts';
 
-/** `GET /login/:id` for a SAML connection: an AuthnRequest bound to the browser, 302 to the IdP. */
+/**
+ * `GET /login/:id` for a SAML connection: an AuthnRequest bound to the browser, 302 to the IdP. With
+ * `test` (the admin API's test login only), the transaction carries the test marker.
+ */
 export async function startSamlLogin(
   ctx: SsoContext,
   c: SamlConnection,
   returnTo: string,
+  test?: TestLoginMarker,
 ): Promise<Response> {
   const idp = await idpOf(ctx, c);
   const key = newTransactionKey();
@@ -53,6 +64,7 @@ export async function startSamlLogin(
     protocol: 'saml',
     returnTo,
     requestId: authn.id,
+    ...(test ? { test } : {}),
   });
   if (authn.binding === 'redirect') {
     headers.set('location', authn.url.href);
@@ -122,11 +134,14 @@ export async function samlAcs(ctx: SsoContext, request: Request): Promise<Respon
       );
   }
   const tx = await takeTransaction(ctx, request, relay, 'saml');
-  const c = await ctx.activeConnection(tx.connectionId);
-  if (c.protocol !== 'saml')
-    throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
-  const assertion = await validateSamlResponse(raw, await acsExpectations(ctx, c, tx.requestId ?? null));
-  return finish(ctx, request, c, assertion, tx.returnTo);
+  // A test login's failures from here on are its report (test-login.ts).
+  return settleTestLogin(ctx, tx, async () => {
+    const c = await loginConnection(ctx, tx);
+    if (c.protocol !== 'saml')
+      throw new SsoError('invalid_state', 'This answer does not match the login that was started.');
+    const assertion = await validateSamlResponse(raw, await acsExpectations(ctx, c, tx.requestId ?? null));
+    return finish(ctx, request, c, assertion, tx.returnTo, tx.test);
+  });
 }
 
 function finish(
@@ -135,6 +150,7 @@ function finish(
   c: SamlConnection,
   assertion: SamlAssertion,
   returnTo: string,
+  test?: TestLoginMarker,
 ): Promise<Response> {
   return finishLogin(ctx, request, {
     connection: c,
@@ -146,5 +162,6 @@ function finish(
       ...(assertion.nameIdFormat ? { nameIdFormat: assertion.nameIdFormat } : {}),
       ...(assertion.sessionIndex ? { sessionIndex: assertion.sessionIndex } : {}),
     },
+    ...(test ? { test } : {}),
   });
 }

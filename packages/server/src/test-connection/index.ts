@@ -70,6 +70,7 @@ export async function testConnection(
     status: worstStatus(findings),
     testedAt: new Date(ctx.clock()).toISOString(),
     register,
+    sources: await ctx.sources(connection.id),
     findings,
     ...(preview ? { preview } : {}),
   };

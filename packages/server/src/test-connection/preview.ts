@@ -1,21 +1,38 @@
 /**
- * The mapping preview of Test Provider: what a login with a sample would do (user, roles, group-sync
- * plan against the current memberships), from the real pipeline stopped before it writes.
+ * The mapping preview of Test Provider: what a login with a sample, or with the IdP's answer to a test
+ * login, would do (user, roles, group-sync plan against the current memberships), from the real
+ * pipeline stopped before it writes.
  *
  * @module
  */
-import { type Connection, type IdentityKey, now as nowSymbol, previewLogin } from '@ssokit/core';
+import {
+  type Connection,
+  type GroupsClaim,
+  type IdentityKey,
+  now as nowSymbol,
+  previewLogin,
+} from '@ssokit/core';
 import type { SsoContext } from '../context.ts';
 import { type Add, fixFor, type MappingPreview } from './report.ts';
 
-/** Runs the pipeline on a sample without writing, and reports what it would do. */
+/** Options of {@link mappingPreview}. */
+export interface MappingPreviewOptions {
+  /** What the claims came from, for the findings' wording: a pasted `sample` (default) or a test `login`. */
+  source?: 'sample' | 'login';
+  /** Groups the protocol resolved (Entra overage), replacing the mapped groups claim, as at a login. */
+  groups?: GroupsClaim;
+}
+
+/** Runs the pipeline on a sample (or a test login's answer) without writing, and reports what it would do. */
 export async function mappingPreview(
   c: Connection,
   identity: IdentityKey,
   claims: Record<string, unknown>,
   ctx: SsoContext,
   add: Add,
+  options: MappingPreviewOptions = {},
 ): Promise<MappingPreview> {
+  const what = options.source === 'login' ? 'this answer of the IdP' : 'this sample';
   if (identity.subject === '') {
     add(
       'sample',
@@ -30,7 +47,12 @@ export async function mappingPreview(
     };
   }
   const preview = await previewLogin(
-    { connection: { ...c, active: true }, identity, claims },
+    {
+      connection: { ...c, active: true },
+      identity,
+      claims,
+      ...(options.groups ? { groups: options.groups } : {}),
+    },
     {
       store: ctx.storage.login,
       roles: ctx.roles,
@@ -38,16 +60,12 @@ export async function mappingPreview(
     },
   );
   if (preview.outcome === 'would-fail') {
-    add(
-      'mapping',
-      'error',
-      `A login with this sample would be refused: ${preview.error.message}`,
-      fixFor(preview.error),
-    );
+    const fix = fixFor(preview.error);
+    add('mapping', 'error', `A login with ${what} would be refused: ${preview.error.message}`, fix);
     return {
       identity,
       outcome: 'would-fail',
-      error: { code: preview.error.code, message: preview.error.message },
+      error: { code: preview.error.code, message: preview.error.message, ...(fix ? { fix } : {}) },
     };
   }
   const { result } = preview;
@@ -56,7 +74,7 @@ export async function mappingPreview(
   add(
     'mapping',
     'ok',
-    `A login with this sample would succeed with roles ${result.roles.length ? result.roles.join(', ') : '(none)'}.`,
+    `A login with ${what} would succeed with roles ${result.roles.length ? result.roles.join(', ') : '(none)'}.`,
   );
   if (result.roleMatch.refused.length > 0)
     add(
@@ -71,14 +89,22 @@ export async function mappingPreview(
     add(
       'mapping.groups',
       'warning',
-      'The sample carries no groups claim: group sync would change nothing.',
+      `${what === 'this sample' ? 'The sample carries' : 'The answer of the IdP carries'} no groups claim: group sync would change nothing.`,
       'Map "groups" to the claim or attribute that lists the groups, and have the IdP send it.',
     );
+  // The IdP's groups that granted nothing: no role, and with group sync no app group either.
+  const noRole = new Set(result.roleMatch.unmatchedGroups);
+  const noGroup = plan ? new Set(plan.unmatched) : undefined;
+  const unmatchedGroups =
+    result.profile.groups.state === 'present'
+      ? result.profile.groups.values.filter((g) => noRole.has(g) && (noGroup?.has(g) ?? true))
+      : [];
   return {
     identity,
     outcome: 'would-succeed',
     profile: result.profile,
     roles: result.roles,
+    ...(unmatchedGroups.length > 0 ? { unmatchedGroups } : {}),
     ...(result.primaryRole ? { primaryRole: result.primaryRole } : {}),
     ...(result.roleMatch.refused.length > 0
       ? { refusedRoles: result.roleMatch.refused.map(({ group, role }) => ({ group, role })) }

@@ -1,10 +1,12 @@
 /**
- * The report of "Test Provider": findings (a stable check name, a status, a message and a fix), the
- * mapping preview of a sample, and the wording of failures for an administrator.
+ * The reports of "Test Provider": findings (a stable check name, a status, a message and a fix), the
+ * mapping preview of a sample or of a test login, and the wording of failures for an administrator.
  *
  * @module
  */
-import { type IdentityKey, isSsoError, type Profile, SsoError } from '@ssokit/core';
+
+import { type IdentityKey, isSsoError, type Profile, SsoError, type SsoErrorCode } from '@ssokit/core';
+import type { FieldSource } from '../settings-layers.ts';
 
 /** How a check came out. */
 export type FindingStatus = 'ok' | 'warning' | 'error';
@@ -36,8 +38,8 @@ export interface TestSample {
 export interface MappingPreview {
   identity: IdentityKey;
   outcome: 'would-succeed' | 'would-fail';
-  /** Why it would fail. */
-  error?: { code: string; message: string };
+  /** Why it would fail, and what an administrator can do about it when ssokit knows. */
+  error?: { code: string; message: string; fix?: string };
   profile?: Profile;
   roles?: string[];
   primaryRole?: string;
@@ -46,6 +48,11 @@ export interface MappingPreview {
    * name it): what the IdP claims and the host did not allow.
    */
   refusedRoles?: { group: string; role: string }[];
+  /**
+   * The IdP's groups that matched nothing: no role and, with group sync, no app group. What an admin
+   * needs when someone "has no access". Absent when there are none.
+   */
+  unmatchedGroups?: string[];
   /** The user it would log in (`id` null: a user would be created), and how it was found. */
   user?: { id: string | null; email?: string; resolution: string };
   /** The group-sync plan as a diff against the user's current memberships; null when sync is off. */
@@ -72,9 +79,59 @@ export interface ConnectionTestReport {
    * (server-side sessions only), or the ACS URL, entity id, SP metadata URL and SLO URL.
    */
   register: Record<string, string>;
+  /**
+   * Where each effective field comes from (`'oidc.issuer'` → `{ source: 'environment', origin:
+   * 'OIDC_ISSUER' }`): environment, file, stored or default (`SsoOptions.settings`).
+   */
+  sources: Record<string, FieldSource>;
   findings: Finding[];
   /** Present when a sample was given. */
   preview?: MappingPreview;
+}
+
+/**
+ * The report of a test login: a real login through the IdP that stopped before it wrote (no user, no
+ * membership, no session), read from `GET /admin/connections/:id/test-login/:resultId`.
+ */
+export interface TestLoginReport {
+  /** The result id, as the admin's browser received it in `?testLogin=`. */
+  id: string;
+  connectionId: string;
+  /** The connection's name; absent when it was deleted during the test. */
+  name?: string;
+  protocol: 'oidc' | 'saml';
+  /**
+   * `would-succeed`: the IdP's answer passed every check and the login pipeline would let the person
+   * in; `would-fail`: the IdP refused, its answer failed a check, or the pipeline would refuse (`error`).
+   */
+  outcome: 'would-succeed' | 'would-fail';
+  /** The worst status among the findings. */
+  status: FindingStatus;
+  testedAt: string;
+  /** The admin who ran it, as `authorizeAdmin` named them. */
+  actor?: string;
+  /** The person the IdP signed in, when its answer was valid. */
+  identity?: IdentityKey;
+  /**
+   * The validated claims (ID token and userinfo) or SAML attributes, as the mapping read them; never
+   * a token: raw ID tokens, access tokens, the nonce and the token hashes are left out.
+   */
+  claims?: Record<string, unknown>;
+  /** What the login would have done: profile, roles, user, group-sync diff, unmatched groups. */
+  preview?: MappingPreview;
+  /**
+   * Why it would fail: the refusal's stable code, message and fix. `stage` says where: `response`
+   * (the IdP refused, or its answer failed a check: state, signature, InResponseTo, replay...) or
+   * `mapping` (the login policy: email_not_verified, user_not_provisioned...).
+   */
+  error?: {
+    code: SsoErrorCode;
+    message: string;
+    fix?: string;
+    reason?: string;
+    stage: 'response' | 'mapping';
+  };
+  findings: Finding[];
 }
 
 /** Records one finding. */
@@ -107,6 +164,14 @@ export function fixFor(error: unknown): string | undefined {
   if (!(error instanceof SsoError)) return undefined;
   const fixes: Partial<Record<string, string>> = {
     saml_signature_invalid: "Check that the IdP's signing certificate in the metadata is current.",
+    saml_replay: 'Start the test login again: each answer of the IdP is accepted once.',
+    idp_error:
+      "Read the identity provider's message; often the user is not assigned to the application at the IdP.",
+    id_token_invalid:
+      "Check the connection's issuer and client id, and that the IdP signs with a key its JWKS publishes.",
+    userinfo_invalid: "Check the IdP's userinfo endpoint, or read the claims from the ID token instead.",
+    discovery_failed: 'Check the issuer URL; its discovery document must answer from this server.',
+    idp_unreachable: 'Check that this server can reach the identity provider.',
     email_not_verified: 'Have the IdP send email_verified, or turn off "requireVerifiedEmail".',
     user_not_provisioned: 'Invite the user, or turn on "createUsers".',
     claim_missing: 'Map the field to a claim or attribute the IdP sends.',

@@ -1,0 +1,187 @@
+/**
+ * The admin API's test login routes (test-login.ts has the callback side):
+ *
+ * - `POST /admin/connections/:id/test-login` (JSON `{ returnTo? }`) answers `{ url, expiresAt }`: a
+ *   one-time start URL for this browser, and sets the `sso_test` cookie that binds the test to it.
+ * - `GET /admin/connections/:id/test-login/start?token=…` takes the token once and starts the login
+ *   (a transaction marked as a test, then the IdP), in the browser that asked for it.
+ * - `GET /admin/connections/:id/test-login/:resultId` reads the report, in that browser, as often as
+ *   wanted while it lasts (10 minutes).
+ *
+ * Why the start is guarded so: the GET that sets the transaction cookie and leaves for the IdP is a
+ * link, and links can be planted. Its token is minted by a same-origin POST (so no other site can get
+ * one), is taken on first use (a leaked URL is spent), lives five minutes, and only counts in the
+ * browser holding the test cookie whose hash it carries (a token minted by another admin, or sent to a
+ * victim, is refused) and for the admin who minted it. A cross-site navigation to it is refused too.
+ * An attacker who still got an admin's browser to run a test login gains nothing: the report is bound
+ * to that browser, nothing is written, and no session starts.
+ *
+ * @module
+ */
+import { SsoError } from '@ssokit/core';
+import type { TransactionValue } from '@ssokit/storage';
+import type { AdminContext } from './admin.ts';
+import type { SsoContext } from './context.ts';
+import { parseCookies, serializeCookie } from './cookies.ts';
+import { loadSamlFlow } from './lazy.ts';
+import { startOidcLogin } from './oidc-flow.ts';
+import { isCrossSite, isSitePath, json, notAllowed } from './respond.ts';
+import { hashBinder, randomId, TEST_RESULT_PREFIX, TEST_START_PREFIX } from './test-login.ts';
+import type { TestLoginMarker } from './transactions.ts';
+
+/** The cookie that binds test logins to the admin's browser (its value's hash is in each record). */
+const TEST_COOKIE = 'sso_test';
+/** How long the test cookie lasts: a start, a login at the IdP and the report's lifetime, with room. */
+const TEST_COOKIE_MAX_AGE_SEC = 3600;
+/** How long a start token can be used: 5 minutes. */
+const START_TTL_MS = 5 * 60_000;
+/** The longest `returnTo` kept, in characters (as for logins). */
+const MAX_RETURN_TO = 2048;
+/** What randomId() makes: 32 base64url characters. */
+const ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+
+/** What the admin router gives the test login routes. */
+export interface TestLoginRequest {
+  request: Request;
+  connectionId: string;
+  /** `undefined` for the mint route; `start`, or a result id. */
+  rest: string | undefined;
+  /** The admin, as `authorizeAdmin` named them (absent when it answered `true`). */
+  actor: string | undefined;
+  /** Reads the JSON body (optional). */
+  readJson: (optional: boolean) => Promise<Record<string, unknown>>;
+}
+
+/** Serves `/admin/connections/:id/test-login[/start|/:resultId]` for an admin (already authorized). */
+export async function handleTestLogin(admin: AdminContext, call: TestLoginRequest): Promise<Response> {
+  const ctx = admin.context;
+  const { request, rest } = call;
+  if (rest === undefined) {
+    if (request.method !== 'POST') throw notAllowed('Start a test login with POST.', 'POST');
+    return mintStart(ctx, call);
+  }
+  if (request.method !== 'GET') throw notAllowed('Test login routes answer GET.', 'GET');
+  return rest === 'start' ? takeStart(ctx, call) : readResult(ctx, call);
+}
+
+/** `POST …/test-login`: a one-time start URL for this browser. */
+async function mintStart(ctx: SsoContext, call: TestLoginRequest): Promise<Response> {
+  const { request, connectionId, actor } = call;
+  // Active or not: testing before enabling is the point.
+  await ctx.connection(connectionId);
+  const body = await call.readJson(true);
+  const returnTo = body.returnTo;
+  if (returnTo !== undefined) {
+    if (typeof returnTo !== 'string' || !isSitePath(returnTo))
+      throw new SsoError('invalid_return_to', 'returnTo must be a path on this site, such as /admin/sso.');
+    if (returnTo.length > MAX_RETURN_TO)
+      throw new SsoError('invalid_return_to', `returnTo is longer than ${MAX_RETURN_TO} characters.`);
+  }
+  // One test cookie per browser, kept across tests: two tabs testing at once both keep their reports.
+  const existing = parseCookies(request.headers.get('cookie')).get(TEST_COOKIE);
+  const binder = existing !== undefined && ID_PATTERN.test(existing) ? existing : randomId();
+  const token = randomId();
+  const expiresAt = ctx.clock() + START_TTL_MS;
+  await ctx.storage.transactions.put(
+    `${TEST_START_PREFIX}${token}`,
+    {
+      kind: 'test-login-start',
+      connectionId,
+      binder: hashBinder(binder),
+      ...(actor !== undefined ? { actor } : {}),
+      ...(typeof returnTo === 'string' ? { returnTo } : {}),
+    },
+    START_TTL_MS,
+  );
+  const headers = new Headers();
+  headers.append(
+    'set-cookie',
+    serializeCookie(TEST_COOKIE, binder, {
+      path: ctx.basePath,
+      secure: ctx.txCookie.secure ?? false,
+      // Lax: the report may be opened by the redirect at the end of the IdP's round trip.
+      sameSite: 'Lax',
+      maxAge: TEST_COOKIE_MAX_AGE_SEC,
+    }),
+  );
+  const url = ctx.url(
+    `/admin/connections/${encodeURIComponent(connectionId)}/test-login/start?token=${token}`,
+  );
+  return json({ url, expiresAt: new Date(expiresAt).toISOString() }, 200, headers);
+}
+
+/** `GET …/test-login/start?token=`: the token taken once, then the login started in this browser. */
+async function takeStart(ctx: SsoContext, call: TestLoginRequest): Promise<Response> {
+  const { request, connectionId, actor } = call;
+  if (isCrossSite(request, ctx.origin))
+    throw new SsoError('forbidden', 'A test login starts from this site only.', {
+      details: { reason: 'origin' },
+    });
+  const token = new URL(request.url).searchParams.get('token') ?? '';
+  // Taken before any other check: a start URL works once, whoever opens it.
+  const record = ID_PATTERN.test(token)
+    ? ((await ctx.storage.transactions.take(`${TEST_START_PREFIX}${token}`)) as Record<
+        string,
+        unknown
+      > | null)
+    : null;
+  if (record?.kind !== 'test-login-start' || record.connectionId !== connectionId)
+    throw new SsoError(
+      'transaction_expired',
+      'This test login link expired or was already used. Start the test again.',
+      { details: { reason: 'test_login_start' } },
+    );
+  const marker = boundMarker(request, record, actor);
+  const c = await ctx.connection(connectionId);
+  const landing = marker.returnTo ?? '/';
+  return c.protocol === 'oidc'
+    ? startOidcLogin(ctx, c, landing, marker)
+    : (await loadSamlFlow()).startSamlLogin(ctx, c, landing, marker);
+}
+
+/** `GET …/test-login/:resultId`: the report, in the browser and for the admin that ran the test. */
+async function readResult(ctx: SsoContext, call: TestLoginRequest): Promise<Response> {
+  const { request, connectionId, actor, rest: resultId = '' } = call;
+  const gone = () =>
+    new SsoError('transaction_expired', 'This test login report expired or does not exist. Test again.', {
+      details: { reason: 'test_login_result' },
+    });
+  if (!ID_PATTERN.test(resultId)) throw gone();
+  const key = `${TEST_RESULT_PREFIX}${resultId}`;
+  // The store takes, it does not peek: the record is put back for what remains of its lifetime, so
+  // a reload reads it again (two reads at the same instant: one may find it briefly gone).
+  const record = (await ctx.storage.transactions.take(key)) as Record<string, unknown> | null;
+  if (record?.kind !== 'test-login-result') throw gone();
+  const remaining = Number(record.expiresAt) - ctx.clock();
+  if (!(remaining > 0)) throw gone();
+  await ctx.storage.transactions.put(key, record as TransactionValue, remaining);
+  // Another connection's report is not found here, whoever asks: the route confirms nothing.
+  if (record.connectionId !== connectionId) throw gone();
+  boundMarker(request, record, actor);
+  return json(record.report);
+}
+
+/**
+ * The record's marker, when this browser holds the test cookie whose hash the record keeps and the
+ * admin is the one who started it; `forbidden` otherwise.
+ */
+function boundMarker(
+  request: Request,
+  record: Record<string, unknown>,
+  actor: string | undefined,
+): TestLoginMarker {
+  const cookie = parseCookies(request.headers.get('cookie')).get(TEST_COOKIE);
+  if (cookie === undefined || hashBinder(cookie) !== record.binder)
+    throw new SsoError('forbidden', 'This test login belongs to another browser. Start the test here.', {
+      details: { reason: 'test_login_browser' },
+    });
+  if (record.actor !== undefined && record.actor !== actor)
+    throw new SsoError('forbidden', 'This test login was started by another admin.', {
+      details: { reason: 'test_login_actor' },
+    });
+  return {
+    binder: record.binder as string,
+    ...(typeof record.actor === 'string' ? { actor: record.actor } : {}),
+    ...(typeof record.returnTo === 'string' ? { returnTo: record.returnTo } : {}),
+  };
+}

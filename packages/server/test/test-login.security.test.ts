@@ -1,0 +1,402 @@
+/**
+ * Invariant family: a test login is an admin's, in the admin's browser, and never a login. Only an
+ * admin starts one or reads its report, from this site; a start URL works once, in the browser and for
+ * the admin that asked for it, for five minutes; a report is read in that browser, under its own
+ * connection, for ten minutes. Whether a login is a test is decided server-side: a test cannot finish
+ * as a login, a login cannot become a test, and no replay of the IdP's answer ever sets a session.
+ * Every refusal is an SsoError with a stable code (and `reason`).
+ */
+import { type AuditEvent, now } from '@ssokit/core';
+import type { SessionStore } from '@ssokit/storage';
+import { memorySnapshot } from '@ssokit/storage/testkit';
+import * as samlify from 'samlify';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
+import { cookiesOf, rememberCookies, setsSession } from 'ssokit-test-fixtures/http';
+import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { answerAuthnRequest, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sso } from '../src/index.ts';
+import { acsPost, testSso } from './helpers.ts';
+
+samlify.setSchemaValidator({ validate: async () => 'skipped' });
+
+const BASE = 'http://127.0.0.1:3000';
+const CALLBACK = `${BASE}/sso/oidc/callback`;
+let op: TestOp;
+let idp: Awaited<ReturnType<typeof redirectBindingIdp>>;
+beforeAll(async () => {
+  op = await startProvider({ redirectUris: [CALLBACK] });
+  idp = await redirectBindingIdp();
+});
+afterAll(() => op.close());
+
+/**
+ * An app whose admin hook names the admin from the `x-admin` header (none: not an admin), with a clock
+ * the test moves, an OIDC connection `local-op` (inactive: testing it is what admins do) and a second
+ * one, `other-op`.
+ */
+async function setup() {
+  let clock = Date.now();
+  const events: AuditEvent[] = [];
+  const { sso, storage } = testSso(BASE, {
+    authorizeAdmin: (request) => request.headers.get('x-admin') ?? false,
+    audit: (event) => void events.push(event),
+    [now]: () => clock,
+  });
+  await storage.connections.create(oidcConnection(op.issuer, { id: 'local-op', active: false }));
+  await storage.connections.create(oidcConnection(op.issuer, { id: 'other-op', name: 'Other OP' }));
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  return { sso, storage, events, advance };
+}
+
+/** A browser with its own cookies; `admin` names who the host's session says is signed in. */
+function browser(sso: Sso, admin?: string) {
+  const jar = new Map<string, string>();
+  const host = new URL(BASE).host;
+  const send = async (url: string, init: RequestInit = {}) => {
+    const response = await sso.handle(
+      new Request(new URL(url, BASE), {
+        ...init,
+        headers: {
+          accept: 'application/json',
+          'sec-fetch-site': 'same-origin',
+          cookie: jar.get(host) ?? '',
+          ...(admin ? { 'x-admin': admin } : {}),
+          ...(init.headers as object),
+        },
+      }),
+    );
+    rememberCookies(jar, new URL(url, BASE), response);
+    return response;
+  };
+  const mint = (id = 'local-op', body: object = { returnTo: '/admin/sso' }) =>
+    send(`/sso/admin/connections/${id}/test-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: BASE },
+      body: JSON.stringify(body),
+    });
+  const startUrl = async (id = 'local-op') => {
+    const minted = await mint(id);
+    expect(minted.status).toBe(200);
+    return ((await minted.json()) as { url: string }).url;
+  };
+  return { send, mint, startUrl, cookie: () => jar.get(host) ?? '' };
+}
+
+/** A refusal's status and JSON body. */
+async function refusal(response: Response) {
+  return { status: response.status, body: await response.json() };
+}
+
+/** A whole OIDC test login in `admin`'s browser: the callback's answer and the report's id. */
+async function testLogin(b: ReturnType<typeof browser>) {
+  const start = await b.send(await b.startUrl());
+  expect(start.status).toBe(302);
+  const callback = await browserLogin(new URL(start.headers.get('location') as string), new Map(), CALLBACK);
+  const url = `${CALLBACK}?${callback.params}`;
+  const cookie = b.cookie();
+  const done = await b.send(url);
+  expect(done.status).toBe(303);
+  const resultId = new URL(done.headers.get('location') as string, BASE).searchParams.get(
+    'testLogin',
+  ) as string;
+  return { done, resultId, replay: { url, cookie } };
+}
+
+describe('test logins: who may start and read them', () => {
+  it('a non-admin can neither ask for a start URL, open one, nor read a report', async () => {
+    const { sso, storage } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    const { resultId } = await testLogin(admin);
+    const before = memorySnapshot(storage);
+    const visitor = browser(sso);
+    expect(await refusal(await visitor.mint())).toEqual({
+      status: 403,
+      body: { error: 'forbidden', message: expect.any(String), reason: 'admin' },
+    });
+    // The admin's own start URL, opened in the admin's browser by someone the hook does not admit.
+    const url = await admin.startUrl();
+    const asVisitor = await sso.handle(
+      new Request(url, { headers: { accept: 'application/json', cookie: admin.cookie() } }),
+    );
+    expect(await refusal(asVisitor)).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'admin' },
+    });
+    const read = await sso.handle(
+      new Request(`${BASE}/sso/admin/connections/local-op/test-login/${resultId}`, {
+        headers: { accept: 'application/json', cookie: admin.cookie() },
+      }),
+    );
+    expect(await refusal(read)).toMatchObject({ status: 403, body: { error: 'forbidden', reason: 'admin' } });
+    expect(memorySnapshot(storage)).toBe(before);
+  });
+
+  it('cross-site: a POST from another origin and a start URL opened from another site are refused', async () => {
+    const { sso } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    const forged = await admin.send('/sso/admin/connections/local-op/test-login', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      },
+      body: '{}',
+    });
+    expect(await refusal(forged)).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'origin' },
+    });
+    const url = await admin.startUrl();
+    const linked = await admin.send(url, { headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(await refusal(linked)).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'origin' },
+    });
+    expect(setsSession(linked)).toBe(false);
+    expect(linked.headers.getSetCookie().some((c) => /^sso_tx=[^;]/.test(c))).toBe(false);
+  });
+
+  it('refuses a returnTo off this site and a route or method that does not exist', async () => {
+    const { sso } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example', 42])
+      expect(await refusal(await admin.mint('local-op', { returnTo }))).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_return_to' },
+      });
+    expect(await refusal(await admin.mint('no-such-connection'))).toMatchObject({
+      status: 404,
+      body: { error: 'connection_not_found' },
+    });
+    expect((await admin.send('/sso/admin/connections/local-op/test-login')).status).toBe(405);
+    expect(
+      (await admin.send('/sso/admin/connections/local-op/test-login/start', { method: 'POST' })).status,
+    ).toBe(405);
+  });
+});
+
+describe('test logins: start URLs', () => {
+  it('work once, in the browser that asked for them: another browser spends the URL and is refused', async () => {
+    const { sso } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    const url = await admin.startUrl();
+    // Same admin, another browser (no test cookie, or another one).
+    const elsewhere = browser(sso, 'ada@example.com');
+    await elsewhere.mint();
+    expect(await refusal(await elsewhere.send(url))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    expect(await refusal(await admin.send(url))).toMatchObject({
+      status: 400,
+      body: { error: 'transaction_expired', reason: 'test_login_start' },
+    });
+    const again = await admin.startUrl();
+    expect((await admin.send(again)).status).toBe(302);
+    expect(await refusal(await admin.send(again))).toMatchObject({
+      status: 400,
+      body: { error: 'transaction_expired', reason: 'test_login_start' },
+    });
+  });
+
+  it('work for the admin who asked, for the connection asked, for five minutes', async () => {
+    const { sso, advance } = await setup();
+    const ada = browser(sso, 'ada@example.com');
+    const url = await ada.startUrl();
+    const grace = await sso.handle(
+      new Request(url, {
+        headers: { accept: 'application/json', cookie: ada.cookie(), 'x-admin': 'grace@example.com' },
+      }),
+    );
+    expect(await refusal(grace)).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_actor' },
+    });
+    const forOther = (await ada.startUrl()).replace('/local-op/', '/other-op/');
+    expect(await refusal(await ada.send(forOther))).toMatchObject({
+      status: 400,
+      body: { error: 'transaction_expired', reason: 'test_login_start' },
+    });
+    const late = await ada.startUrl();
+    advance(5 * 60_000 + 1000);
+    expect(await refusal(await ada.send(late))).toMatchObject({
+      status: 400,
+      body: { error: 'transaction_expired', reason: 'test_login_start' },
+    });
+    for (const bad of ['', 'short', 'x'.repeat(32).replace('x', ':')])
+      expect(
+        (await refusal(await ada.send(`/sso/admin/connections/local-op/test-login/start?token=${bad}`))).body
+          .error,
+      ).toBe('transaction_expired');
+  });
+});
+
+describe('test logins: reports', () => {
+  it('are read in the browser that ran the test, by its admin, under its connection, for ten minutes (and again on reload)', async () => {
+    const { sso, advance } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    const { resultId } = await testLogin(admin);
+    const path = `/sso/admin/connections/local-op/test-login/${resultId}`;
+    const elsewhere = browser(sso, 'ada@example.com');
+    await elsewhere.mint();
+    expect(await refusal(await elsewhere.send(path))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    expect(await refusal(await browser(sso, 'ada@example.com').send(path))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    const grace = await sso.handle(
+      new Request(`${BASE}${path}`, {
+        headers: { accept: 'application/json', cookie: admin.cookie(), 'x-admin': 'grace@example.com' },
+      }),
+    );
+    expect(await refusal(grace)).toMatchObject({ status: 403, body: { reason: 'test_login_actor' } });
+    // Under another connection's route the report does not exist.
+    expect(
+      await refusal(await admin.send(`/sso/admin/connections/other-op/test-login/${resultId}`)),
+    ).toMatchObject({ status: 400, body: { error: 'transaction_expired', reason: 'test_login_result' } });
+    // None of that spent it: the admin reads it, twice.
+    expect((await admin.send(path)).status).toBe(200);
+    advance(9 * 60_000);
+    expect((await admin.send(path)).status).toBe(200);
+    advance(60_000 + 1000);
+    expect(await refusal(await admin.send(path))).toMatchObject({
+      status: 400,
+      body: { error: 'transaction_expired', reason: 'test_login_result' },
+    });
+    expect(
+      (await refusal(await admin.send('/sso/admin/connections/local-op/test-login/not-a-result-id'))).body,
+    ).toMatchObject({ error: 'transaction_expired' });
+  });
+});
+
+describe('test logins and real logins stay apart', () => {
+  it('a normal login cannot become a test: query parameters are ignored, its state is no start token', async () => {
+    const { sso, storage, events } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    await admin.mint('other-op');
+    const start = await admin.send('/sso/login/other-op?returnTo=/projects&test=1&testLogin=x');
+    const state = new URL(start.headers.get('location') as string).searchParams.get('state') as string;
+    // Its state offered as a start token (the refusal's response is not kept: it clears sso_tx).
+    const asToken = await sso.handle(
+      new Request(`${BASE}/sso/admin/connections/other-op/test-login/start?token=${state}`, {
+        headers: { accept: 'application/json', cookie: admin.cookie(), 'x-admin': 'ada@example.com' },
+      }),
+    );
+    expect(await refusal(asToken)).toMatchObject({ status: 400, body: { error: 'transaction_expired' } });
+    const callback = await browserLogin(
+      new URL(start.headers.get('location') as string),
+      new Map(),
+      CALLBACK,
+    );
+    const done = await admin.send(`${CALLBACK}?${callback.params}`);
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/projects');
+    expect(setsSession(done)).toBe(true);
+    expect(events.map((e) => e.type)).toContain('login.succeeded');
+    expect(events.map((e) => e.type)).not.toContain('connection.test_login');
+    expect(await (storage.sessions as SessionStore).list({ connectionId: 'other-op' })).toHaveLength(1);
+  });
+
+  it('a test login cannot finish as a login: its records cannot be taken as a transaction, its answer elsewhere is refused', async () => {
+    const { sso, storage } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    const url = await admin.startUrl();
+    const token = new URL(url).searchParams.get('token') as string;
+    // The start record's key offered as a callback's state and transaction cookie.
+    const key = `test-login-start:${token}`;
+    const forged = await sso.handle(
+      new Request(`${CALLBACK}?code=x&state=${encodeURIComponent(key)}`, {
+        headers: { accept: 'application/json', cookie: `sso_tx=${key}` },
+      }),
+    );
+    expect(await refusal(forged)).toMatchObject({ status: 400, body: { error: 'invalid_state' } });
+    // Not taken by that: the start URL still works.
+    const start = await admin.send(url);
+    expect(start.status).toBe(302);
+    const callback = await browserLogin(
+      new URL(start.headers.get('location') as string),
+      new Map(),
+      CALLBACK,
+    );
+    // The test's answer delivered in a browser that started a normal login: not its transaction.
+    const victim = browser(sso);
+    await victim.send('/sso/login/other-op');
+    const crossed = await victim.send(`${CALLBACK}?${callback.params}`);
+    expect(await refusal(crossed)).toMatchObject({ status: 400, body: { error: 'invalid_state' } });
+    expect(setsSession(crossed)).toBe(false);
+    expect(await (storage.sessions as SessionStore).list({ connectionId: 'local-op' })).toEqual([]);
+  });
+
+  it('a replayed answer of a test login never sets a session cookie', async () => {
+    const { sso, storage, events } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    const { done, replay } = await testLogin(admin);
+    expect(setsSession(done)).toBe(false);
+    const again = await sso.handle(
+      new Request(replay.url, { headers: { accept: 'application/json', cookie: replay.cookie } }),
+    );
+    expect(await refusal(again)).toMatchObject({ status: 400, body: { error: 'transaction_expired' } });
+    expect(setsSession(again)).toBe(false);
+    expect(await (storage.sessions as SessionStore).list({ connectionId: 'local-op' })).toEqual([]);
+    expect(events.map((e) => e.type)).toEqual(['connection.test_login']);
+  });
+
+  it('SAML: a test answer replayed, into a normal login or as an IdP-initiated one, never logs in', async () => {
+    const { sso, storage, events } = await setup();
+    const sp = `${BASE}/sso/saml/metadata/saml-test`;
+    await storage.connections.create(
+      samlConnection(idp.getMetadata(), sp, { id: 'saml-test', name: 'Duo' }, { allowIdpInitiated: true }),
+    );
+    const metadata = await (await sso.handle(new Request(`${BASE}/sso/saml/metadata/saml-test`))).text();
+    const spOfIdp = samlify.ServiceProvider({ metadata });
+    const admin = browser(sso, 'ada@example.com');
+    const start = await admin.send(await admin.startUrl('saml-test'));
+    expect(start.status).toBe(302);
+    const form = await answerAuthnRequest(idp, spOfIdp, new URL(start.headers.get('location') as string), {
+      email: 'grace@example.com',
+    });
+    const before = memorySnapshot(storage);
+    const done = await sso.handle(acsPost(BASE, form, { cookie: admin.cookie() }));
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toMatch(/^\/admin\/sso\?testLogin=/);
+    expect(setsSession(done)).toBe(false);
+    // Replayed with the same cookie: the transaction is spent.
+    const replayed = await sso.handle(
+      acsPost(BASE, form, { accept: 'application/json', cookie: admin.cookie() }),
+    );
+    expect(setsSession(replayed)).toBe(false);
+    expect((await replayed.json()).error).toBe('transaction_expired');
+    // Posted into a normal login of another browser, with that login's RelayState and cookie.
+    const normal = await sso.handle(new Request(`${BASE}/sso/login/saml-test`));
+    const relay = new URL(normal.headers.get('location') as string).searchParams.get('RelayState') as string;
+    const into = await sso.handle(
+      acsPost(
+        BASE,
+        new URLSearchParams({ SAMLResponse: form.get('SAMLResponse') as string, RelayState: relay }),
+        { accept: 'application/json', cookie: cookiesOf(normal).join('; ') },
+      ),
+    );
+    expect(setsSession(into)).toBe(false);
+    expect(['saml_invalid', 'saml_replay']).toContain((await into.json()).error);
+    // Posted without any transaction, as if unsolicited: it answers a request, so it is not one.
+    const unsolicited = await sso.handle(
+      acsPost(
+        BASE,
+        new URLSearchParams({ SAMLResponse: form.get('SAMLResponse') as string, RelayState: '/' }),
+        { accept: 'application/json' },
+      ),
+    );
+    expect(setsSession(unsolicited)).toBe(false);
+    expect((await unsolicited.json()).error).toBe('invalid_state');
+    expect(memorySnapshot(storage)).toBe(before);
+    expect(await (storage.sessions as SessionStore).list({ connectionId: 'saml-test' })).toEqual([]);
+    expect(events.map((e) => e.type)).toEqual(['connection.test_login']);
+  });
+});

@@ -289,4 +289,13 @@ describe('signatureAlgo', () => {
     const yaml = full.replace('# signatureAlgo: RS256', 'signatureAlgo: ES256');
     expect(loadArthurConfig(yaml).accessTokenValidation.algorithms).toEqual(['ES256']);
   });
+
+  it('gives a second file its own connection id and name, and its roles to that id', () => {
+    const yaml = readFileSync(new URL('../test/fixtures/arthur-full.yaml', import.meta.url), 'utf8');
+    const first = loadArthurConfig(yaml);
+    const second = loadArthurConfig(yaml, { connectionId: 'arthur-eu', name: 'EU login' });
+    expect([first.connection.id, first.connection.name]).toEqual(['arthur-oidc', 'OIDC']);
+    expect([second.connection.id, second.connection.name]).toEqual(['arthur-eu', 'EU login']);
+    expect(new Set(second.roleDefinitions.flatMap((r) => r.grantedBy ?? []))).toEqual(new Set(['arthur-eu']));
+  });
 });

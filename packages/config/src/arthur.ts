@@ -57,6 +57,14 @@ const ENDPOINTS: Record<string, keyof OidcEndpoints | 'issuer'> = {
 };
 const WELL_KNOWN = '/.well-known/openid-configuration';
 
+/** Options of {@link loadArthurConfig}: two Arthur files in one app need two ids and names. */
+export interface ArthurLoadOptions {
+  /** The connection's id (its roles' `grantedBy`). Default: `'arthur-oidc'`. */
+  connectionId?: string;
+  /** The connection's display name, unique across connections. Default: `'OIDC'`. */
+  name?: string;
+}
+
 /**
  * Loads an Arthur-style v2 YAML configuration (`version: v2`, `kind: OIDC`, `config:`) into a
  * connection, role definitions and bearer-token settings. Throws one {@link ConfigError} listing every
@@ -75,9 +83,12 @@ const WELL_KNOWN = '/.well-known/openid-configuration';
  *
  * const { connection, roleDefinitions, accessTokenValidation } = loadArthurConfig(readFileSync('oidc.yaml', 'utf8'));
  * await sso.connections.create(connection);
+ * // A second file beside it: its own id and name.
+ * const eu = loadArthurConfig(readFileSync('oidc-eu.yaml', 'utf8'), { connectionId: 'arthur-eu', name: 'EU login' });
  * ```
  */
-export function loadArthurConfig(yamlText: string): ArthurConfig {
+export function loadArthurConfig(yamlText: string, options: ArthurLoadOptions = {}): ArthurConfig {
+  const connectionId = options.connectionId ?? ARTHUR_CONNECTION_ID;
   if (typeof yamlText !== 'string') {
     throw Object.assign(new TypeError('"yamlText" must be a string.'), { code: 'ERR_INVALID_ARG_TYPE' });
   }
@@ -180,8 +191,8 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
   }
   const audience = validation.audience as string[];
   const connection: OidcConnectionInput = {
-    id: ARTHUR_CONNECTION_ID,
-    name: 'OIDC',
+    id: connectionId,
+    name: options.name ?? 'OIDC',
     protocol: 'oidc',
     provider: 'custom',
     active: true,
@@ -216,7 +227,7 @@ export function loadArthurConfig(yamlText: string): ArthurConfig {
     scope: 'global',
     permissions: role.permissions ?? {},
     // Arthur's roles come from the IdP of the same file: its connection may grant them, no other.
-    grantedBy: [ARTHUR_CONNECTION_ID],
+    grantedBy: [connectionId],
   }));
   const accessTokenValidation: AccessTokenValidationSettings = {
     type: 'JWT',

@@ -3,7 +3,12 @@
  *
  * @packageDocumentation
  */
-export type { AccessTokenValidationSettings, ArthurConfig, OidcConnectionInput } from './arthur.ts';
+export type {
+  AccessTokenValidationSettings,
+  ArthurConfig,
+  ArthurLoadOptions,
+  OidcConnectionInput,
+} from './arthur.ts';
 export { ARTHUR_CONNECTION_ID, loadArthurConfig } from './arthur.ts';
 export type { ConnectionInput, ImportedConnection, ImportOptions, SecretField } from './connection.ts';
 export { exportConnection, importConnection, secretFields } from './connection.ts';

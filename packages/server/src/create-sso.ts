@@ -84,7 +84,9 @@ export function createSso(options: SsoOptions): Sso {
           // APIs answer JSON whatever the client accepts: the admin API, the session route, and the
           // IdP's server-to-server calls (Back-Channel Logout §2.8). Browser routes may get a page.
           json: wantsJson(request) || isApiRoute(relative),
-          clearTransaction: ctx.txCookie,
+          // Only a failed login (or SAML logout) ends its transaction: another route's failure (an admin
+          // call, a refused sign-out) must not break a login in progress in this browser.
+          ...(isTransactionRoute(relative) ? { clearTransaction: ctx.txCookie } : {}),
           // The admin API's caller is an admin: its errors keep their details (URLs, issues).
           expose: relative.startsWith('/admin/'),
         });
@@ -197,6 +199,17 @@ function adminSessions(ctx: SsoContext, store: SessionStore) {
     list: (filter: SessionFilter) => store.list(filter),
     revoke: (filter: SessionFilter, why: Revocation) => revokeSessions(ctx, filter, why),
   };
+}
+
+/** Routes that start or finish a transaction (the `sso_tx` cookie): login starts, callbacks, SAML logout. */
+function isTransactionRoute(path: string): boolean {
+  return (
+    path.startsWith('/login/') ||
+    path === '/oidc/callback' ||
+    path === '/saml/acs' ||
+    path.startsWith('/saml/slo/') ||
+    /^\/admin\/connections\/[^/]+\/test-login\/start$/.test(path)
+  );
 }
 
 /** Routes called by programs, never by a browser navigating: their failures are always JSON. */

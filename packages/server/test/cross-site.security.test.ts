@@ -133,3 +133,26 @@ describe('requests from another site', () => {
     expect(sessionSetCookies(confirmed).every((c) => /Max-Age=0/.test(c))).toBe(true);
   });
 });
+
+describe("another route's failure leaves a login in progress alone", () => {
+  it('a refused cross-site sign-out or admin call does not clear the transaction cookie; a failed callback does', async () => {
+    const { sso } = testSso(BASE, { authorizeAdmin: () => false });
+    const txCleared = (response: Response) =>
+      response.headers.getSetCookie().some((c) => c.startsWith('sso_tx=;'));
+    // A page elsewhere posts to the sign-out: refused, and the login the user has open at the IdP survives.
+    const logout = await sso.handle(
+      new Request(`${BASE}/sso/logout`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } }),
+    );
+    expect(logout.status).toBe(403);
+    expect(txCleared(logout)).toBe(false);
+    const adminCall = await sso.handle(new Request(`${BASE}/sso/admin/connections`));
+    expect(adminCall.status).toBe(403);
+    expect(txCleared(adminCall)).toBe(false);
+    // The login's own callback, failing, ends the transaction it names.
+    const callback = await sso.handle(
+      new Request(`${BASE}/sso/oidc/callback?state=x&code=y`, { headers: { cookie: 'sso_tx=x' } }),
+    );
+    expect(callback.status).toBe(400);
+    expect(txCleared(callback)).toBe(true);
+  });
+});

@@ -126,6 +126,12 @@ export interface OidcSettings {
   /** Write-only: never returned by the admin API nor exported. */
   clientSecret?: string;
   /**
+   * When the client secret expires, as an ISO 8601 date or date-time (`'2027-06-30'`): Entra ID and
+   * others give secrets an expiry. Test Provider warns from 30 days before and reports an expired one
+   * as an error. Informational: logins do not read it. Default: none (no expiry known).
+   */
+  clientSecretExpiresAt?: string;
+  /**
    * How the client authenticates at the token endpoint. Default: `client_secret_basic` with a secret
    * (or `client_secret_post` when the IdP supports only that), `none` without one (public client).
    */

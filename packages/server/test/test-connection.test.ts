@@ -83,6 +83,29 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
     expect(skewed.findings.find((f) => f.check === 'clock')?.message).toMatch(/behind this server's/);
   });
 
+  it("reports a client secret's expiry when the connection records it (Entra secrets expire)", async () => {
+    const { sso } = setup();
+    const day = 86_400_000;
+    const secretExpiring = async (at: string | undefined) => {
+      const c = await sso.connections.create(
+        opConnection(op.issuer, { clientSecret: 'shh', ...(at ? { clientSecretExpiresAt: at } : {}) }),
+      );
+      return statusOf(await sso.testConnection(c.id), 'client-secret');
+    };
+    expect(await secretExpiring(new Date(Date.now() + 90 * day).toISOString())).toEqual(['ok']);
+    expect(await secretExpiring(new Date(Date.now() + 5 * day).toISOString().slice(0, 10))).toEqual([
+      'warning',
+    ]);
+    expect(await secretExpiring(new Date(Date.now() - 2 * day).toISOString())).toEqual(['error']);
+    expect(await secretExpiring(undefined)).toEqual([]);
+    // Saved only as a date or date-time.
+    await expect(
+      sso.connections.create(
+        opConnection(op.issuer, { clientSecret: 'shh', clientSecretExpiresAt: 'next June' }),
+      ),
+    ).rejects.toMatchObject({ code: 'config_invalid' });
+  });
+
   it('finds an unreachable IdP and a JWKS without usable keys', async () => {
     const { sso, storage } = setup();
     const gone = await storage.connections.create(opConnection('http://127.0.0.1:9'));
@@ -239,13 +262,43 @@ describe('Test Provider, SAML (samlify)', () => {
       b.certificatePem,
       (current as { updatedAt: Date }).updatedAt,
     );
-    expect(
-      (await sso.testConnection(c.id)).findings.filter((f) => f.check === 'sp').map((f) => f.status),
-    ).toEqual(['error']);
+    const pairFindings = async () =>
+      (await sso.testConnection(c.id)).findings
+        .filter((f) => f.check === 'sp' && !/SP certificate (is valid|expire)/.test(f.message))
+        .map((f) => f.status);
+    expect(await pairFindings()).toEqual(['error']);
     await save(a.privateKeyPem, a.certificatePem, mismatched.updatedAt);
-    expect(
-      (await sso.testConnection(c.id)).findings.filter((f) => f.check === 'sp').map((f) => f.status),
-    ).toEqual(['ok']);
+    expect(await pairFindings()).toEqual(['ok']);
+  });
+
+  it("reports the SP certificate's expiry: ok, a warning within 30 days, an error once expired", async () => {
+    const { sso, storage, c } = await samlSetup();
+    let current = (await storage.connections.get(c.id)) as unknown as { saml: object; updatedAt: Date };
+    const expiryOf = async (notAfter: Date) => {
+      const pair = await makeCertificate('sp.example.com', { notAfter });
+      current = (await storage.connections.update(
+        c.id,
+        {
+          saml: {
+            ...current.saml,
+            spPrivateKey: pair.privateKeyPem,
+            spCertificate: pair.certificatePem,
+          } as never,
+        },
+        { expectedUpdatedAt: current.updatedAt },
+      )) as never;
+      return (await sso.testConnection(c.id)).findings.find((f) => /^The SP certificate /.test(f.message));
+    };
+    expect(await expiryOf(new Date(Date.now() + 200 * 86_400_000))).toMatchObject({
+      check: 'sp',
+      status: 'ok',
+    });
+    expect(await expiryOf(new Date(Date.now() + 10 * 86_400_000))).toMatchObject({
+      status: 'warning',
+      message: expect.stringMatching(/^The SP certificate expires in (9|10) day/),
+      fix: expect.stringContaining('generateSpKeyPair'),
+    });
+    expect(await expiryOf(new Date(Date.now() - 86_400_000 / 2))).toMatchObject({ status: 'error' });
   });
 
   it('warns about a certificate expiring within 30 days', async () => {

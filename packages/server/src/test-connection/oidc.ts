@@ -15,6 +15,7 @@ import {
   resolveProviderMetadata,
 } from '@ssokit/oidc';
 import type { SsoContext } from '../context.ts';
+import { expiryFinding } from './expiry.ts';
 import { mappingPreview } from './preview.ts';
 import { clockFinding, probeUrl } from './probe.ts';
 import { type Add, type MappingPreview, messageOf, type TestSample } from './report.ts';
@@ -44,6 +45,23 @@ export async function testOidc(c: OidcConnection, ctx: SsoContext, add: Add): Pr
       'ok',
       `${confidential ? 'Confidential' : 'Public'} client, ${oidc.flow === 'implicit' ? 'implicit flow with form_post' : `code flow, PKCE ${oidc.pkce}`}.`,
     );
+  if (confidential && oidc.clientSecretExpiresAt !== undefined) {
+    const notAfter = new Date(oidc.clientSecretExpiresAt);
+    if (!Number.isNaN(notAfter.getTime()))
+      expiryFinding(
+        add,
+        {
+          check: 'client-secret',
+          what: 'The client secret',
+          notAfter,
+          fixExpired:
+            'Create a new client secret at the IdP, save it here, and update "clientSecretExpiresAt".',
+          fixSoon:
+            'Create a new client secret at the IdP before then, save it here, and update "clientSecretExpiresAt".',
+        },
+        ctx.clock(),
+      );
+  }
   if (oidc.issuer.includes('{tenantid}')) {
     if (oidc.tenants === undefined)
       add(

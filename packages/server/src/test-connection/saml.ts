@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { X509Certificate } from 'node:crypto';
 import { now as nowSymbol, type SamlConnection } from '@ssokit/core';
 import {
   checkSpKeyPair,
@@ -15,11 +17,10 @@ import {
 import type { SsoContext } from '../context.ts';
 import { idpOf, responseExpectations } from '../saml-flow/idp.ts';
 import { authnBinding } from '../saml-flow/login.ts';
+import { expiryFinding } from './expiry.ts';
 import { mappingPreview } from './preview.ts';
 import { clockFinding, probeUrl } from './probe.ts';
 import { type Add, fixFor, type MappingPreview, messageOf, type TestSample } from './report.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Runs the SAML checks; returns the IdP's metadata when it could be read. */
 export async function testSaml(
@@ -78,35 +79,19 @@ export async function testSaml(
 
   const nowMs = ctx.clock();
   for (const cert of idp.signingCertificates) {
-    const days = Math.floor((cert.notAfter.getTime() - nowMs) / DAY_MS);
     const name = `${cert.subject.replace(/\n/g, ', ')} (SHA-256 ${cert.fingerprint256.slice(0, 23)}…)`;
-    if (days < 0)
-      add(
-        'certificate',
-        'error',
-        `The signing certificate ${name} expired on ${cert.notAfter.toISOString().slice(0, 10)}.`,
-        'Get the current certificate from the IdP metadata.',
-      );
-    else if (days < 30)
-      add(
-        'certificate',
-        'warning',
-        `The signing certificate ${name} expires in ${days} day(s), on ${cert.notAfter.toISOString().slice(0, 10)}.`,
-        'Plan the rotation: add the new certificate before this one expires.',
-      );
-    else if (cert.notBefore.getTime() > nowMs)
-      add(
-        'certificate',
-        'warning',
-        `The signing certificate ${name} is not valid before ${cert.notBefore.toISOString()}.`,
-        "Check this server's clock.",
-      );
-    else
-      add(
-        'certificate',
-        'ok',
-        `The signing certificate ${name} is valid until ${cert.notAfter.toISOString().slice(0, 10)}.`,
-      );
+    expiryFinding(
+      add,
+      {
+        check: 'certificate',
+        what: `The signing certificate ${name}`,
+        notAfter: cert.notAfter,
+        notBefore: cert.notBefore,
+        fixExpired: 'Get the current certificate from the IdP metadata.',
+        fixSoon: 'Plan the rotation: add the new certificate before this one expires.',
+      },
+      nowMs,
+    );
     if (cert.keyProblem)
       add(
         'certificate',
@@ -140,6 +125,7 @@ export async function testSaml(
       );
     else add('sp', 'ok', 'The SP private key matches the SP certificate.');
   }
+  if (saml.spCertificate) spCertificateExpiry(saml.spCertificate, nowMs, add);
   if (saml.spPrivateKey && !saml.spCertificate)
     add(
       'sp',
@@ -148,6 +134,32 @@ export async function testSaml(
       'Add the SP certificate.',
     );
   return idp;
+}
+
+/** The SP certificate's validity: the IdP verifies signed requests and encrypts assertions with it. */
+function spCertificateExpiry(text: string, nowMs: number, add: Add): void {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(
+      text.includes('-----BEGIN') ? text : Buffer.from(text.replace(/\s+/g, ''), 'base64'),
+    );
+  } catch {
+    return; // an unreadable certificate is reported with the key pair
+  }
+  expiryFinding(
+    add,
+    {
+      check: 'sp',
+      what: 'The SP certificate',
+      notAfter: new Date(cert.validTo),
+      notBefore: new Date(cert.validFrom),
+      fixExpired:
+        'Generate a new SP key pair (generateSpKeyPair), save it, and give the IdP the new certificate (the SP metadata has it).',
+      fixSoon:
+        'Generate a new SP key pair (generateSpKeyPair) before then, and give the IdP the new certificate (the SP metadata has it) when you switch.',
+    },
+    nowMs,
+  );
 }
 
 export async function samlPreview(

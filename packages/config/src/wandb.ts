@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock, ConfigIssue, OidcSettings } from '@ssokit/core';
-import { ConfigError, checkIdpUrl, now as nowSymbol } from '@ssokit/core';
+import { ConfigError, checkIdpUrl, isCognitoDomain, isCognitoIssuer, now as nowSymbol } from '@ssokit/core';
 import { didYouMean } from './internal/suggest.ts';
 
 /** The OIDC fields the W&B variables set. */
@@ -69,11 +69,6 @@ export interface WandbEnvOptions {
 }
 
 const VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_AUTH_METHOD', 'OIDC_SECRET', 'LOCAL_RESTORE'];
-
-/** A Cognito user pool's issuer host (`cognito-idp.<region>.amazonaws.com`, `.com.cn` in China). */
-const COGNITO_ISSUER_HOST = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/i;
-/** A Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`): the hosted UI, not the issuer. */
-const COGNITO_DOMAIN_HOST = /\.amazoncognito\.com$/i;
 
 /**
  * Reads W&B Server's variables: `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_AUTH_METHOD` (`implicit`, the
@@ -138,14 +133,14 @@ export function loadWandbEnv(
         path: 'OIDC_ISSUER',
         message: `"${issuer}" must use https (http only for localhost, 127.0.0.1 and ::1).`,
       });
-    } else if (COGNITO_DOMAIN_HOST.test(check.url.hostname)) {
+    } else if (isCognitoDomain(check.url)) {
       const region = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazoncognito\.com$/i.exec(check.url.hostname)?.[1];
       issues.push({
         path: 'OIDC_ISSUER',
         message: `"${issuer}" is the Cognito domain, which serves no discovery document; set the user pool's issuer, https://cognito-idp.${region ?? '$REGION'}.amazonaws.com/$USER_POOL_ID.`,
       });
     }
-    cognito = check.url !== undefined && COGNITO_ISSUER_HOST.test(check.url.hostname);
+    cognito = check.url !== undefined && isCognitoIssuer(check.url);
     oidc.issuer = issuer;
     variables.issuer = 'OIDC_ISSUER';
   }

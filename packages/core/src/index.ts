@@ -22,6 +22,7 @@ export { emitAudit } from './audit.ts';
 export type { BodySource } from './body.ts';
 export { readBodyWithLimit, readTextWithLimit } from './body.ts';
 export { readClaim, toBoolean, toSingleString, toStringList } from './claims.ts';
+export { isCognitoDomain, isCognitoIssuer } from './cognito.ts';
 export {
   defaultGroupSync,
   defaultOidcClaimMapping,

@@ -3,7 +3,7 @@
  * shown to pass and to fail for the reason it names, the mapping preview is compared with what the
  * login then does, and nothing is ever written.
  */
-import { type AuditEvent, now } from '@ssokit/core';
+import { type AuditEvent, customFetch, now } from '@ssokit/core';
 import { memorySnapshot } from '@ssokit/storage/testkit';
 import * as samlify from 'samlify';
 import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
@@ -104,6 +104,23 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
         opConnection(op.issuer, { clientSecret: 'shh', clientSecretExpiresAt: 'next June' }),
       ),
     ).rejects.toMatchObject({ code: 'config_invalid' });
+  });
+
+  it('finds an AWS Cognito connection on the implicit flow, which Cognito does not offer', async () => {
+    const { sso, storage } = testSso(BASE, {
+      // No network here: the IdP's answers do not matter to this check.
+      [customFetch]: async () => new Response('unavailable', { status: 503 }),
+    });
+    const cognito = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123';
+    const implicit = await storage.connections.create(
+      opConnection(cognito, { flow: 'implicit', pkce: 'none' }),
+    );
+    const report = await sso.testConnection(implicit.id);
+    expect(report.findings.filter((f) => f.check === 'client')).toEqual([
+      expect.objectContaining({ status: 'error', fix: expect.stringContaining('OIDC_AUTH_METHOD=pkce') }),
+    ]);
+    const pkce = await storage.connections.create(opConnection(cognito));
+    expect(statusOf(await sso.testConnection(pkce.id), 'client')).toEqual(['ok']);
   });
 
   it('finds an unreachable IdP and a JWKS without usable keys', async () => {

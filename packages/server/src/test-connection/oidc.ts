@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type OidcConnection, withOidcDefaults } from '@ssokit/core';
+import { isCognitoIssuer, type OidcConnection, withOidcDefaults } from '@ssokit/core';
 import {
   createDiscoveryCache,
   discoveryUrl,
@@ -25,7 +25,14 @@ export async function testOidc(c: OidcConnection, ctx: SsoContext, add: Add): Pr
   const oidc = withOidcDefaults(c.oidc);
   const http = ctx.http;
   const confidential = oidc.clientSecret !== undefined;
-  if (oidc.flow === 'code' && !confidential && oidc.pkce === 'none')
+  if (oidc.flow === 'implicit' && isCognitoIssuer(oidc.issuer))
+    add(
+      'client',
+      'error',
+      'AWS Cognito offers no implicit flow with form_post: a login on this connection fails.',
+      'Use the code flow with PKCE (flow "code", pkce "S256"; W&B\'s OIDC_AUTH_METHOD=pkce).',
+    );
+  else if (oidc.flow === 'code' && !confidential && oidc.pkce === 'none')
     add(
       'client',
       'error',

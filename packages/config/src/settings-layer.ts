@@ -13,6 +13,8 @@ import type {
   ProvisioningSettings,
   SamlSettings,
 } from '@ssokit/core';
+import { isCognitoIssuer } from '@ssokit/core';
+import { oidcPresets, type PresetResult } from './presets.ts';
 import type { WandbEnv } from './wandb.ts';
 
 /** The connection fields a layer may set: top-level ones, and the sections field by field. */
@@ -76,6 +78,9 @@ export function wandbSettings(
   options: { connectionId?: string; name?: string } = {},
 ): SettingsLayer[] {
   const connectionId = options.connectionId ?? WANDB_CONNECTION_ID;
+  // The provider W&B's guide names (Entra, Okta, Cognito) is known by its issuer: its preset's claim
+  // mapping, group sync and provisioning are the defaults (Entra sends no email_verified, say).
+  const known = env.oidc.issuer === undefined ? undefined : presetOfIssuer(env.oidc.issuer);
   const layers: SettingsLayer[] = [
     {
       source: 'default',
@@ -83,9 +88,12 @@ export function wandbSettings(
       fields: {
         name: options.name ?? 'SSO',
         protocol: 'oidc',
-        provider: 'custom',
+        provider: known?.provider ?? 'custom',
         active: true,
-        oidc: env.defaults,
+        ...(known?.result.claimMapping ? { claimMapping: known.result.claimMapping } : {}),
+        ...(known?.result.groupSync ? { groupSync: known.result.groupSync } : {}),
+        ...(known?.result.provisioning ? { provisioning: known.result.provisioning } : {}),
+        oidc: { ...presetOidcDefaults(known?.result), ...env.defaults },
       },
     },
   ];
@@ -99,6 +107,46 @@ export function wandbSettings(
       ),
     });
   return layers;
+}
+
+/** The OIDC fields of a preset that are defaults, not the IdP's address (the issuer is the environment's). */
+function presetOidcDefaults(result: PresetResult | undefined): Partial<OidcSettings> {
+  if (!result?.oidc) return {};
+  const { issuer: _issuer, ...rest } = result.oidc;
+  return rest;
+}
+
+/** The preset an issuer URL belongs to (Entra ID, Okta, Cognito), built from the issuer itself. */
+function presetOfIssuer(issuer: string): { provider: ProviderId; result: PresetResult } | undefined {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return undefined;
+  }
+  const entraTenant = /^\/([^/]+)\/v2\.0\/?$/.exec(url.pathname)?.[1];
+  if (url.hostname === 'login.microsoftonline.com' && entraTenant)
+    return {
+      provider: 'entra',
+      result: oidcPresets.entra.build({ tenant: decodeURIComponent(entraTenant) }),
+    };
+  if (/\.okta(preview)?\.com$/i.test(url.hostname)) {
+    const server = /^\/oauth2\/([^/]+)\/?$/.exec(url.pathname)?.[1];
+    return {
+      provider: 'okta',
+      result: oidcPresets.okta.build({
+        domain: url.host,
+        ...(server ? { authorizationServer: decodeURIComponent(server) } : {}),
+      }),
+    };
+  }
+  if (isCognitoIssuer(url)) {
+    const [, region] = /^cognito-idp\.([a-z0-9-]+)\./i.exec(url.hostname) ?? [];
+    const pool = url.pathname.split('/')[1];
+    if (region && pool)
+      return { provider: 'cognito', result: oidcPresets.cognito.build({ region, userPoolId: pool }) };
+  }
+  return undefined;
 }
 
 /**

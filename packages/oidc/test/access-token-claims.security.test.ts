@@ -3,11 +3,12 @@
  * 'access_token'`) takes them only from a JWT that passes the bearer verifier's checks (signature by a
  * key of the IdP's JWKS, an allowed algorithm, `typ`, `iss`, times within the clock tolerance, no ID or
  * logout token, an accepted audience) and that is for the ID token's user. Everything else is
- * `access_token_invalid` with the check as `details.reason`, and no token in the message. Played
+ * `access_token_invalid` with the check as `details.reason`, and no token in the message. Its
+ * `email` and `phone_number` come with their own `*_verified` flag or none, never the ID token's. Played
  * against a mock OP on 127.0.0.1 whose token endpoint answers with jose-minted tokens.
  */
 import { createHash } from 'node:crypto';
-import type { OidcSettings } from '@ssokit/core';
+import { mapClaims, type OidcSettings, resolveClaimMapping } from '@ssokit/core';
 import { exportJWK, SignJWT } from 'jose';
 import { expectRefusal } from 'ssokit-test-fixtures/refused';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +31,8 @@ let metadata: ProviderMetadata;
 /** The access token the mock token endpoint answers with next. */
 let accessToken: string | (() => Promise<string>);
 let issued: { code: string; challenge: string; nonce: string } | undefined;
+/** Claims the next ID token carries besides the standard ones (`email: ada@example.com` by default). */
+let idTokenExtra: Record<string, unknown> = {};
 
 beforeAll(async () => {
   op = await startMockOp('client-1');
@@ -49,7 +52,10 @@ beforeAll(async () => {
       createHash('sha256').update(verifier).digest('base64url') !== issued.challenge
     )
       return json(res, { error: 'invalid_grant' }, 400);
-    const idToken = await op.mint(op.claims({ nonce: issued.nonce, email: 'ada@example.com' }), key);
+    const idToken = await op.mint(
+      op.claims({ nonce: issued.nonce, email: 'ada@example.com', ...idTokenExtra }),
+      key,
+    );
     issued = undefined;
     const access = typeof accessToken === 'string' ? accessToken : await accessToken();
     return json(res, { access_token: access, token_type: 'Bearer', id_token: idToken, expires_in: 300 });
@@ -58,6 +64,7 @@ beforeAll(async () => {
 afterAll(() => op.close());
 beforeEach(() => {
   op.published = [key.jwk];
+  idTokenExtra = {};
 });
 
 /** Access token claims as Okta's default authorization server sends them for `user-1`. */
@@ -222,6 +229,61 @@ describe('the access token of a login is checked like a bearer token', () => {
       const login = await refusedLogin(token, reason);
       expect(login.details, reason).toEqual(bearer.details);
     }
+  });
+});
+
+describe('a verification flag stays with the value it verifies', () => {
+  const emailVerified = (claims: Record<string, unknown>) =>
+    mapClaims(claims, resolveClaimMapping('oidc'), { subject: 'user-1' }).emailVerified;
+
+  it("takes the access token's email without the ID token's email_verified (the account-linking probe)", async () => {
+    idTokenExtra = { email: 'mallory@evil.example', email_verified: true };
+    const { claims } = await loginWith(await op.mint(atClaims({ email: 'victim@corp.example' }), key));
+    expect(claims.email).toBe('victim@corp.example');
+    expect(claims).not.toHaveProperty('email_verified');
+    // Unverified, unless the connection trusts the address as sent.
+    expect(emailVerified(claims)).toBe(false);
+    // With its own flag, the access token's pair is taken whole, false as true.
+    for (const flag of [false, true]) {
+      idTokenExtra = { email: 'mallory@evil.example', email_verified: !flag };
+      const paired = await loginWith(
+        await op.mint(atClaims({ email: 'victim@corp.example', email_verified: flag }), key),
+      );
+      expect(paired.claims).toMatchObject({ email: 'victim@corp.example', email_verified: flag });
+    }
+  });
+
+  it("ignores an access token's email_verified without its email: the ID token's pair stays", async () => {
+    idTokenExtra = { email: 'mallory@evil.example', email_verified: false };
+    const withFlag = await loginWith(await op.mint(atClaims({ email_verified: true }), key));
+    expect(withFlag.claims).toMatchObject({ email: 'mallory@evil.example', email_verified: false });
+    idTokenExtra = { email: 'mallory@evil.example' };
+    const noFlag = await loginWith(await op.mint(atClaims({ email_verified: true }), key));
+    expect(noFlag.claims.email).toBe('mallory@evil.example');
+    expect(noFlag.claims).not.toHaveProperty('email_verified');
+  });
+
+  it("keeps the ID token's flag when the access token repeats the same email without one", async () => {
+    idTokenExtra = { email: 'ada@example.com', email_verified: true };
+    const { claims } = await loginWith(await op.mint(atClaims({ email: 'ada@example.com' }), key));
+    expect(claims).toMatchObject({ email: 'ada@example.com', email_verified: true });
+    // Not an address differing only in case: the flag verified one string.
+    const other = await loginWith(await op.mint(atClaims({ email: 'Ada@example.com' }), key));
+    expect(other.claims).not.toHaveProperty('email_verified');
+  });
+
+  it('binds phone_number_verified to phone_number the same way', async () => {
+    idTokenExtra = { phone_number: '+1 555 0100', phone_number_verified: true };
+    const swapped = await loginWith(await op.mint(atClaims({ phone_number: '+1 555 0199' }), key));
+    expect(swapped.claims.phone_number).toBe('+1 555 0199');
+    expect(swapped.claims).not.toHaveProperty('phone_number_verified');
+    idTokenExtra = { phone_number: '+1 555 0100', phone_number_verified: false };
+    const flagOnly = await loginWith(await op.mint(atClaims({ phone_number_verified: true }), key));
+    expect(flagOnly.claims).toMatchObject({ phone_number: '+1 555 0100', phone_number_verified: false });
+    const paired = await loginWith(
+      await op.mint(atClaims({ phone_number: '+1 555 0199', phone_number_verified: true }), key),
+    );
+    expect(paired.claims).toMatchObject({ phone_number: '+1 555 0199', phone_number_verified: true });
   });
 });
 

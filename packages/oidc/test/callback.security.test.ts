@@ -28,6 +28,8 @@ let metadata: ProviderMetadata;
 let tokenAnswer: ((body: URLSearchParams) => { status: number; body: unknown }) | undefined;
 let issued: { code: string; challenge?: string; method?: string; nonce: string } | undefined;
 let userinfo: Record<string, unknown> = {};
+/** Claims the next ID token carries besides the standard ones (`email: ada@example.com` by default). */
+let idTokenExtra: Record<string, unknown> = {};
 /** Requests the mock token endpoint received: a refusal before the code exchange leaves it unchanged. */
 let tokenRequests = 0;
 const msw = setupServer();
@@ -61,7 +63,10 @@ beforeAll(async () => {
         return json(res, { error: 'invalid_grant', error_description: 'PKCE verification failed' }, 400);
     }
     const accessToken = `at-${issued.code}`;
-    const idToken = await op.mint(op.claims({ nonce: issued.nonce, email: 'ada@example.com' }), key);
+    const idToken = await op.mint(
+      op.claims({ nonce: issued.nonce, email: 'ada@example.com', ...idTokenExtra }),
+      key,
+    );
     issued = undefined;
     return json(res, { access_token: accessToken, token_type: 'Bearer', id_token: idToken, expires_in: 300 });
   });
@@ -75,6 +80,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   tokenAnswer = undefined;
+  idTokenExtra = {};
   userinfo = { sub: 'user-1', email: 'ada@example.com', department: 'R&D', iss: 'https://evil.example.com' };
 });
 
@@ -199,6 +205,38 @@ describe('the code flow against a misbehaving OP', () => {
     const { params, transaction } = authorize(oidc);
     const result = await processCallback(params, transaction, oidc, metadata, { keys: createJwksCache() });
     expect(result.claims).toMatchObject({ department: 'R&D', iss: op.issuer, sub: 'user-1' });
+  });
+
+  it("never pairs userinfo's email or phone with the ID token's verification flag", async () => {
+    const oidc = settings({ userInfo: 'userinfo' });
+    const login = async (info: Record<string, unknown>) => {
+      const { params, transaction } = authorize(oidc);
+      userinfo = { sub: 'user-1', ...info };
+      return (await processCallback(params, transaction, oidc, metadata, { keys: createJwksCache() })).claims;
+    };
+    idTokenExtra = {
+      email: 'mallory@evil.example',
+      email_verified: true,
+      phone_number: '+1 555 0100',
+      phone_number_verified: true,
+    };
+    // Another address without a flag: the merged claims have none.
+    const swapped = await login({ email: 'victim@corp.example', phone_number: '+1 555 0199' });
+    expect(swapped).toMatchObject({ email: 'victim@corp.example', phone_number: '+1 555 0199' });
+    expect(swapped).not.toHaveProperty('email_verified');
+    expect(swapped).not.toHaveProperty('phone_number_verified');
+    // A flag without its value vouches for nothing: the ID token's pair stays.
+    idTokenExtra = { ...idTokenExtra, email_verified: false, phone_number_verified: false };
+    const flagsOnly = await login({ email_verified: true, phone_number_verified: true });
+    expect(flagsOnly).toMatchObject({
+      email: 'mallory@evil.example',
+      email_verified: false,
+      phone_number: '+1 555 0100',
+      phone_number_verified: false,
+    });
+    // Value and flag from userinfo: taken together.
+    const paired = await login({ email: 'victim@corp.example', email_verified: true });
+    expect(paired).toMatchObject({ email: 'victim@corp.example', email_verified: true });
   });
 
   it('refuses a callback without state, or with a missing code', async () => {

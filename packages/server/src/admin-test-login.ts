@@ -2,7 +2,8 @@
  * The admin API's test login routes (test-login.ts has the callback side):
  *
  * - `POST /admin/connections/:id/test-login` (JSON `{ returnTo? }`) answers `{ url, expiresAt }`: a
- *   one-time start URL for this browser, and sets the `sso_test` cookie that binds the test to it.
+ *   one-time start URL for this browser, and sets the test cookie (`__Host-sso_test` on https,
+ *   `sso_test` on http) that binds the test to it.
  * - `GET /admin/connections/:id/test-login/start?token=…` takes the token once and starts the login
  *   (a transaction marked as a test, then the IdP), in the browser that asked for it.
  * - `GET /admin/connections/:id/test-login/:resultId` reads the report, in that browser, as often as
@@ -13,6 +14,11 @@
  * one), is taken on first use (a leaked URL is spent), lives five minutes, and only counts in the
  * browser holding the test cookie whose hash it carries (a token minted by another admin, or sent to a
  * victim, is refused) and for the admin who minted it. A cross-site navigation to it is refused too.
+ * The test cookie's value is minted afresh by every POST, never taken from the browser: a value
+ * planted in an admin's browser (cookie tossing from a sibling subdomain) is replaced before the
+ * admin's test is bound, so the planter cannot read its report; on https the `__Host-` prefix keeps
+ * sibling subdomains from setting the cookie at all. Each admin may mint 20 start URLs a minute, so
+ * none can fill the transaction store that anonymous logins need.
  * An attacker who still got an admin's browser to run a test login gains nothing: the report is bound
  * to that browser, nothing is written, and no session starts.
  *
@@ -21,6 +27,7 @@
 import { SsoError } from '@ssokit/core';
 import type { TransactionValue } from '@ssokit/storage';
 import type { AdminContext } from './admin.ts';
+import { clientKeyOf, createSharedLimiter } from './client.ts';
 import type { SsoContext } from './context.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { loadSamlFlow } from './lazy.ts';
@@ -29,8 +36,6 @@ import { isCrossSite, isSitePath, json, notAllowed } from './respond.ts';
 import { hashBinder, randomId, TEST_RESULT_PREFIX, TEST_START_PREFIX } from './test-login.ts';
 import type { TestLoginMarker } from './transactions.ts';
 
-/** The cookie that binds test logins to the admin's browser (its value's hash is in each record). */
-const TEST_COOKIE = 'sso_test';
 /** How long the test cookie lasts: a start, a login at the IdP and the report's lifetime, with room. */
 const TEST_COOKIE_MAX_AGE_SEC = 3600;
 /** How long a start token can be used: 5 minutes. */
@@ -39,6 +44,36 @@ const START_TTL_MS = 5 * 60_000;
 const MAX_RETURN_TO = 2048;
 /** What randomId() makes: 32 base64url characters. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+/** How many start URLs one admin may mint a minute. */
+const STARTS_PER_MINUTE = 20;
+
+/**
+ * The cookie that binds test logins to the admin's browser (its value's hash is in each record):
+ * `__Host-` prefixed on https (no Domain, Path=/, Secure: a sibling subdomain cannot set it), as the
+ * session cookie is.
+ */
+function testCookieName(ctx: SsoContext): string {
+  return ctx.txCookie.secure ? '__Host-sso_test' : 'sso_test';
+}
+
+/** Each server's limiter of start URLs per admin (one per context, shared by instances via counters). */
+const startLimiters = new WeakMap<SsoContext, ReturnType<typeof createSharedLimiter>>();
+
+/** Counts a start URL for this admin; `rate_limited` past {@link STARTS_PER_MINUTE}. */
+async function limitStarts(ctx: SsoContext, request: Request, actor: string | undefined): Promise<void> {
+  let limiter = startLimiters.get(ctx);
+  if (!limiter) {
+    limiter = createSharedLimiter(ctx, 'test-login-start', STARTS_PER_MINUTE);
+    startLimiters.set(ctx, limiter);
+  }
+  // The admin as the hook named them; unnamed admins by client (the test cookie is the browser's to
+  // choose, so it cannot be the key).
+  const key = actor !== undefined ? `actor:${actor}` : `client:${clientKeyOf(ctx, request)}`;
+  if (!(await limiter(key)))
+    throw new SsoError('rate_limited', 'Too many test logins were started; wait a minute and try again.', {
+      details: { reason: 'test_login_starts' },
+    });
+}
 
 /** What the admin router gives the test login routes. */
 export interface TestLoginRequest {
@@ -77,9 +112,11 @@ async function mintStart(ctx: SsoContext, call: TestLoginRequest): Promise<Respo
     if (returnTo.length > MAX_RETURN_TO)
       throw new SsoError('invalid_return_to', `returnTo is longer than ${MAX_RETURN_TO} characters.`);
   }
-  // One test cookie per browser, kept across tests: two tabs testing at once both keep their reports.
-  const existing = parseCookies(request.headers.get('cookie')).get(TEST_COOKIE);
-  const binder = existing !== undefined && ID_PATTERN.test(existing) ? existing : randomId();
+  await limitStarts(ctx, request, actor);
+  // A fresh binder every time, never the one the browser sends (it may have been planted by someone
+  // who knows it). So a second test started in another tab replaces the first one's binding: the
+  // first tab's start URL and report are then refused in this browser (`test_login_browser`).
+  const binder = randomId();
   const token = randomId();
   const expiresAt = ctx.clock() + START_TTL_MS;
   await ctx.storage.transactions.put(
@@ -96,8 +133,9 @@ async function mintStart(ctx: SsoContext, call: TestLoginRequest): Promise<Respo
   const headers = new Headers();
   headers.append(
     'set-cookie',
-    serializeCookie(TEST_COOKIE, binder, {
-      path: ctx.basePath,
+    serializeCookie(testCookieName(ctx), binder, {
+      // `__Host-` requires Path=/ (https); on http the cookie stays under basePath.
+      path: ctx.txCookie.secure ? '/' : ctx.basePath,
       secure: ctx.txCookie.secure ?? false,
       // Lax: the report may be opened by the redirect at the end of the IdP's round trip.
       sameSite: 'Lax',
@@ -131,7 +169,7 @@ async function takeStart(ctx: SsoContext, call: TestLoginRequest): Promise<Respo
       'This test login link expired or was already used. Start the test again.',
       { details: { reason: 'test_login_start' } },
     );
-  const marker = boundMarker(request, record, actor);
+  const marker = boundMarker(ctx, request, record, actor);
   const c = await ctx.connection(connectionId);
   const landing = marker.returnTo ?? '/';
   return c.protocol === 'oidc'
@@ -154,10 +192,12 @@ async function readResult(ctx: SsoContext, call: TestLoginRequest): Promise<Resp
   if (record?.kind !== 'test-login-result') throw gone();
   const remaining = Number(record.expiresAt) - ctx.clock();
   if (!(remaining > 0)) throw gone();
-  await ctx.storage.transactions.put(key, record as TransactionValue, remaining);
+  // A failed put (a full store) does not cost this reader the report already taken: it is answered
+  // below all the same; only a later reload finds it gone (`test_login_result`: test again).
+  await ctx.storage.transactions.put(key, record as TransactionValue, remaining).catch(() => undefined);
   // Another connection's report is not found here, whoever asks: the route confirms nothing.
   if (record.connectionId !== connectionId) throw gone();
-  boundMarker(request, record, actor);
+  boundMarker(ctx, request, record, actor);
   return json(record.report);
 }
 
@@ -166,11 +206,12 @@ async function readResult(ctx: SsoContext, call: TestLoginRequest): Promise<Resp
  * admin is the one who started it; `forbidden` otherwise.
  */
 function boundMarker(
+  ctx: SsoContext,
   request: Request,
   record: Record<string, unknown>,
   actor: string | undefined,
 ): TestLoginMarker {
-  const cookie = parseCookies(request.headers.get('cookie')).get(TEST_COOKIE);
+  const cookie = parseCookies(request.headers.get('cookie')).get(testCookieName(ctx));
   if (cookie === undefined || hashBinder(cookie) !== record.binder)
     throw new SsoError('forbidden', 'This test login belongs to another browser. Start the test here.', {
       details: { reason: 'test_login_browser' },

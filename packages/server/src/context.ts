@@ -17,14 +17,16 @@ import {
 } from '@ssokit/core';
 import { createDiscoveryCache, createJwksCache, type DiscoveryCache, type JwksCache } from '@ssokit/oidc';
 import type { SessionStore, SsoStorage } from '@ssokit/storage';
+import { validateConnection } from './connections.ts';
 import type { CookieAttributes } from './cookies.ts';
 import { callHook } from './hooks.ts';
+import { layeredConnections } from './layered-connections.ts';
 import type { SsoOptions } from './options.ts';
 import type { CheckedOptions } from './options-check.ts';
 import { createOutboundFetch } from './outbound.ts';
 import { createSessionCodec, type SessionCodec } from './session.ts';
 import { createSessionCache, type SessionCache } from './session-cache.ts';
-import { type FieldSource, layeredConnections, storedSourcesOf } from './settings-layers.ts';
+import { type FieldSource, storedSourcesOf } from './settings-layers.ts';
 
 /** The runtime context of one `createSso()` instance. */
 export interface SsoContext {
@@ -83,18 +85,22 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
   const { base, basePath, moved } = checked;
   const origin = base.origin;
   const secure = base.protocol === 'https:';
+  // Development (http on loopback) calls local IdPs; production only public ones unless allowed.
+  const allowPrivateNetworks = options.allowPrivateNetworks ?? (!secure && isLoopbackHost(base.hostname));
   // Settings layers (the environment, a file, defaults) apply to every reader of connections.
   const connections =
     options.settings && options.settings.length > 0
-      ? layeredConnections(options.storage.connections, options.settings)
+      ? layeredConnections(options.storage.connections, options.settings, async (c) => {
+          // Checked as a saved connection is (connections.ts), with this server's outbound rule.
+          const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = c;
+          await validateConnection({ allowPrivateNetworks }, fields);
+        })
       : undefined;
   const storage: SsoStorage = connections
     ? (Object.create(options.storage, {
         connections: { value: connections, enumerable: true },
       }) as SsoStorage)
     : options.storage;
-  // Development (http on loopback) calls local IdPs; production only public ones unless allowed.
-  const allowPrivateNetworks = options.allowPrivateNetworks ?? (!secure && isLoopbackHost(base.hostname));
   const http = {
     [customFetch]: createOutboundFetch({ allowPrivateNetworks, custom: options[customFetch] }),
   };

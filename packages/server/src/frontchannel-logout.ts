@@ -19,6 +19,12 @@ export async function frontchannelLogout(ctx: SsoContext, request: Request, id: 
   const c = await ctx.connection(id);
   if (c.protocol !== 'oidc') throw new SsoError('connection_not_found', 'No OIDC connection has this id.');
   const params = new URL(request.url).searchParams;
+  // One of each, as every other route of the IdP's reads its parameters.
+  for (const name of ['sid', 'iss'])
+    if (params.getAll(name).length > 1)
+      throw new SsoError('invalid_request', `The "${name}" parameter is given more than once.`, {
+        details: { reason: 'duplicate_parameter' },
+      });
   const sid = params.get('sid');
   if (!sid || sid.length > 255)
     throw new SsoError(
@@ -29,6 +35,12 @@ export async function frontchannelLogout(ctx: SsoContext, request: Request, id: 
       },
     );
   const iss = params.get('iss');
+  // The spec requires "iss" with "sid"; Entra ID sends none (a known deviation), so it may be left
+  // out only at an Entra connection.
+  if (iss === null && !isEntra(c.provider, c.oidc.issuer))
+    throw new SsoError('invalid_request', 'A front-channel logout names its issuer: the "iss" parameter.', {
+      details: { reason: 'iss' },
+    });
   // The issuer, when sent, must be this connection's (a multi-tenant template matches its tenants'
   // issuers by prefix and suffix around the tenant id).
   if (iss !== null && !issuerMatches(iss, c.oidc.issuer))
@@ -53,6 +65,11 @@ export async function frontchannelLogout(ctx: SsoContext, request: Request, id: 
       headers,
     },
   );
+}
+
+/** Whether a connection is Microsoft Entra ID's, by its provider or its issuer's host. */
+function isEntra(provider: string, issuer: string): boolean {
+  return provider === 'entra' || /^https:\/\/login\.microsoftonline\.(com|us)\//.test(issuer);
 }
 
 /** Whether `iss` is the connection's issuer, or one tenant's issuer under an Entra `{tenantid}` template. */

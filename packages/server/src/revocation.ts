@@ -30,7 +30,9 @@ export async function revokeSessions(
     );
   }
   const count = await ctx.sessionStore.revoke(checked);
-  ctx.sessionCache.forget();
+  // Only when something ended: anonymous routes (an IdP's logout with a made-up sid) must not be able
+  // to empty the cache and send every request to the store.
+  if (count > 0) ctx.sessionCache.forget();
   // A revocation someone asked for is audited even when it ended nothing; one that follows from
   // another event (a deleted connection, an IdP's logout) only when it did.
   const asked = why.reason === 'api' || why.reason === 'admin';
@@ -74,7 +76,7 @@ export async function endIdpSessions(
           ended += 1;
       }
     }
-    ctx.sessionCache.forget();
+    if (ended > 0) ctx.sessionCache.forget();
     if (ended > 0)
       await emitAudit(ctx.options.audit, {
         type: 'sessions.revoked',

@@ -38,8 +38,15 @@ interface Op {
  * The OP: `/authorize` answers at once for Ada (code + state to the redirect URI), `/token` checks the
  * code and its PKCE S256 verifier and answers with an ID token (no groups) and an access token, a JWT
  * for `api://default` with `Groups` (or, `opaque`, a random string as Okta's org server sends).
+ * `idToken` and `accessToken` are claims laid over each token's.
  */
-async function startOp(options: { opaque?: boolean } = {}): Promise<Op> {
+async function startOp(
+  options: {
+    opaque?: boolean;
+    idToken?: Record<string, unknown>;
+    accessToken?: Record<string, unknown>;
+  } = {},
+): Promise<Op> {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
   const codes = new Map<
@@ -100,10 +107,16 @@ async function startOp(options: { opaque?: boolean } = {}): Promise<Op> {
             .setIssuedAt()
             .setExpirationTime('5m')
             .sign(privateKey);
-        const idToken = await sign({ ...ADA, aud: grant.clientId, nonce: grant.nonce }, 'JWT');
+        const idToken = await sign(
+          { ...ADA, aud: grant.clientId, nonce: grant.nonce, ...options.idToken },
+          'JWT',
+        );
         const accessToken = options.opaque
           ? randomUUID().replaceAll('-', '')
-          : await sign({ aud: API_AUDIENCE, scp: ['openid'], Groups: ADA_GROUPS }, 'at+jwt');
+          : await sign(
+              { aud: API_AUDIENCE, scp: ['openid'], Groups: ADA_GROUPS, ...options.accessToken },
+              'at+jwt',
+            );
         return send(200, {
           access_token: accessToken,
           token_type: 'Bearer',
@@ -238,5 +251,54 @@ config:
     expect((error as { issues: { path: string }[] }).issues).toEqual([
       expect.objectContaining({ path: 'oidc.userInfo' }),
     ]);
+  });
+});
+
+describe("the access token's email never borrows the ID token's email_verified", () => {
+  it("an ID token verifying mallory's address and an access token naming the victim's: no login into the invited victim's account", async () => {
+    const probe = await startOp({
+      idToken: { email: 'mallory@evil.example', email_verified: true },
+      accessToken: { email: 'victim@corp.example' },
+    });
+    try {
+      const { sso, storage } = await setup([]);
+      const victim = await storage.users.create({ email: 'victim@corp.example', status: 'invited' } as never);
+      const untouched = async () => {
+        expect(await storage.users.get(victim.id)).toMatchObject({ status: 'invited' });
+        expect(await storage.users.listIdentities(victim.id)).toEqual([]);
+      };
+
+      // OIDC's default provisioning (a verified email required, `trustEmail` false): the merged claims
+      // carry the access token's address without a flag, so the login is refused before any linking.
+      await sso.connections.create(
+        connection('okta-at', { userInfo: 'access_token', audience: [API_AUDIENCE] }, probe.issuer),
+      );
+      const refused = await oidcLogin(sso, BASE, 'okta-at');
+      expect(refused.response.status).toBe(403);
+      expect(await refused.response.text()).toContain('email_not_verified');
+      expect(refused.cookie).toBe('');
+      await untouched();
+
+      // Without requireVerifiedEmail the unverified address still links nothing: the invited victim owns
+      // it, so the login is refused as a conflict rather than linked.
+      const lax = connection(
+        'okta-lax',
+        { userInfo: 'access_token', audience: [API_AUDIENCE] },
+        probe.issuer,
+      );
+      await sso.connections.create({
+        ...(lax as object),
+        provisioning: { requireVerifiedEmail: false },
+      } as never);
+      const conflict = await oidcLogin(sso, BASE, 'okta-lax');
+      expect(conflict.response.status).toBe(403);
+      const page = await conflict.response.text();
+      expect(page).toContain('identity_conflict');
+      expect(page).toContain('has not verified the email');
+      expect(conflict.cookie).toBe('');
+      await untouched();
+    } finally {
+      await probe.close();
+    }
   });
 });

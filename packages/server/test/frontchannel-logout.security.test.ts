@@ -105,6 +105,91 @@ describe('OpenID Connect Front-Channel Logout', () => {
     expect(await sessions.get('a')).not.toBeNull();
   });
 
+  it('refuses a repeated sid or iss, and a missing iss at a connection that is not Entra', async () => {
+    const { sessions, logout } = await setup();
+    for (const query of ['?sid=sid-1&sid=sid-2', `?sid=sid-1&iss=${encodeURIComponent(ENTRA)}&iss=x`]) {
+      const refused = await logout(query, { accept: 'application/json' });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: 'invalid_request', reason: 'duplicate_parameter' });
+    }
+    expect(await sessions.get('a')).not.toBeNull();
+    // Only Entra may leave "iss" out: at a Keycloak connection the spec's rule holds.
+    const storage = memoryStorage();
+    const keycloak = createSso({ baseUrl: BASE, storage, secret: SECRET });
+    await storage.connections.create({
+      id: 'kc',
+      name: 'Keycloak',
+      protocol: 'oidc',
+      provider: 'keycloak',
+      active: true,
+      oidc: { issuer: 'https://sso.example.com/realms/acme', clientId: 'app' },
+    } as never);
+    const noIss = await keycloak.handle(
+      new Request(`${BASE}/sso/oidc/frontchannel-logout/kc?sid=s1`, {
+        headers: { accept: 'application/json' },
+      }),
+    );
+    expect(noIss.status).toBe(400);
+    expect(await noIss.json()).toMatchObject({ error: 'invalid_request', reason: 'iss' });
+  });
+
+  it('a logout that ends nothing (a made-up sid) leaves the session cache alone', async () => {
+    const clock = () => Date.now();
+    const storage = memoryStorage({ [now]: clock });
+    let reads = 0;
+    const sessionsStore = storage.sessions as NonNullable<typeof storage.sessions>;
+    const counted = Object.create(storage, {
+      sessions: {
+        value: {
+          ...sessionsStore,
+          get: (id: string) => {
+            reads += 1;
+            return sessionsStore.get(id);
+          },
+        },
+        enumerable: true,
+      },
+    });
+    const sso = createSso({
+      baseUrl: BASE,
+      storage: counted,
+      secret: SECRET,
+      sessionCacheMs: 60_000,
+      [now]: clock,
+    });
+    await storage.connections.create({
+      id: 'entra',
+      name: 'Entra ID',
+      protocol: 'oidc',
+      provider: 'entra',
+      active: true,
+      oidc: { issuer: ENTRA, clientId: 'app' },
+    } as never);
+    const user = await storage.users.create({ status: 'active', email: 'ada@example.com' });
+    const token = 'A'.repeat(43);
+    const { createHash } = await import('node:crypto');
+    await sessionsStore.create({
+      id: createHash('sha256').update(token).digest('base64url'),
+      userId: user.id,
+      connectionId: 'entra',
+      subject: 'ada',
+      idpSessionId: 'real-sid',
+      data: { issuer: ENTRA, roles: [], groups: [], issuedAt: Math.floor(clock() / 1000) },
+      createdAt: new Date(clock()),
+      expiresAt: new Date(clock() + 3_600_000),
+      idleExpiresAt: new Date(clock() + 3_600_000),
+    });
+    const read = () =>
+      sso.getSession(new Request(BASE, { headers: { cookie: `__Host-sso_session=${token}` } }));
+    expect(await read()).not.toBeNull();
+    await read();
+    const before = reads;
+    for (let i = 0; i < 5; i++)
+      await sso.handle(new Request(`${BASE}/sso/oidc/frontchannel-logout/entra?sid=made-up-${i}`));
+    await read();
+    expect(reads).toBe(before);
+  });
+
   it("at Entra's common endpoint, accepts a tenant's issuer and refuses a look-alike", async () => {
     const storage = memoryStorage();
     const sso = createSso({ baseUrl: BASE, storage, secret: SECRET });

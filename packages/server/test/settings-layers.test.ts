@@ -196,4 +196,100 @@ describe('settings layers: the environment wins, inside createSso', () => {
       'settings[0].fields.issuer',
     ]);
   });
+
+  it('what the environment fixes is never written to the store: its client secret stays out of the database', async () => {
+    const { sso, storage } = wandb({
+      OIDC_ISSUER: op.issuer,
+      OIDC_CLIENT_ID: 'public-pkce',
+      OIDC_SECRET: 'ENV-SECRET-xyz',
+    });
+    expect((await admin(sso, 'PATCH', '/connections/wandb', { name: 'Renamed' })).status).toBe(200);
+    const effective = await sso.connections.get('wandb');
+    expect(effective).toMatchObject({
+      name: 'Renamed',
+      oidc: { issuer: op.issuer, clientSecret: 'ENV-SECRET-xyz' },
+    });
+    // The admin API's PATCH sends whole sections back (the secret kept, write-only): none of it is stored.
+    const patched = await admin(sso, 'PATCH', '/connections/wandb', {
+      oidc: { issuer: op.issuer, clientId: 'public-pkce', scopes: ['openid', 'email'] },
+    });
+    expect(patched.status).toBe(200);
+    const raw = JSON.stringify(await storage.connections.get('wandb'));
+    expect(raw).not.toContain('ENV-SECRET-xyz');
+    expect(raw).not.toContain('"issuer"');
+    expect(raw).not.toContain('"clientId"');
+    expect(raw).toContain('"scopes":["openid","email"]');
+    expect(await sso.connections.get('wandb')).toMatchObject({
+      oidc: { scopes: ['openid', 'email'], clientSecret: 'ENV-SECRET-xyz' },
+    });
+  });
+
+  it('an issuer the environment fixes pins its endpoints, tenants, algorithms and audiences too', async () => {
+    const { sso, storage } = wandb({
+      OIDC_ISSUER: op.issuer,
+      OIDC_CLIENT_ID: 'public-pkce',
+      OIDC_AUTH_METHOD: 'pkce',
+    });
+    const evil = 'https://attacker.example.net';
+    const refused = await admin(sso, 'PATCH', '/connections/wandb', {
+      oidc: {
+        issuer: op.issuer,
+        clientId: 'public-pkce',
+        endpoints: { authorization: `${evil}/auth`, token: `${evil}/token`, jwks: `${evil}/jwks` },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()) as object).toMatchObject({
+      issues: [
+        {
+          path: 'oidc.endpoints',
+          message:
+            'names the identity provider with oidc.issuer, which the environment (OIDC_ISSUER) fixes: set it there too, or leave this field out.',
+        },
+      ],
+    });
+    // Endpoints stored before the variable was set are not used with the pinned issuer.
+    await storage.connections.create(
+      oidcConnection(
+        'https://old.example.com',
+        { id: 'wandb' },
+        { endpoints: { jwks: `${evil}/jwks` }, tenants: ['t'] },
+      ),
+    );
+    const effective = (await sso.connections.get('wandb')) as unknown as { oidc: Record<string, unknown> };
+    expect(effective.oidc.issuer).toBe(op.issuer);
+    expect(effective.oidc).not.toHaveProperty('endpoints');
+    expect(effective.oidc).not.toHaveProperty('tenants');
+  });
+
+  it('a connection the layers shape is checked as a saved one is, at its first use', async () => {
+    const { sso } = testSso(BASE, {
+      authorizeAdmin: () => true,
+      settings: [
+        fileSettings(
+          {
+            id: 'legacy',
+            name: 'Legacy',
+            protocol: 'oidc',
+            oidc: { issuer: op.issuer, clientId: 'c', verifySignature: false },
+          },
+          'legacy.json',
+        ),
+      ],
+    });
+    const login = await sso.handle(
+      new Request(`${BASE}/sso/login/legacy`, { headers: { accept: 'application/json' } }),
+    );
+    expect(login.status).toBeGreaterThanOrEqual(400);
+    expect(await login.json()).toMatchObject({ error: 'config_invalid' });
+    const detail = await admin(sso, 'GET', '/connections/legacy');
+    expect(JSON.stringify(await detail.json())).toContain('verifySignature');
+  });
+
+  it('a name the environment connection has cannot be taken by a stored one', async () => {
+    const { sso } = wandb({ OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'public-pkce' });
+    const clash = await admin(sso, 'POST', '/connections', oidcConnection(op.issuer, { name: 'sso' }));
+    expect(clash.status).toBe(409);
+    expect(await clash.json()).toMatchObject({ error: 'connection_name_taken' });
+  });
 });

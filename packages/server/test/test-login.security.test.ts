@@ -15,7 +15,7 @@ import { cookiesOf, rememberCookies, setsSession } from 'ssokit-test-fixtures/ht
 import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
 import { answerAuthnRequest, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sso } from '../src/index.ts';
+import type { Sso, SsoOptions } from '../src/index.ts';
 import { acsPost, testSso } from './helpers.ts';
 
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
@@ -35,13 +35,14 @@ afterAll(() => op.close());
  * the test moves, an OIDC connection `local-op` (inactive: testing it is what admins do) and a second
  * one, `other-op`.
  */
-async function setup() {
+async function setup(options: Partial<SsoOptions> = {}) {
   let clock = Date.now();
   const events: AuditEvent[] = [];
   const { sso, storage } = testSso(BASE, {
     authorizeAdmin: (request) => request.headers.get('x-admin') ?? false,
     audit: (event) => void events.push(event),
     [now]: () => clock,
+    ...options,
   });
   await storage.connections.create(oidcConnection(op.issuer, { id: 'local-op', active: false }));
   await storage.connections.create(oidcConnection(op.issuer, { id: 'other-op', name: 'Other OP' }));
@@ -82,7 +83,9 @@ function browser(sso: Sso, admin?: string) {
     expect(minted.status).toBe(200);
     return ((await minted.json()) as { url: string }).url;
   };
-  return { send, mint, startUrl, cookie: () => jar.get(host) ?? '' };
+  /** Puts `name=value` pairs in the jar, as another site's script or a sibling subdomain could. */
+  const plant = (pairs: string) => jar.set(host, pairs);
+  return { send, mint, startUrl, plant, cookie: () => jar.get(host) ?? '' };
 }
 
 /** A refusal's status and JSON body. */
@@ -176,6 +179,113 @@ describe('test logins: who may start and read them', () => {
     expect(
       (await admin.send('/sso/admin/connections/local-op/test-login/start', { method: 'POST' })).status,
     ).toBe(405);
+  });
+});
+
+describe('test logins: the test cookie', () => {
+  it('a value planted by another admin is replaced, never adopted: the planter cannot read the report', async () => {
+    // No actor names: the hook answers `true`, so only the browser binds a test.
+    const { sso } = await setup({ authorizeAdmin: () => true });
+    const mallory = browser(sso);
+    const malloryUrl = await mallory.startUrl();
+    const planted = mallory.cookie();
+    expect(planted).toMatch(/^sso_test=[A-Za-z0-9_-]{32}$/);
+    const victim = browser(sso);
+    victim.plant(planted);
+    const minted = await victim.mint();
+    expect(minted.status).toBe(200);
+    const fresh = cookiesOf(minted, 'sso_test=');
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]).toMatch(/^sso_test=[A-Za-z0-9_-]{32}$/);
+    expect(fresh[0]).not.toBe(planted);
+    expect(victim.cookie()).toBe(fresh[0]);
+    // Mallory's own start URL no longer counts in the victim's browser.
+    expect(await refusal(await victim.send(malloryUrl))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    const { resultId } = await testLogin(victim);
+    const path = `/sso/admin/connections/local-op/test-login/${resultId}`;
+    expect(await refusal(await mallory.send(path))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    // Planted again after the test (first in the Cookie header, as a tossed cookie with a longer
+    // path would be): still not the victim's binding.
+    const both = browser(sso);
+    both.plant(`${planted}; ${victim.cookie()}`);
+    expect((await refusal(await both.send(path))).status).toBe(403);
+    expect((await victim.send(path)).status).toBe(200);
+  });
+
+  it("a second test in the same browser replaces the first one's binding", async () => {
+    const { sso } = await setup();
+    const admin = browser(sso, 'ada@example.com');
+    const first = await admin.startUrl();
+    const before = admin.cookie();
+    const second = await admin.startUrl();
+    expect(admin.cookie()).not.toBe(before);
+    expect(await refusal(await admin.send(first))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    expect((await admin.send(second)).status).toBe(302);
+  });
+
+  it('on https it is __Host-sso_test (Path=/, Secure, no Domain), and a plain sso_test is not read', async () => {
+    const base = 'https://app.example.com';
+    const { sso, storage } = testSso(base, { authorizeAdmin: () => 'ada@example.com' });
+    await storage.connections.create(oidcConnection(op.issuer, { id: 'local-op', active: false }));
+    const mint = async () => {
+      const minted = await sso.handle(
+        new Request(`${base}/sso/admin/connections/local-op/test-login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: base, 'sec-fetch-site': 'same-origin' },
+          body: '{}',
+        }),
+      );
+      expect(minted.status).toBe(200);
+      const { url } = (await minted.json()) as { url: string };
+      return { url, setCookies: minted.headers.getSetCookie() };
+    };
+    const open = (url: string, cookie: string) =>
+      sso.handle(
+        new Request(url, {
+          headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin', cookie },
+        }),
+      );
+    const { url, setCookies } = await mint();
+    expect(setCookies).toHaveLength(1);
+    const setCookie = setCookies[0] as string;
+    expect(setCookie).toMatch(/^__Host-sso_test=[A-Za-z0-9_-]{32}; /);
+    const attributes = setCookie.split('; ').slice(1);
+    expect(attributes).toEqual(expect.arrayContaining(['Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax']));
+    expect(attributes.some((a) => /^domain=/i.test(a))).toBe(false);
+    const pair = setCookie.split(';')[0] as string;
+    // The unprefixed name (which a sibling subdomain could set) does not bind: refused, token spent.
+    expect(await refusal(await open(url, pair.replace('__Host-', '')))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    const again = await mint();
+    expect((await open(again.url, (again.setCookies[0] as string).split(';')[0] as string)).status).toBe(302);
+  });
+});
+
+describe('test logins: how many', () => {
+  it('an admin starts at most 20 a minute (the 21st is rate_limited); another admin is unaffected', async () => {
+    const { sso, advance } = await setup();
+    const ada = browser(sso, 'ada@example.com');
+    for (let i = 0; i < 20; i++) expect((await ada.mint()).status).toBe(200);
+    const refused = await ada.mint();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toMatchObject({ error: 'rate_limited', reason: 'test_login_starts' });
+    // Ada in another browser is still Ada.
+    expect((await browser(sso, 'ada@example.com').mint()).status).toBe(429);
+    expect((await browser(sso, 'grace@example.com').mint()).status).toBe(200);
+    advance(60_000);
+    expect((await ada.mint()).status).toBe(200);
   });
 });
 

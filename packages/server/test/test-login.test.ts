@@ -168,6 +168,28 @@ describe('a live test login (OIDC, oidc-provider)', () => {
     ]);
   });
 
+  it('a report read while the store is full is still answered; a later reload finds it gone', async () => {
+    const { sso, storage, connection } = await setup();
+    const { browser, done } = await oidcTestLogin(sso, connection.id);
+    const id = new URL(done.headers.get('location') as string, BASE).searchParams.get('testLogin');
+    const path = `/sso/admin/connections/${connection.id}/test-login/${id}`;
+    const transactions = storage.transactions;
+    const put = transactions.put;
+    transactions.put = async () => {
+      throw new Error('The store is full.');
+    };
+    try {
+      const read = await browser.send(path, { headers: { accept: 'application/json' } });
+      expect(read.status).toBe(200);
+      expect(await read.json()).toMatchObject({ id, outcome: 'would-succeed' });
+    } finally {
+      transactions.put = put;
+    }
+    const reload = await browser.send(path, { headers: { accept: 'application/json' } });
+    expect(reload.status).toBe(400);
+    expect(await reload.json()).toMatchObject({ error: 'transaction_expired', reason: 'test_login_result' });
+  });
+
   it('without returnTo the browser lands on the JSON report; a returnTo with a query and fragment keeps them', async () => {
     const { sso, connection } = await setup();
     const plain = await oidcTestLogin(sso, connection.id, {});

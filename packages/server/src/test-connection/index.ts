@@ -40,8 +40,11 @@ export async function testConnection(
       ...(ctx.sessionStore
         ? { backchannelLogoutUri: ctx.url(`/oidc/backchannel-logout/${encodeURIComponent(connection.id)}`) }
         : {}),
-      // OpenID Connect Front-Channel Logout (Entra's "Front-channel logout URL").
-      frontchannelLogoutUri: ctx.url(`/oidc/frontchannel-logout/${encodeURIComponent(connection.id)}`),
+      // OpenID Connect Front-Channel Logout (Entra's "Front-channel logout URL"): it finds the sessions
+      // it ends in the store, so it too needs server-side sessions.
+      ...(ctx.sessionStore
+        ? { frontchannelLogoutUri: ctx.url(`/oidc/frontchannel-logout/${encodeURIComponent(connection.id)}`) }
+        : {}),
     };
     if (!ctx.sessionStore)
       add(

@@ -36,7 +36,10 @@ export interface IdpMetadataCacheOptions {
    */
   retryAfterMs?: number;
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
-  /** @deprecated Marked so to stand out: allows http metadata URLs outside loopback. */
+  /**
+   * @deprecated Marked so to stand out: allows http metadata URLs outside loopback, and plain-http SSO
+   * and SLO endpoints in the metadata they serve.
+   */
   [allowInsecureRequests]?: boolean;
   /** Hears `insecure-http` (once per origin) when `allowInsecureRequests` lets a plain-http URL through. Default: none. */
   onWarning?: WarningHook;
@@ -181,9 +184,12 @@ async function fetchMetadata(
       });
     throw unreachable(cause);
   }
+  // The document's SSO and SLO endpoints meet the same rule as its URL, with the same escape hatch.
   return parseIdpMetadata(body, {
     ...(entityId ? { entityId } : {}),
     maxLength: maxBytes,
+    ...(options[allowInsecureRequests] === true ? { [allowInsecureRequests]: true } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options[nowSymbol] ? { [nowSymbol]: options[nowSymbol] } : {}),
   });
 }

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import type { Clock } from '@ssokit/core';
-import { ConfigError, now as nowSymbol, SsoError } from '@ssokit/core';
+import type { Clock, ConfigIssue, WarningHook } from '@ssokit/core';
+import { type allowInsecureRequests, ConfigError, now as nowSymbol, SsoError } from '@ssokit/core';
 import { parseDuration } from './internal/duration.ts';
+import { endpointProblem } from './internal/idp-endpoint.ts';
 import {
   certificateBase64,
   type KeyType,
@@ -71,13 +72,29 @@ export interface ParseIdpMetadataOptions {
   entityId?: string;
   /** The largest document accepted, in characters. Default: 2000000. */
   maxLength?: number;
+  /**
+   * @deprecated Marked so to stand out: accepts plain-http SSO and SLO endpoints outside loopback
+   * (the IdP URL rule's escape hatch, as for metadata URLs).
+   */
+  [allowInsecureRequests]?: boolean;
+  /** Hears `insecure-http` (once per origin) when `allowInsecureRequests` lets a plain-http endpoint through. Default: none. */
+  onWarning?: WarningHook;
   [nowSymbol]?: Clock;
 }
+
+/** The name of a SAML binding in messages. */
+const BINDING_NAMES: Record<string, string> = {
+  [BINDINGS.redirect]: 'HTTP-Redirect',
+  [BINDINGS.post]: 'HTTP-POST',
+};
 
 /**
  * Parses IdP metadata: an `EntityDescriptor`, or an `EntitiesDescriptor` aggregate from which the IdP
  * is picked by entityID. A BOM, leading comments, WS-Federation role descriptors and signed metadata are
- * all fine. Missing pieces are a `ConfigError` saying what is missing.
+ * all fine. Missing pieces are a `ConfigError` saying what is missing, and so is an HTTP-Redirect or
+ * HTTP-POST SingleSignOnService or SingleLogoutService whose Location breaks the IdP URL rule (https,
+ * or plain http on a loopback host; core's `checkIdpUrl`): the whole document is refused, naming the
+ * element, its binding and the URL.
  *
  * @example
  * ```ts
@@ -140,18 +157,32 @@ export function parseIdpMetadata(xml: string, options: ParseIdpMetadataOptions =
       `the entity "${entityId}" has no IDPSSODescriptor for SAML 2.0: it is not a SAML 2.0 identity provider.`,
     );
 
+  // Every endpoint of a binding ssokit uses must meet the IdP URL rule; one that does not refuses the
+  // whole document (a metadata with a javascript: or plain-http endpoint is not half-accepted).
+  // Endpoints of other bindings (SOAP, Artifact) are never used, so not judged.
+  const endpointIssues: ConfigIssue[] = [];
   const endpoints = (name: string) => {
     const found: { redirect?: string; post?: string } = {};
     for (const endpoint of children(descriptor, NS.md, name)) {
       const binding = attr(endpoint, 'Binding');
       const location = attr(endpoint, 'Location');
       if (!location) continue;
+      if (binding !== BINDINGS.redirect && binding !== BINDINGS.post) continue;
+      const issue = endpointProblem(
+        location,
+        `the ${name} (${BINDING_NAMES[binding]}) Location`,
+        'saml.idpMetadataXml',
+        options,
+      );
+      if (issue) endpointIssues.push(issue);
       if (binding === BINDINGS.redirect) found.redirect ??= location;
       if (binding === BINDINGS.post) found.post ??= location;
     }
     return found;
   };
   const sso = endpoints('SingleSignOnService');
+  const slo = endpoints('SingleLogoutService');
+  if (endpointIssues.length > 0) throw new ConfigError(endpointIssues);
   if (!sso.redirect && !sso.post)
     return problem(
       `the identity provider "${entityId}" has no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding.`,
@@ -180,7 +211,7 @@ export function parseIdpMetadata(xml: string, options: ParseIdpMetadataOptions =
   const metadata: IdpMetadata = {
     entityId,
     sso,
-    slo: endpoints('SingleLogoutService'),
+    slo,
     signingCertificates,
     encryptionCertificates,
     nameIdFormats: children(descriptor, NS.md, 'NameIDFormat')

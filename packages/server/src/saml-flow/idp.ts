@@ -124,21 +124,36 @@ export async function acsExpectations(
 }
 
 /**
- * What is wrong with a connection's inline IdP metadata, for the admin API to refuse at save what a
- * login would refuse later: unreadable metadata, or an aggregate of several IdPs with no (or an
- * unknown) `idpEntityId`, the message listing the entityIDs to choose from.
+ * What is wrong with a connection's inline IdP metadata or stored IdP descriptor (`saml.idp`), for the
+ * admin API to refuse at save what a login would refuse later: unreadable metadata, an SSO or SLO
+ * endpoint that is not https (or http on loopback), or an aggregate of several IdPs with no (or an
+ * unknown) `idpEntityId`, the message listing the entityIDs to choose from; a descriptor without an
+ * entityID, an https SSO URL or a certificate that decodes.
  */
 export function inlineMetadataIssues(c: Pick<SamlConnection, 'saml'>): { path: string; message: string }[] {
+  const descriptorIssues: { path: string; message: string }[] = [];
+  if (c.saml.idp) {
+    try {
+      idpMetadataFromDescriptor(c.saml.idp);
+    } catch (error) {
+      descriptorIssues.push(
+        ...(error instanceof ConfigError
+          ? error.issues.map(({ path, message }) => ({ path, message }))
+          : [{ path: 'saml.idp', message: String(error) }]),
+      );
+    }
+  }
   const xml = c.saml.idpMetadataXml;
-  if (!xml) return [];
+  if (!xml) return descriptorIssues;
   try {
     parseIdpMetadata(xml, c.saml.idpEntityId ? { entityId: c.saml.idpEntityId } : {});
-    return [];
+    return descriptorIssues;
   } catch (error) {
     const message =
       error instanceof ConfigError ? error.issues.map((i) => i.message).join(' ') : String(error);
     const aggregate = /identity providers \(|no identity provider with entityID/.test(message);
     return [
+      ...descriptorIssues,
       {
         path: aggregate ? 'saml.idpEntityId' : 'saml.idpMetadataXml',
         message: aggregate ? `${message} Set "idpEntityId" to one of them.` : message,

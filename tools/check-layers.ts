@@ -33,6 +33,9 @@ export const allowedImports: Readonly<Record<string, Edge>> = {
   express: { runtime: ['server', 'core'], tests: BELOW_SERVER },
   koa: { runtime: ['server', 'core'], tests: BELOW_SERVER },
   nest: { runtime: ['server', 'core'], tests: BELOW_SERVER },
+  // The console: its server side implements the server's AdminConsoleMount (a type); the browser side
+  // talks to the admin API over HTTP only.
+  'admin-ui': { runtime: [], typeOnly: ['server'], tests: ['server', 'core', ...BELOW_SERVER] },
   cli: { runtime: ['server', 'config', 'oidc', 'saml', 'storage', 'storage-sql', 'storage-redis', 'core'] },
   'dev-idp': { runtime: [] },
 };

@@ -3,25 +3,18 @@
  * port, Debian's Chromium through playwright-core (never a downloaded browser), and a sign-in through
  * the login page and the IdP's form.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const haveChromium = existsSync(CHROMIUM);
+export { CHROMIUM, haveChromium, launchChromium, requireChromiumInCi } from 'ssokit-test-fixtures/browser';
 export const PASSWORDS = {
   ada: 'ada-demo-password',
   grace: 'grace-demo-password',
   linus: 'linus-demo-password',
 } as const;
-
-/** Fails in CI when Chromium is missing (tests skip elsewhere, saying why). */
-export function requireChromiumInCi(): void {
-  if (!haveChromium && process.env.CI === 'true')
-    throw new Error(`${CHROMIUM} is missing: .ci/run installs it with apt-get install -y chromium.`);
-}
 
 /** A listening server for an app not built yet, and dev-idp with the example realm pointed at it. */
 export async function startIdpFor(): Promise<{
@@ -36,21 +29,6 @@ export async function startIdpFor(): Promise<{
   const realm = readFileSync(new URL('../../keycloak/realm-export.json', import.meta.url), 'utf8');
   const idp = await startDevIdp({ realm, env: { SSOKIT_APP_URL: base } });
   return { server, base, idp, serve: (app) => server.on('request', app) };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }
 
 /** Clicks a provider on the login page, types the password at the IdP, and waits for the profile. */

@@ -34,6 +34,20 @@ export function redactSecrets(
   return { ...data, secretsSet };
 }
 
+/**
+ * Asks the host's `authorizeAdmin`: the admin's name, `undefined` for an unnamed admin, or `false`.
+ * Fails closed: anything but `true` or a non-empty string (a hook that returns undefined for "nobody
+ * signed in", or throws) refuses.
+ */
+export async function authorizeAdminRequest(
+  authorize: AuthorizeAdmin,
+  request: Request,
+): Promise<string | undefined | false> {
+  const allowed = await authorize(request);
+  if (allowed === true) return undefined;
+  return typeof allowed === 'string' && allowed !== '' ? allowed : false;
+}
+
 export interface AdminContext {
   storage: SsoStorage;
   /** Whether IdP URLs on private networks may be saved (`SsoOptions.allowPrivateNetworks`). */
@@ -64,11 +78,9 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
       { details: { reason: 'origin' } },
     );
   }
-  const allowed = await ctx.authorize(request);
-  // Fails closed: a hook that returns undefined for "nobody signed in" must not let anybody in.
-  if (allowed !== true && (typeof allowed !== 'string' || allowed === ''))
+  const actor = await authorizeAdminRequest(ctx.authorize, request);
+  if (actor === false)
     throw new SsoError('forbidden', 'You may not use the admin API.', { details: { reason: 'admin' } });
-  const actor = typeof allowed === 'string' ? allowed : undefined;
   const by = actor ? { actor } : {};
   const { secretFields } = await loadConfig();
   const redact = (c: Connection) => redactSecrets(c, secretFields);

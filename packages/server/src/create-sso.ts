@@ -7,7 +7,7 @@
  */
 import { SsoError } from '@ssokit/core';
 import type { SessionFilter, SessionStore } from '@ssokit/storage';
-import { handleAdmin } from './admin.ts';
+import { type AuthorizeAdmin, authorizeAdminRequest, handleAdmin } from './admin.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { createSharedLimiter } from './client.ts';
 import { managedConnections, withSessionsEnded } from './connections.ts';
@@ -16,7 +16,7 @@ import { frontchannelLogout } from './frontchannel-logout.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
-import type { Sso, SsoOptions } from './options.ts';
+import type { AdminConsoleMount, Sso, SsoOptions } from './options.ts';
 import { checkOptions, MOVABLE_ROUTES } from './options-check.ts';
 import { type ErrorReporter, REPORT_ERROR, reportError } from './report-error.ts';
 import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
@@ -176,6 +176,8 @@ async function route(
   const slo = /^\/saml\/slo\/([^/]+)$/.exec(path);
   if (method === 'GET' && slo)
     return (await loadSamlFlow()).samlSlo(ctx, request, decodePathSegment(slo[1] as string));
+  if (ctx.options.adminConsole && (path === '/admin' || path.startsWith('/admin/ui/')))
+    return serveConsole(ctx, ctx.options.adminConsole, request, path);
   if (path.startsWith('/admin/') && ctx.options.authorizeAdmin) {
     return handleAdmin(request, path, {
       storage: ctx.storage,
@@ -191,6 +193,26 @@ async function route(
     });
   }
   return new Response('Not found', { status: 404 });
+}
+
+/** The admin console's page and assets, for admins only; a refused visitor gets the console's refusal page. */
+async function serveConsole(
+  ctx: SsoContext,
+  console: AdminConsoleMount,
+  request: Request,
+  path: string,
+): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    throw notAllowed('The console answers GET.', 'GET');
+  const admin = await authorizeAdminRequest(ctx.options.authorizeAdmin as AuthorizeAdmin, request);
+  if (admin === false) {
+    if (path === '/admin') return console.refusal(request, { basePath: ctx.basePath });
+    throw new SsoError('forbidden', 'Only administrators may load the console.', {
+      details: { reason: 'admin' },
+    });
+  }
+  const served = await console.serve(request, { path, basePath: ctx.basePath, ...(admin ? { admin } : {}) });
+  return served ?? new Response('Not found', { status: 404 });
 }
 
 /** The admin API's view of the session store: listing as stored, revoking through revocation.ts. */
@@ -215,7 +237,7 @@ function isTransactionRoute(path: string): boolean {
 /** Routes called by programs, never by a browser navigating: their failures are always JSON. */
 function isApiRoute(path: string): boolean {
   return (
-    path.startsWith('/admin/') ||
+    (path.startsWith('/admin/') && !path.startsWith('/admin/ui/')) ||
     path === '/session' ||
     path === '/providers' ||
     path.startsWith('/oidc/backchannel-logout/')

@@ -8,7 +8,7 @@
 
 export type { AuthorizeAdmin } from './admin.ts';
 export { createSso } from './create-sso.ts';
-export type { Sso, SsoOptions, SsoRoutes, SsoSession, SsoUser } from './options.ts';
+export type { AdminConsoleMount, Sso, SsoOptions, SsoRoutes, SsoSession, SsoUser } from './options.ts';
 export type { FieldSource } from './settings-layers.ts';
 export { statusFor } from './status.ts';
 export type {

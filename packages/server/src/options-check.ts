@@ -104,6 +104,17 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
   )
     add('restoreRoles', 'must be a list of role names.');
   issues.push(...settingsIssues(options?.settings));
+  const console = options?.adminConsole;
+  if (
+    console !== undefined &&
+    (typeof console?.serve !== 'function' || typeof console?.refusal !== 'function')
+  )
+    add('adminConsole', "must be a console such as @ssokit/admin-ui's adminConsole().");
+  else if (console !== undefined && options?.authorizeAdmin === undefined)
+    add(
+      'adminConsole',
+      'needs authorizeAdmin: the console is for administrators, and authorizeAdmin says who they are.',
+    );
   const roles = compileRoles(options?.roles, add);
   if (issues.length > 0) throw new ConfigError(issues);
   return { base: base as URL, basePath, roles: roles as RoleMatcher, moved };

@@ -85,6 +85,18 @@ export interface SsoOptions {
    * it the admin API does not exist (404). Default: none.
    */
   authorizeAdmin?: AuthorizeAdmin;
+  /**
+   * An admin console served at `{basePath}/admin` (its page) and `{basePath}/admin/ui/*` (its assets),
+   * behind `authorizeAdmin`, which it needs: `adminConsole()` from `@ssokit/admin-ui`. Default: none.
+   *
+   * @example
+   * ```ts
+   * import { adminConsole } from '@ssokit/admin-ui';
+   *
+   * const options = { adminConsole: adminConsole(), authorizeAdmin: async () => true };
+   * ```
+   */
+  adminConsole?: AdminConsoleMount;
   /** Session lifetime in seconds: a session ends then, however active. Default: 28800 (8 hours). */
   sessionTtlSec?: number;
   /**
@@ -165,6 +177,21 @@ export interface SsoOptions {
   loginStartsPerMinute?: number;
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   [nowSymbol]?: Clock;
+}
+
+/** What `SsoOptions.adminConsole` is: `@ssokit/admin-ui`'s `adminConsole()`, or a console of your own. */
+export interface AdminConsoleMount {
+  /**
+   * Answers a GET of the console's page (`path` is `'/admin'`) or one of its assets (`'/admin/ui/...'`)
+   * for an admin `authorizeAdmin` allowed (`admin` is the name it gave, if any); `undefined` for a path
+   * it does not serve (404).
+   */
+  serve(
+    request: Request,
+    site: { path: string; basePath: string; admin?: string },
+  ): Response | undefined | Promise<Response | undefined>;
+  /** The page a visitor `authorizeAdmin` refused gets at `{basePath}/admin` (status 403). */
+  refusal(request: Request, site: { basePath: string }): Response;
 }
 
 /** Routes whose path can be set (see `SsoOptions.routes`). */

@@ -1,0 +1,175 @@
+/**
+ * The console in Debian's Chromium (playwright-core, never a downloaded browser): the connections
+ * table, its filter, the Active switch, delete behind a confirmation, a conflict with a change made
+ * elsewhere explained, keyboard use, the refusal page; and an axe-core scan of each state that finds
+ * no serious or critical violation. A failing test leaves a screenshot in test-results/.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSso, type Sso } from '@ssokit/server';
+import { toWebRequest, writeWebResponse } from '@ssokit/server/node';
+import { memoryStorage, type SsoStorage } from '@ssokit/storage';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  haveChromium,
+  launchChromium,
+  requireChromiumInCi,
+  screenshotIfFailed,
+  seriousViolations,
+} from 'ssokit-test-fixtures/browser';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminConsole } from '../src/index.ts';
+
+const SHOTS = new URL('../test-results/', import.meta.url).pathname;
+requireChromiumInCi();
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const servers: Server[] = [];
+
+/** An app serving only ssokit, its console allowed or refused, over a fresh store with two connections. */
+async function startApp(admin: boolean): Promise<{ base: string; storage: SsoStorage }> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const storage = memoryStorage();
+  const sso: Sso = createSso({
+    baseUrl: base,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    authorizeAdmin: () => (admin ? 'alice' : false),
+    adminConsole: adminConsole(),
+  });
+  server.on('request', async (req, res) => {
+    await writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url ?? '/')));
+  });
+  await storage.connections.create({
+    id: 'keycloak',
+    name: 'Keycloak',
+    protocol: 'oidc',
+    provider: 'keycloak',
+    active: true,
+    oidc: { issuer: 'https://sso.example.com/realms/acme', clientId: 'app' },
+  } as never);
+  await storage.connections.create({
+    id: 'okta-saml',
+    name: 'Okta SAML',
+    protocol: 'saml',
+    provider: 'okta',
+    active: false,
+    saml: { idpMetadataUrl: 'https://acme.okta.com/app/x/sso/saml/metadata', spEntityId: `${base}/sso` },
+  } as never);
+  return { base, storage };
+}
+
+const row = (id: string) => page.locator(`tr[data-id="${id}"]`);
+
+beforeAll(async () => {
+  if (haveChromium) browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  for (const server of servers) server.close();
+});
+beforeEach(async () => {
+  if (!haveChromium) return;
+  context = await browser.newContext();
+  page = await context.newPage();
+});
+afterEach(async (test) => {
+  await screenshotIfFailed(page, test, SHOTS);
+  await context?.close();
+});
+
+describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
+  it('lists the connections with their columns, filters them, and passes the accessibility scan', async () => {
+    const { base } = await startApp(true);
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/sso/admin`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => row('keycloak').locator('th').textContent()).toBe('Keycloak');
+    expect(await row('keycloak').locator('td').allTextContents()).toEqual([
+      'On',
+      'keycloak',
+      'OpenID Connect',
+      'keycloak',
+      expect.any(String),
+      'Delete',
+    ]);
+    expect(await row('okta-saml').getByRole('switch').getAttribute('aria-checked')).toBe('false');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Filter connections').fill('saml');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('.count').textContent()).toBe('1 of 2 connections');
+    await page.getByLabel('Filter connections').fill('nothing-like-it');
+    await expect
+      .poll(() => page.locator('.count').textContent())
+      .toBe('No connection matches “nothing-like-it”.');
+    // The CSP allowed everything the console needs: no error in the console.
+    expect(errors).toEqual([]);
+  });
+
+  it('the Active switch saves at once and says so in words; the keyboard reaches it', async () => {
+    const { base, storage } = await startApp(true);
+    await page.goto(`${base}/sso/admin`);
+    const toggle = row('keycloak').getByRole('switch');
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('“Keycloak” is disabled');
+    expect(await row('keycloak').getByRole('switch').getAttribute('aria-checked')).toBe('false');
+    expect((await storage.connections.get('keycloak'))?.active).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('a change made elsewhere meanwhile is a conflict the page explains, with a reload that shows it', async () => {
+    const { base, storage } = await startApp(true);
+    await page.goto(`${base}/sso/admin`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    // Another admin, in another tab, renames it.
+    const current = await storage.connections.get('keycloak');
+    await storage.connections.update(
+      'keycloak',
+      { name: 'Keycloak (prod)' },
+      {
+        expectedUpdatedAt: current?.updatedAt as Date,
+      },
+    );
+    await row('keycloak').getByRole('switch').click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('Someone else changed this connection');
+    expect((await storage.connections.get('keycloak'))?.active).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => row('keycloak').locator('th').textContent()).toBe('Keycloak (prod)');
+  });
+
+  it('delete asks first: cancel keeps the connection, confirming deletes it', async () => {
+    const { base, storage } = await startApp(true);
+    await page.goto(`${base}/sso/admin`);
+    await row('okta-saml').getByRole('button', { name: 'Delete Okta SAML' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('Delete “Okta SAML”?');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await storage.connections.get('okta-saml')).not.toBeNull();
+    await row('okta-saml').getByRole('button', { name: 'Delete Okta SAML' }).click();
+    await dialog.getByRole('button', { name: 'Delete connection' }).click();
+    await expect.poll(() => row('okta-saml').count()).toBe(0);
+    expect(await storage.connections.get('okta-saml')).toBeNull();
+    expect(await page.getByRole('status').textContent()).toBe('“Okta SAML” was deleted.');
+  });
+
+  it('someone who is not an administrator gets the refusal page, which passes the scan too', async () => {
+    const { base } = await startApp(false);
+    const response = await page.goto(`${base}/sso/admin`);
+    expect(response?.status()).toBe(403);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Administrators only');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});

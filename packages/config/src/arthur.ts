@@ -37,7 +37,8 @@ export interface AccessTokenValidationSettings {
 
 /** What an Arthur configuration means in ssokit's terms. */
 export interface ArthurConfig {
-  connection: OidcConnectionInput;
+  /** The connection, with its id (`options.connectionId`, default `'arthur-oidc'`). */
+  connection: OidcConnectionInput & { id: string };
   /** `globalRoleDefs`: roles of global scope, matched by IdP group name. */
   roleDefinitions: RoleDefinition[];
   accessTokenValidation: AccessTokenValidationSettings;
@@ -190,7 +191,7 @@ export function loadArthurConfig(yamlText: string, options: ArthurLoadOptions = 
     if (target && target !== 'issuer' && typeof url === 'string') endpoints[target] = url;
   }
   const audience = validation.audience as string[];
-  const connection: OidcConnectionInput = {
+  const connection: OidcConnectionInput & { id: string } = {
     id: connectionId,
     name: options.name ?? 'OIDC',
     protocol: 'oidc',

@@ -239,4 +239,23 @@ describe('oidc.userInfo "access_token" (claims from the access token, as Arthur 
   it('refuses a source the schema does not know', () => {
     expect(() => importConnection(withUserInfo({ userInfo: 'accessToken' }))).toThrow(ConfigError);
   });
+
+  it('names an issue of an object by its path only: no line or column of a text nobody wrote', () => {
+    let caught: unknown;
+    try {
+      importConnection({
+        name: 'X',
+        protocol: 'oidc',
+        provider: 'custom',
+        oidc: { issuer: 'https://a.example.com' },
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    for (const issue of (caught as ConfigError).issues) {
+      expect(issue).not.toHaveProperty('line');
+      expect(issue).not.toHaveProperty('column');
+    }
+  });
 });

@@ -63,8 +63,10 @@ export function importConnection(json: string | object, options: ImportOptions =
   const parsed = parseYaml(text);
   if (parsed.issues.length > 0) throw new ConfigError(parsed.issues);
   const issues: ConfigIssue[] = [];
+  // Lines and columns point into a text someone wrote; an object has none (its JSON text is ours).
+  const located = typeof json === 'string';
   const report = (path: Path, message: string, opts: { key?: boolean } = {}) =>
-    issues.push({ path: dotted(path), message, ...parsed.position(path, opts) });
+    issues.push({ path: dotted(path), message, ...(located ? parsed.position(path, opts) : {}) });
   const value = parsed.value;
   // Schema problems are collected with the reference and URL problems below, so one error lists all.
   for (const problem of checkSchema('connection', value)) describeProblem(problem, value, report);

@@ -5,7 +5,9 @@
  *   one-time start URL for this browser, and sets the test cookie (`__Host-sso_test` on https,
  *   `sso_test` on http) that binds the test to it.
  * - `GET /admin/connections/:id/test-login/start?token=…` takes the token once and starts the login
- *   (a transaction marked as a test, then the IdP), in the browser that asked for it.
+ *   (a transaction marked as a test, then the IdP), in the browser that asked for it. A start that
+ *   fails once the token counted (the IdP out of reach, an invalid configuration) is a report, as a
+ *   callback's failure is; a refused token is a small HTML page to a browser (no report).
  * - `GET /admin/connections/:id/test-login/:resultId` reads the report, in that browser, as often as
  *   wanted while it lasts (10 minutes).
  *
@@ -24,7 +26,7 @@
  *
  * @module
  */
-import { SsoError } from '@ssokit/core';
+import { isSsoError, SsoError } from '@ssokit/core';
 import type { TransactionValue } from '@ssokit/storage';
 import type { AdminContext } from './admin.ts';
 import { clientKeyOf, createSharedLimiter } from './client.ts';
@@ -32,9 +34,16 @@ import type { SsoContext } from './context.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { startOidcLogin } from './oidc-flow.ts';
-import { isCrossSite, isSitePath, json, notAllowed } from './respond.ts';
-import { hashBinder, randomId, TEST_RESULT_PREFIX, TEST_START_PREFIX } from './test-login.ts';
-import type { TestLoginMarker } from './transactions.ts';
+import { reportError } from './report-error.ts';
+import { errorReply, escapeHtml, isCrossSite, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
+import {
+  failedTestStart,
+  hashBinder,
+  randomId,
+  TEST_RESULT_PREFIX,
+  TEST_START_PREFIX,
+} from './test-login.ts';
+import { clearTransactionCookie, type TestLoginMarker } from './transactions.ts';
 
 /** How long the test cookie lasts: a start, a login at the IdP and the report's lifetime, with room. */
 const TEST_COOKIE_MAX_AGE_SEC = 3600;
@@ -103,7 +112,7 @@ export async function handleTestLogin(admin: AdminContext, call: TestLoginReques
 async function mintStart(ctx: SsoContext, call: TestLoginRequest): Promise<Response> {
   const { request, connectionId, actor } = call;
   // Active or not: testing before enabling is the point.
-  await ctx.connection(connectionId);
+  const c = await ctx.connection(connectionId);
   const body = await call.readJson(true);
   const returnTo = body.returnTo;
   if (returnTo !== undefined) {
@@ -124,6 +133,8 @@ async function mintStart(ctx: SsoContext, call: TestLoginRequest): Promise<Respo
     {
       kind: 'test-login-start',
       connectionId,
+      // For the report of a start that fails after the connection was deleted.
+      protocol: c.protocol,
       binder: hashBinder(binder),
       ...(actor !== undefined ? { actor } : {}),
       ...(typeof returnTo === 'string' ? { returnTo } : {}),
@@ -148,8 +159,42 @@ async function mintStart(ctx: SsoContext, call: TestLoginRequest): Promise<Respo
   return json({ url, expiresAt: new Date(expiresAt).toISOString() }, 200, headers);
 }
 
-/** `GET …/test-login/start?token=`: the token taken once, then the login started in this browser. */
+/**
+ * `GET …/test-login/start?token=`: the token taken once, then the login started in this browser.
+ *
+ * A failure before the token is taken for this browser and admin (another site, a spent, expired or
+ * unknown token, another browser, another admin) trusts nothing of the record: no report, no
+ * `returnTo`; a browser that asked for HTML gets a small page ({@link startRefusedPage}). A failure
+ * after it (discovery, metadata, configuration, the connection gone, a limit of the login) is the
+ * admin's test failing: a report (`stage: 'start'`), and the browser sent to it as from a callback.
+ */
 async function takeStart(ctx: SsoContext, call: TestLoginRequest): Promise<Response> {
+  const { request, connectionId } = call;
+  let start: { marker: TestLoginMarker; protocol: 'oidc' | 'saml' };
+  try {
+    start = await validStart(ctx, call);
+  } catch (error) {
+    if (isSsoError(error) && wantsHtml(request)) return startRefusedPage(ctx, request, error);
+    throw error;
+  }
+  const { marker, protocol } = start;
+  const landing = marker.returnTo ?? '/';
+  try {
+    const c = await ctx.connection(connectionId);
+    return c.protocol === 'oidc'
+      ? await startOidcLogin(ctx, c, landing, marker)
+      : await (await loadSamlFlow()).startSamlLogin(ctx, c, landing, marker);
+  } catch (error) {
+    if (!isSsoError(error)) throw error;
+    return failedTestStart(ctx, connectionId, protocol, marker, error);
+  }
+}
+
+/** The start token taken and checked: this browser's and this admin's test, or an `SsoError`. */
+async function validStart(
+  ctx: SsoContext,
+  call: TestLoginRequest,
+): Promise<{ marker: TestLoginMarker; protocol: 'oidc' | 'saml' }> {
   const { request, connectionId, actor } = call;
   if (isCrossSite(request, ctx.origin))
     throw new SsoError('forbidden', 'A test login starts from this site only.', {
@@ -170,11 +215,33 @@ async function takeStart(ctx: SsoContext, call: TestLoginRequest): Promise<Respo
       { details: { reason: 'test_login_start' } },
     );
   const marker = boundMarker(ctx, request, record, actor);
-  const c = await ctx.connection(connectionId);
-  const landing = marker.returnTo ?? '/';
-  return c.protocol === 'oidc'
-    ? startOidcLogin(ctx, c, landing, marker)
-    : (await loadSamlFlow()).startSamlLogin(ctx, c, landing, marker);
+  return { marker, protocol: record.protocol === 'saml' ? 'saml' : 'oidc' };
+}
+
+/** Whether the browser asked for a page (`Accept: text/html`) rather than JSON. */
+function wantsHtml(request: Request): boolean {
+  return (request.headers.get('accept') ?? '').includes('text/html') && !wantsJson(request);
+}
+
+/**
+ * A start refused before its token counted for this browser and admin, as a small page: what
+ * happened and to start again from the admin page. Nothing of the record is trusted (it may be
+ * another admin's or planted), so the one link is to `/`. The transaction cookie is cleared and
+ * `onError` told, as the route table does for a failure it renders.
+ */
+function startRefusedPage(ctx: SsoContext, request: Request, error: SsoError): Response {
+  const { status, headers: fields, body } = errorReply(error, { expose: true });
+  const headers = new Headers(fields);
+  headers.set('content-type', 'text/html; charset=utf-8');
+  headers.set('content-security-policy', "default-src 'none'");
+  headers.set('referrer-policy', 'no-referrer');
+  clearTransactionCookie(headers, ctx.txCookie);
+  const code = body.reason ? `${body.error} (${body.reason})` : body.error;
+  reportError(ctx, error, request, status);
+  return new Response(
+    `<!doctype html><html><head><meta charset="utf-8"><title>Test login not started</title></head><body><h1>The test login did not start</h1><p>${escapeHtml(body.message)}</p><p>Start the test again from the admin page.</p><p><code>${escapeHtml(code)}</code></p><p><a href="/">Back to the site</a></p></body></html>`,
+    { status, headers },
+  );
 }
 
 /** `GET …/test-login/:resultId`: the report, in the browser and for the admin that ran the test. */

@@ -4,6 +4,7 @@ import { type AdminSessions, handleAdminSessions } from './admin-sessions.ts';
 import { handleTestLogin } from './admin-test-login.ts';
 import { validateConnection } from './connections.ts';
 import type { SsoContext } from './context.ts';
+import type { LayeredConnections } from './layered-connections.ts';
 import { loadConfig } from './lazy.ts';
 import { BODY_LIMITS, decodePathSegment, isCrossSite, json, notAllowed, readBody } from './respond.ts';
 import type { Revocation } from './revocation.ts';
@@ -16,6 +17,8 @@ import type { ConnectionTestReport, TestSample } from './test-connection/report.
 export type AuthorizeAdmin = (request: Request) => boolean | string | Promise<boolean | string>;
 
 const STAMPED = ['id', 'createdAt', 'updatedAt'] as const;
+/** Fields the admin API adds to a connection it shows, which a client may send back unchanged. */
+const READ_ONLY = ['sources', 'secretsSet'] as const;
 
 /** A connection as the admin API shows it: secrets left out, with the list of those that are set. */
 export function redactSecrets(
@@ -168,10 +171,19 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   }
   if (method === 'PATCH') {
     const patch = await readJson();
+    // What GET answers may come back whole (a form sends every field): its read-only fields are
+    // dropped, and the ones that cannot change pass when they did not.
+    for (const key of READ_ONLY) delete patch[key];
+    const now = JSON.parse(JSON.stringify(current)) as Record<string, unknown>;
     for (const key of [...STAMPED, 'protocol']) {
-      if (key in patch && key !== 'updatedAt')
+      if (!(key in patch) || key === 'updatedAt') continue;
+      if (JSON.stringify(patch[key]) !== JSON.stringify(now[key]))
         throw new ConfigError([{ path: key, message: 'cannot be changed.' }]);
+      delete patch[key];
     }
+    // What the environment or a file fixes is refused first, naming it (settings layers), before any
+    // other rule about the same fields.
+    await (store as Partial<LayeredConnections>).checkWrite?.(id, patch);
     // Secrets are write-only: a patch that leaves them out keeps them.
     const merged: Record<string, unknown> = { ...JSON.parse(JSON.stringify(current)), ...patch };
     for (const section of ['oidc', 'saml'] as const) {

@@ -69,7 +69,7 @@ export function createSso(options: SsoOptions): Sso {
         }),
       ),
     ),
-    serves: (path) => movedFrom.has(path) || path === basePath || path.startsWith(`${basePath}/`),
+    serves: (path) => routeOf(path) !== undefined,
     connections: managedConnections(ctx),
     getSession: (request) => getSession(ctx, request, restore.active),
     revokeSessions: (filter) => revokeSessions(ctx, filter),

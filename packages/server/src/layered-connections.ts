@@ -22,6 +22,8 @@ import {
 export interface LayeredConnections extends ConnectionStore {
   /** Each field path (`name`, `oidc.issuer`) of `id`'s effective connection and its source. */
   sources(id: string): Promise<Record<string, FieldSource>>;
+  /** Refuses a write to `id` that changes what a layer fixes (a `ConfigError` naming what fixes it). */
+  checkWrite(id: string, write: Record<string, unknown>): Promise<void>;
 }
 
 /**
@@ -143,6 +145,10 @@ export function layeredConnections(
         ]);
       }
       return store.delete(id, options);
+    },
+    async checkWrite(id, write) {
+      const current = resolveConnection(id, await store.get(id), layersOf(settings, id))?.connection ?? null;
+      refuseChanges(fixedFields(layersOf(settings, id)), write, current);
     },
     async sources(id) {
       return resolveConnection(id, await store.get(id), layersOf(settings, id))?.sources ?? {};

@@ -2,8 +2,8 @@
  * Test logins, the live half of Test Provider: an admin's real login through the IdP (every check of
  * a login: state, nonce, PKCE, signatures, InResponseTo, replay) that ends in a report instead of a
  * session. Nothing is written (no user, identity, membership or session) and no `login.*` audit event
- * is sent: the one trace is `connection.test_login`. A failure (the IdP refused, a signature did not
- * verify, the policy refused) is a report too, not an error page.
+ * is sent: the one trace is `connection.test_login`. A failure (the IdP out of reach at the start, the
+ * IdP refused, a signature did not verify, the policy refused) is a report too, not an error page.
  *
  * The admin API starts one (admin-test-login.ts); the callbacks (oidc-flow.ts, saml-flow/login.ts)
  * hand their transaction to {@link settleTestLogin} and `finishLogin` hands a validated test login to
@@ -129,27 +129,71 @@ export async function finishTestLogin(
 }
 
 /** A test login that failed before its answer was validated: a report of the refusal. */
-async function failedTestLogin(
+function failedTestLogin(
   ctx: SsoContext,
   tx: TakenTransaction,
   test: TestLoginMarker,
   error: SsoError,
 ): Promise<Response> {
-  const c = await ctx.storage.connections.get(tx.connectionId);
-  const fix = fixFor(error);
+  return failureReport(
+    ctx,
+    tx.connectionId,
+    tx.protocol === 'oidc' ? 'oidc' : 'saml',
+    test,
+    error,
+    'response',
+  );
+}
+
+/** What an admin can do about a start that failed, where {@link fixFor} knows nothing. */
+const START_FIXES: Partial<Record<SsoErrorCode, string>> = {
+  config_invalid: "Correct the connection's settings named in the message, then test again.",
+  connection_not_found: 'The connection was deleted during the test; create it again, then test it.',
+  rate_limited: 'Wait a minute, then start the test again.',
+  storage_failure: 'Check the transaction store, then start the test again.',
+  storage_unavailable: 'Check the transaction store, then start the test again.',
+};
+
+/**
+ * A test login whose start failed once its token was taken for this browser and admin (the IdP's
+ * discovery or metadata out of reach, the connection's configuration invalid or the connection gone,
+ * a limit of the login itself): a report of the failure, `stage: 'start'`, stored and sent to as a
+ * callback's. `protocol` is the start record's, for a connection deleted meanwhile.
+ */
+export function failedTestStart(
+  ctx: SsoContext,
+  connectionId: string,
+  protocol: 'oidc' | 'saml',
+  test: TestLoginMarker,
+  error: SsoError,
+): Promise<Response> {
+  return failureReport(ctx, connectionId, protocol, test, error, 'start');
+}
+
+/** The report of a test login that failed at `stage`, stored and sent to ({@link storeReport}). */
+async function failureReport(
+  ctx: SsoContext,
+  connectionId: string,
+  protocol: 'oidc' | 'saml',
+  test: TestLoginMarker,
+  error: SsoError,
+  stage: 'start' | 'response',
+): Promise<Response> {
+  const c = await ctx.storage.connections.get(connectionId);
+  const fix = fixFor(error) ?? (stage === 'start' ? START_FIXES[error.code] : undefined);
   // The admin reads this: the message with its cause (an IdP's text is shown as the IdP's).
   const message = messageOf(error);
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
   return storeReport(ctx, test, {
-    connectionId: tx.connectionId,
+    connectionId,
     ...(c ? { name: c.name } : {}),
-    protocol: c?.protocol ?? (tx.protocol === 'oidc' ? 'oidc' : 'saml'),
+    protocol: c?.protocol ?? protocol,
     outcome: 'would-fail',
     findings: [
       {
         check: 'login',
         status: 'error',
-        message: `The login did not complete: ${message}`,
+        message: `The login did not ${stage === 'start' ? 'start' : 'complete'}: ${message}`,
         ...(fix ? { fix } : {}),
       },
     ],
@@ -158,7 +202,7 @@ async function failedTestLogin(
       message,
       ...(fix ? { fix } : {}),
       ...(reason ? { reason } : {}),
-      stage: 'response',
+      stage,
     },
   });
 }

@@ -292,4 +292,17 @@ describe('settings layers: the environment wins, inside createSso', () => {
     expect(clash.status).toBe(409);
     expect(await clash.json()).toMatchObject({ error: 'connection_name_taken' });
   });
+
+  it('with OIDC_SECRET set too, a new issuer is refused for the variable that fixes it, not for the secret', async () => {
+    const { sso } = wandb({ OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'public-pkce', OIDC_SECRET: 'shh' });
+    const refused = await admin(sso, 'PATCH', '/connections/wandb', {
+      oidc: { issuer: 'https://acme.okta.com', clientId: 'public-pkce' },
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      issues: [
+        { path: 'oidc.issuer', message: expect.stringContaining('fixed by the environment (OIDC_ISSUER)') },
+      ],
+    });
+  });
 });

@@ -345,6 +345,106 @@ describe('test logins: start URLs', () => {
   });
 });
 
+describe('test logins: a refused start in the browser', () => {
+  const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+  /** Records what the store is given while `run` runs: no report may be among it. */
+  async function putsDuring(storage: Awaited<ReturnType<typeof setup>>['storage'], run: () => Promise<void>) {
+    const keys: string[] = [];
+    const transactions = storage.transactions;
+    const put = transactions.put;
+    transactions.put = (key, ...rest) => {
+      keys.push(key);
+      return put.call(transactions, key, ...rest);
+    };
+    try {
+      await run();
+    } finally {
+      transactions.put = put;
+    }
+    return keys;
+  }
+
+  /** A refusal as a page: status, HTML, no redirect, no link but `/`, the code shown. */
+  async function page(response: Response, status: number, code: string) {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('location')).toBeNull();
+    expect(setsSession(response)).toBe(false);
+    expect(response.headers.getSetCookie().some((c) => /^sso_tx=[^;]/.test(c))).toBe(false);
+    const html = await response.text();
+    expect(html).toContain('Start the test again from the admin page.');
+    expect(html).toContain(code);
+    expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual(['/']);
+    return html;
+  }
+
+  it('a spent token, another browser, another admin, another site: a page, never a report or a redirect', async () => {
+    const { sso, storage, events } = await setup();
+    const ada = browser(sso, 'ada@example.com');
+    const spent = await ada.startUrl();
+    expect((await ada.send(spent)).status).toBe(302);
+    const elsewhere = browser(sso, 'ada@example.com');
+    await elsewhere.mint('local-op', { returnTo: '/admin/elsewhere' });
+    const mine = await ada.startUrl();
+    const linked = await ada.startUrl();
+    // Minted last: the one bound to Ada's browser now, opened there by another admin.
+    const forGrace = await ada.startUrl();
+    const before = memorySnapshot(storage);
+    const keys = await putsDuring(storage, async () => {
+      const html = await page(
+        await ada.send(spent, { headers: { accept: HTML } }),
+        400,
+        'transaction_expired (test_login_start)',
+      );
+      expect(html).toContain('expired or was already used');
+      // Planted or leaked: opened in another browser of the same admin (the start URL is spent).
+      await page(await elsewhere.send(mine, { headers: { accept: HTML } }), 403, 'test_login_browser');
+      await page(
+        await sso.handle(
+          new Request(forGrace, {
+            headers: { accept: HTML, cookie: ada.cookie(), 'x-admin': 'grace@example.com' },
+          }),
+        ),
+        403,
+        'test_login_actor',
+      );
+      await page(
+        await ada.send(linked, { headers: { accept: HTML, 'sec-fetch-site': 'cross-site' } }),
+        403,
+        'forbidden (origin)',
+      );
+    });
+    expect(keys.filter((k) => k.startsWith('test-login-result:'))).toEqual([]);
+    expect(memorySnapshot(storage)).toBe(before);
+    expect(events).toEqual([]);
+    // Asked for JSON, the same refusals stay JSON.
+    expect(await refusal(await ada.send(spent))).toMatchObject({
+      status: 400,
+      body: { error: 'transaction_expired', reason: 'test_login_start' },
+    });
+  });
+
+  it("a start that fails once the token counted reports to that browser only, under that admin's returnTo", async () => {
+    const { sso, storage } = await setup();
+    await storage.connections.create(oidcConnection('http://127.0.0.1:9', { id: 'down', name: 'Down' }));
+    const ada = browser(sso, 'ada@example.com');
+    const start = await ada.send(await ada.startUrl('down'), { headers: { accept: HTML } });
+    expect(start.status).toBe(303);
+    const landing = new URL(start.headers.get('location') as string, BASE);
+    expect(landing.pathname).toBe('/admin/sso');
+    const path = `/sso/admin/connections/down/test-login/${landing.searchParams.get('testLogin')}`;
+    expect(await refusal(await browser(sso, 'ada@example.com').send(path))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', reason: 'test_login_browser' },
+    });
+    expect((await (await ada.send(path)).json()).error).toMatchObject({
+      code: 'idp_unreachable',
+      stage: 'start',
+    });
+  });
+});
+
 describe('test logins: reports', () => {
   it('are read in the browser that ran the test, by its admin, under its connection, for ten minutes (and again on reload)', async () => {
     const { sso, advance } = await setup();

@@ -290,6 +290,96 @@ describe('a live test login (OIDC, oidc-provider)', () => {
     ]);
   });
 
+  it('a start whose IdP cannot be reached is a report (idp_unreachable, stage start), not an error page', async () => {
+    const { sso, storage, events } = await setup();
+    await storage.connections.create(
+      oidcConnection('http://127.0.0.1:9', { id: 'down', name: 'Down', active: false }),
+    );
+    const before = memorySnapshot(storage);
+    const browser = adminBrowser(sso);
+    const minted = await browser.send('/sso/admin/connections/down/test-login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', origin: BASE },
+      body: JSON.stringify({ returnTo: '/admin/sso?tab=down' }),
+    });
+    expect(minted.status).toBe(200);
+    const { url } = (await minted.json()) as { url: string };
+    // The browser navigates there, as it does to any link.
+    const start = await browser.send(url, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
+    expect(start.status, await start.clone().text()).toBe(303);
+    const landing = new URL(start.headers.get('location') as string, BASE);
+    expect(landing.pathname).toBe('/admin/sso');
+    expect(landing.searchParams.get('tab')).toBe('down');
+    const id = landing.searchParams.get('testLogin') as string;
+    expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(setsSession(start)).toBe(false);
+
+    const read = await browser.send(`/sso/admin/connections/down/test-login/${id}`);
+    expect(read.status).toBe(200);
+    const report = await read.json();
+    expect(report).toMatchObject({
+      id,
+      connectionId: 'down',
+      name: 'Down',
+      protocol: 'oidc',
+      outcome: 'would-fail',
+      status: 'error',
+      actor: ADMIN,
+      error: { code: 'idp_unreachable', stage: 'start', fix: expect.any(String) },
+    });
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ check: 'login', status: 'error', fix: report.error.fix }),
+    );
+    expect(report).not.toHaveProperty('identity');
+    expect(memorySnapshot(storage)).toBe(before);
+    await expectNothingWritten(storage, 'http://127.0.0.1:9');
+    expect(events).toEqual([
+      {
+        type: 'connection.test_login',
+        at: expect.any(Date),
+        connectionId: 'down',
+        outcome: 'failed',
+        code: 'idp_unreachable',
+        actor: ADMIN,
+      },
+    ]);
+  });
+
+  it('a connection deleted before the start is a report (connection_not_found, stage start) on the JSON route', async () => {
+    const { sso, storage, connection, events } = await setup();
+    const browser = adminBrowser(sso);
+    const minted = await browser.send(`/sso/admin/connections/${connection.id}/test-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', origin: BASE },
+      body: '{}',
+    });
+    const { url } = (await minted.json()) as { url: string };
+    await storage.connections.delete(connection.id);
+    const start = await browser.send(url, { headers: { accept: 'text/html' } });
+    expect(start.status).toBe(303);
+    const location = start.headers.get('location') as string;
+    expect(location).toMatch(
+      new RegExp(`^${BASE}/sso/admin/connections/local-op/test-login/[A-Za-z0-9_-]{32}$`),
+    );
+    const report = await (await browser.send(location)).json();
+    expect(report).toMatchObject({
+      connectionId: 'local-op',
+      protocol: 'oidc',
+      outcome: 'would-fail',
+      error: { code: 'connection_not_found', stage: 'start', fix: expect.any(String) },
+    });
+    expect(report).not.toHaveProperty('name');
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'connection.test_login',
+        outcome: 'failed',
+        code: 'connection_not_found',
+      }),
+    ]);
+  });
+
   it('a normal login afterwards is unaffected: it logs in and writes as always', async () => {
     const { sso, storage, connection, events } = await setup();
     await oidcTestLogin(sso, connection.id);

@@ -75,8 +75,9 @@ export interface ConnectionTestReport {
   status: FindingStatus;
   testedAt: string;
   /**
-   * What to enter at the IdP: the redirect URI, post-logout redirect URI and back-channel logout URI
-   * (server-side sessions only), or the ACS URL, entity id, SP metadata URL and SLO URL.
+   * What to enter at the IdP: the redirect URI, post-logout redirect URI, and the back-channel and
+   * front-channel logout URIs (server-side sessions only), or the ACS URL, entity id, SP metadata URL
+   * and SLO URL.
    */
   register: Record<string, string>;
   /**
@@ -120,16 +121,17 @@ export interface TestLoginReport {
   /** What the login would have done: profile, roles, user, group-sync diff, unmatched groups. */
   preview?: MappingPreview;
   /**
-   * Why it would fail: the refusal's stable code, message and fix. `stage` says where: `response`
-   * (the IdP refused, or its answer failed a check: state, signature, InResponseTo, replay...) or
-   * `mapping` (the login policy: email_not_verified, user_not_provisioned...).
+   * Why it would fail: the refusal's stable code, message and fix. `stage` says where: `start` (the
+   * login could not begin: idp_unreachable, discovery_failed, config_invalid...), `response` (the IdP
+   * refused, or its answer failed a check: state, signature, InResponseTo, replay...) or `mapping`
+   * (the login policy: email_not_verified, user_not_provisioned...).
    */
   error?: {
     code: SsoErrorCode;
     message: string;
     fix?: string;
     reason?: string;
-    stage: 'response' | 'mapping';
+    stage: 'start' | 'response' | 'mapping';
   };
   findings: Finding[];
 }
@@ -150,7 +152,11 @@ export function worstStatus(findings: readonly Finding[]): FindingStatus {
 export function messageOf(error: unknown): string {
   // An admin reads this: a failure that hides its reason from visitors (an encrypted assertion, a
   // private address) gives it here, from its cause.
-  if (isSsoError(error) && isSsoError(error.cause)) return `${error.message} (${messageOf(error.cause)})`;
+  if (isSsoError(error) && isSsoError(error.cause)) {
+    const inner = messageOf(error.cause);
+    // A cause that only says the same again (a URL not reached, twice) adds nothing.
+    return error.message.includes(inner.replace(/\.$/, '')) ? error.message : `${error.message} (${inner})`;
+  }
   if (isSsoError(error)) return error.message;
   if (error instanceof Error && 'issues' in error)
     return (error as unknown as { issues: { path: string; message: string }[] }).issues

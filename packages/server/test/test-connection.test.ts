@@ -126,7 +126,12 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
   it('finds an unreachable IdP and a JWKS without usable keys', async () => {
     const { sso, storage } = setup();
     const gone = await storage.connections.create(opConnection('http://127.0.0.1:9'));
-    expect(statusOf(await sso.testConnection(gone.id), 'discovery')).toEqual(['error']);
+    const goneReport = await sso.testConnection(gone.id);
+    expect(statusOf(goneReport, 'discovery')).toEqual(['error']);
+    // Said once, not again in parentheses from its cause.
+    expect(
+      goneReport.findings.find((f) => f.check === 'discovery')?.message.match(/could not be reached/g),
+    ).toHaveLength(1);
     // Endpoint overrides point the JWKS at the OP's discovery document: JSON without "keys".
     const noKeys = await storage.connections.create(
       opConnection(op.issuer, {

@@ -38,6 +38,63 @@ export interface ConnectionSummary {
   secretsSet?: string[];
 }
 
+/** One check of Test Provider. */
+export interface Finding {
+  check: string;
+  status: 'ok' | 'warning' | 'error';
+  message: string;
+  fix?: string;
+}
+
+/** Where an effective field comes from (`SsoOptions.settings`). */
+export interface FieldSource {
+  source: 'environment' | 'file' | 'stored' | 'default';
+  origin?: string;
+}
+
+/** A connection with each field's source, as `GET /admin/connections/:id` answers it. */
+export interface ConnectionDetail extends ConnectionSummary {
+  sources: Record<string, FieldSource>;
+  [section: string]: unknown;
+}
+
+/** What a login would do (Test Provider's preview and the test login's). */
+export interface Preview {
+  outcome: 'would-succeed' | 'would-fail';
+  error?: { code: string; message: string; fix?: string };
+  profile?: Record<string, unknown> & { groups?: { state: string; values?: string[] } };
+  roles?: string[];
+  unmatchedGroups?: string[];
+  refusedRoles?: { group: string; role: string }[];
+  user?: { id: string | null; email?: string; resolution: string };
+  groupSync?: {
+    add: { name: string }[];
+    remove: { groupId: string; name?: string }[];
+    kept: { groupId: string; name?: string; source: string }[];
+  } | null;
+}
+
+/** Test Provider's report. */
+export interface TestReport {
+  status: Finding['status'];
+  testedAt: string;
+  register: Record<string, string>;
+  findings: Finding[];
+  preview?: Preview;
+}
+
+/** A test login's report. */
+export interface TestLoginReport {
+  outcome: 'would-succeed' | 'would-fail';
+  status: Finding['status'];
+  testedAt: string;
+  identity?: { issuer: string; subject: string };
+  claims?: Record<string, unknown>;
+  preview?: Preview;
+  error?: { code: string; message: string; fix?: string; stage: string };
+  findings: Finding[];
+}
+
 /** The admin API under `basePath`. */
 export function adminApi(basePath: string) {
   const call = async <T>(
@@ -84,6 +141,17 @@ export function adminApi(basePath: string) {
       call<void>('DELETE', `/connections/${encodeURIComponent(c.id)}`, undefined, {
         'if-match': c.updatedAt,
       }),
+    getConnection: (id: string) => call<ConnectionDetail>('GET', `/connections/${encodeURIComponent(id)}`),
+    testConnection: (id: string) => call<TestReport>('POST', `/connections/${encodeURIComponent(id)}/test`),
+    startTestLogin: (id: string, returnTo: string) =>
+      call<{ url: string; expiresAt: string }>('POST', `/connections/${encodeURIComponent(id)}/test-login`, {
+        returnTo,
+      }),
+    testLoginReport: (id: string, resultId: string) =>
+      call<TestLoginReport>(
+        'GET',
+        `/connections/${encodeURIComponent(id)}/test-login/${encodeURIComponent(resultId)}`,
+      ),
   };
 }
 

@@ -110,7 +110,7 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
       'tr',
       { 'data-id': c.id },
       h('td', {}, toggle),
-      h('th', { scope: 'row' }, c.name),
+      h('th', { scope: 'row' }, h('a', { href: `#/connections/${encodeURIComponent(c.id)}` }, c.name)),
       h('td', {}, c.provider),
       h('td', {}, text.protocols[c.protocol] ?? c.protocol),
       h('td', {}, h('code', {}, c.id)),

@@ -6,6 +6,7 @@
  * @module
  */
 import { adminApi } from './api.ts';
+import { connectionPage } from './connection.ts';
 import { connectionsPage } from './connections.ts';
 import { h, replace } from './dom.ts';
 import { createNotices } from './notice.ts';
@@ -21,4 +22,17 @@ replace(
   h('div', { class: 'notices' }, notices.status, notices.alert),
   main,
 );
-void connectionsPage(main, adminApi(basePath), notices);
+const api = adminApi(basePath);
+
+/** The page of the location's hash: `#/` (the table) or `#/connections/<id>`. */
+function route(): void {
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const detail = /^\/connections\/([^/]+)$/.exec(hash);
+  if (detail) {
+    const testLogin = new URLSearchParams(location.search).get('testLogin') ?? undefined;
+    void connectionPage(main, api, notices, decodeURIComponent(detail[1] as string), testLogin);
+  } else void connectionsPage(main, api, notices);
+  main.focus();
+}
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,231 @@
+/**
+ * One connection: the values to register at the IdP (with copy buttons), Test Provider and the live
+ * test login, and the effective configuration with each field's source (fields the environment or a
+ * file fixes are marked read-only, with what fixes them). Secrets are never shown: only whether they
+ * are set.
+ *
+ * @module
+ */
+import type { AdminApi, ConnectionDetail, FieldSource, TestLoginReport, TestReport } from './api.ts';
+import { h, replace } from './dom.ts';
+import { explain, type Notices } from './notice.ts';
+import { findingsList, previewSection } from './report.ts';
+import { text } from './text.ts';
+
+const d = text.detail;
+
+/** Renders the page of connection `id`; `testLogin` is a test login's result id to show. */
+export async function connectionPage(
+  main: HTMLElement,
+  api: AdminApi,
+  notices: Notices,
+  id: string,
+  testLogin: string | undefined,
+): Promise<void> {
+  replace(main, h('p', {}, text.loading));
+  let c: ConnectionDetail;
+  try {
+    c = await api.getConnection(id);
+  } catch (error) {
+    replace(main, h('p', {}, h('a', { href: '#/' }, d.back)));
+    explain(notices, error, () => location.reload());
+    return;
+  }
+  const register = h('div', { class: 'register' });
+  const testArea = h('div', { class: 'test-area', 'aria-live': 'polite' });
+  const loginArea = h('div', { class: 'test-area', 'aria-live': 'polite' });
+  const runTest = h('button', { type: 'button', class: 'primary', onclick: () => void test() }, d.runTest);
+  const runLogin = h('button', { type: 'button', onclick: () => void startLogin() }, d.testLogin);
+  replace(
+    main,
+    h('p', {}, h('a', { href: '#/' }, d.back)),
+    h('h1', {}, c.name),
+    h(
+      'p',
+      { class: 'meta' },
+      `${text.protocols[c.protocol] ?? c.protocol} · ${c.provider} · `,
+      h('code', {}, c.id),
+      ` · ${c.active ? d.active : d.inactive}`,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'register-heading' },
+      h('h2', { id: 'register-heading' }, d.registerHeading),
+      h('p', { class: 'hint' }, d.registerHint),
+      register,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'test-heading' },
+      h('h2', { id: 'test-heading' }, d.testHeading),
+      h('p', { class: 'hint' }, d.testHint),
+      h('div', { class: 'actions start' }, runTest, runLogin),
+      testArea,
+      loginArea,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'effective-heading' },
+      h('h2', { id: 'effective-heading' }, d.effectiveHeading),
+      h('p', { class: 'hint' }, d.effectiveHint),
+      effectiveTable(c),
+    ),
+  );
+
+  const test = async () => {
+    runTest.disabled = true;
+    replace(testArea, h('p', {}, d.testing));
+    try {
+      const report = await api.testConnection(id);
+      renderRegister(register, report);
+      replace(
+        testArea,
+        h('h3', {}, d.testResult(text.report.status[report.status] ?? report.status)),
+        findingsList(report.findings),
+      );
+    } catch (error) {
+      replace(testArea);
+      explain(notices, error, () => location.reload());
+    } finally {
+      runTest.disabled = false;
+    }
+  };
+  const startLogin = async () => {
+    runLogin.disabled = true;
+    try {
+      // Back here after the IdP, with ?testLogin=<result id>.
+      const started = await api.startTestLogin(
+        id,
+        `${location.pathname}#/connections/${encodeURIComponent(id)}`,
+      );
+      location.assign(started.url);
+    } catch (error) {
+      runLogin.disabled = false;
+      explain(notices, error, () => location.reload());
+    }
+  };
+  await test();
+  if (testLogin) {
+    try {
+      renderTestLogin(loginArea, await api.testLoginReport(id, testLogin));
+      loginArea.querySelector('h3')?.setAttribute('tabindex', '-1');
+      (loginArea.querySelector('h3') as HTMLElement | null)?.focus();
+    } catch (error) {
+      explain(notices, error, () => location.reload());
+    }
+  }
+}
+
+function renderRegister(into: HTMLElement, report: TestReport): void {
+  replace(
+    into,
+    h(
+      'dl',
+      { class: 'values' },
+      ...Object.entries(report.register).flatMap(([key, value]) => {
+        const label = d.register[key] ?? key;
+        const copy = h(
+          'button',
+          {
+            type: 'button',
+            class: 'copy',
+            'aria-label': d.copyLabel(label),
+            onclick: async () => {
+              await navigator.clipboard?.writeText(value).catch(() => undefined);
+              copy.textContent = d.copied;
+              setTimeout(() => (copy.textContent = d.copy), 2000);
+            },
+          },
+          d.copy,
+        );
+        return [h('dt', {}, label), h('dd', {}, h('code', {}, value), ' ', copy)];
+      }),
+    ),
+  );
+}
+
+function renderTestLogin(into: HTMLElement, report: TestLoginReport): void {
+  replace(
+    into,
+    h('h3', {}, report.outcome === 'would-succeed' ? d.loginSucceeded : d.loginFailed),
+    report.error
+      ? h(
+          'div',
+          { class: 'finding finding-error' },
+          h(
+            'p',
+            {},
+            h('strong', {}, d.stage[report.error.stage] ?? report.error.stage),
+            ' ',
+            `${report.error.code}: ${report.error.message}`,
+          ),
+          report.error.fix
+            ? h('p', { class: 'finding-fix' }, h('strong', {}, text.report.fix), ' ', report.error.fix)
+            : null,
+        )
+      : null,
+    report.identity ? h('p', {}, d.signedInAs(report.identity.subject, report.identity.issuer)) : null,
+    report.preview ? previewSection(report.preview) : null,
+    report.findings.length > 0 ? findingsList(report.findings) : null,
+    report.claims
+      ? h(
+          'details',
+          {},
+          h('summary', {}, d.claims),
+          h('pre', { class: 'claims' }, JSON.stringify(report.claims, null, 2)),
+        )
+      : null,
+  );
+}
+
+/** The effective configuration: each field, its value (secrets: set or not), and its source. */
+function effectiveTable(c: ConnectionDetail): HTMLElement {
+  const secrets = new Set(c.secretsSet ?? []);
+  const rows = Object.entries(c.sources)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, source]) => {
+      const value = secrets.has(path) ? d.secretSet : display(valueAt(c, path));
+      return h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, h('code', {}, path)),
+        h('td', {}, value),
+        h('td', {}, sourceText(source)),
+      );
+    });
+  return h(
+    'table',
+    { class: 'effective' },
+    h('caption', {}, d.effectiveCaption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, d.field),
+        h('th', { scope: 'col' }, d.value),
+        h('th', { scope: 'col' }, d.source),
+      ),
+    ),
+    h('tbody', {}, ...rows),
+  );
+}
+
+function sourceText(source: FieldSource): string {
+  const name = d.sources[source.source] ?? source.source;
+  if (source.source === 'environment' || source.source === 'file') return d.fixed(name, source.origin);
+  return name;
+}
+
+function valueAt(c: ConnectionDetail, path: string): unknown {
+  const [key, field] = path.split('.') as [string, string | undefined];
+  const value = (c as Record<string, unknown>)[key];
+  return field === undefined ? value : (value as Record<string, unknown> | undefined)?.[field];
+}
+
+function display(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  return JSON.stringify(value);
+}

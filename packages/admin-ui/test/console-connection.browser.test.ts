@@ -1,0 +1,141 @@
+/**
+ * One connection's page in Chromium, against dev-idp (seeded from the example Keycloak realm): the
+ * values to register with copy buttons, Test Provider's checks, the live test login through dev-idp's
+ * form that comes back to its report and writes nothing, and the effective configuration with a field
+ * the environment fixes shown read-only. Each state passes an axe-core scan.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadWandbEnv, wandbSettings } from '@ssokit/config';
+import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
+import { createSso } from '@ssokit/server';
+import { toWebRequest, writeWebResponse } from '@ssokit/server/node';
+import { memoryStorage, type SsoStorage } from '@ssokit/storage';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  haveChromium,
+  launchChromium,
+  requireChromiumInCi,
+  screenshotIfFailed,
+  seriousViolations,
+} from 'ssokit-test-fixtures/browser';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminConsole } from '../src/index.ts';
+
+const SHOTS = new URL('../test-results/', import.meta.url).pathname;
+const REALM = readFileSync(new URL('../../../examples/keycloak/realm-export.json', import.meta.url), 'utf8');
+requireChromiumInCi();
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const closers: (() => unknown)[] = [];
+
+/** An app on a free port with the console, and dev-idp's realm pointed at it. */
+async function startApp(
+  options: { env?: Record<string, string> } = {},
+): Promise<{ base: string; storage: SsoStorage; idp: DevIdp }> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const idp = await startDevIdp({ realm: REALM, env: { SSOKIT_APP_URL: base } });
+  closers.push(
+    () => server.close(),
+    () => idp.close(),
+  );
+  const storage = memoryStorage();
+  const sso = createSso({
+    baseUrl: base,
+    storage,
+    secret: 'test-secret-with-at-least-32-characters!',
+    authorizeAdmin: () => 'alice',
+    adminConsole: adminConsole(),
+    ...(options.env
+      ? { settings: wandbSettings(loadWandbEnv({ ...options.env, OIDC_ISSUER: idp.issuer })) }
+      : {}),
+  });
+  server.on('request', async (req, res) => {
+    await writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url ?? '/')));
+  });
+  if (!options.env)
+    await storage.connections.create({
+      id: 'keycloak',
+      name: 'Keycloak',
+      protocol: 'oidc',
+      provider: 'keycloak',
+      active: false, // a test login works before the connection is enabled
+      oidc: { issuer: idp.issuer, clientId: 'ssokit-pkce', pkce: 'S256' },
+      groupSync: { enabled: true },
+    } as never);
+  return { base, storage, idp };
+}
+
+beforeAll(async () => {
+  if (haveChromium) browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  for (const close of closers) await close();
+});
+beforeEach(async () => {
+  if (!haveChromium) return;
+  context = await browser.newContext();
+  page = await context.newPage();
+});
+afterEach(async (test) => {
+  await screenshotIfFailed(page, test, SHOTS);
+  await context?.close();
+});
+
+describe.skipIf(!haveChromium)("a connection's page in Chromium", () => {
+  it('shows what to register, runs the checks, and passes the accessibility scan', async () => {
+    const { base } = await startApp();
+    await page.goto(`${base}/sso/admin`);
+    await page.getByRole('link', { name: 'Keycloak' }).click();
+    // Every check of the IdP passes; the one warning is that the connection is not enabled yet.
+    await expect
+      .poll(() => page.getByRole('heading', { level: 3 }).first().textContent())
+      .toBe('Checks: Warning');
+    const findings = page.locator('.findings li');
+    expect(await findings.first().textContent()).toContain('The connection is disabled');
+    expect(await page.locator('.findings .finding-error').count()).toBe(0);
+    expect(await page.locator('.findings .finding-ok').count()).toBeGreaterThan(3);
+    const register = page.locator('.values');
+    expect(await register.textContent()).toContain(`${base}/sso/oidc/callback`);
+    expect(await page.getByRole('button', { name: /^Copy Redirect URI/ }).count()).toBe(1);
+    expect(await page.locator('table.effective').textContent()).toContain('oidc.issuer');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('a test login goes through the IdP and comes back to its report, writing nothing', async () => {
+    const { base, storage, idp } = await startApp();
+    await page.goto(`${base}/sso/admin#/connections/keycloak`);
+    await page.getByRole('button', { name: 'Test login' }).click();
+    await page.waitForURL((url) => url.href.startsWith(idp.url));
+    await page.fill('#username', 'ada');
+    await page.fill('#password', 'ada-demo-password');
+    await page.click('#kc-login');
+    await page.waitForURL((url) => url.href.startsWith(`${base}/sso/admin?testLogin=`));
+    const report = page.locator('.test-area').nth(1);
+    await expect
+      .poll(() => report.getByRole('heading', { level: 3 }).first().textContent())
+      .toBe('Test login: a login would succeed');
+    expect(await report.textContent()).toContain('admins');
+    expect(await seriousViolations(page)).toEqual([]);
+    // Nothing but the report: no user was created, and the browser has no session.
+    expect(await storage.users.findByEmail('ada@example.com')).toBeNull();
+    expect((await context.cookies()).some((c) => c.name.includes('sso_session'))).toBe(false);
+  });
+
+  it('a field the environment fixes is shown read-only, with the variable that fixes it', async () => {
+    const { base } = await startApp({ env: { OIDC_CLIENT_ID: 'ssokit-pkce', OIDC_AUTH_METHOD: 'pkce' } });
+    await page.goto(`${base}/sso/admin#/connections/wandb`);
+    const issuer = page.locator('table.effective tr', { hasText: 'oidc.issuer' });
+    await expect.poll(() => issuer.textContent()).toContain('environment (OIDC_ISSUER): read-only here');
+    expect(await page.locator('table.effective tr', { hasText: 'oidc.scopes' }).textContent()).toContain(
+      'default',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});

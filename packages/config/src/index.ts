@@ -12,6 +12,23 @@ export type {
 export { ARTHUR_CONNECTION_ID, loadArthurConfig } from './arthur.ts';
 export type { ConnectionInput, ImportedConnection, ImportOptions, SecretField } from './connection.ts';
 export { exportConnection, importConnection, secretFields } from './connection.ts';
+export { connectionToForm } from './form-edit.ts';
+export type {
+  ConnectionForm,
+  FormDescription,
+  FormField,
+  FormFieldKind,
+  FormIssue,
+  FormOption,
+  FormRegisterValue,
+  FormSection,
+  FormSectionId,
+  FormValue,
+  FormValues,
+  MetadataMode,
+  RegisterKey,
+} from './form-types.ts';
+export { formDescriptions, formIssues, formToConnection } from './forms.ts';
 export type { Preset, PresetResult } from './presets.ts';
 export { oidcPresets, presets, samlPresets } from './presets.ts';
 export type { LayerFields, SettingsLayer } from './settings-layer.ts';

@@ -249,6 +249,17 @@ export const oidcPresets = {
     ],
     sources: ['OneLogin: OpenID Connect API', 'test-fixtures/discovery/onelogin.json'],
   },
+  custom: {
+    id: 'custom',
+    protocol: 'oidc',
+    label: 'Custom OpenID Connect',
+    parameters: {
+      issuer: 'The issuer identifier; discovery is read from {issuer}/.well-known/openid-configuration',
+    },
+    build: (p: { issuer?: string }) => ({ oidc: { issuer: required(p.issuer, 'issuer') } }),
+    quirks: ['The issuer must equal the discovery document\'s "issuer" exactly, a trailing slash included.'],
+    sources: ['OpenID Connect Discovery 1.0, §4.3 (issuer validation)'],
+  },
 } as const satisfies Record<string, Preset<never>>;
 
 /** SAML attribute mappings shared by IdPs that use the Microsoft claim URIs. */

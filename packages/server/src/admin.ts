@@ -89,7 +89,11 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   const redact = (c: Connection) => redactSecrets(c, secretFields);
   if (path === '/admin/sessions' || path.startsWith('/admin/sessions/'))
     return handleAdminSessions(request, path, ctx.sessions, by);
+  if (/^\/admin\/(?:forms(?:\/|$)|connections\/[^/]+\/form$)/.test(path))
+    return (await import('./admin-forms.ts')).handleForms(request, path, ctx);
   const store = ctx.storage.connections;
+  if (/^\/admin\/connections\/[^/]+\/activity$/.test(path))
+    return (await import('./admin-activity.ts')).activity(request, path, ctx);
   const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
   const testLogin = /^\/admin\/connections\/([^/]+)\/test-login(?:\/([^/]+))?$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);

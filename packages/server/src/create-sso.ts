@@ -7,6 +7,7 @@
  */
 import { SsoError } from '@ssokit/core';
 import type { SessionFilter, SessionStore } from '@ssokit/storage';
+import { recordLoginFailure } from './activity.ts';
 import { type AuthorizeAdmin, authorizeAdminRequest, handleAdmin } from './admin.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { createSharedLimiter } from './client.ts';
@@ -91,6 +92,7 @@ export function createSso(options: SsoOptions): Sso {
           expose: relative.startsWith('/admin/'),
         });
         reportError(ctx, error, request, response.status);
+        await recordLoginFailure(ctx, request, relative, error, response.status);
         return response;
       }
     },

@@ -13,6 +13,7 @@ import {
   now as nowSymbol,
   SsoError,
 } from '@ssokit/core';
+import { loginStep, recordLoginSuccess } from './activity.ts';
 import type { SsoContext } from './context.ts';
 import type { SessionData } from './session.ts';
 import { writeSession } from './session-cookie.ts';
@@ -46,6 +47,7 @@ export async function finishLogin(
   if (login.test) return finishTestLogin(ctx, { ...login, test: login.test });
   const { connection: c, identity, claims, returnTo, extra, groups } = login;
   const { options, storage } = ctx;
+  loginStep(request, { connectionId: c.id }, 'mapping');
   const result = await completeLogin(
     { connection: c, identity, claims, ...(groups ? { groups } : {}) },
     {
@@ -55,6 +57,7 @@ export async function finishLogin(
       [nowSymbol]: ctx.clock,
     },
   );
+  loginStep(request, { connectionId: c.id }, 'session');
   for (const role of new Set(result.roleMatch.refused.map((entry) => entry.role))) {
     ctx.warn(
       'role-not-granted',
@@ -85,6 +88,7 @@ export async function finishLogin(
     throw new SsoError('connection_inactive', `The connection "${c.name}" was disabled during the sign-in.`);
   }
   clearTransactionCookie(headers, ctx.txCookie);
+  await recordLoginSuccess(ctx, request, c.id, result);
   return new Response(null, { status: 303, headers });
 }
 

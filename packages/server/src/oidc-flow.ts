@@ -12,6 +12,7 @@ import {
   readCallbackParameters,
   resolveProviderMetadata,
 } from '@ssokit/oidc';
+import { loginStep } from './activity.ts';
 import type { SsoContext } from './context.ts';
 import { finishLogin } from './login-finish.ts';
 import type { SessionData } from './session.ts';
@@ -51,6 +52,7 @@ export async function startOidcLogin(
 export async function oidcCallback(ctx: SsoContext, request: Request): Promise<Response> {
   const params = await readCallbackParameters(request);
   const tx = await takeTransaction(ctx, request, params.get('state'), 'oidc');
+  loginStep(request, tx, 'response');
   return settleTestLogin(ctx, tx, async () => {
     const c = await loginConnection(ctx, tx);
     if (c.protocol !== 'oidc' || !tx.oidc)

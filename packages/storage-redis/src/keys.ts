@@ -11,6 +11,7 @@
  * | `idx:c:<n>:<connectionId>` | sorted set | session ids of a connection, idem | idem |
  * | `idx:cs:<n>:<connectionId>:<n>:<subject>` | sorted set | session ids of a subject at a connection, idem | idem |
  * | `idx:ci:<n>:<connectionId>:<n>:<idpSessionId>` | sorted set | session ids of an IdP session, idem | idem |
+ * | `act:<outcome>:<connectionId>` | list | login activity of a connection (`failed` or `succeeded`), newest first, at most `maxEntries` JSON entries | with its longest-living entry |
  *
  * A member's score is its session's current expiry, the earlier of idle and absolute: readers take only
  * the members scored after now, and each write to an index first drops the members scored before it.
@@ -38,6 +39,8 @@ export function keyspace(keyPrefix: string) {
     replay: (key: string) => `${base}replay:${key}`,
     counter: (key: string) => `${base}ctr:${key}`,
     session: (id: string) => `${base}sess:${id}`,
+    loginActivity: (outcome: 'failed' | 'succeeded', connectionId: string) =>
+      `${base}act:${outcome}:${connectionId}`,
   };
 }
 

@@ -229,5 +229,20 @@ end
 return out
 `);
 
+/**
+ * Records one login-activity entry: pushed first on its connection's list of its outcome, the list
+ * cut to the newest `maxEntries`, and kept at least as long as the new entry lives. KEYS[1]: the list.
+ * ARGV: the entry (JSON), maxEntries, the entry's remaining life (ms).
+ */
+const recordActivity = script(`
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+local ttl = tonumber(ARGV[3])
+if redis.call('PTTL', KEYS[1]) < ttl then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+return redis.call('LLEN', KEYS[1])
+`);
+
 /** The scripts, by name. */
-export const scripts = { hit, createSession, touchSession, deleteSession, findSessions };
+export const scripts = { hit, createSession, touchSession, deleteSession, findSessions, recordActivity };

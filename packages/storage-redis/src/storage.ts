@@ -1,12 +1,19 @@
 /**
  * `redisStorage()`: the parts of ssokit's storage that expire (login transactions, the replay cache,
- * sessions, rate-limit counters), on a Redis every instance of the app shares.
+ * sessions, rate-limit counters, login activity), on a Redis every instance of the app shares.
  *
  * @module
  */
-import type { CounterStore, ReplayCache, SessionStore, TransactionStore } from '@ssokit/storage';
+import type {
+  CounterStore,
+  LoginActivityStore,
+  ReplayCache,
+  SessionStore,
+  TransactionStore,
+} from '@ssokit/storage';
 import { redisCounters } from './counters.ts';
 import { keyspace } from './keys.ts';
+import { redisLoginActivity } from './login-activity.ts';
 import { redisReplay } from './replay.ts';
 import type { RedisClient } from './scripts.ts';
 import { redisSessions } from './sessions.ts';
@@ -55,6 +62,7 @@ export interface RedisStorage {
   replay: ReplayCache;
   sessions: SessionStore;
   counters: CounterStore;
+  loginActivity: LoginActivityStore;
   /** Closes the client if `closeClient` is set; otherwise does nothing. */
   close(): Promise<void>;
 }
@@ -86,9 +94,10 @@ function checkOptions(options: RedisStorageOptions): { redis: RedisClient; keyPr
 }
 
 /**
- * Stores login transactions, the replay cache, sessions and counters in Redis, so that every instance
- * of the app sees the same ones: a login begun on one instance finishes on another, a sign-out or a
- * revocation ends the session everywhere, and rate limits count across instances. Compose it over a
+ * Stores login transactions, the replay cache, sessions, counters and login activity in Redis, so that
+ * every instance of the app sees the same ones: a login begun on one instance finishes on another, a
+ * sign-out or a revocation ends the session everywhere, rate limits count across instances, and the
+ * admin console sees every instance's refused logins. Compose it over a
  * store that keeps connections, users and groups (SQL): `composeStorage(sqlStore, redisStorage(...))`.
  *
  * Every key expires on its own (nothing to sweep), every write that must be atomic is one command or
@@ -114,6 +123,7 @@ export function redisStorage(options: RedisStorageOptions): RedisStorage {
     replay: redisReplay(redis, keys),
     sessions: redisSessions(redis, keys),
     counters: redisCounters(redis, keys),
+    loginActivity: redisLoginActivity(redis, keys),
     async close() {
       if (!options.closeClient) return;
       try {

@@ -28,6 +28,7 @@ runStorageConformance({
       ...memoryRawReader(base),
       hasTransaction: inRedis.hasTransaction,
       hasSession: inRedis.hasSession,
+      activityCount: inRedis.activityCount,
     };
   },
   cleanup: (storage) => deleteUnder(redis, (parts.get(storage) as { keyPrefix: string }).keyPrefix),

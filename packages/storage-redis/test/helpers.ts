@@ -25,6 +25,8 @@ export function randomPrefix(label: string): string {
 export const rawKey = {
   transaction: (prefix: string, key: string) => `${prefix}{ssokit}:tx:${key}`,
   session: (prefix: string, id: string) => `${prefix}{ssokit}:sess:${id}`,
+  loginActivity: (prefix: string, outcome: string, connectionId: string) =>
+    `${prefix}{ssokit}:act:${outcome}:${connectionId}`,
   userIndex: (prefix: string, userId: string) => `${prefix}{ssokit}:idx:u:${userId.length}:${userId}`,
   connectionIndex: (prefix: string, connectionId: string) =>
     `${prefix}{ssokit}:idx:c:${connectionId.length}:${connectionId}`,
@@ -48,6 +50,14 @@ export function redisRawReader(redis: Redis, prefix: string): RawReader {
     },
     async hasSession(id) {
       return (await redis.exists(rawKey.session(prefix, id))) === 1;
+    },
+    async activityCount(connectionId) {
+      const lengths = await Promise.all(
+        ['failed', 'succeeded'].map((outcome) =>
+          redis.llen(rawKey.loginActivity(prefix, outcome, connectionId)),
+        ),
+      );
+      return lengths.reduce((a, b) => a + b, 0);
     },
   };
 }

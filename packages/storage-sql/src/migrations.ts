@@ -173,6 +173,34 @@ function migrations(prefix: string, flavor: Flavor): Record<string, Migration> {
           await db.schema.dropTable(t(table)).ifExists().execute();
       },
     },
+    '2025_02_login_activity': {
+      async up(db: AnyDb) {
+        const options = await tableOptions(db);
+        const builder = withSeq(db.schema.createTable(t('login_activity')).ifNotExists())
+          .addColumn('connection_id', id, (col) => col.notNull())
+          .addColumn('outcome', 'varchar(16)', (col) => col.notNull())
+          .addColumn('at', 'bigint', (col) => col.notNull())
+          .addColumn('expires_at', 'bigint', (col) => col.notNull())
+          .addColumn('data', text, (col) => col.notNull());
+        await (options ? builder.modifyEnd(options) : builder).execute();
+        // Listing and trimming read one connection's outcome newest first; the sweeper reads by expiry.
+        await db.schema
+          .createIndex(`${t('login_activity')}_connection_id_outcome_seq_ix`)
+          .ifNotExists()
+          .on(t('login_activity'))
+          .columns(['connection_id', 'outcome', 'seq'])
+          .execute();
+        await db.schema
+          .createIndex(`${t('login_activity')}_expires_at_ix`)
+          .ifNotExists()
+          .on(t('login_activity'))
+          .column('expires_at')
+          .execute();
+      },
+      async down(db: AnyDb) {
+        await db.schema.dropTable(t('login_activity')).ifExists().execute();
+      },
+    },
   };
 }
 

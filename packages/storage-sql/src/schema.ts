@@ -114,6 +114,19 @@ export interface SessionsTable {
   idle_expires_at: number;
 }
 
+/** Login activity: one row per recorded login, trimmed per connection and outcome on every write. */
+export interface LoginActivityTable {
+  seq: Generated<number>;
+  connection_id: string;
+  /** `failed` or `succeeded`. */
+  outcome: string;
+  at: number;
+  /** `at` plus the retention's age limit: rows at or past it are never read, and are swept. */
+  expires_at: number;
+  /** JSON of the rest of the entry (step, code, reason, message, fix; or unmatchedGroups). */
+  data: string;
+}
+
 /**
  * The database, with table names before the prefix: for typed queries of your own on the store's tables.
  *
@@ -134,6 +147,7 @@ export interface SqlStorageDatabase {
   replay: ExpiringTable;
   counters: CountersTable;
   sessions: SessionsTable;
+  login_activity: LoginActivityTable;
 }
 
 /**
@@ -157,6 +171,7 @@ export const sqlStorageTables: readonly (keyof SqlStorageDatabase)[] = [
   'replay',
   'counters',
   'sessions',
+  'login_activity',
 ];
 
 /** The logical table names; the prefix plugin prefixes exactly these. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { now as nowSymbol } from '@ssokit/core';
-import type { CounterStore, SessionStore, SsoStorage } from '@ssokit/storage';
+import type { CounterStore, LoginActivityStore, SessionStore, SsoStorage } from '@ssokit/storage';
 import { Kysely } from 'kysely';
 import { sqlConnections } from './connections.ts';
 import { sqlCounters, sqlReplay, sqlTransactions } from './expiring.ts';
@@ -12,6 +12,7 @@ import { sqlGroups, sqlMemberships } from './groups.ts';
 import { flavorOf } from './internal/context.ts';
 import { TablePrefixPlugin } from './internal/prefix-plugin.ts';
 import { sqlLogin } from './login.ts';
+import { sqlLoginActivity } from './login-activity.ts';
 import type { SqlStorageOptions } from './options.ts';
 import { checkInteger, checkTablePrefix, checkTarget } from './options.ts';
 import type { SqlStorageDatabase } from './schema.ts';
@@ -31,6 +32,7 @@ import { sqlUsers } from './users.ts';
 export interface SqlStorage extends SsoStorage {
   sessions: SessionStore;
   counters: CounterStore;
+  loginActivity: LoginActivityStore;
   /**
    * The Kysely instance the store runs on (without the table prefix), e.g. for
    * `migrateSqlStorage(storage.db)`.
@@ -92,6 +94,7 @@ export function sqlStorage(options: SqlStorageOptions): SqlStorage {
     replay: sqlReplay(ctx),
     sessions: sqlSessions(ctx),
     counters: sqlCounters(ctx),
+    loginActivity: sqlLoginActivity(ctx),
     async close() {
       if (closed || options.db) return;
       closed = true;

@@ -95,6 +95,11 @@ export function rawReader(db: AnyDb, prefix: string): RawReader {
       const { rows } = await sql`select 1 as one from ${t('sessions')} where id = ${id}`.execute(db);
       return rows.length > 0;
     },
+    async activityCount(connectionId) {
+      const { rows } = await sql<{ n: number | string }>`
+        select count(*) as n from ${t('login_activity')} where connection_id = ${connectionId}`.execute(db);
+      return Number(rows[0]?.n);
+    },
   };
 }
 

@@ -1,17 +1,21 @@
 /**
  * `composeStorage()`: one `SsoStorage` from several stores, e.g. a SQL store for connections, users
- * and groups and a Redis store for what expires (transactions, the replay cache, sessions, counters).
+ * and groups and a Redis store for what expires (transactions, the replay cache, sessions, counters,
+ * login activity).
  *
  * @module
  */
 import type { SsoStorage } from './types.ts';
 
 /** The parts of a store that {@link composeStorage} can take from another store. */
-export type ExpiringParts = Partial<Pick<SsoStorage, 'transactions' | 'replay' | 'sessions' | 'counters'>>;
+export type ExpiringParts = Partial<
+  Pick<SsoStorage, 'transactions' | 'replay' | 'sessions' | 'counters' | 'loginActivity'>
+>;
 
 /**
- * Takes connections, users, groups, memberships and logins from `base`, and each expiring part from
- * `overrides` when it has one (else from `base`). `close()` closes both stores.
+ * Takes connections, users, groups, memberships and logins from `base`, and each expiring part
+ * (transactions, replay, sessions, counters, login activity) from `overrides` when it has one (else
+ * from `base`). `close()` closes both stores.
  *
  * @example
  * ```ts
@@ -28,6 +32,7 @@ export function composeStorage(
 ): SsoStorage & { close(): Promise<void> } {
   const sessions = overrides.sessions ?? base.sessions;
   const counters = overrides.counters ?? base.counters;
+  const loginActivity = overrides.loginActivity ?? base.loginActivity;
   return {
     connections: base.connections,
     users: base.users,
@@ -38,6 +43,7 @@ export function composeStorage(
     replay: overrides.replay ?? base.replay,
     ...(sessions ? { sessions } : {}),
     ...(counters ? { counters } : {}),
+    ...(loginActivity ? { loginActivity } : {}),
     async close() {
       await Promise.all([base.close?.(), overrides.close?.()]);
     },

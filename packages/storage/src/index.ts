@@ -13,6 +13,22 @@ export {
 } from './adapter-helpers.ts';
 export type { ExpiringParts } from './compose.ts';
 export { composeStorage } from './compose.ts';
+export type {
+  LoginActivityEntry,
+  LoginActivityRetention,
+  LoginActivityStore,
+  LoginFailureEntry,
+  LoginOutcome,
+  LoginStep,
+  LoginSuccessEntry,
+} from './login-activity.ts';
+export {
+  checkLoginActivity,
+  checkLoginActivityQuery,
+  checkLoginActivityRetention,
+  loginActivityLimits,
+  loginSteps,
+} from './login-activity.ts';
 export type { MemoryStorageOptions } from './memory.ts';
 export { memoryStorage } from './memory.ts';
 export { checkSessionFilter, sessionMatches } from './session-filter.ts';

@@ -16,6 +16,7 @@ import {
 import { copy } from './internal/copy.ts';
 import type { MemoryState } from './internal/memory-state.ts';
 import { memoryStateKey } from './internal/memory-state.ts';
+import { memoryLoginActivity } from './memory-activity.ts';
 import { memoryCounters, memorySessions } from './memory-sessions.ts';
 import type {
   ConnectionPatch,
@@ -34,7 +35,8 @@ export interface MemoryStorageOptions {
    * cannot exhaust memory. A live transaction is never dropped (that would end someone's login in
    * progress): past the bound, a new one is refused with `rate_limited` until others finish or expire.
    * Replay entries and counters past it drop the oldest; a new session past it is refused like a
-   * transaction. Default: 100000.
+   * transaction. It also bounds the login-activity lists (one per connection and outcome; each holds
+   * at most its retention's `maxEntries`): past it the list written least recently goes. Default: 100000.
    */
   maxEntries?: number;
   /**
@@ -105,6 +107,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     replay: new Map(),
     sessions: new Map(),
     counters: new Map(),
+    loginActivity: new Map(),
   };
   /** The owner of an address (core's ownsEmail): unverified holders neither own nor block it. */
   const emailOwner = (email: string, exceptId?: string): User | undefined => {
@@ -407,6 +410,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
 
     sessions: memorySessions(state, clock, maxEntries),
     counters: memoryCounters(state, clock, maxEntries),
+    loginActivity: memoryLoginActivity(state, clock, maxEntries),
 
     async close() {},
   };

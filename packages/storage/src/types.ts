@@ -20,6 +20,7 @@ import type {
   SamlConnection,
   User,
 } from '@ssokit/core';
+import type { LoginActivityStore } from './login-activity.ts';
 
 type Stamped = 'id' | 'createdAt' | 'updatedAt';
 
@@ -239,6 +240,11 @@ export interface SsoStorage {
   sessions?: SessionStore;
   /** Counters shared by instances; without it, each instance counts alone. */
   counters?: CounterStore;
+  /**
+   * Recent refused logins and unmatched IdP groups per connection, bounded (login-activity.ts), for
+   * the admin console; without it the server records none.
+   */
+  loginActivity?: LoginActivityStore;
   /** Releases connections and timers. Default: nothing to release. */
   close?(): Promise<void>;
 }

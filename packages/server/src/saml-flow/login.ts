@@ -15,6 +15,7 @@ import {
   type SamlAssertion,
   validateSamlResponse,
 } from '@ssokit/saml';
+import { loginStep } from '../activity.ts';
 import type { SsoContext } from '../context.ts';
 import { finishLogin } from '../login-finish.ts';
 import { BODY_LIMITS, isSitePath, notAllowed, readBody } from '../respond.ts';
@@ -134,6 +135,7 @@ export async function samlAcs(ctx: SsoContext, request: Request): Promise<Respon
       );
   }
   const tx = await takeTransaction(ctx, request, relay, 'saml');
+  loginStep(request, tx, 'response');
   // A test login's failures from here on are its report (test-login.ts).
   return settleTestLogin(ctx, tx, async () => {
     const c = await loginConnection(ctx, tx);

@@ -1,4 +1,5 @@
 import type { Connection, Group, LinkedIdentity, Membership, User } from '@ssokit/core';
+import type { LoginActivityEntry } from '../login-activity.ts';
 import type { SessionRecord } from '../types.ts';
 
 /** An entry with an expiry, in milliseconds since the epoch. */
@@ -18,6 +19,8 @@ export interface MemoryState {
   replay: Map<string, number>;
   sessions: Map<string, SessionRecord>;
   counters: Map<string, Expiring<number>>;
+  /** Login activity by outcome and connection (`failed|<id>`), most recently recorded first. */
+  loginActivity: Map<string, Expiring<LoginActivityEntry>[]>;
 }
 
 /**

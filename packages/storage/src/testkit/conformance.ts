@@ -2,24 +2,27 @@ import type { LoginCommit, SsoErrorCode } from '@ssokit/core';
 import { isSsoError, membershipSource } from '@ssokit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewConnection, SsoStorage } from '../types.ts';
+import { loginActivitySuite } from './login-activity.ts';
 import type { RawReader } from './raw.ts';
 import { counterSuite, sessionSuite } from './sessions.ts';
 
 /** The families of the suite: what a store may or may not hold. */
-type Family = 'connections' | 'users' | 'transactions' | 'replay' | 'sessions' | 'counters';
+type Family = 'connections' | 'users' | 'transactions' | 'replay' | 'sessions' | 'counters' | 'loginActivity';
 
 /**
- * A store of only what expires (transactions, the replay cache, and sessions and counters when it
- * has them), composed over another for the rest (`composeStorage`): Redis, Memcached, a TTL table.
+ * A store of only what expires (transactions, the replay cache, and sessions, counters and login
+ * activity when it has them), composed over another for the rest (`composeStorage`): Redis,
+ * Memcached, a TTL table.
  */
 export type ExpiringStorage = Pick<SsoStorage, 'transactions' | 'replay'> &
-  Partial<Pick<SsoStorage, 'sessions' | 'counters' | 'close'>>;
+  Partial<Pick<SsoStorage, 'sessions' | 'counters' | 'loginActivity' | 'close'>>;
 
 /**
  * Options of {@link runStorageConformance}, for a store `S`: a whole store (`SsoStorage`: every
  * family; `raw` a whole {@link RawReader}), or a store of only what expires ({@link ExpiringStorage}:
  * `capabilities` must then turn `connections` and `users` off, and `raw` needs only `hasTransaction`,
- * and `hasSession` to check that ended sessions leave the backing store).
+ * `hasSession` to check that ended sessions leave the backing store, and `activityCount` to check that
+ * login activity is bounded in the backing store).
  */
 export type StorageConformanceOptions<S extends ExpiringStorage = SsoStorage> = {
   /** Shown in the suite's title, e.g. `'postgres'`. */
@@ -27,7 +30,9 @@ export type StorageConformanceOptions<S extends ExpiringStorage = SsoStorage> = 
   /** Makes a fresh, empty store for each test (drop and recreate the tables, flush the keyspace). */
   create: () => S | Promise<S>;
   /** The raw reader for a store `create` made. */
-  raw: (storage: S) => S extends SsoStorage ? RawReader : Pick<RawReader, 'hasTransaction' | 'hasSession'>;
+  raw: (
+    storage: S,
+  ) => S extends SsoStorage ? RawReader : Pick<RawReader, 'hasTransaction' | 'hasSession' | 'activityCount'>;
   /** Called after each test with the store, before `storage.close()`. */
   cleanup?: (storage: S) => void | Promise<void>;
   /** How many concurrent callers the race tests use. Default: 8. */
@@ -35,9 +40,10 @@ export type StorageConformanceOptions<S extends ExpiringStorage = SsoStorage> = 
 } & (S extends SsoStorage
   ? {
       /**
-       * Which families to run. A store without server-side sessions or shared counters sets
-       * `sessions: false` or `counters: false` (the server then seals sessions into cookies, and
-       * counts per instance). Default: all `true`.
+       * Which families to run. A store without server-side sessions, shared counters or login
+       * activity sets `sessions: false`, `counters: false` or `loginActivity: false` (the server then
+       * seals sessions into cookies, counts per instance, records no login activity). Default: all
+       * `true`.
        */
       capabilities?: Partial<Record<Family, boolean>>;
     }
@@ -75,6 +81,7 @@ export function runStorageConformance<S extends ExpiringStorage>(
     replay: true,
     sessions: true,
     counters: true,
+    loginActivity: true,
     ...(options.capabilities as Partial<Record<Family, boolean>> | undefined),
   };
   const n = options.concurrency ?? 8;
@@ -104,6 +111,7 @@ export function runStorageConformance<S extends ExpiringStorage>(
     if (caps.replay) replaySuite(() => ({ storage }), n);
     if (caps.sessions) sessionSuite(() => ({ storage, raw }), n);
     if (caps.counters) counterSuite(() => ({ storage }), n);
+    if (caps.loginActivity) loginActivitySuite(() => ({ storage, raw }), n);
   });
 }
 

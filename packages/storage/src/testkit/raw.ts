@@ -26,6 +26,12 @@ export interface RawReader {
    * checked.
    */
   hasSession?(id: string): Promise<boolean>;
+  /**
+   * How many login-activity entries of a connection (both outcomes, past their age limit or not) are
+   * in the backing store: the suite checks that a store keeps no more than its bound, not only that
+   * it lists no more. Optional; without it, only the store's own reads are checked.
+   */
+  activityCount?(connectionId: string): Promise<number>;
 }
 
 /**
@@ -74,6 +80,12 @@ export function memoryRawReader(storage: SsoStorage): RawReader {
     },
     async hasSession(id) {
       return state.sessions.has(id);
+    },
+    async activityCount(connectionId) {
+      let n = 0;
+      for (const [key, list] of state.loginActivity)
+        if (key.slice(key.indexOf('|') + 1) === connectionId) n += list.length;
+      return n;
     },
   };
 }

@@ -103,6 +103,12 @@ export const faults = {
       return before + 1;
     };
   },
+  // Login activity that keeps everything (a flood of anonymous failed logins grows it without end).
+  'activity-unbounded': (s: SsoStorage) => {
+    const activity = s.loginActivity as NonNullable<SsoStorage['loginActivity']>;
+    const { record } = activity;
+    activity.record = (entry, retention) => record(entry, { ...retention, maxEntries: 1000 });
+  },
 } satisfies Record<string, (s: SsoStorage, state: MemoryState) => void>;
 
 runStorageConformance({ name: 'control', create: () => memoryStorage(), raw: memoryRawReader });

@@ -17,8 +17,14 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly reason: string | undefined;
-  readonly issues: Issue[];
-  constructor(status: number, code: string, message: string, reason?: string, issues: Issue[] = []) {
+  readonly issues: (Issue & { field?: string })[];
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    reason?: string,
+    issues: (Issue & { field?: string })[] = [],
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -95,6 +101,11 @@ export interface TestLoginReport {
   findings: Finding[];
 }
 
+/** An issue of a form, by field (`field`) or by connection path. */
+export interface FormIssueShape extends Issue {
+  field?: string;
+}
+
 /** The admin API under `basePath`. */
 export function adminApi(basePath: string) {
   const call = async <T>(
@@ -141,6 +152,19 @@ export function adminApi(basePath: string) {
       call<void>('DELETE', `/connections/${encodeURIComponent(c.id)}`, undefined, {
         'if-match': c.updatedAt,
       }),
+    forms: () => call<import('./form-types.ts').FormsResponse>('GET', '/forms'),
+    connectionForm: (id: string) =>
+      call<import('./form-types.ts').ConnectionForm>('GET', `/connections/${encodeURIComponent(id)}/form`),
+    buildConnection: (formId: string, values: Record<string, unknown>) =>
+      call<{ connection: Record<string, unknown> }>(
+        'POST',
+        `/forms/${encodeURIComponent(formId)}/connection`,
+        { values },
+      ),
+    createConnection: (connection: Record<string, unknown>) =>
+      call<ConnectionSummary>('POST', '/connections', connection),
+    updateConnection: (id: string, connection: Record<string, unknown>) =>
+      call<ConnectionSummary>('PATCH', `/connections/${encodeURIComponent(id)}`, connection),
     getConnection: (id: string) => call<ConnectionDetail>('GET', `/connections/${encodeURIComponent(id)}`),
     testConnection: (id: string) => call<TestReport>('POST', `/connections/${encodeURIComponent(id)}/test`),
     startTestLogin: (id: string, returnTo: string) =>

@@ -45,7 +45,8 @@ export async function connectionPage(
       { class: 'meta' },
       `${text.protocols[c.protocol] ?? c.protocol} · ${c.provider} · `,
       h('code', {}, c.id),
-      ` · ${c.active ? d.active : d.inactive}`,
+      ` · ${c.active ? d.active : d.inactive} · `,
+      h('a', { href: `#/connections/${encodeURIComponent(c.id)}/edit` }, text.form.edit),
     ),
     h(
       'section',

@@ -50,6 +50,7 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
   replace(
     main,
     h('h1', {}, t.heading),
+    h('p', {}, h('a', { href: '#/new', class: 'button primary' }, text.form.newConnection)),
     h(
       'div',
       { class: 'toolbar' },

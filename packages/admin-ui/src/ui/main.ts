@@ -9,6 +9,7 @@ import { adminApi } from './api.ts';
 import { connectionPage } from './connection.ts';
 import { connectionsPage } from './connections.ts';
 import { h, replace } from './dom.ts';
+import { choosePage, formPage } from './form.ts';
 import { createNotices } from './notice.ts';
 import { text } from './text.ts';
 
@@ -28,7 +29,12 @@ const api = adminApi(basePath);
 function route(): void {
   const hash = location.hash.replace(/^#/, '') || '/';
   const detail = /^\/connections\/([^/]+)$/.exec(hash);
-  if (detail) {
+  const edit = /^\/connections\/([^/]+)\/edit$/.exec(hash);
+  const create = /^\/new\/([^/]+)$/.exec(hash);
+  if (hash === '/new') void choosePage(main, api, notices);
+  else if (create) void formPage(main, api, notices, { formId: decodeURIComponent(create[1] as string) });
+  else if (edit) void formPage(main, api, notices, { id: decodeURIComponent(edit[1] as string) });
+  else if (detail) {
     const testLogin = new URLSearchParams(location.search).get('testLogin') ?? undefined;
     void connectionPage(main, api, notices, decodeURIComponent(detail[1] as string), testLogin);
   } else void connectionsPage(main, api, notices);

@@ -51,6 +51,13 @@ async function startApp(
     secret: 'test-secret-with-at-least-32-characters!',
     authorizeAdmin: () => 'alice',
     adminConsole: adminConsole(),
+    roles: {
+      roleDefinitions: [
+        { name: 'admins', grantedBy: ['keycloak'], description: 'Manage everything' },
+        { name: 'viewers', grantedBy: ['*'] },
+      ],
+      rules: [{ match: 'glob', pattern: 'ml-*', role: 'viewers' }],
+    },
     ...(options.env
       ? { settings: wandbSettings(loadWandbEnv({ ...options.env, OIDC_ISSUER: idp.issuer })) }
       : {}),
@@ -136,6 +143,28 @@ describe.skipIf(!haveChromium)("a connection's page in Chromium", () => {
     expect(await page.locator('table.effective tr', { hasText: 'oidc.scopes' }).textContent()).toContain(
       'default',
     );
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('a failed login is listed on its connection with the step, code and fix; the roles page shows what grants each role', async () => {
+    const { base, storage } = await startApp();
+    await storage.groups.create({ name: 'ml-engineers' });
+    // The connection is still disabled: a sign-in through it is refused, and recorded.
+    await page.goto(`${base}/sso/login/keycloak`);
+    await page.goto(`${base}/sso/admin#/connections/keycloak`);
+    const failures = page.locator('table.activity tbody tr');
+    await expect.poll(() => failures.count()).toBe(1);
+    expect(await failures.first().textContent()).toContain('connection_inactive');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Roles and groups' })
+      .click();
+    const admins = page.locator('tr', { hasText: 'admins' }).first();
+    await expect.poll(() => admins.textContent()).toContain('a group named “admins”');
+    expect(await admins.textContent()).toContain('Keycloak');
+    expect(await page.locator('tr', { hasText: 'viewers' }).first().textContent()).toContain('glob “ml-*”');
+    expect(await page.locator('table.compact').first().textContent()).toContain('ml-engineers');
     expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -51,7 +51,12 @@ async function startApp(admin: boolean): Promise<{ base: string; storage: SsoSto
     protocol: 'oidc',
     provider: 'keycloak',
     active: true,
-    oidc: { issuer: 'https://sso.example.com/realms/acme', clientId: 'app' },
+    oidc: {
+      issuer: 'https://sso.example.com/realms/acme',
+      clientId: 'app',
+      clientSecret: 'shh',
+      clientSecretExpiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+    },
   } as never);
   await storage.connections.create({
     id: 'okta-saml',
@@ -98,8 +103,11 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
       'OpenID Connect',
       'keycloak',
       expect.any(String),
+      // The soonest expiry, in words: the secret runs out in five days.
+      expect.stringMatching(/^Client secret expires in [45] days$/),
       'Delete',
     ]);
+    expect(await row('okta-saml').locator('td').nth(5).textContent()).toBe('Nothing known');
     expect(await row('okta-saml').getByRole('switch').getAttribute('aria-checked')).toBe('false');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Filter connections').fill('saml');

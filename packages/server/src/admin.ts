@@ -1,5 +1,6 @@
 import { type AuditHook, ConfigError, type Connection, emitAudit, SsoError } from '@ssokit/core';
 import type { ConnectionPatch, SsoStorage } from '@ssokit/storage';
+import { expiriesOf } from './admin-expiry.ts';
 import { type AdminSessions, handleAdminSessions } from './admin-sessions.ts';
 import { handleTestLogin } from './admin-test-login.ts';
 import { validateConnection } from './connections.ts';
@@ -94,6 +95,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   const store = ctx.storage.connections;
   if (/^\/admin\/connections\/[^/]+\/activity$/.test(path))
     return (await import('./admin-activity.ts')).activity(request, path, ctx);
+  if (path === '/admin/roles') return (await import('./admin-roles.ts')).rolesAtAGlance(request, ctx);
   const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
   const testLogin = /^\/admin\/connections\/([^/]+)\/test-login(?:\/([^/]+))?$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);
@@ -153,7 +155,9 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     });
 
   if (id === undefined) {
-    if (method === 'GET') return json((await store.list()).map(redact));
+    // With what expires in each (a certificate, a secret), for the console's table.
+    if (method === 'GET')
+      return json((await store.list()).map((c) => ({ ...redact(c), expiries: expiriesOf(c) })));
     if (method === 'POST') {
       const created = await store.create((await validate(await readJson())) as never);
       await audit('connection.created', created);

@@ -42,6 +42,32 @@ export interface ConnectionSummary {
   active: boolean;
   updatedAt: string;
   secretsSet?: string[];
+  /** What expires in it (secret, certificates), soonest first; only in the list. */
+  expiries?: { what: 'client-secret' | 'sp-certificate' | 'idp-certificate'; at: string }[];
+}
+
+/** `GET /admin/connections/:id/activity`. */
+export interface Activity {
+  recording: boolean;
+  failures: { at: string; step: string; code: string; reason?: string; message: string; fix?: string }[];
+  unmatchedGroups: { group: string; count: number; lastSeen: string }[];
+}
+
+/** `GET /admin/roles`. */
+export interface RolesAtAGlance {
+  custom: boolean;
+  matchGroupNames: boolean;
+  caseInsensitive: boolean;
+  defaultRole?: string;
+  roles: {
+    name: string;
+    description?: string;
+    scope: unknown;
+    grantedBy: string[];
+    permissions: Record<string, string[]>;
+    groups: { match: string; pattern: string }[];
+  }[];
+  groups: { id: string; name: string; externalId?: string }[];
 }
 
 /** One check of Test Provider. */
@@ -165,6 +191,9 @@ export function adminApi(basePath: string) {
       call<ConnectionSummary>('POST', '/connections', connection),
     updateConnection: (id: string, connection: Record<string, unknown>) =>
       call<ConnectionSummary>('PATCH', `/connections/${encodeURIComponent(id)}`, connection),
+    activity: (id: string) =>
+      call<Activity>('GET', `/connections/${encodeURIComponent(id)}/activity?limit=50`),
+    roles: () => call<RolesAtAGlance>('GET', '/roles'),
     getConnection: (id: string) => call<ConnectionDetail>('GET', `/connections/${encodeURIComponent(id)}`),
     testConnection: (id: string) => call<TestReport>('POST', `/connections/${encodeURIComponent(id)}/test`),
     startTestLogin: (id: string, returnTo: string) =>

@@ -6,6 +6,8 @@
  *
  * @module
  */
+
+import { activitySections } from './activity.ts';
 import type { AdminApi, ConnectionDetail, FieldSource, TestLoginReport, TestReport } from './api.ts';
 import { h, replace } from './dom.ts';
 import { explain, type Notices } from './notice.ts';
@@ -105,6 +107,12 @@ export async function connectionPage(
       explain(notices, error, () => location.reload());
     }
   };
+  const activityArea = h('div');
+  main.insertBefore(activityArea, main.lastElementChild);
+  api
+    .activity(id)
+    .then((activity) => replace(activityArea, ...activitySections(activity)))
+    .catch(() => undefined);
   await test();
   if (testLogin) {
     try {

@@ -40,6 +40,7 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
           t.columns.protocol,
           t.columns.id,
           t.columns.updated,
+          t.columns.expiry,
           t.columns.actions,
         ].map((label) => h('th', { scope: 'col' }, label)),
       ),
@@ -120,6 +121,7 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
         {},
         h('time', { datetime: c.updatedAt, title: updated.toISOString() }, updated.toLocaleString()),
       ),
+      h('td', {}, expiryText(c)),
       h(
         'td',
         {},
@@ -158,6 +160,17 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
   };
   filter.addEventListener('input', render);
   await load();
+}
+
+/** The soonest expiry of a connection, in words with its state (never colour alone). */
+function expiryText(c: ConnectionSummary): HTMLElement | string {
+  const next = c.expiries?.[0];
+  if (!next) return text.expiry.none;
+  const what = text.expiry.what[next.what] ?? next.what;
+  const days = Math.floor((Date.parse(next.at) - Date.now()) / 86_400_000);
+  if (days < 0) return h('span', { class: 'expiry expiry-error' }, text.expiry.expired(what, -days));
+  if (days < 30) return h('span', { class: 'expiry expiry-warning' }, text.expiry.soon(what, days));
+  return text.expiry.later(what, new Date(next.at).toLocaleDateString());
 }
 
 /** A modal confirmation (`<dialog>`: focus moves in and back, Escape cancels). */

@@ -11,6 +11,7 @@ import { connectionsPage } from './connections.ts';
 import { h, replace } from './dom.ts';
 import { choosePage, formPage } from './form.ts';
 import { createNotices } from './notice.ts';
+import { rolesPage } from './roles.ts';
 import { text } from './text.ts';
 
 const basePath = document.querySelector<HTMLMetaElement>('meta[name="ssokit-base-path"]')?.content ?? '/sso';
@@ -19,7 +20,17 @@ const main = h('main', { id: 'content', tabindex: '-1' });
 replace(
   document.body,
   h('a', { class: 'skip', href: '#content' }, text.skip),
-  h('header', { class: 'top' }, h('p', { class: 'brand' }, document.title || text.title)),
+  h(
+    'header',
+    { class: 'top' },
+    h('p', { class: 'brand' }, document.title || text.title),
+    h(
+      'nav',
+      { 'aria-label': text.nav.label },
+      h('a', { href: '#/' }, text.nav.connections),
+      h('a', { href: '#/roles' }, text.nav.roles),
+    ),
+  ),
   h('div', { class: 'notices' }, notices.status, notices.alert),
   main,
 );
@@ -31,7 +42,8 @@ function route(): void {
   const detail = /^\/connections\/([^/]+)$/.exec(hash);
   const edit = /^\/connections\/([^/]+)\/edit$/.exec(hash);
   const create = /^\/new\/([^/]+)$/.exec(hash);
-  if (hash === '/new') void choosePage(main, api, notices);
+  if (hash === '/roles') void rolesPage(main, api, notices);
+  else if (hash === '/new') void choosePage(main, api, notices);
   else if (create) void formPage(main, api, notices, { formId: decodeURIComponent(create[1] as string) });
   else if (edit) void formPage(main, api, notices, { id: decodeURIComponent(edit[1] as string) });
   else if (detail) {

@@ -144,6 +144,16 @@ describe.skipIf(!haveChromium)("a connection's page in Chromium", () => {
       'default',
     );
     expect(await seriousViolations(page)).toEqual([]);
+    // Its edit form shows the fixed fields locked, saying what fixes them.
+    await page.goto(`${base}/sso/admin#/connections/wandb/edit`);
+    const issuerField = page.getByLabel(/^Issuer/);
+    await expect.poll(() => issuerField.isDisabled()).toBe(true);
+    expect(await page.locator('.field', { has: issuerField }).textContent()).toContain(
+      'Fixed by the environment (OIDC_ISSUER): change it there.',
+    );
+    expect(await page.getByLabel(/^Client ID/).isDisabled()).toBe(true);
+    expect(await page.getByLabel(/^Display name/).isDisabled()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('a failed login is listed on its connection with the step, code and fix; the roles page shows what grants each role', async () => {

@@ -27,6 +27,7 @@ export function fieldControl(
   initial: FieldValue | undefined,
   secretSet: boolean,
   locked: boolean,
+  lockedReason?: string,
 ): FieldControl {
   const id = `field-${field.key.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
   const describedBy = [`${id}-help`, `${id}-issue`];
@@ -83,6 +84,7 @@ export function fieldControl(
     field.providerName ? f.providerCalls(field.providerName) : '',
     defaultText(field),
     field.writeOnly ? f.writeOnly : '',
+    lockedReason ?? '',
   ].filter(Boolean);
   const upload = field.upload
     ? h('input', {

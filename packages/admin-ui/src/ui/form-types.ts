@@ -27,6 +27,8 @@ export interface FormField {
   when?: { field: string; equals: string[] };
   prefill?: string;
   fixedOnEdit?: true;
+  /** The connection paths the field sets. */
+  paths?: string[];
 }
 
 export interface FormSection {

@@ -60,9 +60,14 @@ export async function formPage(
   replace(main, h('p', {}, text.loading));
   let forms: FormsResponse;
   let stored: Awaited<ReturnType<AdminApi['connectionForm']>> | undefined;
+  let sources: Record<string, { source: string; origin?: string }> = {};
   try {
     forms = await formsOf(api);
-    if ('id' in target) stored = await api.connectionForm(target.id);
+    if ('id' in target)
+      [stored, { sources }] = await Promise.all([
+        api.connectionForm(target.id),
+        api.getConnection(target.id),
+      ]);
   } catch (error) {
     replace(main, h('p', {}, h('a', { href: '#/' }, text.detail.back)));
     explain(notices, error, () => location.reload());
@@ -85,11 +90,16 @@ export async function formPage(
       h('legend', {}, section.title),
       section.help ? h('p', { class: 'hint' }, section.help) : null,
       ...section.fields.map((field) => {
+        // A field the environment or a file sets is shown, locked, with what sets it.
+        const fixer = [field.key, ...(field.paths ?? [])]
+          .map((path) => sources[path])
+          .find((s) => s?.source === 'environment' || s?.source === 'file');
         const control = fieldControl(
           field,
           stored?.values[field.key],
           stored?.secretsSet.includes(field.key) ?? false,
-          editing && field.fixedOnEdit === true,
+          (editing && field.fixedOnEdit === true) || fixer !== undefined,
+          fixer ? f.fixedBy(text.detail.sources[fixer.source] ?? fixer.source, fixer.origin) : undefined,
         );
         controls.set(field.key, control);
         return control.element;

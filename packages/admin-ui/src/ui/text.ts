@@ -170,6 +170,8 @@ export const text = {
     none: 'none',
     providerCalls: (name: string) => `The provider calls it “${name}”.`,
     defaultIs: (value: string) => `Default: ${value}.`,
+    fixedBy: (source: string, origin: string | undefined) =>
+      `Fixed by the ${source}${origin ? ` (${origin})` : ''}: change it there.`,
     automatic: (what: string | undefined) => (what ? `Automatic (${what})` : 'Automatic'),
     writeOnly: 'Write-only: never shown once saved; leave it empty to keep the saved one.',
     secretKept: 'Saved; type a new value to replace it',

@@ -1,10 +1,12 @@
 /**
  * `pnpm demo`: the local IdP (@ssokit/dev-idp, seeded from examples/keycloak/realm-export.json) on
  * http://127.0.0.1:8080 (IDP_PORT) and the Express example on http://127.0.0.1:3000 (PORT) with three ready connections
- * (OIDC code + PKCE, OIDC implicit form_post, SAML). Prints the URL and the demo users; Ctrl-C stops.
+ * (OIDC code + PKCE, OIDC implicit form_post, SAML), and the Identity providers console of
+ * `@ssokit/admin-ui` at /sso/admin for the admin user. Prints where to start (sign in as ada, open the
+ * console), the URLs and the demo users; Ctrl-C stops.
  *
- * `--check` starts both, signs in once through each connection's discovery/metadata (no browser), and
- * exits: a smoke test of the demo wiring.
+ * `--check` starts both, runs Test Provider on each connection (discovery/metadata, no browser), checks
+ * that the console refuses a visitor who is not signed in, and exits: a smoke test of the demo wiring.
  */
 import { createServer } from 'node:http';
 import { startDevIdp } from '@ssokit/dev-idp';
@@ -38,9 +40,15 @@ await new Promise<void>((resolve, reject) => {
   process.exit(1);
 });
 
+const consoleUrl = `${baseUrl}${sso.basePath}/admin`;
 console.log(`
 ssokit demo
-  app         ${baseUrl}            (sign in, profile, and /admin for admins)
+  Start here: sign in as ada / ada-demo-password at ${baseUrl}/ (any of the three buttons),
+  then open the Identity providers console: ${consoleUrl}
+  (or the "Identity providers" link in the app's header).
+
+  app         ${baseUrl}            (sign in, profile; for admins the console and manual memberships)
+  console     ${consoleUrl}  (@ssokit/admin-ui: connections, guided forms, Test Provider; admins only)
   IdP         ${idp.url}            (dev-idp, realm ${idp.realm.name}: ${idp.issuer})
   OIDC        ${idp.issuer}/.well-known/openid-configuration
   SAML        IdP metadata ${idp.samlMetadataUrl}
@@ -49,8 +57,8 @@ ssokit demo
               (SQLite: connections, users and sessions survive a restart; delete it to start over)
 
   Sign in with any of the three connections as:
-    ada    / ada-demo-password     groups admins, ml-engineers (admin page)
-    grace  / grace-demo-password   group ml-engineers
+    ada    / ada-demo-password     groups admins, ml-engineers (the console is hers)
+    grace  / grace-demo-password   group ml-engineers (the console says "Administrators only")
     linus  / linus-demo-password   group viewers
 
   Ctrl-C stops both.
@@ -65,6 +73,11 @@ if (process.argv.includes('--check')) {
       console.log(`    ${f.check}: ${f.message}`);
     if (report.status === 'error') failed = true;
   }
+  // The console is mounted, and refuses a visitor who is not signed in.
+  const refused = await fetch(consoleUrl);
+  const refusal = await refused.text();
+  console.log(`  Console ${consoleUrl} without a session: ${refused.status}`);
+  if (refused.status !== 403 || !refusal.includes('Administrators only')) failed = true;
   server.close();
   await idp.close();
   await storage.close();

@@ -1,15 +1,25 @@
 /**
  * The Express example: a login page listing the providers, a profile page (the mapped profile, roles
- * and group memberships with their source), and an admin page (ClearML's connections table: Active,
- * Name, Provider, Protocol, ID, Last Update; create, edit, delete, Test Provider with its report and
- * mapping preview). ssokit serves /sso/*; this file is what a host app writes around it.
+ * and group memberships with their source), and, for administrators, ssokit's Identity providers
+ * console at /sso/admin (`@ssokit/admin-ui`, mounted in `createDemoSso`: the connections table, a
+ * guided form per provider, Test Provider) and the host's own page of manual group memberships.
+ * ssokit serves /sso/*, the console included; this file is what a host app writes around it.
  */
 import { requireAuth, ssoRouter } from '@ssokit/express';
 import type { Sso } from '@ssokit/server';
 import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import express from 'express';
 import { APP_GROUPS, createDemoSso, seedDemo } from './demo-data.ts';
-import { adminPage, layout, listUsers, loginPage, membershipRows, profilePage } from './pages.ts';
+import {
+  layout,
+  listManualMemberships,
+  listUsers,
+  loginPage,
+  MEMBERSHIPS_PATH,
+  membershipRows,
+  membershipsPage,
+  profilePage,
+} from './pages.ts';
 
 export { APP_GROUPS, seedDemo } from './demo-data.ts';
 export { DEMO_DB_FILE, openDemoStorage } from './demo-storage.ts';
@@ -69,22 +79,21 @@ export async function createExampleApp(options: ExampleOptions = {}): Promise<Ex
     res.type('html').send(layout('Profile', auth.session, profilePage(auth.session, user, rows)));
   });
 
-  app.get('/admin', requireAuth({ roles: ['admins'] }), async (req, res) => {
-    const users = await listUsers(storage);
-    res
-      .type('html')
-      .send(layout('Identity providers', req.sso?.session ?? null, adminPage(APP_GROUPS, users)));
+  // The identity providers are managed in ssokit's console at /sso/admin (served by ssoRouter above).
+  // The host's own admin feature: manual memberships, which group sync never touches.
+  app.get(MEMBERSHIPS_PATH, requireAuth({ roles: ['admins'] }), async (req, res) => {
+    const page = membershipsPage(APP_GROUPS, await listUsers(storage), await listManualMemberships(storage));
+    res.type('html').send(layout('Manual group memberships', req.sso?.session ?? null, page));
   });
 
-  // The host's own admin feature: a manual membership (group sync never touches it).
-  app.post('/admin/memberships', requireAuth({ roles: ['admins'] }), async (req, res) => {
+  app.post(MEMBERSHIPS_PATH, requireAuth({ roles: ['admins'] }), async (req, res) => {
     if (req.headers.origin !== undefined && req.headers.origin !== new URL(baseUrl).origin)
       return res.status(403).send('Forbidden');
     const user = await storage.users.findByEmail(String(req.body.email ?? ''));
     const group = (await storage.groups.list()).find((g) => g.name === req.body.group);
     if (!user || !group) return res.status(400).send('Unknown user or group.');
     await storage.memberships.add({ userId: user.id, groupId: group.id, source: 'manual' });
-    res.redirect(303, '/admin');
+    res.redirect(303, MEMBERSHIPS_PATH);
   });
 
   return { app, sso, storage, baseUrl, issuer };

@@ -1,4 +1,5 @@
-/** The demo's data, shared by the Express, Koa and Nest examples: connections and app groups. */
+/** The demo's data, shared by the Express, Koa and Nest examples: connections, app groups, the `Sso`. */
+import { adminConsole } from '@ssokit/admin-ui';
 import { createSso, type Sso } from '@ssokit/server';
 import type { NewConnection, SsoStorage } from '@ssokit/storage';
 
@@ -76,8 +77,9 @@ function endpointsOf(c: {
 }
 
 /**
- * The demo's `Sso`: roles from the IdP groups (viewers by default), and the admin API for holders of
- * the `admins` role.
+ * The demo's `Sso`: roles from the IdP groups (viewers by default), and the admin API and the
+ * Identity providers console (`@ssokit/admin-ui`, at `/sso/admin`) for holders of the `admins` role.
+ * Every example mounts the console through this: Express, Koa and Nest serve it with ssokit's routes.
  */
 export function createDemoSso(storage: SsoStorage, baseUrl: string, secret?: string): Sso {
   const sso: Sso = createSso({
@@ -97,6 +99,8 @@ export function createDemoSso(storage: SsoStorage, baseUrl: string, secret?: str
       const session = await sso.getSession(request);
       return session?.roles.includes('admins') ? (session.user.email ?? session.user.id) : false;
     },
+    // The console at /sso/admin, for whoever authorizeAdmin lets in; the others get its 403 page.
+    adminConsole: adminConsole(),
   });
   return sso;
 }

@@ -1,6 +1,7 @@
 /**
- * The Koa example: the same pages as the Express example (login, profile, admin with the connections
- * table and Test Provider), on Koa 3 with @ssokit/koa.
+ * The Koa example: the same pages as the Express example (login, profile, the host's manual group
+ * memberships) on Koa 3 with @ssokit/koa. `ssoRouter(sso)` serves /sso/*, and with it the Identity
+ * providers console at /sso/admin that `createDemoSso` mounts (`adminConsole()` of `@ssokit/admin-ui`).
  */
 import { bodyParser } from '@koa/bodyparser';
 import { requireAuth, ssoRouter } from '@ssokit/koa';
@@ -9,11 +10,13 @@ import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import Koa, { type Middleware } from 'koa';
 import { APP_GROUPS, createDemoSso, seedDemo } from 'ssokit-example-express/demo-data';
 import {
-  adminPage,
   layout,
+  listManualMemberships,
   listUsers,
   loginPage,
+  MEMBERSHIPS_PATH,
   membershipRows,
+  membershipsPage,
   profilePage,
 } from 'ssokit-example-express/pages';
 
@@ -74,18 +77,20 @@ export async function createKoaExample(
       );
     }),
   );
+  // The identity providers are managed in ssokit's console at /sso/admin (served by ssoRouter above);
+  // the host keeps its own admin page: manual memberships, which group sync never touches.
   app.use(
-    route('GET', '/admin', requireAuth({ roles: ['admins'] }), async (ctx) => {
+    route('GET', MEMBERSHIPS_PATH, requireAuth({ roles: ['admins'] }), async (ctx) => {
       ctx.type = 'html';
       ctx.body = layout(
-        'Identity providers',
+        'Manual group memberships',
         ctx.state.sso?.session ?? null,
-        adminPage(APP_GROUPS, await listUsers(storage)),
+        membershipsPage(APP_GROUPS, await listUsers(storage), await listManualMemberships(storage)),
       );
     }),
   );
   app.use(
-    route('POST', '/admin/memberships', requireAuth({ roles: ['admins'] }), async (ctx) => {
+    route('POST', MEMBERSHIPS_PATH, requireAuth({ roles: ['admins'] }), async (ctx) => {
       const origin = ctx.get('origin');
       if (origin && origin !== new URL(baseUrl).origin) ctx.throw(403, 'Forbidden');
       const body = ctx.request.body as { email?: string; group?: string };
@@ -98,7 +103,7 @@ export async function createKoaExample(
       }
       await storage.memberships.add({ userId: user.id, groupId: group.id, source: 'manual' });
       ctx.status = 303;
-      ctx.redirect('/admin');
+      ctx.redirect(MEMBERSHIPS_PATH);
     }),
   );
   return { app, sso, storage, baseUrl };

@@ -1,12 +1,15 @@
 /**
  * The NestJS example: the pages of the Express example on Nest 12 with @ssokit/nest.
+ * `SsoModule.forRoot({ sso })` serves /sso/*, and with it the Identity providers console at /sso/admin
+ * that `createDemoSso` mounts (`adminConsole()` of `@ssokit/admin-ui`); the controller below keeps the
+ * host's own admin page, manual group memberships, behind `@Roles('admins')`.
  *
  * Nest's decorators are applied by calls here, so Node runs this file as it is (type stripping has no
  * decorators). In a Nest project with `experimentalDecorators`, the controller reads:
  *
  *   @Controller() class PagesController {
  *     @Get('profile') @UseGuards(SsoGuard) profile(@CurrentUser() auth: SsoAuth, @Res() res) {...}
- *     @Get('admin') @UseGuards(SsoGuard) @Roles('admins') admin(@CurrentUser() auth: SsoAuth, @Res() res) {...}
+ *     @Get('admin/memberships') @UseGuards(SsoGuard) @Roles('admins') memberships(@CurrentUser() auth: SsoAuth, @Res() res) {...}
  *   }
  */
 import 'reflect-metadata';
@@ -19,11 +22,13 @@ import { memoryStorage, type SsoStorage } from '@ssokit/storage';
 import express from 'express';
 import { APP_GROUPS, createDemoSso, seedDemo } from 'ssokit-example-express/demo-data';
 import {
-  adminPage,
   layout,
+  listManualMemberships,
   listUsers,
   loginPage,
+  MEMBERSHIPS_PATH,
   membershipRows,
+  membershipsPage,
   profilePage,
 } from 'ssokit-example-express/pages';
 
@@ -66,16 +71,15 @@ class PagesController {
         ),
       );
   }
-  async admin(auth: SsoAuth, res: Reply) {
-    res
-      .type('html')
-      .send(
-        layout(
-          'Identity providers',
-          auth.session ?? null,
-          adminPage(APP_GROUPS, await listUsers(this.#storage)),
-        ),
-      );
+  // The identity providers are managed in ssokit's console at /sso/admin (served by SsoModule); the
+  // host keeps its own admin page: manual memberships, which group sync never touches.
+  async memberships(auth: SsoAuth, res: Reply) {
+    const page = membershipsPage(
+      APP_GROUPS,
+      await listUsers(this.#storage),
+      await listManualMemberships(this.#storage),
+    );
+    res.type('html').send(layout('Manual group memberships', auth.session ?? null, page));
   }
   async addMembership(body: { email?: string; group?: string }, req: Incoming, res: Reply) {
     if (req.headers.origin && req.headers.origin !== this.#sso.origin)
@@ -84,7 +88,7 @@ class PagesController {
     const group = (await this.#storage.groups.list()).find((g) => g.name === body.group);
     if (!user || !group) return res.status(400).send('Unknown user or group.');
     await this.#storage.memberships.add({ userId: user.id, groupId: group.id, source: 'manual' });
-    res.redirect(303, '/admin');
+    res.redirect(303, MEMBERSHIPS_PATH);
   }
 }
 {
@@ -97,12 +101,12 @@ class PagesController {
   UseGuards(SsoGuard)(p, 'profile', at('profile'));
   CurrentUser()(p, 'profile', 0);
   Res()(p, 'profile', 1);
-  Get('admin')(p, 'admin', at('admin'));
-  UseGuards(SsoGuard)(p, 'admin', at('admin'));
-  Roles('admins')(p, 'admin', at('admin'));
-  CurrentUser()(p, 'admin', 0);
-  Res()(p, 'admin', 1);
-  Post('admin/memberships')(p, 'addMembership', at('addMembership'));
+  Get(MEMBERSHIPS_PATH)(p, 'memberships', at('memberships'));
+  UseGuards(SsoGuard)(p, 'memberships', at('memberships'));
+  Roles('admins')(p, 'memberships', at('memberships'));
+  CurrentUser()(p, 'memberships', 0);
+  Res()(p, 'memberships', 1);
+  Post(MEMBERSHIPS_PATH)(p, 'addMembership', at('addMembership'));
   UseGuards(SsoGuard)(p, 'addMembership', at('addMembership'));
   Roles('admins')(p, 'addMembership', at('addMembership'));
   Body()(p, 'addMembership', 0);

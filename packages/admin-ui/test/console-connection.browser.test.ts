@@ -159,12 +159,21 @@ describe.skipIf(!haveChromium)("a connection's page in Chromium", () => {
   it('a failed login is listed on its connection with the step, code and fix; the roles page shows what grants each role', async () => {
     const { base, storage } = await startApp();
     await storage.groups.create({ name: 'ml-engineers' });
-    // The connection is still disabled: a sign-in through it is refused, and recorded.
-    await page.goto(`${base}/sso/login/keycloak`);
-    await page.goto(`${base}/sso/admin#/connections/keycloak`);
+    // A connection whose IdP cannot be reached: a sign-in through it is refused at the start, recorded.
+    await storage.connections.create({
+      id: 'down',
+      name: 'Down',
+      protocol: 'oidc',
+      provider: 'custom',
+      active: true,
+      oidc: { issuer: 'http://127.0.0.1:9/realms/x', clientId: 'app' },
+    } as never);
+    await page.goto(`${base}/sso/login/down`);
+    await page.goto(`${base}/sso/admin#/connections/down`);
     const failures = page.locator('table.activity tbody tr');
     await expect.poll(() => failures.count()).toBe(1);
-    expect(await failures.first().textContent()).toContain('connection_inactive');
+    expect(await failures.first().textContent()).toContain('idp_unreachable');
+    expect(await failures.first().textContent()).toContain('Fix:');
     expect(await seriousViolations(page)).toEqual([]);
     await page
       .getByRole('navigation', { name: 'Console' })

@@ -39,10 +39,17 @@ export function loginStep(request: Request, at: { connectionId: string; test?: u
 
 /**
  * Refusals not recorded: a connection that does not exist has no activity (nor may a visitor naming
- * made-up ids create any), and a refused flood (`rate_limited`) would only push out the failures an
- * admin needs; the limiter already says it to `onError`.
+ * made-up ids create any); a refused flood (`rate_limited`) would only push out the failures an admin
+ * needs (the limiter already says it to `onError`); and what concerns only the visitor's own request
+ * (a `returnTo` off this site, a start at a disabled connection) says nothing about the IdP, while any
+ * page could send it by the hundred to push the real failures out.
  */
-const UNRECORDED = new Set<string>(['connection_not_found', 'rate_limited']);
+const UNRECORDED = new Set<string>([
+  'connection_not_found',
+  'rate_limited',
+  'invalid_return_to',
+  'connection_inactive',
+]);
 
 /** The login start route, relative to the base path. */
 const START = /^\/login\/([^/]+)$/;
@@ -131,11 +138,23 @@ function explain(error: unknown) {
       fix: 'Look up this time in the error log the host keeps from onError.',
     };
   const reason = error.details?.reason;
+  // An IdP's refusal reaches this server through the visitor's browser (an OIDC `error=` callback, an
+  // unsigned SAML status): anyone can send one, with any text. Its free text is never kept, so an
+  // admin is never told what to do by a visitor; the code is, and a test login shows the real answer.
+  if (error.code === 'idp_error')
+    return {
+      code: error.code,
+      ...(typeof reason === 'string' && /^[a-z0-9_]{1,40}$/.test(reason) ? { reason } : {}),
+      message:
+        'The answer brought back by the browser said the identity provider refused the sign-in. Its text is not kept: anyone can send such an answer.',
+      fix: 'Run a test login from this connection’s page to see the identity provider’s own answer; often the person is not assigned to the application at the IdP.',
+    };
   const fix = fixFor(error);
   return {
     code: error.code,
     ...(typeof reason === 'string' && /^[a-z0-9_]{1,40}$/.test(reason) ? { reason } : {}),
-    message: masked(messageOf(error)),
+    // Cut before anything else: the masking must cost the same whatever the message's length.
+    message: masked(messageOf(error).slice(0, 1000)),
     ...(fix ? { fix } : {}),
   };
 }
@@ -146,10 +165,13 @@ function explain(error: unknown) {
  * none of these; an IdP's `error_description` might.
  */
 export function masked(text: string): string {
-  return text
-    .replace(/eyJ[\w-]*(?:\.[\w-]*){1,4}/g, '[token]')
-    .replace(/[\w+=-]{40,}/g, (run) => (/^[0-9a-f]+$/i.test(run) ? run : '[redacted]'))
-    .replace(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi, '[email]');
+  return (
+    text
+      .replace(/eyJ[\w-]*(?:\.[\w-]*){1,4}/g, '[token]')
+      .replace(/[\w+=-]{40,}/g, (run) => (/^[0-9a-f]+$/i.test(run) ? run : '[redacted]'))
+      // Bounded parts: on a text with no @, an unbounded local part made this quadratic.
+      .replace(/[^\s@<>()"',;:]{1,64}@[^\s@<>()"',;:]{1,255}\.[a-z]{2,24}/gi, '[email]')
+  );
 }
 
 /** Whether recording failed for this instance since it last succeeded (then it is not reported again). */

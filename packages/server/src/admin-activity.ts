@@ -54,8 +54,11 @@ export async function activity(request: Request, path: string, ctx: AdminContext
   if (request.method !== 'GET') throw notAllowed('Read login activity with GET.', 'GET');
   const id = decodePathSegment(route[1] as string);
   const limit = limitOf(new URL(request.url).searchParams.get('limit'));
-  if (!(await ctx.storage.connections.get(id)))
-    throw new SsoError('connection_not_found', 'No connection has this id.');
+  const connection = await ctx.storage.connections.get(id);
+  if (!connection) throw new SsoError('connection_not_found', 'No connection has this id.');
+  // A connection created again under a deleted one's id does not inherit its activity.
+  const since = (entries: LoginActivityEntry[]) =>
+    entries.filter((e) => e.at.getTime() >= connection.createdAt.getTime());
   const store = ctx.storage.loginActivity;
   if (!store) {
     const none: ConnectionActivity = {
@@ -75,8 +78,8 @@ export async function activity(request: Request, path: string, ctx: AdminContext
     connectionId: id,
     recording: true,
     retention: { maxEntries: loginActivityLimits.maxEntries, maxAgeMs: loginActivityLimits.maxAgeMs },
-    failures: failed.flatMap(describeFailure),
-    unmatchedGroups: countGroups(succeeded),
+    failures: since(failed).flatMap(describeFailure),
+    unmatchedGroups: countGroups(since(succeeded)),
   };
   return json(answer);
 }

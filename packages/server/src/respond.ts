@@ -21,6 +21,7 @@ import { clearTransactionCookie } from './transactions.ts';
 export function json(body: unknown, status = 200, headers: Headers = new Headers()): Response {
   headers.set('content-type', 'application/json; charset=utf-8');
   headers.set('cache-control', 'no-store');
+  headers.set('x-content-type-options', 'nosniff');
   return new Response(JSON.stringify(body), { status, headers });
 }
 

@@ -6,9 +6,10 @@
  * their own reports and leave nothing here.
  */
 import { memoryRawReader } from '@ssokit/storage/testkit';
-import { oidcConnection } from 'ssokit-test-fixtures/connections';
+import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections';
 import { cookiesOf, rememberCookies } from 'ssokit-test-fixtures/http';
 import { browserLogin, startProvider, type TestOp } from 'ssokit-test-fixtures/oidc-provider';
+import { redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sso } from '../src/index.ts';
 import { acsPost, testSso } from './helpers.ts';
@@ -46,13 +47,26 @@ const activityText = async (sso: Sso, id: string) =>
   (await sso.handle(new Request(`${BASE}/sso/admin/connections/${id}/activity`))).text();
 
 describe('a flood of anonymous refusals', () => {
-  it('keeps the newest 100 of a connection, and nothing for made-up connections or states', async () => {
+  it('keeps the newest 100 of a connection, and nothing for made-up connections, states or a visitor’s own mistakes', async () => {
     const { sso, raw, lists } = await setup();
-    for (let i = 0; i < 150; i++) {
+    // What concerns only the visitor's request (a returnTo off this site) says nothing about the IdP.
+    for (let i = 0; i < 50; i++) {
       const refused = await sso.handle(
         new Request(`${BASE}/sso/login/local-op?returnTo=https://evil.example/${i}`),
       );
       expect(refused.status).toBe(400);
+    }
+    expect(await raw.activityCount?.('local-op')).toBe(0);
+    // Refusals of the IdP's answer (here forged through real starts), past the bound: the newest 100.
+    for (let i = 0; i < 150; i++) {
+      const start = await sso.handle(new Request(`${BASE}/sso/login/local-op`));
+      const state = new URL(start.headers.get('location') as string).searchParams.get('state') as string;
+      const refused = await sso.handle(
+        new Request(`${CALLBACK}?${new URLSearchParams({ error: 'access_denied', state })}`, {
+          headers: { cookie: cookiesOf(start).join('; ') },
+        }),
+      );
+      expect(refused.status).toBe(403);
     }
     for (let i = 0; i < 50; i++) {
       expect((await sso.handle(new Request(`${BASE}/sso/login/made-up-${i}`))).status).toBe(404);
@@ -68,18 +82,52 @@ describe('a flood of anonymous refusals', () => {
     expect([...lists().keys()]).toEqual(['failed|local-op']);
     const { failures } = JSON.parse(await activityText(sso, 'local-op'));
     expect(failures).toHaveLength(100);
-    expect(failures[0]).toMatchObject({ step: 'start', code: 'invalid_return_to' });
+    expect(failures[0]).toMatchObject({ step: 'response', code: 'idp_error' });
+  });
+
+  it('an anonymous SAML answer with an element name of 380,000 characters is recorded cut, without a quadratic scan', async () => {
+    const { sso, storage } = await setup();
+    const saml = await storage.connections.create(
+      samlConnection((await redirectBindingIdp()).getMetadata(), `${BASE}/sso/saml/metadata/s`, { id: 's' }),
+    );
+    const start = await sso.handle(new Request(`${BASE}/sso/login/${saml.id}`));
+    const relay = new URL(start.headers.get('location') as string).searchParams.get('RelayState') as string;
+    const name = 'a.'.repeat(190_000);
+    const body = new URLSearchParams({
+      SAMLResponse: Buffer.from(`<${name}/>`).toString('base64'),
+      RelayState: relay,
+    });
+    // Before the fix, recording this refusal masked the whole name with a quadratic pattern (78 s
+    // here): the test then outlived its timeout. The message is cut first now.
+    const refused = await sso.handle(acsPost(BASE, body, { cookie: cookiesOf(start).join('; ') }));
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    const { failures } = JSON.parse(await activityText(sso, saml.id));
+    expect(failures[0].message.length).toBeLessThanOrEqual(500);
   });
 
   it('records no refused flood: starts past the per-client limit leave nothing', async () => {
-    const { sso, raw } = await setup({ clientKey: () => '203.0.113.9', loginStartsPerMinute: 3 });
+    const { sso, storage, raw } = await setup({ clientKey: () => '203.0.113.9', loginStartsPerMinute: 3 });
+    // An IdP that cannot be reached: each start that gets through is a refusal worth recording.
+    await storage.connections.create(oidcConnection('http://127.0.0.1:9', { id: 'down', name: 'Down' }));
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++)
-      statuses.push(
-        (await sso.handle(new Request(`${BASE}/sso/login/local-op?returnTo=https://evil.example`))).status,
-      );
+      statuses.push((await sso.handle(new Request(`${BASE}/sso/login/down`))).status);
     expect(statuses.filter((s) => s === 429)).toHaveLength(7);
-    expect(await raw.activityCount?.('local-op')).toBe(3);
+    expect(await raw.activityCount?.('down')).toBe(3);
+  });
+});
+
+describe('a connection id used again', () => {
+  it('does not inherit the activity of the deleted connection that had it', async () => {
+    const { sso, storage } = await setup();
+    const down = oidcConnection('http://127.0.0.1:9', { id: 'down', name: 'Down' });
+    await storage.connections.create(down);
+    await sso.handle(new Request(`${BASE}/sso/login/down`));
+    expect(JSON.parse(await activityText(sso, 'down')).failures).toHaveLength(1);
+    await storage.connections.delete('down');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await storage.connections.create(down);
+    expect(JSON.parse(await activityText(sso, 'down')).failures).toEqual([]);
   });
 });
 
@@ -129,7 +177,9 @@ describe('what is kept', () => {
     );
 
     const texts = [await activityText(sso, 'local-op'), await activityText(strict.sso, 'local-op')];
-    expect(texts[0]).toContain('[email] is not assigned; session [token]; ref [redacted]');
+    // The IdP's words came through the browser: none of them is kept, masked or not.
+    expect(texts[0]).toContain('Its text is not kept');
+    expect(texts[0]).not.toContain('is not assigned; session');
     expect(texts[0]).toContain('ml-engineers');
     expect(texts[1]).toContain('email_not_verified');
     for (const text of texts)

@@ -94,9 +94,9 @@ describe('login activity through sso.handle', () => {
           at: expect.any(String),
           step: 'response',
           code: 'idp_error',
-          message:
-            'The identity provider refused the login: access_denied (The user is not assigned to this application).',
-          fix: expect.stringContaining('not assigned to the application'),
+          // The IdP's words came through the browser: anyone can send them, so they are not kept.
+          message: expect.stringContaining('Its text is not kept'),
+          fix: expect.stringContaining('Run a test login'),
         },
       ],
       unmatchedGroups: [{ group: 'ml-engineers', count: 1, lastSeen: expect.any(String) }],
@@ -106,7 +106,7 @@ describe('login activity through sso.handle', () => {
       expect.objectContaining({
         step: 'mapping',
         code: 'email_not_verified',
-        fix: 'Have the IdP send email_verified, or turn off "requireVerifiedEmail".',
+        fix: expect.stringContaining('Have the IdP send email_verified'),
       }),
     ]);
     // Ada's groups: admins matched a role and an app group; only ml-engineers is listed, per login.

@@ -3,7 +3,7 @@
  * `parseXml`, and a `samlp:Response` at the root. Shared by `validateSamlResponse` and
  * `peekSamlResponse`, so both read exactly the same document (bindings §3.5.4).
  */
-import { SsoError } from '@ssokit/core';
+import { printable, SsoError } from '@ssokit/core';
 import { is, NS, parseSamlMessage, type XmlElement } from './xml.ts';
 
 /** The largest `SAMLResponse` accepted by default, in base64 characters: 524288 (512 KiB). */
@@ -30,6 +30,6 @@ export function readPostedResponse(samlResponse: unknown, maxLength: number): Xm
   const root = parseSamlMessage(Buffer.from(compact, 'base64').toString('utf8'), maxLength);
   const rootName = root.localName;
   if (!is(root, NS.samlp, 'Response'))
-    invalid('not_response', `The message is <${rootName}>, not a SAML Response.`);
+    invalid('not_response', `The message is <${printable(rootName ?? "", 64)}>, not a SAML Response.`);
   return root;
 }

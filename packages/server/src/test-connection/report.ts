@@ -170,7 +170,8 @@ export function fixFor(error: unknown): string | undefined {
   if (!(error instanceof SsoError)) return undefined;
   const fixes: Partial<Record<string, string>> = {
     saml_signature_invalid: "Check that the IdP's signing certificate in the metadata is current.",
-    saml_replay: 'Start the test login again: each answer of the IdP is accepted once.',
+    saml_replay:
+      'Sign in again: each answer of the IdP is accepted once (a reload or the back button resends it).',
     idp_error:
       "Read the identity provider's message; often the user is not assigned to the application at the IdP.",
     id_token_invalid:
@@ -178,11 +179,12 @@ export function fixFor(error: unknown): string | undefined {
     userinfo_invalid: "Check the IdP's userinfo endpoint, or read the claims from the ID token instead.",
     discovery_failed: 'Check the issuer URL; its discovery document must answer from this server.',
     idp_unreachable: 'Check that this server can reach the identity provider.',
-    email_not_verified: 'Have the IdP send email_verified, or turn off "requireVerifiedEmail".',
+    email_not_verified:
+      'Have the IdP send email_verified (or verify the address there). Turn off "requireVerifiedEmail" only for an IdP that verifies every address: otherwise anyone with an unverified address there signs in as that address.',
     user_not_provisioned: 'Invite the user, or turn on "createUsers".',
     claim_missing: 'Map the field to a claim or attribute the IdP sends.',
     identity_conflict:
-      'Link the existing account, or enable "linkExistingUsersByEmail" for an authoritative IdP.',
+      'Link the existing account to this identity. Enable "linkExistingUsersByEmail" only for an IdP authoritative for the email domain: it lets that IdP\'s users take over the accounts of their addresses.',
   };
   return (
     fixes[error.code] ??

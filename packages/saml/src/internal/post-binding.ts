@@ -30,6 +30,6 @@ export function readPostedResponse(samlResponse: unknown, maxLength: number): Xm
   const root = parseSamlMessage(Buffer.from(compact, 'base64').toString('utf8'), maxLength);
   const rootName = root.localName;
   if (!is(root, NS.samlp, 'Response'))
-    invalid('not_response', `The message is <${printable(rootName ?? "", 64)}>, not a SAML Response.`);
+    invalid('not_response', `The message is <${printable(rootName ?? '', 64)}>, not a SAML Response.`);
   return root;
 }

@@ -194,16 +194,30 @@ export async function completeLogin(input: LoginInput, deps: LoginDependencies):
     );
     // An IdP vouches for its own domains only (provisioning.emailDomains): outside them an address is
     // unverified, so it links nothing and owns nothing.
-    if (profile.email && profile.emailVerified && !inEmailDomains(profile.email, provisioning.emailDomains))
-      profile.emailVerified = false;
+    const outsideDomains =
+      profile.email !== undefined &&
+      profile.emailVerified &&
+      !inEmailDomains(profile.email, provisioning.emailDomains);
+    if (outsideDomains) profile.emailVerified = false;
     if (provisioning.requireVerifiedEmail && !(profile.email && profile.emailVerified)) {
-      throw new SsoError(
-        'email_not_verified',
-        profile.email
-          ? 'The identity provider has not verified this email address. Verify it at the IdP, or turn off "requireVerifiedEmail".'
-          : 'The identity provider sent no email address, and this connection requires a verified email. Map "email" to the claim that holds it.',
-        { details: { emailPresent: profile.email !== undefined } },
-      );
+      // Three different fixes, so three reasons: the domain list, the IdP's verification, the mapping.
+      const [reason, message] = outsideDomains
+        ? [
+            'domain',
+            `The identity provider verified this address, but its domain is not one this connection trusts it for (emailDomains: ${(provisioning.emailDomains ?? []).join(', ')}). Add the domain to "emailDomains" if this IdP is authoritative for it.`,
+          ]
+        : profile.email
+          ? [
+              'unverified',
+              'The identity provider has not verified this email address. Verify it at the IdP, or turn off "requireVerifiedEmail".',
+            ]
+          : [
+              'missing',
+              'The identity provider sent no email address, and this connection requires a verified email. Map "email" to the claim that holds it.',
+            ];
+      throw new SsoError('email_not_verified', message, {
+        details: { reason, emailPresent: profile.email !== undefined },
+      });
     }
 
     for (let attempt = 1; ; attempt++) {

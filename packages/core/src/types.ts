@@ -331,18 +331,43 @@ export interface Membership {
   createdAt: Date;
 }
 
-/** Where a role applies (Arthur's global roles and organization-scoped roles). */
+/**
+ * Where a role applies (Arthur's global roles and organization-scoped roles): the whole installation,
+ * or the one organization its `organizationId` names.
+ */
 export type RoleScope = 'global' | 'organization';
 
 /**
  * A role of the host app. Arthur's `globalRoleDefs`: a name matching an IdP group, and permissions as
  * resource → actions.
+ *
+ * @example
+ * ```ts
+ * import type { RoleDefinition } from '@ssokit/core';
+ *
+ * const owner: RoleDefinition = {
+ *   name: 'org-1-model-owner',
+ *   scope: 'organization',
+ *   organizationId: 'org-1',
+ *   permissions: { model: ['read', 'write', 'delete'] },
+ *   grantedBy: ['okta-prod'],
+ * };
+ * ```
  */
 export interface RoleDefinition {
-  /** Unique across the role definitions. */
+  /**
+   * Unique across the role definitions. A role store (`@ssokit/storage`) keeps it unique across the
+   * installation case-insensitively (Arthur's rule; core's `foldCase`, ASCII letters only), since an
+   * IdP group grants the role of its name.
+   */
   name: string;
   /** Default: `'global'`. */
   scope?: RoleScope;
+  /**
+   * The organization an organization-scoped role applies to: required when `scope` is
+   * `'organization'`, absent for a global role. The host's own id for the organization.
+   */
+  organizationId?: string;
   /** Resource → allowed actions, e.g. `{ custom_roles: ['read', 'write'] }`. */
   permissions?: Readonly<Record<string, readonly string[]>>;
   description?: string;

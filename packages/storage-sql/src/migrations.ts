@@ -11,6 +11,7 @@ import { Migrator } from 'kysely/migration';
 import { toStorageError } from './errors.ts';
 import { type Flavor, flavorOf } from './internal/context.ts';
 import { checkTablePrefix } from './options.ts';
+import { rolesMigration } from './roles-migration.ts';
 import { sqlStorageLimits as L, sqlStorageTables } from './schema.ts';
 
 /**
@@ -27,9 +28,9 @@ export interface MigrateSqlStorageOptions {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations work on tables that Kysely's types do not know yet.
-type AnyDb = Kysely<any>;
+export type AnyDb = Kysely<any>;
 // biome-ignore lint/suspicious/noExplicitAny: see AnyDb.
-type AnyTable = CreateTableBuilder<any, any>;
+export type AnyTable = CreateTableBuilder<any, any>;
 
 function migrations(prefix: string, flavor: Flavor): Record<string, Migration> {
   const t = (name: string) => `${prefix}${name}`;
@@ -201,6 +202,7 @@ function migrations(prefix: string, flavor: Flavor): Record<string, Migration> {
         await db.schema.dropTable(t('login_activity')).ifExists().execute();
       },
     },
+    '2025_03_roles': rolesMigration({ t, text, tableOptions, withSeq }),
   };
 }
 

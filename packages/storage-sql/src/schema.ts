@@ -128,6 +128,30 @@ export interface LoginActivityTable {
 }
 
 /**
+ * Role definitions: names unique through the folded column (core's `foldCase`), creation order by
+ * `seq`, permissions and connections as JSON text.
+ */
+export interface RolesTable {
+  seq: Generated<number>;
+  name: string;
+  name_folded: string;
+  /** `global` or `organization`. */
+  scope: string;
+  organization_id: string | null;
+  /** JSON of resource → actions. */
+  permissions: string;
+  /** JSON of the connection ids (or `*`) allowed to grant the role. */
+  granted_by: string;
+  description: string | null;
+  /** `api` or `file`. */
+  source: string;
+  /** The file of a `file` role. */
+  origin: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
  * The database, with table names before the prefix: for typed queries of your own on the store's tables.
  *
  * @example
@@ -148,6 +172,7 @@ export interface SqlStorageDatabase {
   counters: CountersTable;
   sessions: SessionsTable;
   login_activity: LoginActivityTable;
+  roles: RolesTable;
 }
 
 /**
@@ -172,6 +197,7 @@ export const sqlStorageTables: readonly (keyof SqlStorageDatabase)[] = [
   'counters',
   'sessions',
   'login_activity',
+  'roles',
 ];
 
 /** The logical table names; the prefix plugin prefixes exactly these. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { now as nowSymbol } from '@ssokit/core';
-import type { CounterStore, LoginActivityStore, SessionStore, SsoStorage } from '@ssokit/storage';
+import type { CounterStore, LoginActivityStore, RoleStore, SessionStore, SsoStorage } from '@ssokit/storage';
 import { Kysely } from 'kysely';
 import { sqlConnections } from './connections.ts';
 import { sqlCounters, sqlReplay, sqlTransactions } from './expiring.ts';
@@ -15,6 +15,7 @@ import { sqlLogin } from './login.ts';
 import { sqlLoginActivity } from './login-activity.ts';
 import type { SqlStorageOptions } from './options.ts';
 import { checkInteger, checkTablePrefix, checkTarget } from './options.ts';
+import { sqlRoles } from './roles.ts';
 import type { SqlStorageDatabase } from './schema.ts';
 import { sqlSessions } from './sessions.ts';
 import { sqlUsers } from './users.ts';
@@ -33,6 +34,7 @@ export interface SqlStorage extends SsoStorage {
   sessions: SessionStore;
   counters: CounterStore;
   loginActivity: LoginActivityStore;
+  roles: RoleStore;
   /**
    * The Kysely instance the store runs on (without the table prefix), e.g. for
    * `migrateSqlStorage(storage.db)`.
@@ -95,6 +97,7 @@ export function sqlStorage(options: SqlStorageOptions): SqlStorage {
     sessions: sqlSessions(ctx),
     counters: sqlCounters(ctx),
     loginActivity: sqlLoginActivity(ctx),
+    roles: sqlRoles(ctx),
     async close() {
       if (closed || options.db) return;
       closed = true;

@@ -15,7 +15,7 @@ const cases: [string, () => Dialect][] = [
 ];
 
 /** Every migration the package ships, in the order they run. */
-const MIGRATIONS = ['2025_01_initial', '2025_02_login_activity'];
+const MIGRATIONS = ['2025_01_initial', '2025_02_login_activity', '2025_03_roles'];
 
 const migrationRows = async (db: AnyDb, prefix: string) => {
   const { rows } = await sql<{ name: string }>`select name from ${sql.table(`${prefix}migrations`)}`.execute(

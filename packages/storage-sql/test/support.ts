@@ -100,6 +100,25 @@ export function rawReader(db: AnyDb, prefix: string): RawReader {
         select count(*) as n from ${t('login_activity')} where connection_id = ${connectionId}`.execute(db);
       return Number(rows[0]?.n);
     },
+    async role(name) {
+      const { rows } = await sql<{
+        name: string;
+        source: string;
+        origin: string | null;
+        updated_at: number | string;
+      }>`
+        select name, source, origin, updated_at from ${t('roles')} where name = ${name}`.execute(db);
+      const row = rows[0];
+      return row
+        ? {
+            name: row.name,
+            source: row.source,
+            origin: row.origin,
+            updatedAt: new Date(Number(row.updated_at)),
+          }
+        : null;
+    },
+    roleCount: () => count('roles'),
   };
 }
 

@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { type Connection, SsoError } from '@ssokit/core';
+import { type Connection, printable, SsoError } from '@ssokit/core';
+import type { StoredRole } from './roles.ts';
 import type { ConnectionPatch } from './types.ts';
 
 /** Throws a coded `TypeError` (`ERR_INVALID_ARG_VALUE`) unless `ttlMs` is a positive, finite number of milliseconds. */
@@ -92,6 +93,50 @@ export const storageErrors = {
   missing(message: string): SsoError {
     return new SsoError('storage_conflict', message, { details: { reason: 'missing' } });
   },
+  /**
+   * `storage_conflict` (`reason: 'role_name'`): a role already has the name, case-insensitively.
+   * `details` name the role holding it, its `source` and, for a file role, its `origin`.
+   */
+  roleNameTaken(holder: Pick<StoredRole, 'name' | 'source' | 'origin'>): SsoError {
+    const from = holder.source === 'file' ? ` (from the file "${holder.origin}")` : '';
+    return new SsoError(
+      'storage_conflict',
+      `A role named "${holder.name}"${from} already exists; role names are unique across the installation, whatever their case.`,
+      { details: roleDetails(holder) },
+    );
+  },
+  /**
+   * `storage_conflict` (`reason: 'role_name'`): `applyFromFile` would overwrite roles from the API or
+   * from another file. `details` name the first; `details.names` all of them.
+   */
+  roleFileConflict(
+    origin: string,
+    holders: readonly Pick<StoredRole, 'name' | 'source' | 'origin'>[],
+  ): SsoError {
+    const first = holders[0] as Pick<StoredRole, 'name' | 'source' | 'origin'>;
+    const what =
+      first.source === 'file' ? `comes from the file "${first.origin}"` : 'was created through the admin API';
+    return new SsoError(
+      'storage_conflict',
+      `The file "${origin}" defines the role "${first.name}", which ${what}; a file never overwrites it. Rename the role in the file, or delete the other role${holders.length > 1 ? ` (${holders.length} roles conflict)` : ''}.`,
+      { details: { ...roleDetails(first), file: origin, names: holders.map((h) => h.name) } },
+    );
+  },
+  /** `storage_conflict` (`reason: 'missing'`): no role has the name. */
+  roleNotFound(name: string): SsoError {
+    const shown = printable(String(name), 128);
+    return new SsoError('storage_conflict', `No role is named "${shown}".`, {
+      details: { reason: 'missing', name: shown },
+    });
+  },
+  /** `concurrent_update`: a role write was given a stale `updatedAt`. */
+  staleRole(current: Pick<StoredRole, 'name' | 'updatedAt'>): SsoError {
+    return new SsoError(
+      'concurrent_update',
+      `The role "${current.name}" was changed by someone else; reload it and apply your change again.`,
+      { details: { name: current.name, updatedAt: current.updatedAt.toISOString() } },
+    );
+  },
   /** `storage_conflict` (`reason: 'identity'`): a concurrent login linked or moved the identity. */
   identityChanged(linkedConcurrently: boolean): SsoError {
     return new SsoError(
@@ -103,3 +148,12 @@ export const storageErrors = {
     );
   },
 };
+
+function roleDetails(holder: Pick<StoredRole, 'name' | 'source' | 'origin'>): Record<string, unknown> {
+  return {
+    reason: 'role_name',
+    name: holder.name,
+    source: holder.source,
+    ...(holder.origin !== undefined ? { origin: holder.origin } : {}),
+  };
+}

@@ -1,6 +1,6 @@
 /**
- * `composeStorage()`: one `SsoStorage` from several stores, e.g. a SQL store for connections, users
- * and groups and a Redis store for what expires (transactions, the replay cache, sessions, counters,
+ * `composeStorage()`: one `SsoStorage` from several stores, e.g. a SQL store for connections, users,
+ * groups and roles and a Redis store for what expires (transactions, the replay cache, sessions, counters,
  * login activity).
  *
  * @module
@@ -13,7 +13,7 @@ export type ExpiringParts = Partial<
 >;
 
 /**
- * Takes connections, users, groups, memberships and logins from `base`, and each expiring part
+ * Takes connections, users, groups, memberships, logins and roles from `base`, and each expiring part
  * (transactions, replay, sessions, counters, login activity) from `overrides` when it has one (else
  * from `base`). `close()` closes both stores.
  *
@@ -33,6 +33,8 @@ export function composeStorage(
   const sessions = overrides.sessions ?? base.sessions;
   const counters = overrides.counters ?? base.counters;
   const loginActivity = overrides.loginActivity ?? base.loginActivity;
+  // Roles are durable: always the base's (an expiring store has none).
+  const roles = base.roles;
   return {
     connections: base.connections,
     users: base.users,
@@ -44,6 +46,7 @@ export function composeStorage(
     ...(sessions ? { sessions } : {}),
     ...(counters ? { counters } : {}),
     ...(loginActivity ? { loginActivity } : {}),
+    ...(roles ? { roles } : {}),
     async close() {
       await Promise.all([base.close?.(), overrides.close?.()]);
     },

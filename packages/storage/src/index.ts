@@ -31,6 +31,17 @@ export {
 } from './login-activity.ts';
 export type { MemoryStorageOptions } from './memory.ts';
 export { memoryStorage } from './memory.ts';
+export { applyRolePatch, checkRole, checkRoleFile, roleLimits } from './role-checks.ts';
+export type { RoleFilePlan } from './role-file.ts';
+export { planIsEmpty, planRoleFile, roleFileResult, sameRoleDefinition } from './role-file.ts';
+export type {
+  CheckedRole,
+  RoleFileResult,
+  RolePatch,
+  RoleSource,
+  RoleStore,
+  StoredRole,
+} from './roles.ts';
 export { checkSessionFilter, sessionMatches } from './session-filter.ts';
 export type {
   ConnectionPatch,

@@ -17,6 +17,7 @@ import { copy } from './internal/copy.ts';
 import type { MemoryState } from './internal/memory-state.ts';
 import { memoryStateKey } from './internal/memory-state.ts';
 import { memoryLoginActivity } from './memory-activity.ts';
+import { memoryRoles } from './memory-roles.ts';
 import { memoryCounters, memorySessions } from './memory-sessions.ts';
 import type {
   ConnectionPatch,
@@ -36,7 +37,8 @@ export interface MemoryStorageOptions {
    * progress): past the bound, a new one is refused with `rate_limited` until others finish or expire.
    * Replay entries and counters past it drop the oldest; a new session past it is refused like a
    * transaction. It also bounds the login-activity lists (one per connection and outcome; each holds
-   * at most its retention's `maxEntries`): past it the list written least recently goes. Default: 100000.
+   * at most its retention's `maxEntries`): past it the list written least recently goes. And it bounds
+   * the roles: past it, a new role is refused (`storage_conflict`, `details.reason: 'full'`). Default: 100000.
    */
   maxEntries?: number;
   /**
@@ -108,6 +110,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     sessions: new Map(),
     counters: new Map(),
     loginActivity: new Map(),
+    roles: new Map(),
   };
   /** The owner of an address (core's ownsEmail): unverified holders neither own nor block it. */
   const emailOwner = (email: string, exceptId?: string): User | undefined => {
@@ -411,6 +414,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): SsoStorage {
     sessions: memorySessions(state, clock, maxEntries),
     counters: memoryCounters(state, clock, maxEntries),
     loginActivity: memoryLoginActivity(state, clock, maxEntries),
+    roles: memoryRoles(state, clock, maxEntries),
 
     async close() {},
   };

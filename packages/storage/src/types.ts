@@ -21,6 +21,7 @@ import type {
   User,
 } from '@ssokit/core';
 import type { LoginActivityStore } from './login-activity.ts';
+import type { RoleStore } from './roles.ts';
 
 type Stamped = 'id' | 'createdAt' | 'updatedAt';
 
@@ -245,6 +246,12 @@ export interface SsoStorage {
    * the admin console; without it the server records none.
    */
   loginActivity?: LoginActivityStore;
+  /**
+   * The role definitions (roles.ts): from the admin API and from configuration files applied at
+   * start-up, names unique across the installation. Without it, roles come only from
+   * `createSso({ roles })`.
+   */
+  roles?: RoleStore;
   /** Releases connections and timers. Default: nothing to release. */
   close?(): Promise<void>;
 }

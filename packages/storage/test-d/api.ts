@@ -1,8 +1,8 @@
 /**
  * Type-level tests of @ssokit/storage's public names. Checked by `pnpm typecheck`; never run.
  */
-import type { LoginStore } from '@ssokit/core';
-import type { NewConnection, SsoStorage, TransactionValue } from '@ssokit/storage';
+import type { LoginStore, RoleDefinition } from '@ssokit/core';
+import type { NewConnection, RolePatch, SsoStorage, StoredRole, TransactionValue } from '@ssokit/storage';
 import { memoryStorage } from '@ssokit/storage';
 import type { ExpiringStorage, RawReader, StorageConformanceOptions } from '@ssokit/storage/testkit';
 
@@ -46,4 +46,13 @@ const missingCapabilities: StorageConformanceOptions<ExpiringStorage> = {
   raw: () => ({ hasTransaction: async () => false }),
 };
 
-export { expiringOptions, missingCapabilities, notJson, raw, stamped, value };
+// Roles are optional on a store; a stored role is a role definition (it goes straight to the matcher).
+// @ts-expect-error: a store may have no roles
+storage.roles.list();
+declare const storedRole: StoredRole;
+const definition: RoleDefinition = storedRole;
+// A patch never sets where a role comes from.
+// @ts-expect-error: source is the store's
+const sourcePatch: RolePatch = { source: 'file' };
+
+export { definition, expiringOptions, missingCapabilities, notJson, raw, sourcePatch, stamped, value };

@@ -272,6 +272,28 @@ describe('provisioning.emailDomains: an IdP vouches for its own domains only', (
     expect(ceo.resolution).toBe('invitation');
   });
 
+  it('where a verified email is required, an address outside the domains is refused saying so (reason domain)', async () => {
+    const e = setup();
+    const corp = await makeConnection(e.storage, {
+      provisioning: { requireVerifiedEmail: true, emailDomains: ['corp.example'] },
+    } as never);
+    const login = (claims: Record<string, unknown>) =>
+      completeLogin({ connection: corp, identity: { issuer: ISSUER, subject: 'x' }, claims }, e.deps());
+    await expect(
+      login({ sub: 'x', email: 'ada@elsewhere.example', email_verified: true }),
+    ).rejects.toMatchObject({
+      code: 'email_not_verified',
+      details: { reason: 'domain' },
+      message: expect.stringContaining('emailDomains: corp.example'),
+    });
+    await expect(login({ sub: 'x', email: 'ada@corp.example', email_verified: false })).rejects.toMatchObject(
+      {
+        details: { reason: 'unverified' },
+      },
+    );
+    await expect(login({ sub: 'x' })).rejects.toMatchObject({ details: { reason: 'missing' } });
+  });
+
   it('subdomains with *., ASCII case folding, and an address outside refused where a verified one is required', () => {
     expect(inEmailDomains('a@EU.Corp.Example', ['*.corp.example'])).toBe(true);
     expect(inEmailDomains('a@corp.example', ['*.corp.example'])).toBe(false);

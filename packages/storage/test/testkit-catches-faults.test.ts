@@ -25,6 +25,10 @@ const expectedCatches: Record<string, string> = {
   'touch-revives': 'never revives a session',
   'counter-lost-update': 'concurrent hits once',
   'activity-unbounded': 'keeps only the newest entries of each connection and outcome',
+  'role-names-case-sensitive': 'refuses a second role with the same name in another case',
+  'role-file-bumps-updated-at': 'changes nothing when the file is applied again',
+  'role-file-overwrites-api-role': 'refuses to overwrite a role created through the API',
+  'role-file-keeps-removed': 'removes a file role that is gone from the file',
 };
 
 describe('the conformance testkit', () => {

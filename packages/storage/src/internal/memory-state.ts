@@ -1,5 +1,6 @@
 import type { Connection, Group, LinkedIdentity, Membership, User } from '@ssokit/core';
 import type { LoginActivityEntry } from '../login-activity.ts';
+import type { StoredRole } from '../roles.ts';
 import type { SessionRecord } from '../types.ts';
 
 /** An entry with an expiry, in milliseconds since the epoch. */
@@ -19,6 +20,8 @@ export interface MemoryState {
   replay: Map<string, number>;
   sessions: Map<string, SessionRecord>;
   counters: Map<string, Expiring<number>>;
+  /** Roles by folded name (core's `foldCase`), in creation order. */
+  roles: Map<string, StoredRole>;
   /** Login activity by outcome and connection (`failed|<id>`), most recently recorded first. */
   loginActivity: Map<string, Expiring<LoginActivityEntry>[]>;
 }

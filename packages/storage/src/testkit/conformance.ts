@@ -4,10 +4,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewConnection, SsoStorage } from '../types.ts';
 import { loginActivitySuite } from './login-activity.ts';
 import type { RawReader } from './raw.ts';
+import { roleFileSuite } from './role-file.ts';
+import { roleSuite } from './roles.ts';
 import { counterSuite, sessionSuite } from './sessions.ts';
 
 /** The families of the suite: what a store may or may not hold. */
-type Family = 'connections' | 'users' | 'transactions' | 'replay' | 'sessions' | 'counters' | 'loginActivity';
+type Family =
+  | 'connections'
+  | 'users'
+  | 'transactions'
+  | 'replay'
+  | 'sessions'
+  | 'counters'
+  | 'loginActivity'
+  | 'roles';
 
 /**
  * A store of only what expires (transactions, the replay cache, and sessions, counters and login
@@ -42,13 +52,16 @@ export type StorageConformanceOptions<S extends ExpiringStorage = SsoStorage> = 
       /**
        * Which families to run. A store without server-side sessions, shared counters or login
        * activity sets `sessions: false`, `counters: false` or `loginActivity: false` (the server then
-       * seals sessions into cookies, counts per instance, records no login activity). Default: all
-       * `true`.
+       * seals sessions into cookies, counts per instance, records no login activity); one without a
+       * role store sets `roles: false`. Default: all `true`.
        */
       capabilities?: Partial<Record<Family, boolean>>;
     }
   : {
-      /** `connections` and `users` off (the store has neither); the others default to `true`. */
+      /**
+       * `connections` and `users` off (the store has neither); `roles` defaults to off too (what
+       * expires holds no roles); the others default to `true`.
+       */
       capabilities: { connections: false; users: false } & Partial<Record<Family, boolean>>;
     });
 
@@ -74,7 +87,8 @@ export type StorageConformanceOptions<S extends ExpiringStorage = SsoStorage> = 
 export function runStorageConformance<S extends ExpiringStorage>(
   options: StorageConformanceOptions<S>,
 ): void {
-  const caps = {
+  const chosen = options.capabilities as Partial<Record<Family, boolean>> | undefined;
+  const caps: Record<Family, boolean> = {
     connections: true,
     users: true,
     transactions: true,
@@ -82,7 +96,9 @@ export function runStorageConformance<S extends ExpiringStorage>(
     sessions: true,
     counters: true,
     loginActivity: true,
-    ...(options.capabilities as Partial<Record<Family, boolean>> | undefined),
+    ...chosen,
+    // Roles are durable: a store without connections (one of only what expires) has none unless it says so.
+    roles: chosen?.roles ?? chosen?.connections ?? true,
   };
   const n = options.concurrency ?? 8;
   // The families that run use only what the chosen options' types promise (an expiring store is never
@@ -112,6 +128,10 @@ export function runStorageConformance<S extends ExpiringStorage>(
     if (caps.sessions) sessionSuite(() => ({ storage, raw }), n);
     if (caps.counters) counterSuite(() => ({ storage }), n);
     if (caps.loginActivity) loginActivitySuite(() => ({ storage, raw }), n);
+    if (caps.roles) {
+      roleSuite(() => ({ storage, raw }), n);
+      roleFileSuite(() => ({ storage, raw }), n);
+    }
   });
 }
 

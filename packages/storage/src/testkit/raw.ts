@@ -32,6 +32,17 @@ export interface RawReader {
    * it lists no more. Optional; without it, only the store's own reads are checked.
    */
   activityCount?(connectionId: string): Promise<number>;
+  /**
+   * The stored role of exactly that name (its case included): name, source, origin (`null` when none)
+   * and `updatedAt`, or `null`. The `roles` family reads it to check what reached the backing store
+   * (that applying a file again wrote nothing). Optional; without it, only the store's own reads are
+   * checked.
+   */
+  role?(
+    name: string,
+  ): Promise<{ name: string; source: string; origin: string | null; updatedAt: Date } | null>;
+  /** How many roles are stored. Optional, like {@link RawReader.role}. */
+  roleCount?(): Promise<number>;
 }
 
 /**
@@ -87,11 +98,21 @@ export function memoryRawReader(storage: SsoStorage): RawReader {
         if (key.slice(key.indexOf('|') + 1) === connectionId) n += list.length;
       return n;
     },
+    async role(name) {
+      const found = [...state.roles.values()].find((r) => r.name === name);
+      return found
+        ? { name: found.name, source: found.source, origin: found.origin ?? null, updatedAt: found.updatedAt }
+        : null;
+    },
+    async roleCount() {
+      return state.roles.size;
+    },
   };
 }
 
 /**
- * Everything durable a `memoryStorage()` holds (connections, users, identities, groups, memberships),
+ * Everything durable a `memoryStorage()` holds (connections, users, identities, groups, memberships,
+ * roles),
  * as one string: equal before and after an operation exactly when it wrote nothing. Transactions and
  * the replay cache are left out; a refused callback is meant to use up its transaction.
  *
@@ -105,8 +126,9 @@ export function memoryRawReader(storage: SsoStorage): RawReader {
 export function memorySnapshot(storage: SsoStorage): string {
   const state = (storage as unknown as Record<symbol, MemoryState | undefined>)[memoryStateKey];
   if (!state) throw new TypeError('"storage" was not made by memoryStorage().');
-  const { connections, users, identities, groups, memberships } = state;
-  return JSON.stringify({ connections, users, identities, groups, memberships }, (_key, value: unknown) =>
-    value instanceof Map ? [...value.entries()] : value,
+  const { connections, users, identities, groups, memberships, roles } = state;
+  return JSON.stringify(
+    { connections, users, identities, groups, memberships, roles },
+    (_key, value: unknown) => (value instanceof Map ? [...value.entries()] : value),
   );
 }

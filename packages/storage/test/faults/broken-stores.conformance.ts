@@ -4,8 +4,9 @@
  * the normal test run; see vitest.faults.config.ts.
  */
 
-import type { SsoStorage } from '../../src/index.ts';
-import { memoryStorage } from '../../src/index.ts';
+import { foldCase } from '@ssokit/core';
+import type { RoleStore, SsoStorage } from '../../src/index.ts';
+import { checkRole, memoryStorage } from '../../src/index.ts';
 import type { MemoryState } from '../../src/internal/memory-state.ts';
 import { memoryStateKey } from '../../src/internal/memory-state.ts';
 import { memoryRawReader, runStorageConformance } from '../../src/testkit/index.ts';
@@ -108,6 +109,59 @@ export const faults = {
     const activity = s.loginActivity as NonNullable<SsoStorage['loginActivity']>;
     const { record } = activity;
     activity.record = (entry, retention) => record(entry, { ...retention, maxEntries: 1000 });
+  },
+  // Role names compared as they are: "IdP-Admin" beside "idp-admin", two roles one IdP group may grant.
+  'role-names-case-sensitive': (s: SsoStorage, state: MemoryState) => {
+    const roles = s.roles as RoleStore;
+    const { create } = roles;
+    roles.create = async (input) => {
+      const clash = [...state.roles.values()].find((r) => r.name.toLowerCase() === input.name.toLowerCase());
+      if (!clash || clash.name === input.name) return create(input);
+      const at = new Date();
+      const record = { ...checkRole(input), source: 'api' as const, createdAt: at, updatedAt: at };
+      state.roles.set(`${input.name}#exact`, record);
+      return record;
+    };
+  },
+  // A start-up that rewrites every file role, so every instance's restart looks like an edit.
+  'role-file-bumps-updated-at': (s: SsoStorage, state: MemoryState) => {
+    const roles = s.roles as RoleStore;
+    const { applyFromFile } = roles;
+    roles.applyFromFile = async (file, origin) => {
+      const result = await applyFromFile(file, origin);
+      for (const role of state.roles.values())
+        if (role.source === 'file') role.updatedAt = new Date(role.updatedAt.getTime() + 1);
+      return result;
+    };
+  },
+  // A file that takes over a role an administrator created through the API.
+  'role-file-overwrites-api-role': (s: SsoStorage, state: MemoryState) => {
+    const roles = s.roles as RoleStore;
+    const { applyFromFile } = roles;
+    roles.applyFromFile = async (file, origin) => {
+      for (const role of Array.isArray(file) ? file : []) {
+        const held = state.roles.get(foldCase(String(role?.name)));
+        if (held?.source === 'api') Object.assign(held, { source: 'file', origin });
+      }
+      return applyFromFile(file, origin);
+    };
+  },
+  // File roles that outlive their removal from the file.
+  'role-file-keeps-removed': (s: SsoStorage, state: MemoryState) => {
+    const roles = s.roles as RoleStore;
+    const { applyFromFile } = roles;
+    roles.applyFromFile = async (file, origin) => {
+      const named = new Set((Array.isArray(file) ? file : []).map((r) => foldCase(String(r?.name))));
+      const gone = [...state.roles.values()].filter(
+        (r) => r.source === 'file' && r.origin === origin && !named.has(foldCase(r.name)),
+      );
+      for (const role of gone) role.origin = `${origin} (kept)`;
+      try {
+        return await applyFromFile(file, origin);
+      } finally {
+        for (const role of gone) role.origin = origin;
+      }
+    };
   },
 } satisfies Record<string, (s: SsoStorage, state: MemoryState) => void>;
 

@@ -22,7 +22,13 @@ export default defineConfig({
     projects: [
       ...packages.map((name) => ({
         extends: true as const,
-        test: { name, root: `packages/${name}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // The console's tests drive Chromium through whole sign-ins: minutes of CI load, not a hang.
+          ...(name === 'admin-ui' ? { testTimeout: 60_000 } : {}),
+        },
       })),
       ...examples.map((name) => ({
         extends: true as const,

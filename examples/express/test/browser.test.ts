@@ -140,6 +140,8 @@ describe.skipIf(!haveChromium)('the Express example in Chromium', () => {
     const saml = consoleRow(page, 'keycloak-saml').getByRole('switch');
     expect(await saml.getAttribute('aria-checked')).toBe('true');
     await saml.click();
+    // Turning a connection off ends its sessions: the console asks first.
+    await page.getByRole('dialog').getByRole('button', { name: 'Turn off' }).click();
     await expect
       .poll(() => page.getByRole('status').textContent())
       .toContain('“Keycloak (SAML)” is disabled');

@@ -1,8 +1,9 @@
 /**
  * The console in Debian's Chromium (playwright-core, never a downloaded browser): the connections
- * table, its filter, the Active switch, delete behind a confirmation, a conflict with a change made
- * elsewhere explained, keyboard use, the refusal page; and an axe-core scan of each state that finds
- * no serious or critical violation. A failing test leaves a screenshot in test-results/.
+ * table, its filter, the Active switch (turning off asks first), delete behind a confirmation, focus
+ * kept after each, a conflict with a change made elsewhere explained, messages cleared on navigation,
+ * keyboard use, the refusal page; and an axe-core scan of each state that finds no serious or critical
+ * violation. A failing test leaves a screenshot in test-results/.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,7 +89,7 @@ afterEach(async (test) => {
   await context?.close();
 });
 
-describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
+describe.skipIf(!haveChromium)('the admin console in Chromium', { timeout: 20_000 }, () => {
   it('lists the connections with their columns, filters them, and passes the accessibility scan', async () => {
     const { base } = await startApp(true);
     const errors: string[] = [];
@@ -97,9 +98,10 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
     await page.goto(`${base}/sso/admin`);
     await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
     await expect.poll(() => row('keycloak').locator('th').textContent()).toBe('Keycloak');
+    // The provider by its name, as the forms say it, not its id.
     expect(await row('keycloak').locator('td').allTextContents()).toEqual([
       'On',
-      'keycloak',
+      'Keycloak',
       'OpenID Connect',
       'keycloak',
       expect.any(String),
@@ -107,8 +109,20 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
       expect.stringMatching(/^Client secret expires in [45] days$/),
       'Delete',
     ]);
+    expect(await row('okta-saml').locator('td').nth(1).textContent()).toBe('Okta');
     expect(await row('okta-saml').locator('td').nth(5).textContent()).toBe('Nothing known');
-    expect(await row('okta-saml').getByRole('switch').getAttribute('aria-checked')).toBe('false');
+    // The switch is named by the connection alone; aria-checked gives its state.
+    const oktaSwitch = page.getByRole('switch', { name: 'Okta SAML', exact: true });
+    expect(await oktaSwitch.getAttribute('aria-checked')).toBe('false');
+    // The table scrolls in a labelled region the keyboard reaches (200% zoom, narrow screens).
+    const region = page.getByRole('region', { name: 'Connections table' });
+    expect(await region.getAttribute('tabindex')).toBe('0');
+    expect(await region.locator('table').count()).toBe(1);
+    // The page says where it is: the window title and the current navigation link.
+    expect(await page.title()).toBe('Connections · Identity providers');
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    expect(await nav.getByRole('link', { name: 'Connections' }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Roles and groups' }).getAttribute('aria-current')).toBeNull();
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Filter connections').fill('saml');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
@@ -121,16 +135,35 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('the Active switch saves at once and says so in words; the keyboard reaches it', async () => {
+  it('the Active switch turns on at once, asks before turning off, says so in words, and keeps the focus', async () => {
     const { base, storage } = await startApp(true);
     await page.goto(`${base}/sso/admin`);
-    const toggle = row('keycloak').getByRole('switch');
-    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
-    await toggle.focus();
+    const focusedRow = () => page.evaluate(() => document.activeElement?.closest('tr')?.dataset.id);
+    const focusedRole = () => page.evaluate(() => document.activeElement?.getAttribute('role'));
+    // On: with the keyboard, no question; the focus stays on the (re-rendered) switch.
+    const okta = row('okta-saml').getByRole('switch');
+    await expect.poll(() => okta.getAttribute('aria-checked')).toBe('false');
+    await okta.focus();
     await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('“Okta SAML” is active');
+    expect(await row('okta-saml').getByRole('switch').getAttribute('aria-checked')).toBe('true');
+    expect([await focusedRow(), await focusedRole()]).toEqual(['okta-saml', 'switch']);
+    // Off ends sessions: it asks first, like delete. Escape keeps the connection on.
+    await row('keycloak').getByRole('switch').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('Turn off “Keycloak”?');
+    expect(await dialog.textContent()).toContain('sessions');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect((await storage.connections.get('keycloak'))?.active).toBe(true);
+    await row('keycloak').getByRole('switch').click();
+    await dialog.getByRole('button', { name: 'Turn off' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('“Keycloak” is disabled');
     expect(await row('keycloak').getByRole('switch').getAttribute('aria-checked')).toBe('false');
     expect((await storage.connections.get('keycloak'))?.active).toBe(false);
+    expect([await focusedRow(), await focusedRole()]).toEqual(['keycloak', 'switch']);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -148,6 +181,7 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
       },
     );
     await row('keycloak').getByRole('switch').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Turn off' }).click();
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('Someone else changed this connection');
     expect((await storage.connections.get('keycloak'))?.active).toBe(true);
@@ -156,21 +190,57 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
     await expect.poll(() => row('keycloak').locator('th').textContent()).toBe('Keycloak (prod)');
   });
 
-  it('delete asks first: cancel keeps the connection, confirming deletes it', async () => {
+  it("delete asks first: cancel keeps the connection, confirming deletes it; focus goes to the next row's name, then the filter", async () => {
     const { base, storage } = await startApp(true);
     await page.goto(`${base}/sso/admin`);
-    await row('okta-saml').getByRole('button', { name: 'Delete Okta SAML' }).click();
+    await row('keycloak').getByRole('button', { name: 'Delete Keycloak' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('Delete “Okta SAML”?');
+    await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('Delete “Keycloak”?');
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    expect(await storage.connections.get('okta-saml')).not.toBeNull();
+    expect(await storage.connections.get('keycloak')).not.toBeNull();
+    await row('keycloak').getByRole('button', { name: 'Delete Keycloak' }).click();
+    await dialog.getByRole('button', { name: 'Delete connection' }).click();
+    await expect.poll(() => row('keycloak').count()).toBe(0);
+    expect(await storage.connections.get('keycloak')).toBeNull();
+    expect(await page.getByRole('status').textContent()).toBe('“Keycloak” was deleted.');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    expect(await focused()).toBe('Okta SAML');
     await row('okta-saml').getByRole('button', { name: 'Delete Okta SAML' }).click();
     await dialog.getByRole('button', { name: 'Delete connection' }).click();
     await expect.poll(() => row('okta-saml').count()).toBe(0);
-    expect(await storage.connections.get('okta-saml')).toBeNull();
-    expect(await page.getByRole('status').textContent()).toBe('“Okta SAML” was deleted.');
+    expect(await focused()).toBe('connection-filter');
+  });
+
+  it('messages clear on the next navigation; the one a save leads to is kept for its page', async () => {
+    const { base, storage } = await startApp(true);
+    await page.goto(`${base}/sso/admin`);
+    await row('okta-saml').getByRole('switch').click();
+    // Located by CSS: an empty region is hidden, which getByRole would not find.
+    const status = page.locator('.notices [role="status"]');
+    await expect.poll(() => status.textContent()).toContain('is active');
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await nav.getByRole('link', { name: 'Roles and groups' }).click();
+    await expect.poll(() => status.textContent()).toBe('');
+    expect(await page.title()).toBe('Roles and groups · Identity providers');
+    // An error banner clears too.
+    await storage.connections.delete('okta-saml');
+    await page.goto(`${base}/sso/admin#/connections/okta-saml`);
+    const alert = page.locator('.notices [role="alert"]');
+    await expect.poll(() => alert.textContent()).toContain('The server refused');
+    await page.getByRole('link', { name: '← All connections' }).click();
+    await expect.poll(() => alert.textContent()).toBe('');
+    // Deleted from its own page: the message is kept for the table the deletion leads to, then cleared.
+    await page.getByRole('link', { name: 'Keycloak' }).click();
+    await page.getByRole('button', { name: 'Delete connection' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete connection' }).click();
+    await page.waitForURL((url) => url.hash === '#/');
+    await expect.poll(() => status.textContent()).toBe('“Keycloak” was deleted.');
+    expect(await storage.connections.get('keycloak')).toBeNull();
+    await nav.getByRole('link', { name: 'Roles and groups' }).click();
+    await expect.poll(() => status.textContent()).toBe('');
   });
 
   it('someone who is not an administrator gets the refusal page, which passes the scan too', async () => {

@@ -41,8 +41,8 @@ export const oidcFormEntries: readonly FormEntry[] = [
         name: 'authorizationServer',
         label: 'Authorization server',
         providerName: 'Issuer URI',
-        help: 'Security → API → Authorization Servers: the last part of its Issuer URI (…/oauth2/default → default). Empty: the org authorization server.',
-        placeholder: 'default',
+        help: 'Security → API → Authorization Servers: the last part of its Issuer URI (…/oauth2/default → default, …/oauth2/aus1a2b3c4d5e6f7g8h9 → aus1a2b3c4d5e6f7g8h9). Leave it empty for the org authorization server (issuer https://your-domain).',
+        placeholder: 'aus1a2b3c4d5e6f7g8h9',
         required: false,
         bare: true,
       },
@@ -50,7 +50,13 @@ export const oidcFormEntries: readonly FormEntry[] = [
     names: {
       'oidc.clientId': { providerName: 'Client ID', help: 'Applications → your app → General.' },
       ...secret('Client secret', 'Applications → your app → General → Client Credentials.'),
-      'claimMapping.groups': { help: 'Okta sends groups only once a groups claim (with a filter) is added.' },
+      'claimMapping.groups': {
+        help: 'Okta sends groups only once a groups claim (with a filter) is added: on a custom authorization server, under Security → API → Authorization Servers → Claims (include it in the ID token); on the org authorization server, as the Groups claim filter of the app (Sign On tab).',
+      },
+      'oidc.additionalScopes': {
+        help: 'Requested besides the scopes. Okta sends groups in a groups claim (see Groups under Claim mapping): a custom authorization server needs no scope for it and has no "groups" scope unless you add one (asking for a missing scope fails the login); with the org authorization server, add groups here.',
+        default: [],
+      },
     },
     register: { redirectUri: 'Sign-in redirect URIs', postLogoutRedirectUri: 'Sign-out redirect URIs' },
   },
@@ -244,7 +250,7 @@ export const oidcFormEntries: readonly FormEntry[] = [
     protocol: 'oidc',
     provider: 'custom',
     docsName: 'OpenID Connect provider',
-    console: "your provider's admin console",
+    console: "identity provider's admin console",
     docsUrl: 'https://openid.net/specs/openid-connect-discovery-1_0.html',
     params: [
       {

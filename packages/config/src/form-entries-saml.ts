@@ -139,7 +139,7 @@ export const samlFormEntries: readonly FormEntry[] = [
     protocol: 'saml',
     provider: 'custom',
     docsName: 'SAML 2.0 identity provider',
-    console: "your provider's admin console",
+    console: "identity provider's admin console",
     params: [metadataUrl('https://idp.example.com/metadata.xml')],
     register: SAML_REGISTER,
   },

@@ -7,7 +7,7 @@
  * @module
  */
 import type { ProviderId } from '@ssokit/core';
-import type { FormOption, RegisterKey } from './form-types.ts';
+import type { FormOption, FormValue, RegisterKey } from './form-types.ts';
 
 /** A preset parameter as a field. Its help defaults to the preset's description of it. */
 export interface ParamSpec {
@@ -25,10 +25,12 @@ export interface ParamSpec {
   default?: string;
 }
 
-/** The provider's words for a common field. */
+/** The provider's words for a common field, and the form's default where it is not the preset's. */
 export interface FieldNames {
   providerName?: string;
   help?: string;
+  /** The value a new connection starts with, instead of what the preset builds (Okta: no extra scope). */
+  default?: FormValue;
 }
 
 /** One preset's form. */

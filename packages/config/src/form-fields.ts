@@ -61,6 +61,19 @@ export function coreDefault(protocol: Protocol, path: string): unknown {
   }
 }
 
+/** What a connection id may be: a short slug, safe in every URL it is part of. */
+export const CONNECTION_ID_PATTERN = {
+  regex: '^[a-z0-9][a-z0-9._-]{0,63}$',
+  message:
+    'use lowercase letters, digits, dots, dashes and underscores (at most 64), starting with a letter or a digit, such as acme-sso.',
+};
+
+/** A date, or a date and time with its offset (what `clientSecretExpiresAt` takes). */
+export const DATE_PATTERN = {
+  regex: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+  message: 'use a date like 2027-06-30.',
+};
+
 /** Name, id and the Active switch. */
 export function connectionFields(label: string): FormField[] {
   return [
@@ -72,8 +85,8 @@ export function connectionFields(label: string): FormField[] {
       'id',
       'text',
       'Connection ID',
-      "Part of this connection's URLs (SAML metadata, logout). Generated when left empty; fixed once created.",
-      { placeholder: 'acme-sso', fixedOnEdit: true },
+      "Part of this connection's URLs (SAML metadata, logout): lowercase letters, digits, dots, dashes and underscores. The console proposes one from the display name; generated when left empty; fixed once created.",
+      { placeholder: 'acme-sso', fixedOnEdit: true, pattern: CONNECTION_ID_PATTERN },
     ),
     field(
       'active',
@@ -91,19 +104,15 @@ export function clientFields(protocol: Protocol): FormField[] {
       field('oidc.clientId', 'text', 'Client ID', 'The id of the application you registered.', {
         required: true,
       }),
-      field(
-        'oidc.clientSecret',
-        'secret',
-        'Client secret',
-        'Leave empty for a public client (PKCE). Write-only: never shown again; left empty on edit, the stored secret is kept.',
-        { writeOnly: true },
-      ),
+      field('oidc.clientSecret', 'secret', 'Client secret', 'Leave empty for a public client (PKCE).', {
+        writeOnly: true,
+      }),
       field(
         'oidc.clientSecretExpiresAt',
         'text',
         'Client secret expires',
         'When the secret expires (YYYY-MM-DD), if the provider sets an expiry: Test Provider warns 30 days before.',
-        { placeholder: '2027-06-30', defaultText: 'no expiry known' },
+        { placeholder: '2027-06-30', defaultText: 'no expiry known', pattern: DATE_PATTERN },
       ),
     ];
   return [
@@ -136,7 +145,7 @@ export function clientFields(protocol: Protocol): FormField[] {
       'saml.spPrivateKey',
       'secret',
       'SP private key',
-      'PEM private key to sign requests and decrypt assertions. Write-only: never shown again; left empty on edit, the stored key is kept.',
+      'PEM private key to sign requests and decrypt assertions.',
       { writeOnly: true, multiline: true, upload: { accept: '.pem,.key' } },
     ),
     field(

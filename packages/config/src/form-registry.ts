@@ -111,7 +111,8 @@ function compile(entry: FormEntry): CompiledForm {
       const names = entry.names?.[f.key] ?? {};
       const fallback = f.kind === 'secret' || f.paths.length !== 1 ? undefined : coreDefault(protocol, f.key);
       const value = toFormValue(f, getPath(contribution, f.key) ?? fallback);
-      return { ...f, ...names, ...(value === undefined || f.default ? {} : { default: value }) };
+      const keep = value === undefined || f.default !== undefined || names.default !== undefined;
+      return { ...f, ...names, ...(keep ? {} : { default: value }) };
     });
   const sections: FormSection[] = [
     { id: 'connection', title: 'Connection', fields: common(connectionFields(preset.label)) },

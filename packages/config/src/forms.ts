@@ -99,7 +99,8 @@ export function formToConnection(formId: string, values: FormValues): Connection
   const required = (f: FormField) => flag(f.key, `${f.providerName ?? f.label} is required.`);
   for (const f of form.fields.filter((f) => isShown(f, values, form.fields))) {
     const value = values[f.key] ?? f.default;
-    const problem = value === undefined ? undefined : valueProblem(f, value);
+    const problem =
+      value === undefined ? undefined : (valueProblem(f, value) ?? placeholderProblem(f, value));
     if (problem) flag(f.key, problem);
     else if (value === undefined || isEmpty(toConnectionValue(f, value))) {
       if (f.required) required(f);
@@ -202,12 +203,60 @@ function mapIssues(
     if (field && flagged.has(field)) continue;
     // A section's issue about a field already reported ("give the IdP metadata") says it again.
     if (!field && shown.some((f) => flagged.has(f.key) && f.paths.some((p) => within(p, path)))) continue;
+    const target = field === undefined ? undefined : shown.find((f) => f.key === field);
     const mapped: FormIssue = field
-      ? { path: field, field, message: issue.message }
+      ? { path: field, field, message: target ? humanize(target, issue.message) : issue.message }
       : { path: issue.path, message: issue.message };
     if (!out.some((o) => o.path === mapped.path && o.message === mapped.message)) out.push(mapped);
   }
   return out;
+}
+
+/** What a value that failed a schema pattern should look like, by field. */
+const PATTERN_HELP: Readonly<Record<string, string>> = {
+  'provisioning.emailDomains': 'use domain names like example.com or *.example.com.',
+  'oidc.clientSecretExpiresAt': 'use a date like 2027-06-30.',
+};
+
+/**
+ * A schema issue in the words of the form: the field's label instead of the connection's key
+ * (`"clientId" must be a string` → `Client ID must be a string`), and what a value that failed a pattern
+ * should look like instead of the pattern. The Advanced JSON keeps the keys it is written with.
+ */
+function humanize(field: FormField, message: string): string {
+  if (field.key === 'advanced') return message;
+  if (/ must match pattern /.test(message))
+    return `${field.label}: ${
+      PATTERN_HELP[field.key] ??
+      (field.pattern?.message ||
+        (field.placeholder
+          ? `use a value like ${field.placeholder}.`
+          : 'this value is not in the expected form.'))
+    }`;
+  const subject = /^"([^"]+)"(?= )/.exec(message)?.[1];
+  const key = field.key.split('.').pop();
+  // The key itself, or an item of a list field (`"0" must be ...`).
+  if (subject !== undefined && (subject === key || /^\d+$/.test(subject)))
+    return `${field.label}${message.slice(subject.length + 2)}`;
+  return message;
+}
+
+/**
+ * `{id}` left in a value: the console shows the values to register with `{id}` standing for a
+ * connection id not chosen yet, and a value copied from there before the id was typed still holds it.
+ */
+function placeholderProblem(field: FormField, value: FormValue): string | undefined {
+  const strings =
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value
+        : isObject(value)
+          ? leaves(value).map(([, leaf]) => leaf)
+          : [];
+  return strings.some((s) => typeof s === 'string' && s.includes('{id}'))
+    ? `${field.label} still contains “{id}”: replace it with the connection ID.`
+    : undefined;
 }
 
 /** The field whose path holds `path` most closely (the first one for a shared path: the issuer's). */

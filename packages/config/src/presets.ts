@@ -54,8 +54,8 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'Keycloak',
     parameters: {
-      baseUrl: 'The Keycloak URL, e.g. https://sso.example.com (add /auth for versions before 17)',
-      realm: 'The realm name',
+      baseUrl: 'The Keycloak URL, e.g. https://sso.example.com (add /auth for versions before 17).',
+      realm: 'The realm name.',
     },
     build: (p: { baseUrl?: string; realm?: string }) => ({
       oidc: {
@@ -84,8 +84,8 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'Okta',
     parameters: {
-      domain: 'Your Okta domain, e.g. acme.okta.com',
-      authorizationServer: 'Optional: a custom authorization server id, e.g. default',
+      domain: 'Your Okta domain, e.g. acme.okta.com.',
+      authorizationServer: 'Optional: a custom authorization server id, e.g. default.',
     },
     build: (p: { domain?: string; authorizationServer?: string }) => ({
       oidc: {
@@ -108,7 +108,7 @@ export const oidcPresets = {
     id: 'entra',
     protocol: 'oidc',
     label: 'Microsoft Entra ID',
-    parameters: { tenant: 'The tenant id (a GUID), or "organizations" / "common" for multi-tenant apps' },
+    parameters: { tenant: 'The tenant id (a GUID), or "organizations" / "common" for multi-tenant apps.' },
     build: (p: { tenant?: string }) => {
       const tenant = required(p.tenant, 'tenant');
       const multi = tenant === 'common' || tenant === 'organizations';
@@ -139,8 +139,8 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'AWS Cognito',
     parameters: {
-      region: 'The AWS region, e.g. eu-west-1',
-      userPoolId: 'The user pool id, e.g. eu-west-1_AbCdEf',
+      region: 'The AWS region, e.g. eu-west-1.',
+      userPoolId: 'The user pool id, e.g. eu-west-1_AbCdEf.',
     },
     build: (p: { region?: string; userPoolId?: string }) => ({
       oidc: {
@@ -162,8 +162,8 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'Auth0',
     parameters: {
-      domain: 'Your tenant domain, e.g. acme.eu.auth0.com, or a custom domain',
-      groupsClaim: 'The namespaced claim your Action adds, e.g. https://acme.com/groups',
+      domain: 'Your tenant domain, e.g. acme.eu.auth0.com, or a custom domain.',
+      groupsClaim: 'The namespaced claim your Action adds, e.g. https://acme.com/groups.',
     },
     build: (p: { domain?: string; groupsClaim?: string }) => ({
       oidc: { issuer: `https://${required(p.domain, 'domain')}/`, pkce: 'S256' },
@@ -180,7 +180,7 @@ export const oidcPresets = {
     id: 'google',
     protocol: 'oidc',
     label: 'Google Workspace',
-    parameters: { hostedDomain: 'Optional: your Workspace domain, to pre-select it' },
+    parameters: { hostedDomain: 'Optional: your Workspace domain, to pre-select it.' },
     build: (p: { hostedDomain?: string }) => ({
       oidc: { issuer: 'https://accounts.google.com', pkce: 'S256' },
       claimMapping: { groups: '' },
@@ -197,8 +197,8 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'PingOne',
     parameters: {
-      environmentId: 'The PingOne environment id',
-      region: 'com, eu, ca, asia or com.au (default com)',
+      environmentId: 'The PingOne environment id.',
+      region: 'com, eu, ca, asia or com.au (default com).',
     },
     build: (p: { environmentId?: string; region?: string }) => ({
       oidc: {
@@ -213,7 +213,7 @@ export const oidcPresets = {
     id: 'adfs',
     protocol: 'oidc',
     label: 'Microsoft AD FS',
-    parameters: { host: 'The AD FS host, e.g. adfs.example.com' },
+    parameters: { host: 'The AD FS host, e.g. adfs.example.com.' },
     build: (p: { host?: string }) => ({
       oidc: { issuer: `https://${required(p.host, 'host')}/adfs`, flow: 'implicit', pkce: 'none' },
       claimMapping: {
@@ -234,7 +234,7 @@ export const oidcPresets = {
     id: 'onelogin',
     protocol: 'oidc',
     label: 'OneLogin',
-    parameters: { subdomain: 'Your OneLogin subdomain, e.g. acme' },
+    parameters: { subdomain: 'Your OneLogin subdomain, e.g. acme.' },
     build: (p: { subdomain?: string }) => ({
       oidc: {
         issuer: `https://${required(p.subdomain, 'subdomain')}.onelogin.com/oidc/2`,
@@ -254,7 +254,7 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'Custom OpenID Connect',
     parameters: {
-      issuer: 'The issuer identifier; discovery is read from {issuer}/.well-known/openid-configuration',
+      issuer: 'The issuer identifier; discovery is read from {issuer}/.well-known/openid-configuration.',
     },
     build: (p: { issuer?: string }) => ({ oidc: { issuer: required(p.issuer, 'issuer') } }),
     quirks: ['The issuer must equal the discovery document\'s "issuer" exactly, a trailing slash included.'],
@@ -278,7 +278,7 @@ export const samlPresets = {
     id: 'okta',
     protocol: 'saml',
     label: 'Okta',
-    parameters: { metadataUrl: 'The app\'s "Identity Provider metadata" link' },
+    parameters: { metadataUrl: 'The app\'s "Identity Provider metadata" link.' },
     build: (p: { metadataUrl?: string }) => ({
       saml: { idpMetadataUrl: required(p.metadataUrl, 'metadataUrl') },
       claimMapping: { email: 'email', givenName: 'firstName', familyName: 'lastName', groups: 'groups' },
@@ -294,8 +294,8 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'Microsoft Entra ID',
     parameters: {
-      tenant: 'The tenant id',
-      appId: 'Optional: the application id, for the app-specific metadata',
+      tenant: 'The tenant id.',
+      appId: 'Optional: the application id, for the app-specific metadata.',
     },
     build: (p: { tenant?: string; appId?: string }) => ({
       saml: {
@@ -314,7 +314,7 @@ export const samlPresets = {
     id: 'adfs',
     protocol: 'saml',
     label: 'Microsoft AD FS',
-    parameters: { host: 'The AD FS host, e.g. adfs.example.com' },
+    parameters: { host: 'The AD FS host, e.g. adfs.example.com.' },
     build: (p: { host?: string }) => ({
       saml: {
         idpMetadataUrl: `https://${required(p.host, 'host')}/FederationMetadata/2007-06/FederationMetadata.xml`,
@@ -339,7 +339,7 @@ export const samlPresets = {
     id: 'keycloak',
     protocol: 'saml',
     label: 'Keycloak',
-    parameters: { baseUrl: 'The Keycloak URL', realm: 'The realm name' },
+    parameters: { baseUrl: 'The Keycloak URL.', realm: 'The realm name.' },
     build: (p: { baseUrl?: string; realm?: string }) => ({
       saml: {
         idpMetadataUrl: `${trim(required(p.baseUrl, 'baseUrl'))}/realms/${encodeURIComponent(required(p.realm, 'realm'))}/protocol/saml/descriptor`,
@@ -365,7 +365,7 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'Google Workspace',
     parameters: {
-      metadataUrl: 'Optional: where the downloaded metadata is served; otherwise paste the file',
+      metadataUrl: 'Optional: where the downloaded metadata is served; otherwise paste the file.',
     },
     build: (p: { metadataUrl?: string }) => ({
       ...(p.metadataUrl ? { saml: { idpMetadataUrl: p.metadataUrl } } : {}),
@@ -381,7 +381,7 @@ export const samlPresets = {
     id: 'onelogin',
     protocol: 'saml',
     label: 'OneLogin',
-    parameters: { appId: "The app id from the app's SSO tab" },
+    parameters: { appId: "The app id from the app's SSO tab." },
     build: (p: { appId?: string }) => ({
       saml: { idpMetadataUrl: `https://app.onelogin.com/saml/metadata/${required(p.appId, 'appId')}` },
       claimMapping: { email: 'email', givenName: 'givenName', familyName: 'sn', groups: 'groups' },
@@ -393,7 +393,7 @@ export const samlPresets = {
     id: 'duo',
     protocol: 'saml',
     label: 'Duo SSO',
-    parameters: { metadataUrl: 'The metadata URL from the Duo application page' },
+    parameters: { metadataUrl: 'The metadata URL from the Duo application page.' },
     build: (p: { metadataUrl?: string }) => ({
       saml: { idpMetadataUrl: required(p.metadataUrl, 'metadataUrl') },
       claimMapping: { email: 'Email', givenName: 'FirstName', familyName: 'LastName', groups: 'Groups' },
@@ -407,7 +407,7 @@ export const samlPresets = {
     id: 'jumpcloud',
     protocol: 'saml',
     label: 'JumpCloud',
-    parameters: { metadataUrl: 'The "Copy Metadata URL" link of the SSO application' },
+    parameters: { metadataUrl: 'The "Copy Metadata URL" link of the SSO application.' },
     build: (p: { metadataUrl?: string }) => ({
       saml: { idpMetadataUrl: required(p.metadataUrl, 'metadataUrl') },
       claimMapping: { email: 'email', givenName: 'firstname', familyName: 'lastname', groups: 'memberOf' },
@@ -422,7 +422,7 @@ export const samlPresets = {
     id: 'custom',
     protocol: 'saml',
     label: 'Custom SAML 2.0',
-    parameters: { metadataUrl: 'Optional: the IdP metadata URL; otherwise paste the file' },
+    parameters: { metadataUrl: 'Optional: the IdP metadata URL; otherwise paste the file.' },
     build: (p: { metadataUrl?: string }) =>
       p.metadataUrl ? { saml: { idpMetadataUrl: p.metadataUrl } } : {},
     quirks: ['The default mapping reads common names, WS-Fed claim URIs and LDAP OIDs.'],

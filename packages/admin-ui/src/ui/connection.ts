@@ -1,16 +1,18 @@
 /**
- * One connection: the values to register at the IdP (with copy buttons), Test Provider and the live
- * test login, and the effective configuration with each field's source (fields the environment or a
- * file fixes are marked read-only, with what fixes them). Secrets are never shown: only whether they
- * are set.
+ * One connection: its Active switch and Delete, the values to register at the IdP (with copy
+ * buttons), Test Provider and the live test login, and the effective configuration with each field's
+ * source (fields the environment or a file fixes are marked read-only, with what fixes them). Secrets
+ * are never shown: only whether they are set.
  *
  * @module
  */
 
 import { activitySections } from './activity.ts';
 import type { AdminApi, ConnectionDetail, FieldSource, TestLoginReport, TestReport } from './api.ts';
-import { h, replace } from './dom.ts';
-import { explain, type Notices } from './notice.ts';
+import { activeSwitch, askDelete, confirmDialog, scrollRegion } from './controls.ts';
+import { h, replace, setTitle } from './dom.ts';
+import { providerNames } from './form.ts';
+import { announce, explain, type Notices } from './notice.ts';
 import { findingsList, previewSection } from './report.ts';
 import { text } from './text.ts';
 
@@ -26,18 +28,63 @@ export async function connectionPage(
 ): Promise<void> {
   replace(main, h('p', {}, text.loading));
   let c: ConnectionDetail;
+  let providerOf: Awaited<ReturnType<typeof providerNames>>;
   try {
-    c = await api.getConnection(id);
+    [c, providerOf] = await Promise.all([api.getConnection(id), providerNames(api)]);
   } catch (error) {
     replace(main, h('p', {}, h('a', { href: '#/' }, d.back)));
     explain(notices, error, () => location.reload());
     return;
   }
+  if (!main.isConnected) return;
+  setTitle(c.name);
   const register = h('div', { class: 'register' });
-  const testArea = h('div', { class: 'test-area', 'aria-live': 'polite' });
-  const loginArea = h('div', { class: 'test-area', 'aria-live': 'polite' });
-  const runTest = h('button', { type: 'button', class: 'primary', onclick: () => void test() }, d.runTest);
+  // Not live regions: a run the admin starts is summed up in one line in the status region.
+  const testArea = h('div', { class: 'test-area' });
+  const loginArea = h('div', { class: 'test-area' });
+  // Never disabled while it runs (that would lose the focus): aria-disabled, and clicks ignored.
+  const runTest = h(
+    'button',
+    {
+      type: 'button',
+      class: 'primary',
+      onclick: () => {
+        if (runTest.getAttribute('aria-disabled') !== 'true') void test(true);
+      },
+    },
+    d.runTest,
+  );
   const runLogin = h('button', { type: 'button', onclick: () => void startLogin() }, d.testLogin);
+  const dialog = confirmDialog();
+  const reload = () => location.reload();
+  const switchArea = h('span', { class: 'active-switch' });
+  const renderSwitch = (focus: boolean) => {
+    const toggle = activeSwitch(c, d.activeLabel, { api, notices, dialog, reload }, (updated) => {
+      c = { ...c, ...updated };
+      renderSwitch(true);
+    });
+    replace(switchArea, h('span', { 'aria-hidden': 'true' }, d.activeLabel), toggle);
+    if (focus) toggle.focus();
+  };
+  renderSwitch(false);
+  const remove = h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      onclick: async () => {
+        if (!(await askDelete(dialog, c.name))) return;
+        try {
+          await api.deleteConnection(c);
+          announce(notices, text.connections.deleted(c.name), true);
+          location.hash = '#/';
+        } catch (error) {
+          explain(notices, error, reload);
+        }
+      },
+    },
+    d.deleteConnection,
+  );
   replace(
     main,
     h('p', {}, h('a', { href: '#/' }, d.back)),
@@ -45,11 +92,13 @@ export async function connectionPage(
     h(
       'p',
       { class: 'meta' },
-      `${text.protocols[c.protocol] ?? c.protocol} · ${c.provider} · `,
+      `${text.protocols[c.protocol] ?? c.protocol} · ${providerOf(c)} · `,
       h('code', {}, c.id),
-      ` · ${c.active ? d.active : d.inactive} · `,
+      ' · ',
       h('a', { href: `#/connections/${encodeURIComponent(c.id)}/edit` }, text.form.edit),
     ),
+    h('div', { class: 'actions start' }, switchArea, remove),
+    dialog.element,
     h(
       'section',
       { 'aria-labelledby': 'register-heading' },
@@ -71,26 +120,26 @@ export async function connectionPage(
       { 'aria-labelledby': 'effective-heading' },
       h('h2', { id: 'effective-heading' }, d.effectiveHeading),
       h('p', { class: 'hint' }, d.effectiveHint),
-      effectiveTable(c),
+      scrollRegion(d.effectiveCaption, effectiveTable(c)),
     ),
   );
 
-  const test = async () => {
-    runTest.disabled = true;
+  /** Runs the checks; `say`: the admin asked, so the outcome is announced in one line. */
+  const test = async (say: boolean) => {
+    runTest.setAttribute('aria-disabled', 'true');
     replace(testArea, h('p', {}, d.testing));
     try {
       const report = await api.testConnection(id);
-      renderRegister(register, report);
-      replace(
-        testArea,
-        h('h3', {}, d.testResult(text.report.status[report.status] ?? report.status)),
-        findingsList(report.findings),
-      );
+      renderRegister(register, report, notices);
+      const status = text.report.status[report.status] ?? report.status;
+      replace(testArea, h('h3', {}, d.testResult(status)), findingsList(report.findings));
+      const count = (what: string) => report.findings.filter((f) => f.status === what).length;
+      if (say) announce(notices, d.testSummary(status, count('error'), count('warning')));
     } catch (error) {
       replace(testArea);
-      explain(notices, error, () => location.reload());
+      explain(notices, error, reload);
     } finally {
-      runTest.disabled = false;
+      runTest.removeAttribute('aria-disabled');
     }
   };
   const startLogin = async () => {
@@ -113,7 +162,7 @@ export async function connectionPage(
     .activity(id)
     .then((activity) => replace(activityArea, ...activitySections(activity)))
     .catch(() => undefined);
-  await test();
+  await test(false);
   if (testLogin) {
     try {
       renderTestLogin(loginArea, await api.testLoginReport(id, testLogin));
@@ -125,7 +174,7 @@ export async function connectionPage(
   }
 }
 
-function renderRegister(into: HTMLElement, report: TestReport): void {
+function renderRegister(into: HTMLElement, report: TestReport, notices: Notices): void {
   replace(
     into,
     h(
@@ -133,6 +182,7 @@ function renderRegister(into: HTMLElement, report: TestReport): void {
       { class: 'values' },
       ...Object.entries(report.register).flatMap(([key, value]) => {
         const label = d.register[key] ?? key;
+        const code = h('code', {}, value);
         const copy = h(
           'button',
           {
@@ -140,14 +190,25 @@ function renderRegister(into: HTMLElement, report: TestReport): void {
             class: 'copy',
             'aria-label': d.copyLabel(label),
             onclick: async () => {
-              await navigator.clipboard?.writeText(value).catch(() => undefined);
-              copy.textContent = d.copied;
-              setTimeout(() => (copy.textContent = d.copy), 2000);
+              // The clipboard API exists only in a secure context (https, or localhost) and may be
+              // refused: then the value is selected for the admin to copy, and the page says how.
+              const copied = await (navigator.clipboard?.writeText(value) ?? Promise.reject()).then(
+                () => true,
+                () => false,
+              );
+              if (copied) {
+                copy.textContent = d.copied;
+                setTimeout(() => (copy.textContent = d.copy), 2000);
+                announce(notices, d.copiedSaid(label));
+              } else {
+                getSelection()?.selectAllChildren(code);
+                announce(notices, d.copyByHand(label));
+              }
             },
           },
           d.copy,
         );
-        return [h('dt', {}, label), h('dd', {}, h('code', {}, value), ' ', copy)];
+        return [h('dt', {}, label), h('dd', {}, code, ' ', copy)];
       }),
     ),
   );

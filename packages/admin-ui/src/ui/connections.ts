@@ -1,12 +1,14 @@
 /**
- * The connections table (ClearML's Provider Connections): Active, Name, Provider, Protocol, ID, Last
- * update; a filter; an Active switch per row; delete behind a confirmation. A change someone else made
+ * The connections table: Active, Name, Provider, Protocol, ID, Last update, Expires; a filter; an
+ * Active switch per row (turning one off asks first); delete behind a confirmation. A change someone else made
  * meanwhile is a conflict the page explains, never a silent overwrite (the API's `updatedAt` check).
  *
  * @module
  */
 import type { AdminApi, ConnectionSummary } from './api.ts';
-import { h, replace } from './dom.ts';
+import { activeSwitch, askDelete, confirmDialog, scrollRegion } from './controls.ts';
+import { h, replace, setTitle } from './dom.ts';
+import { providerNames } from './form.ts';
 import { announce, explain, type Notices } from './notice.ts';
 import { text } from './text.ts';
 
@@ -14,7 +16,9 @@ const t = text.connections;
 
 /** Renders the page into `main`, then loads the connections. */
 export async function connectionsPage(main: HTMLElement, api: AdminApi, notices: Notices): Promise<void> {
+  setTitle(t.heading);
   let all: ConnectionSummary[] = [];
+  let providerOf = (c: ConnectionSummary) => c.provider;
   const filter = h('input', {
     type: 'search',
     id: 'connection-filter',
@@ -60,15 +64,16 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
       h('span', { id: 'connection-filter-hint', class: 'hint' }, t.filterHint),
     ),
     count,
-    table,
+    scrollRegion(t.tableLabel, table),
     dialog.element,
   );
 
   const reload = () => void load();
+  const rowOf = (id: string) => body.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(id)}"]`);
   const render = () => {
     const query = filter.value.trim().toLowerCase();
     const shown = all.filter((c) =>
-      [c.name, c.provider, c.protocol, c.id, text.protocols[c.protocol] ?? ''].some((v) =>
+      [c.name, c.provider, providerOf(c), c.protocol, c.id, text.protocols[c.protocol] ?? ''].some((v) =>
         v.toLowerCase().includes(query),
       ),
     );
@@ -83,37 +88,19 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
     replace(body, ...shown.map((c) => row(c)));
   };
   const row = (c: ConnectionSummary) => {
-    const toggle = h(
-      'button',
-      {
-        type: 'button',
-        role: 'switch',
-        class: 'switch',
-        'aria-checked': String(c.active),
-        'aria-label': t.toggle(c.name, c.active),
-        onclick: async () => {
-          toggle.disabled = true;
-          try {
-            const updated = await api.setActive(c, !c.active);
-            all = all.map((x) => (x.id === c.id ? { ...x, ...updated } : x));
-            announce(notices, updated.active ? t.activated(c.name) : t.deactivated(c.name));
-            render();
-          } catch (error) {
-            toggle.disabled = false;
-            explain(notices, error, reload);
-          }
-        },
-      },
-      h('span', { class: 'switch-track', 'aria-hidden': 'true' }),
-      h('span', { class: 'switch-label' }, c.active ? t.on : t.off),
-    );
+    const toggle = activeSwitch(c, c.name, { api, notices, dialog, reload }, (updated) => {
+      all = all.map((x) => (x.id === c.id ? updated : x));
+      render();
+      // Focus stays on the switch, which the render replaced.
+      rowOf(c.id)?.querySelector<HTMLElement>('[role="switch"]')?.focus();
+    });
     const updated = new Date(c.updatedAt);
     return h(
       'tr',
       { 'data-id': c.id },
       h('td', {}, toggle),
       h('th', { scope: 'row' }, h('a', { href: `#/connections/${encodeURIComponent(c.id)}` }, c.name)),
-      h('td', {}, c.provider),
+      h('td', {}, providerOf(c)),
       h('td', {}, text.protocols[c.protocol] ?? c.protocol),
       h('td', {}, h('code', {}, c.id)),
       h(
@@ -132,12 +119,15 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
             class: 'danger',
             'aria-label': t.deleteLabel(c.name),
             onclick: async () => {
-              if (!(await dialog.ask(c.name))) return;
+              if (!(await askDelete(dialog, c.name))) return;
               try {
                 await api.deleteConnection(c);
+                // Focus goes to the next row's name, or to the filter when it was the last one.
+                const next = rowOf(c.id)?.nextElementSibling?.getAttribute('data-id');
                 all = all.filter((x) => x.id !== c.id);
                 announce(notices, t.deleted(c.name));
                 render();
+                ((next ? rowOf(next)?.querySelector<HTMLElement>('th a') : null) ?? filter).focus();
               } catch (error) {
                 explain(notices, error, reload);
               }
@@ -151,7 +141,9 @@ export async function connectionsPage(main: HTMLElement, api: AdminApi, notices:
   const load = async () => {
     replace(count, text.loading);
     try {
-      all = await api.listConnections();
+      const [list, names] = await Promise.all([api.listConnections(), providerNames(api)]);
+      all = list;
+      providerOf = names;
       render();
     } catch (error) {
       replace(count);
@@ -171,33 +163,4 @@ function expiryText(c: ConnectionSummary): HTMLElement | string {
   if (days < 0) return h('span', { class: 'expiry expiry-error' }, text.expiry.expired(what, -days));
   if (days < 30) return h('span', { class: 'expiry expiry-warning' }, text.expiry.soon(what, days));
   return text.expiry.later(what, new Date(next.at).toLocaleDateString());
-}
-
-/** A modal confirmation (`<dialog>`: focus moves in and back, Escape cancels). */
-function confirmDialog() {
-  const title = h('h2', { id: 'confirm-title' });
-  const yes = h('button', { type: 'submit', value: 'yes', class: 'danger' }, t.confirmDelete);
-  const no = h('button', { type: 'submit', value: 'no', autofocus: true }, t.cancel);
-  const element = h(
-    'dialog',
-    { 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-body' },
-    h(
-      'form',
-      { method: 'dialog' },
-      title,
-      h('p', { id: 'confirm-body' }, t.confirmBody),
-      h('div', { class: 'actions' }, no, yes),
-    ),
-  );
-  return {
-    element,
-    ask(name: string): Promise<boolean> {
-      replace(title, t.confirmTitle(name));
-      element.returnValue = '';
-      element.showModal();
-      return new Promise((resolve) =>
-        element.addEventListener('close', () => resolve(element.returnValue === 'yes'), { once: true }),
-      );
-    },
-  };
 }

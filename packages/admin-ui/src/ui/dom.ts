@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { text } from './text.ts';
 
 type Child = Node | string | number | false | null | undefined;
 type Attributes = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
@@ -36,4 +37,12 @@ export function append(parent: Node, children: Child[]): void {
 export function replace(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
+}
+
+/** The console's title (the `title` option), read once: each page puts its own name before it. */
+const baseTitle = document.title || text.title;
+
+/** The window's title for a page: `Connections · Identity providers`. */
+export function setTitle(page: string): void {
+  document.title = text.pageTitle(page, baseTitle);
 }

@@ -1,7 +1,8 @@
 /**
  * One form field, rendered from its description: a labelled control, the provider's own name for it,
- * its help and default, and the place where the API's issue about it appears (once, beside it).
- * Secrets are write-only: never prefilled; left empty, the stored one is kept.
+ * its help and default, and the place where the API's issue about it appears (once, beside it), with
+ * a warning that does not stop the save (a date already past). A field with a pattern is checked as
+ * soon as it is left. Secrets are write-only: never prefilled; left empty, the stored one is kept.
  *
  * @module
  */
@@ -15,8 +16,11 @@ const f = text.form;
 export interface FieldControl {
   field: FormField;
   element: HTMLElement;
+  input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
   value(): FieldValue | undefined;
   showIssue(message: string | undefined): void;
+  /** A warning beside the field that does not stop the save; `undefined` removes it. */
+  setWarning(message: string | undefined): void;
   setVisible(visible: boolean): void;
   onChange(listener: () => void): void;
 }
@@ -30,7 +34,7 @@ export function fieldControl(
   lockedReason?: string,
 ): FieldControl {
   const id = `field-${field.key.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
-  const describedBy = [`${id}-help`, `${id}-issue`];
+  const describedBy = [`${id}-help`, `${id}-issue`, `${id}-warning`];
   const common = { id, name: field.key, 'aria-describedby': describedBy.join(' '), disabled: locked };
   let input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
   const start = initial ?? field.default;
@@ -79,13 +83,19 @@ export function fieldControl(
     input.setAttribute('placeholder', field.placeholder);
   if (field.kind === 'secret' && secretSet) input.setAttribute('placeholder', f.secretKept);
   const issue = h('p', { id: `${id}-issue`, class: 'field-issue' });
+  const warning = h('p', { id: `${id}-warning`, class: 'field-warning' });
+  // Each part a sentence: a preset's help may lack its full stop ("The realm name").
   const helpParts = [
     field.help,
+    field.kind === 'list' ? f.onePerLine : '',
     field.providerName ? f.providerCalls(field.providerName) : '',
     defaultText(field),
     field.writeOnly ? f.writeOnly : '',
     lockedReason ?? '',
-  ].filter(Boolean);
+  ]
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => (/[.!?]$/.test(part) ? part : `${part}.`));
   const upload = field.upload
     ? h('input', {
         type: 'file',
@@ -112,10 +122,29 @@ export function fieldControl(
     upload,
     h('p', { id: `${id}-help`, class: 'hint' }, helpParts.join(' ')),
     issue,
+    warning,
   );
+  const showIssue = (message: string | undefined) => {
+    replace(issue, message ?? '');
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  };
+  // A value that does not fit the field's pattern is said when the field is left, not only on save.
+  let patternIssue = false;
+  if (field.pattern) {
+    const pattern = new RegExp(field.pattern.regex);
+    const message = `${field.label}: ${field.pattern.message}`;
+    input.addEventListener('change', () => {
+      const bad = input.value.trim() !== '' && !pattern.test(input.value.trim());
+      if (bad) showIssue(message);
+      else if (patternIssue) showIssue(undefined);
+      patternIssue = bad;
+    });
+  }
   return {
     field,
     element,
+    input,
     value() {
       if (field.kind === 'boolean') return (input as HTMLInputElement).checked;
       const raw = input.value;
@@ -135,9 +164,11 @@ export function fieldControl(
       return raw === '' ? (field.kind === 'secret' ? '' : undefined) : raw;
     },
     showIssue(message) {
-      replace(issue, message ?? '');
-      if (message) input.setAttribute('aria-invalid', 'true');
-      else input.removeAttribute('aria-invalid');
+      patternIssue = false;
+      showIssue(message);
+    },
+    setWarning(message) {
+      replace(warning, message ?? '');
     },
     setVisible(visible) {
       element.hidden = !visible;
@@ -149,13 +180,19 @@ export function fieldControl(
   };
 }
 
+/** What the field is when left alone, in the words the form shows: a choice's label, on or off. */
 function defaultText(field: FormField): string {
   if (field.defaultText) return f.defaultIs(field.defaultText);
-  if (field.default === undefined || field.kind === 'secret') return '';
-  const shown = Array.isArray(field.default)
-    ? field.default.join(', ') || f.none
-    : typeof field.default === 'object'
-      ? ''
-      : String(field.default);
+  const value = field.default;
+  if (value === undefined || field.kind === 'secret') return '';
+  const shown = Array.isArray(value)
+    ? value.join(', ') || f.none
+    : typeof value === 'boolean'
+      ? value
+        ? f.on
+        : f.off
+      : typeof value === 'object'
+        ? ''
+        : (field.options?.find((o) => o.value === value)?.label ?? String(value));
   return shown ? f.defaultIs(shown) : '';
 }

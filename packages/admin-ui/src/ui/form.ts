@@ -2,12 +2,15 @@
  * The guided form of a provider, for a new connection or an existing one: rendered from the form's
  * description (`GET /admin/forms`), built and checked by the server (`POST /admin/forms/:id/connection`,
  * whose issues come back by field and are shown once, beside their field), then saved through the
- * ordinary connection routes, so every check of the admin API applies (optimistic concurrency too).
+ * ordinary connection routes, so every check of the admin API applies (optimistic concurrency, unique
+ * names: shown beside the display name too). A new connection's id is proposed from its display name,
+ * so the values to register shown as you type are real URLs. Sections most connections leave alone
+ * (claim mapping, provisioning, group sync, advanced) are collapsed; one with an issue opens.
  *
  * @module
  */
 import { type AdminApi, ApiError } from './api.ts';
-import { h, replace } from './dom.ts';
+import { h, replace, setTitle } from './dom.ts';
 import { type FieldControl, fieldControl } from './fields.ts';
 import type { FieldValue, FormsResponse } from './form-types.ts';
 import { announce, explain, type Notices } from './notice.ts';
@@ -23,8 +26,34 @@ const formsOf = (api: AdminApi) => {
   return cache;
 };
 
+/** The sections shown collapsed: what most connections keep at the defaults. */
+const COLLAPSED = new Set(['claims', 'provisioning', 'groupSync', 'advanced']);
+
+/** A connection's provider as its form names it (`okta` → `Okta`); its id when no form has it. */
+export async function providerNames(
+  api: AdminApi,
+): Promise<(c: { provider: string; protocol: string }) => string> {
+  const forms = await formsOf(api).catch(() => undefined);
+  return (c) =>
+    forms?.forms.find((form) => form.provider === c.provider && form.protocol === c.protocol)?.label ??
+    c.provider;
+}
+
+/** A connection id proposed from a display name: `Acme SSO (EU)` → `acme-sso-eu`. */
+export function slugOf(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+}
+
 /** `#/new`: the providers to choose from, OIDC and SAML. */
 export async function choosePage(main: HTMLElement, api: AdminApi, notices: Notices): Promise<void> {
+  setTitle(f.newConnection);
   replace(main, h('p', {}, text.loading));
   try {
     const { forms } = await formsOf(api);
@@ -73,6 +102,7 @@ export async function formPage(
     explain(notices, error, () => location.reload());
     return;
   }
+  if (!main.isConnected) return;
   const formId = stored?.formId ?? (target as { formId: string }).formId;
   const form = forms.forms.find((x) => x.id === formId);
   if (!form) {
@@ -80,14 +110,13 @@ export async function formPage(
     return;
   }
   const editing = stored !== undefined;
+  const heading = editing ? f.editHeading(form.label) : f.newHeading(form.label);
+  setTitle(heading);
   const controls = new Map<string, FieldControl>();
   const general = h('div', { class: 'notice notice-error', role: 'alert' });
   const registerList = h('dl', { class: 'values' });
-  const sections = form.sections.map((section) =>
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, section.title),
+  const sections = form.sections.map((section) => {
+    const fields = [
       section.help ? h('p', { class: 'hint' }, section.help) : null,
       ...section.fields.map((field) => {
         // A field the environment or a file sets is shown, locked, with what sets it.
@@ -104,8 +133,11 @@ export async function formPage(
         controls.set(field.key, control);
         return control.element;
       }),
-    ),
-  );
+    ];
+    return COLLAPSED.has(section.id)
+      ? h('details', { class: 'section' }, h('summary', {}, section.title), ...fields)
+      : h('fieldset', {}, h('legend', {}, section.title), ...fields);
+  });
   const save = h('button', { type: 'submit', class: 'primary' }, editing ? f.saveChanges : f.create);
   const element = h(
     'form',
@@ -118,7 +150,10 @@ export async function formPage(
       save,
       h(
         'a',
-        { href: editing ? `#/connections/${encodeURIComponent((target as { id: string }).id)}` : '#/' },
+        {
+          class: 'button',
+          href: editing ? `#/connections/${encodeURIComponent((target as { id: string }).id)}` : '#/',
+        },
         text.connections.cancel,
       ),
     ),
@@ -126,7 +161,7 @@ export async function formPage(
   replace(
     main,
     h('p', {}, h('a', { href: '#/' }, text.detail.back)),
-    h('h1', {}, editing ? f.editHeading(form.label) : f.newHeading(form.label)),
+    h('h1', {}, heading),
     h(
       'p',
       { class: 'meta' },
@@ -148,15 +183,36 @@ export async function formPage(
     element,
   );
 
-  const idOf = () => String(controls.get('id')?.value() ?? (target as { id?: string }).id ?? '{id}');
+  // A new connection's id is proposed from its display name as it is typed, until the admin types one
+  // (clearing it brings the proposal back): every URL shown below is then the real one.
+  const idInput = editing ? undefined : controls.get('id')?.input;
+  const nameInput = controls.get('name')?.input;
+  if (idInput && nameInput) {
+    idInput.dataset.proposed = 'true';
+    idInput.addEventListener('input', () => {
+      idInput.dataset.proposed = String(idInput.value === '');
+    });
+    nameInput.addEventListener('input', () => {
+      if (idInput.dataset.proposed === 'true') idInput.value = slugOf(nameInput.value);
+      refresh();
+    });
+  }
+  const idOf = () => String(controls.get('id')?.value() ?? (target as { id?: string }).id ?? '');
   const renderRegister = () =>
     replace(
       registerList,
       ...form.register.flatMap((r) => {
-        const value = (forms.register[r.key] ?? '').replaceAll('{id}', idOf() || '{id}');
+        const template = forms.register[r.key] ?? '';
+        const value = template.replaceAll('{id}', idOf());
         return [
           h('dt', {}, r.providerName ? `${r.label} (${r.providerName})` : r.label),
-          h('dd', {}, h('code', {}, value)),
+          h(
+            'dd',
+            {},
+            template.includes('{id}') && idOf() === ''
+              ? h('span', { class: 'hint' }, f.noIdYet)
+              : h('code', {}, value),
+          ),
         ];
       }),
     );
@@ -164,20 +220,38 @@ export async function formPage(
     for (const control of controls.values()) {
       const when = control.field.when;
       if (when) control.setVisible(when.equals.includes(String(controls.get(when.field)?.value() ?? '')));
-      // The SP entity ID defaults to the SP metadata URL of this id.
+      // The SP entity ID defaults to the SP metadata URL of this id (nothing until there is an id).
       if (control.field.prefill && !editing) {
-        const input = control.element.querySelector('input');
-        const prefilled = (forms.register[control.field.prefill] ?? '').replaceAll('{id}', idOf());
-        if (input && (input.value === '' || input.dataset.prefilled === 'true')) {
+        const input = control.input;
+        const prefilled = idOf()
+          ? (forms.register[control.field.prefill] ?? '').replaceAll('{id}', idOf())
+          : '';
+        if (input.value === '' || input.dataset.prefilled === 'true') {
           input.value = prefilled;
           input.dataset.prefilled = 'true';
         }
       }
+      // A client secret whose expiry has passed: said, not refused (the date may be set on purpose).
+      if (control.field.key.endsWith('ExpiresAt')) {
+        const at = Date.parse(String(control.value() ?? ''));
+        control.setWarning(at < Date.now() ? f.pastDate : undefined);
+      }
     }
     renderRegister();
   };
+  // A prefilled value the admin edits is theirs: no longer replaced (emptied, it is offered again).
+  for (const control of controls.values())
+    if (control.field.prefill)
+      control.input.addEventListener('input', () => {
+        control.input.dataset.prefilled = String(control.input.value === '');
+      });
   for (const control of controls.values()) control.onChange(refresh);
   refresh();
+  const showIssue = (control: FieldControl, message: string) => {
+    control.showIssue(message);
+    const section = control.element.closest('details');
+    if (section) section.open = true;
+  };
 
   element.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -186,7 +260,8 @@ export async function formPage(
     replace(general);
     const values: Record<string, FieldValue> = {};
     for (const [key, control] of controls) {
-      if (control.element.hidden) continue;
+      // The id is in the URL of an edit: not sent again.
+      if (control.element.hidden || (editing && control.field.fixedOnEdit)) continue;
       const value = control.value();
       if (value !== undefined) values[key] = value;
     }
@@ -198,7 +273,8 @@ export async function formPage(
             updatedAt: stored?.updatedAt,
           })
         : await api.createConnection(connection);
-      announce(notices, editing ? f.saved(saved.name) : f.created(saved.name));
+      // Kept for the connection's page, which the next line opens.
+      announce(notices, editing ? f.saved(saved.name) : f.created(saved.name, saved.active), true);
       location.hash = `#/connections/${encodeURIComponent(saved.id)}`;
     } catch (error) {
       save.disabled = false;
@@ -206,7 +282,7 @@ export async function formPage(
         const loose: string[] = [];
         for (const issue of error.issues) {
           const control = controls.get(issue.field ?? issue.path);
-          if (control && !control.element.hidden) control.showIssue(issue.message);
+          if (control && !control.element.hidden) showIssue(control, issue.message);
           else loose.push(`${issue.path}: ${issue.message}`);
         }
         replace(
@@ -215,6 +291,16 @@ export async function formPage(
           ...(loose.length ? [h('ul', {}, ...loose.map((l) => h('li', {}, l)))] : []),
         );
         (element.querySelector('[aria-invalid="true"]') as HTMLElement | null)?.focus();
+      } else if (
+        error instanceof ApiError &&
+        error.code === 'connection_name_taken' &&
+        controls.has('name')
+      ) {
+        // The create or PATCH refused the name: said beside the display name, not as a page banner.
+        const name = controls.get('name') as FieldControl;
+        showIssue(name, error.message);
+        replace(general, f.fixIssues(1));
+        name.input.focus();
       } else explain(notices, error, () => location.reload());
     }
   });

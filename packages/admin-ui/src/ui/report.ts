@@ -58,6 +58,10 @@ export function previewSection(preview: Preview): HTMLElement {
       : null,
     h('p', {}, h('strong', {}, r.groups), ' ', groups.length > 0 ? groups.join(', ') : r.none),
     h('p', {}, h('strong', {}, r.roles), ' ', preview.roles?.length ? preview.roles.join(', ') : r.none),
+    // Groups came but no role: what grants each role is on the Roles and groups page.
+    groups.length > 0 && !preview.roles?.length
+      ? h('p', { class: 'hint' }, r.noRoleFromGroups, ' ', h('a', { href: '#/roles' }, text.nav.roles), '.')
+      : null,
     sync
       ? h(
           'ul',

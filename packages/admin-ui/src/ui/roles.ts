@@ -6,13 +6,14 @@
  * @module
  */
 import type { AdminApi } from './api.ts';
-import { h, replace } from './dom.ts';
+import { h, replace, setTitle } from './dom.ts';
 import { explain, type Notices } from './notice.ts';
 import { text } from './text.ts';
 
 const r = text.roles;
 
 export async function rolesPage(main: HTMLElement, api: AdminApi, notices: Notices): Promise<void> {
+  setTitle(r.heading);
   replace(main, h('p', {}, text.loading));
   try {
     const [glance, connections] = await Promise.all([api.roles(), api.listConnections()]);
@@ -61,23 +62,25 @@ export async function rolesPage(main: HTMLElement, api: AdminApi, notices: Notic
       h('h1', {}, r.heading),
       glance.custom
         ? h('p', {}, r.custom)
-        : h(
-            'table',
-            {},
-            h('caption', {}, r.rolesCaption),
-            h(
-              'thead',
+        : glance.roles.length === 0
+          ? h('p', { class: 'empty-roles' }, r.none[0], ' ', h('code', {}, r.none[1]), r.none[2])
+          : h(
+              'table',
               {},
+              h('caption', {}, r.rolesCaption),
               h(
-                'tr',
+                'thead',
                 {},
-                ...[r.role, r.grantedByGroups, r.connections, r.permissions].map((l) =>
-                  h('th', { scope: 'col' }, l),
+                h(
+                  'tr',
+                  {},
+                  ...[r.role, r.grantedByGroups, r.connections, r.permissions].map((l) =>
+                    h('th', { scope: 'col' }, l),
+                  ),
                 ),
               ),
+              h('tbody', {}, ...roleRows),
             ),
-            h('tbody', {}, ...roleRows),
-          ),
       glance.defaultRole ? h('p', {}, r.defaultRole(glance.defaultRole)) : null,
       glance.caseInsensitive ? h('p', {}, r.caseInsensitive) : null,
       h('h2', {}, r.groupsHeading),

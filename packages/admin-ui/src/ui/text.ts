@@ -29,8 +29,7 @@ export const text = {
     },
     on: 'On',
     off: 'Off',
-    toggle: (name: string, active: boolean) =>
-      `${name}: ${active ? 'active, click to disable' : 'inactive, click to enable'}`,
+    tableLabel: 'Connections table',
     activated: (name: string) => `“${name}” is active: its button is on the login page.`,
     deactivated: (name: string) =>
       `“${name}” is disabled: its button is gone from the login page and its sessions ended.`,
@@ -42,6 +41,10 @@ export const text = {
     confirmDelete: 'Delete connection',
     cancel: 'Cancel',
     deleted: (name: string) => `“${name}” was deleted.`,
+    offTitle: (name: string) => `Turn off “${name}”?`,
+    offBody:
+      'Its button leaves the login page, and the current sessions of people who signed in with it end now. You can turn it on again.',
+    confirmOff: 'Turn off',
   },
   expiry: {
     none: 'Nothing known',
@@ -56,6 +59,7 @@ export const text = {
     later: (what: string, date: string) => `${what}: ${date}`,
   },
   nav: { label: 'Console', connections: 'Connections', roles: 'Roles and groups' },
+  pageTitle: (page: string, title: string) => `${page} · ${title}`,
   activity: {
     heading: 'Recent failed logins',
     hint: 'The last refused sign-ins through this connection: the step that refused them, why, and what to do. Nothing that identifies the person is kept.',
@@ -81,6 +85,11 @@ export const text = {
   roles: {
     heading: 'Roles and groups',
     custom: 'This app decides roles with its own code, so there is no list to show.',
+    none: [
+      'This app defines no roles yet. Roles come from the app’s code, the roles option of',
+      'createSso({ roles })',
+      ', with the IdP groups and connections that grant each one. They will be editable here once the app keeps them in its role store.',
+    ] as const,
     rolesCaption: 'The app’s roles and what grants them',
     role: 'Role',
     grantedByGroups: 'IdP groups that grant it',
@@ -104,8 +113,8 @@ export const text = {
   },
   detail: {
     back: '← All connections',
-    active: 'active',
-    inactive: 'disabled',
+    activeLabel: 'Active',
+    deleteConnection: 'Delete connection',
     registerHeading: 'Register at the identity provider',
     registerHint: 'Enter these values in the identity provider’s settings for this app.',
     register: {
@@ -120,6 +129,8 @@ export const text = {
     } as Record<string, string>,
     copy: 'Copy',
     copied: 'Copied',
+    copiedSaid: (what: string) => `${what}: copied.`,
+    copyByHand: (what: string) => `${what} is selected: press Ctrl+C (⌘C on a Mac) to copy it.`,
     copyLabel: (what: string) => `Copy ${what}`,
     testHeading: 'Test Provider',
     testHint:
@@ -128,6 +139,8 @@ export const text = {
     testLogin: 'Test login',
     testing: 'Checking the identity provider…',
     testResult: (status: string) => `Checks: ${status}`,
+    testSummary: (status: string, errors: number, warnings: number) =>
+      `Checks: ${status} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}).`,
     loginSucceeded: 'Test login: a login would succeed',
     loginFailed: 'Test login: a login would be refused',
     stage: {
@@ -164,12 +177,21 @@ export const text = {
     docs: (name: string) => `${name} documentation`,
     create: 'Create connection',
     saveChanges: 'Save changes',
-    created: (name: string) => `“${name}” was created. Run the checks, then enable it.`,
+    created: (name: string, active: boolean) =>
+      active
+        ? `“${name}” was created and is active: its button is on the login page. Run the checks and a test login.`
+        : `“${name}” was created, turned off: run the checks and a test login, then turn it on.`,
     saved: (name: string) => `“${name}” was saved.`,
     required: '(required)',
     none: 'none',
     providerCalls: (name: string) => `The provider calls it “${name}”.`,
     defaultIs: (value: string) => `Default: ${value}.`,
+    on: 'on',
+    off: 'off',
+    onePerLine: 'One per line.',
+    noIdYet: 'shown once the connection has an ID',
+    pastDate:
+      'This date has passed: the secret has expired. Create a new one at the provider and enter it with its new date.',
     fixedBy: (source: string, origin: string | undefined) =>
       `Fixed by the ${source}${origin ? ` (${origin})` : ''}: change it there.`,
     automatic: (what: string | undefined) => (what ? `Automatic (${what})` : 'Automatic'),
@@ -197,6 +219,8 @@ export const text = {
     syncOff: 'Group sync is off for this connection.',
     unmatched: 'IdP groups that matched no role and no app group:',
     refusedRoles: 'Roles this connection may not grant:',
+    noRoleFromGroups:
+      'The identity provider sent groups, but none of them gives a role: see which groups grant each role on',
   },
   errors: {
     conflict:

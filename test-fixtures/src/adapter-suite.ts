@@ -6,21 +6,31 @@
  * calls {@link runAdapterScenarios}; what only one framework has (body parsers, Nest's module modes)
  * stays in that adapter's own test.
  *
- * The contract of the app: ssokit mounted at `/sso` for an `sso` made with `roles: admins` and
- * `onError: reportTo(app.errors)`, one OIDC
- * connection to `peers.op` with group sync on and one SAML connection to `peers.idp` (both from
- * ./connections.ts); and
+ * The contract of the app: ssokit mounted at `/sso` for an `sso` made with
+ * `roles: { roleDefinitions: ADAPTER_ROLES }` (more roles may follow them) and
+ * `onError: reportTo(app.errors)`, one OIDC connection with id `local-op` to `peers.op` with group sync
+ * on and one SAML connection to `peers.idp` (both from ./connections.ts); `bearer`, a verifier for
+ * `peers.tokens` (issuer TOKEN_ISSUER, audience TOKEN_AUDIENCE) matching roles as logins through
+ * `local-op` do (`roles: sso.roleMatcher('local-op')`); `app.revokeSessions` calling
+ * `sso.revokeSessions`; and
  * - `GET /me`: `requireAuth()`, answering the request's auth (`req.sso`, `ctx.state.sso`, ...) as JSON;
  * - `GET /admin`: `requireAuth({ roles: ['admins'] })`, answering 200 with any JSON;
- * - `GET /api`: `requireAuth({ bearer })` with a verifier for `peers.tokens` (issuer TOKEN_ISSUER,
- *   audience TOKEN_AUDIENCE, role `admins`), answering `{ kind, user: auth.user.id, roles }`;
+ * - `GET /api`: `requireAuth({ bearer })`, answering `{ kind, user: auth.user.id, roles }`;
+ * - `GET /orgs/:org/models`: `requirePermission('models', 'read', { organization: <the :org segment>,
+ *   bearer })` (Nest: `@RequirePermission` with the module's `bearer`), answering
+ *   `{ kind, user: auth.user.id, roles, organizations }`;
+ * - `GET /custom-roles`: the same for `requirePermission('custom_roles', 'write', { bearer })`;
+ * - `GET /installation`: the same for `requirePermission('installation', 'manage', { bearer })`;
  * - any other path outside `/sso`: the framework's own 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawHttp, rememberCookies, setsSession } from './http.ts';
 import { browserLogin, httpOidcLogin, startProvider, type TestOp } from './oidc-provider.ts';
+import { permissionScenarios } from './permission-scenarios.ts';
 import { httpSamlLogin, redirectBindingIdp } from './saml-idp.ts';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
+
+export { ADAPTER_ROLES } from './permission-scenarios.ts';
 
 /** The IdPs an app under test talks to, started once per suite. */
 export interface AdapterPeers {
@@ -40,6 +50,8 @@ export interface AdapterApp {
   userCount(): Promise<number>;
   /** Adds an app group (the 400-group scenario). */
   createGroup(name: string): Promise<unknown>;
+  /** `sso.revokeSessions(filter)`: how many sessions ended. */
+  revokeSessions(filter: { userId: string }): Promise<number>;
 }
 
 export interface AdapterSuiteOptions {
@@ -286,6 +298,8 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
       rememberCookies(jar, new URL(app.base), logout);
       expect((await getWithJar(app, '/me', jar)).status).toBe(401);
     });
+
+    permissionScenarios(peers, () => start());
 
     it('a user in 400 groups: a 10 KB session round-trips and the Cookie header stays under 8 KB', async () => {
       const app = await start();

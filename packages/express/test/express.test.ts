@@ -12,6 +12,7 @@ import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
 import {
+  ADAPTER_ROLES,
   type AdapterPeers,
   getWithJar,
   type ReportedError,
@@ -22,7 +23,7 @@ import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireAuth, type SsoRouterOptions, ssoRouter } from '../src/index.ts';
+import { requireAuth, requirePermission, type SsoRouterOptions, ssoRouter } from '../src/index.ts';
 
 const closers: (() => void)[] = [];
 afterAll(() => {
@@ -54,12 +55,7 @@ async function startApp(
     onError: reportTo(errors),
     ...(routes ? { routes } : {}),
     // Only the OIDC connection may grant roles: its IdP's group "admins" is the role "admins".
-    roles: {
-      roleDefinitions: [
-        { name: 'admins', grantedBy: ['local-op'] },
-        { name: 'viewers', grantedBy: ['local-op'] },
-      ],
-    },
+    roles: { roleDefinitions: [...ADAPTER_ROLES, { name: 'viewers', grantedBy: ['local-op'] }] },
   });
   const oidc = peers.op
     ? await storage.connections.create(
@@ -76,7 +72,7 @@ async function startApp(
     jwksUri: peers.tokens.jwksUri,
     issuer: TOKEN_ISSUER,
     audience: [TOKEN_AUDIENCE],
-    roles: { roleDefinitions: [{ name: 'admins' }] },
+    roles: sso.roleMatcher('local-op'),
   });
   const app = express();
   configure(app, sso);
@@ -87,6 +83,17 @@ async function startApp(
   app.get('/api', requireAuth({ bearer }), (req, res) =>
     res.json({ kind: req.sso?.kind, user: req.sso?.user.id, roles: req.sso?.roles }),
   );
+  const answer = (req: express.Request, res: express.Response) =>
+    res.json({
+      kind: req.sso?.kind,
+      user: req.sso?.user.id,
+      roles: req.sso?.roles,
+      organizations: req.sso?.organizations,
+    });
+  const organization = (req: express.Request) => req.params.org as string | undefined;
+  app.get('/orgs/:org/models', requirePermission('models', 'read', { organization, bearer }), answer);
+  app.get('/custom-roles', requirePermission('custom_roles', 'write', { bearer }), answer);
+  app.get('/installation', requirePermission('installation', 'manage', { bearer }), answer);
   app.post('/echo', (req, res) => res.json(req.body));
   server.on('request', app);
   return {
@@ -96,6 +103,7 @@ async function startApp(
     errors,
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
+    revokeSessions: (filter: { userId: string }) => sso.revokeSessions(filter),
   };
 }
 
@@ -208,5 +216,11 @@ describe('@ssokit/express: its own', () => {
     expect((await getWithJar(app, '/me', undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
     expect(() => requireAuth({ roles: 'admins' as never })).toThrow(TypeError);
     expect(() => ssoRouter({} as never)).toThrow(TypeError);
+    expect(() => requirePermission('', 'read')).toThrow(/"resource"/);
+    expect(() => requirePermission('models', undefined as never)).toThrow(/"action"/);
+    expect(() => requirePermission('models', 'read', { organization: 'org-1' as never })).toThrow(
+      /"organization" must be a function/,
+    );
+    expect(() => requirePermission('models', 'read', { bearer: {} as never })).toThrow(/"bearer"/);
   });
 });

@@ -8,8 +8,10 @@ import type { Sso } from '@ssokit/server';
 import {
   authenticate,
   checkRequireAuthOptions,
+  checkRequirePermission,
   checkRouterOptions,
   type RequireAuthOptions,
+  type RequirePermissionOptions,
   replyToError,
   type SsoAuth,
   toWebRequest,
@@ -18,11 +20,11 @@ import {
 } from '@ssokit/server/node';
 import type { Context, Middleware, Next } from 'koa';
 
-export type { RequireAuthOptions, SsoAuth } from '@ssokit/server/node';
+export type { RequireAuthOptions, RequirePermissionOptions, SsoAuth } from '@ssokit/server/node';
 
 declare module 'koa' {
   interface DefaultState {
-    /** Who made the request, set by `requireAuth()`. */
+    /** Who made the request, set by `requireAuth()` and `requirePermission()`. */
     sso?: SsoAuth;
     /** The `Sso` of `ssoRouter()`, for `requireAuth()` further down. */
     ssokit?: Sso;
@@ -103,6 +105,49 @@ export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Middl
     const head = toWebRequestHead(ctx.req, sso.origin, ctx.originalUrl);
     try {
       ctx.state.sso = await authenticate(sso, head, checked);
+    } catch (error) {
+      const { status, headers, body } = replyToError(sso, error, head);
+      ctx.status = status;
+      ctx.set(headers);
+      ctx.body = body;
+      return;
+    }
+    await next();
+  };
+}
+
+/**
+ * Lets a request through only when its session (or, with `bearer`, its access token) has a role that
+ * grants `action` on `resource` (see `sso.can`): in the organization `options.organization` reads from
+ * `ctx`, or anywhere for a global role. Puts who made it on `ctx.state.sso`. Answers 401
+ * `unauthenticated` / `access_token_invalid`, or 403 `forbidden` with `reason: 'permission'`, as JSON.
+ * Needs `ssoRouter(sso)` before it, or `sso` given here.
+ *
+ * @example
+ * ```ts
+ * import type { Context } from 'koa';
+ * import { requirePermission } from '@ssokit/koa';
+ *
+ * // With @koa/router, read ctx.params.org instead.
+ * const organization = (ctx: Context) => /^\/orgs\/([^/]+)\//.exec(ctx.path)?.[1];
+ * router.get('/orgs/:org/models', requirePermission('models', 'read', { organization }), listModels);
+ * ```
+ */
+export function requirePermission(
+  resource: string,
+  action: string,
+  options?: RequirePermissionOptions<Context> & { sso?: Sso },
+): Middleware {
+  const checked = checkRequirePermission(resource, action, options);
+  return async function requirePermission(ctx: Context, next: Next) {
+    const sso = options?.sso ?? ctx.state.ssokit;
+    if (!sso) throw new TypeError('requirePermission(): use ssoRouter(sso) before it, or pass { sso }.');
+    const head = toWebRequestHead(ctx.req, sso.origin, ctx.originalUrl);
+    try {
+      ctx.state.sso = await authenticate(sso, head, {
+        ...(checked.bearer ? { bearer: checked.bearer } : {}),
+        permission: { resource, action, organization: checked.organization?.(ctx) },
+      });
     } catch (error) {
       const { status, headers, body } = replyToError(sso, error, head);
       ctx.status = status;

@@ -12,6 +12,7 @@ import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import Koa, { type Middleware } from 'koa';
 import {
+  ADAPTER_ROLES,
   type AdapterPeers,
   getWithJar,
   type ReportedError,
@@ -22,18 +23,18 @@ import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireAuth, ssoRouter } from '../src/index.ts';
+import { requireAuth, requirePermission, ssoRouter } from '../src/index.ts';
 
 const closers: (() => void)[] = [];
 afterAll(() => {
   for (const close of closers) close();
 });
 
-/** Runs `middleware` only for `path`, ending with `handler`. */
+/** Runs `middleware` only for `path` (or the paths it matches), ending with `handler`. */
 const at =
-  (path: string, middleware: Middleware, handler: Middleware): Middleware =>
+  (path: string | RegExp, middleware: Middleware, handler: Middleware): Middleware =>
   async (ctx, next) => {
-    if (ctx.path !== path) return next();
+    if (typeof path === 'string' ? ctx.path !== path : !path.test(ctx.path)) return next();
     await middleware(ctx, () => handler(ctx, next));
   };
 
@@ -54,7 +55,7 @@ async function startApp(
     secret: 'test-secret-with-at-least-32-characters!',
     onError: reportTo(errors),
     ...(options.routes ? { routes: options.routes } : {}),
-    roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
+    roles: { roleDefinitions: ADAPTER_ROLES },
   });
   const oidc = peers.op
     ? await storage.connections.create(
@@ -75,7 +76,7 @@ async function startApp(
     jwksUri: peers.tokens.jwksUri,
     issuer: TOKEN_ISSUER,
     audience: [TOKEN_AUDIENCE],
-    roles: { roleDefinitions: [{ name: 'admins' }] },
+    roles: sso.roleMatcher('local-op'),
   });
   app.use(
     at('/me', requireAuth(), (ctx) => {
@@ -92,6 +93,20 @@ async function startApp(
       ctx.body = { kind: ctx.state.sso?.kind, user: ctx.state.sso?.user.id, roles: ctx.state.sso?.roles };
     }),
   );
+  const answer: Middleware = (ctx) => {
+    const auth = ctx.state.sso;
+    ctx.body = {
+      kind: auth?.kind,
+      user: auth?.user.id,
+      roles: auth?.roles,
+      organizations: auth?.organizations,
+    };
+  };
+  const models = /^\/orgs\/([^/]+)\/models$/;
+  const organization = (ctx: Koa.Context) => models.exec(ctx.path)?.[1];
+  app.use(at(models, requirePermission('models', 'read', { organization, bearer }), answer));
+  app.use(at('/custom-roles', requirePermission('custom_roles', 'write', { bearer }), answer));
+  app.use(at('/installation', requirePermission('installation', 'manage', { bearer }), answer));
   server.on('request', app.callback());
   return {
     base,
@@ -100,6 +115,7 @@ async function startApp(
     errors,
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
+    revokeSessions: (filter: { userId: string }) => sso.revokeSessions(filter),
   };
 }
 

@@ -29,6 +29,7 @@ import { Reflector } from '@nestjs/core';
 import type { Sso, SsoRoutes } from '@ssokit/server';
 import {
   authenticate,
+  checkRequirePermission,
   DEFAULT_BODY_LIMIT,
   type RequireAuthOptions,
   replyToError,
@@ -43,6 +44,7 @@ export type { SsoAuth } from '@ssokit/server/node';
 /** The injection token of the module's {@link SsoModuleOptions}. */
 export const SSO_OPTIONS = Symbol.for('ssokit:nest-options');
 const ROLES = 'ssokit:roles';
+const PERMISSION = 'ssokit:permission';
 
 /** What {@link SsoModule} needs. */
 export interface SsoModuleOptions {
@@ -114,8 +116,9 @@ function routesMismatch(sso: Sso, declared: { basePath: string; routes: SsoRoute
 
 /**
  * Lets a request through only with a session (or, with the module's `bearer`, an access token) and,
- * when the handler or class has `@Roles()`, one of those roles. Sets `request.sso`. Refuses with 401
- * `unauthenticated` / `access_token_invalid` or 403 `forbidden` and a JSON `{ error, message }`.
+ * when the handler or class has `@Roles()`, one of those roles, and with `@RequirePermission()`, that
+ * permission. Sets `request.sso`. Refuses with 401 `unauthenticated` / `access_token_invalid` or 403
+ * `forbidden` and a JSON `{ error, message, reason }`.
  *
  * @example
  * ```ts
@@ -141,16 +144,18 @@ export class SsoGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<NodeRequest>();
-    const roles = this.#reflector.getAllAndOverride<string[] | undefined>(ROLES, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const targets = [context.getHandler(), context.getClass()];
+    const roles = this.#reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
+    const permission = this.#reflector.getAllAndOverride<PermissionMetadata | undefined>(PERMISSION, targets);
     const { sso, bearer } = this.#options;
     const head = toWebRequestHead(req, sso.origin, req.originalUrl ?? req.url);
     try {
       req.sso = await authenticate(sso, head, {
         ...(roles ? { roles } : {}),
         ...(bearer ? { bearer } : {}),
+        ...(permission
+          ? { permission: { ...permission, organization: permission.organization?.(req) } }
+          : {}),
       });
       return true;
     } catch (error) {
@@ -180,6 +185,43 @@ Injectable()(SsoGuard);
  * ```
  */
 export const Roles = (...roles: string[]) => SetMetadata(ROLES, roles);
+
+/** What `@RequirePermission()` leaves for `SsoGuard`. */
+interface PermissionMetadata {
+  resource: string;
+  action: string;
+  organization?: ((req: unknown) => string | undefined) | undefined;
+}
+
+/**
+ * The permission a handler (or every handler of a class) needs: `action` on `resource`, granted by one
+ * of the caller's roles (see `sso.can`), in the organization `options.organization` reads from the
+ * request (Express's `req`), or anywhere for a global role. `SsoGuard` refuses others with 403
+ * `forbidden` and `reason: 'permission'`; bearer tokens count when the module has `bearer`.
+ *
+ * @example
+ * ```ts
+ * import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+ * import { RequirePermission, SsoGuard } from '@ssokit/nest';
+ *
+ * @Controller('orgs/:org/models')
+ * @UseGuards(SsoGuard)
+ * class ModelsController {
+ *   @Get()
+ *   @RequirePermission('models', 'read', { organization: (req: { params: { org: string } }) => req.params.org })
+ *   list(@Param('org') org: string) { return org; }
+ * }
+ * ```
+ */
+export const RequirePermission = <Req = { params: Record<string, string> }>(
+  resource: string,
+  action: string,
+  options?: { organization?: (req: Req) => string | undefined },
+) => {
+  const checked = checkRequirePermission(resource, action, options);
+  const organization = checked.organization as PermissionMetadata['organization'];
+  return SetMetadata(PERMISSION, { resource, action, organization } satisfies PermissionMetadata);
+};
 
 /**
  * The `SsoAuth` that `SsoGuard` found (kind, user, roles, groups, session or token), or one field of it.

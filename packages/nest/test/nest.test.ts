@@ -15,6 +15,7 @@ import { memoryStorage } from '@ssokit/storage';
 import { memoryRawReader } from '@ssokit/storage/testkit';
 import express from 'express';
 import {
+  ADAPTER_ROLES,
   type AdapterPeers,
   getWithJar,
   MOVED_ROUTES,
@@ -29,6 +30,7 @@ import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixt
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CurrentUser,
+  RequirePermission,
   Roles,
   type SsoAuth,
   SsoGuard,
@@ -55,6 +57,15 @@ class ProfileController {
   api(auth: SsoAuth) {
     return { kind: auth.kind, user: auth.user.id, roles: auth.roles };
   }
+  models(auth: SsoAuth) {
+    return { kind: auth.kind, user: auth.user.id, roles: auth.roles, organizations: auth.organizations };
+  }
+  customRoles(auth: SsoAuth) {
+    return this.models(auth);
+  }
+  installation(auth: SsoAuth) {
+    return this.models(auth);
+  }
 }
 {
   const proto = ProfileController.prototype;
@@ -67,6 +78,16 @@ class ProfileController {
   CurrentUser('user')(proto, 'admin', 0);
   Get('api')(proto, 'api', method('api'));
   CurrentUser()(proto, 'api', 0);
+  const organization = (req: { params: Record<string, string> }) => req.params.org;
+  for (const [name, path, resource, action] of [
+    ['models', 'orgs/:org/models', 'models', 'read'],
+    ['customRoles', 'custom-roles', 'custom_roles', 'write'],
+    ['installation', 'installation', 'installation', 'manage'],
+  ] as const) {
+    Get(path)(proto, name, method(name));
+    RequirePermission(resource, action, { organization })(proto, name, method(name));
+    CurrentUser()(proto, name, 0);
+  }
   UseGuards(SsoGuard)(ProfileController);
   Controller()(ProfileController);
 }
@@ -90,7 +111,7 @@ async function startApp(
     secret: 'test-secret-with-at-least-32-characters!',
     onError: reportTo(errors),
     ...(routes ? { routes } : {}),
-    roles: { roleDefinitions: [{ name: 'admins', grantedBy: ['local-op'] }] },
+    roles: { roleDefinitions: ADAPTER_ROLES },
   });
   const oidc = peers.op
     ? await storage.connections.create(
@@ -110,7 +131,7 @@ async function startApp(
       jwksUri: peers.tokens.jwksUri,
       issuer: TOKEN_ISSUER,
       audience: [TOKEN_AUDIENCE],
-      roles: { roleDefinitions: [{ name: 'admins' }] },
+      roles: sso.roleMatcher('local-op'),
     }),
   };
   // forRootAsync: the options come from another provider, as from a ConfigService.
@@ -148,6 +169,7 @@ async function startApp(
     errors,
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
+    revokeSessions: (filter: { userId: string }) => sso.revokeSessions(filter),
   };
 }
 

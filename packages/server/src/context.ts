@@ -11,6 +11,7 @@ import {
   customFetch,
   isLoopbackHost,
   now as nowSymbol,
+  type RoleDefinition,
   type RoleMatcher,
   SsoError,
   type SsoWarningCode,
@@ -37,6 +38,13 @@ export interface SsoContext {
   sources(id: string): Promise<Record<string, FieldSource>>;
   /** The role matcher, compiled once from `options.roles` (or the host's own). */
   readonly roles: RoleMatcher;
+  /**
+   * The role definitions as they are now: what every permission question (`sso.can`, a session's
+   * `organizations`) reads, and the one place that decides where definitions come from. Today the
+   * matcher's (`options.roles`); a role store would answer its latest snapshot here. Return the same
+   * list until the definitions change: a list is indexed once (authorization.ts).
+   */
+  roleDefinitions(): readonly RoleDefinition[];
   /** The origin of `baseUrl`. */
   readonly origin: string;
   readonly basePath: string;
@@ -118,6 +126,7 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     options,
     storage,
     roles: checked.roles,
+    roleDefinitions: () => checked.roles.roleDefinitions,
     origin,
     basePath,
     clock: options[nowSymbol] ?? Date.now,

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { SsoError } from '@ssokit/core';
+import { type RoleMatcher, SsoError } from '@ssokit/core';
 import type { SessionFilter, SessionStore } from '@ssokit/storage';
 import { recordLoginFailure } from './activity.ts';
 import { type AuthorizeAdmin, authorizeAdminRequest, handleAdmin } from './admin.ts';
+import { can, organizationsOf } from './authorization.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { createSharedLimiter } from './client.ts';
 import { managedConnections, withSessionsEnded } from './connections.ts';
@@ -74,6 +75,10 @@ export function createSso(options: SsoOptions): Sso {
     connections: managedConnections(ctx),
     getSession: (request) => getSession(ctx, request, restore.active),
     revokeSessions: (filter) => revokeSessions(ctx, filter),
+    can: (subject, resource, action, options) =>
+      can(ctx.roleDefinitions(), subject, resource, action, options),
+    organizationsOf: (subject) => organizationsOf(ctx.roleDefinitions(), subject),
+    roleMatcher: (connectionId) => roleMatcherFor(ctx, connectionId),
     testConnection: test,
     async handle(request) {
       const relative = routeOf(new URL(request.url).pathname);
@@ -102,6 +107,21 @@ export function createSso(options: SsoOptions): Sso {
     value: ((error, request, status) => reportError(ctx, error, request, status)) satisfies ErrorReporter,
   });
   return sso;
+}
+
+/** `sso.roleMatcher(id)`: the context's matcher, always with the connection a login there would name. */
+function roleMatcherFor(ctx: SsoContext, connectionId: string): RoleMatcher {
+  if (typeof connectionId !== 'string' || connectionId === '')
+    throw Object.assign(new TypeError('roleMatcher(connectionId): "connectionId" must be a connection id.'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+  const connection = { id: connectionId };
+  return {
+    get roleDefinitions() {
+      return ctx.roleDefinitions();
+    },
+    match: (groups, context) => ctx.roles.match(groups, { ...context, connection }),
+  };
 }
 
 /** The longest `returnTo` kept, in characters. */

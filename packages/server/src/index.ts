@@ -7,6 +7,7 @@
  */
 
 export type { AuthorizeAdmin } from './admin.ts';
+export type { CanOptions, PermissionSubject } from './authorization.ts';
 export { createSso } from './create-sso.ts';
 export type { AdminConsoleMount, Sso, SsoOptions, SsoRoutes, SsoSession, SsoUser } from './options.ts';
 export type { FieldSource } from './settings-layers.ts';

@@ -17,6 +17,7 @@ import {
 } from '@ssokit/core';
 import type { SessionFilter, SsoStorage } from '@ssokit/storage';
 import type { AuthorizeAdmin } from './admin.ts';
+import type { CanOptions, PermissionSubject } from './authorization.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
 /** Options of {@link createSso}. */
@@ -217,6 +218,12 @@ export interface SsoSession {
   user: SsoUser;
   roles: string[];
   groups: string[];
+  /**
+   * The organizations the session's roles apply to (their `organizationId`s, see `RoleDefinition`), in
+   * the order of `roles`. Derived from the role definitions when the session is read, so a role moved
+   * to another organization shows without a new login. Global roles add none.
+   */
+  organizations: string[];
   connectionId: string;
   expiresAt: Date;
   /** A cookie session left some group names out to stay small (see `SsoOptions.sessionMode`). */
@@ -275,6 +282,57 @@ export interface Sso {
    * ```
    */
   revokeSessions(filter: SessionFilter): Promise<number>;
+  /**
+   * Whether `subject` (a session, an adapter's `SsoAuth`, a verified bearer token, or role names) may
+   * do `action` on `resource`: true when one of its roles grants it, a global role anywhere, an
+   * organization role only when `options.organization` is its `organizationId`. Role names without a
+   * definition grant nothing, `null` is never allowed, and there are no wildcards (Arthur has none).
+   * Synchronous: the definitions are indexed once per version.
+   *
+   * @example
+   * ```ts
+   * declare const sso: import('@ssokit/server').Sso;
+   * declare const request: Request;
+   *
+   * const session = await sso.getSession(request);
+   * if (!sso.can(session, 'models', 'write', { organization: 'org-1' })) {
+   *   // answer 403
+   * }
+   * ```
+   */
+  can(subject: PermissionSubject, resource: string, action: string, options?: CanOptions): boolean;
+  /**
+   * The organizations `subject`'s roles apply to, as `SsoSession.organizations` lists them: for a
+   * bearer token or a list of role names.
+   *
+   * @example
+   * ```ts
+   * declare const sso: import('@ssokit/server').Sso;
+   *
+   * sso.organizationsOf(['idp-admin', 'org-1-model-owner']); // ['org-1']
+   * ```
+   */
+  organizationsOf(subject: PermissionSubject): string[];
+  /**
+   * The role matching a login through connection `connectionId` does (`grantedBy` included), for
+   * `createAccessTokenVerifier({ roles })`: bearer tokens from that connection's IdP then get the roles,
+   * and so the permissions, a browser session of the same person gets. The connection need not exist
+   * yet; a role whose `grantedBy` does not name it is never granted.
+   *
+   * @example
+   * ```ts
+   * import { createAccessTokenVerifier } from '@ssokit/oidc';
+   * declare const sso: import('@ssokit/server').Sso;
+   *
+   * const bearer = createAccessTokenVerifier({
+   *   issuer: 'https://dev.okta.com/oauth2/default',
+   *   audience: ['api://default'],
+   *   claimMapping: { roles: 'Groups' },
+   *   roles: sso.roleMatcher('okta-prod'),
+   * });
+   * ```
+   */
+  roleMatcher(connectionId: string): RoleMatcher;
   /**
    * The connections, as the admin API changes them: `create` and `update` save only a connection a
    * login could use (else a `ConfigError` listing every problem: the JSON Schema's, an IdP URL this

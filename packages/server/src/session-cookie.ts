@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { organizationsOf } from './authorization.ts';
 import type { SsoContext } from './context.ts';
 import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
 import { type SsoSession, ssoUser } from './options.ts';
@@ -136,6 +137,7 @@ export function restoreSession(data: SessionData): SsoSession {
     user: { id: 'restore', name: 'Restore administrator' },
     roles: data.roles,
     groups: [],
+    organizations: [],
     connectionId: 'restore',
     expiresAt: new Date(data.expiresAt * 1000),
     restore: true,
@@ -156,10 +158,10 @@ export async function getSession(
   const key = store ? requestSessionKey(ctx, request) : null;
   if (store && !key) return null;
   const cached = key ? ctx.sessionCache.get(key, ctx.clock()) : undefined;
-  if (cached) return cached;
+  if (cached) return withOrganizations(ctx, cached);
   const data = store && key ? await readStoredSession(ctx, store, key) : await readSession(ctx, request);
   if (!data) return null;
-  if (data.restore === true) return restoreActive() ? restoreSession(data) : null;
+  if (data.restore === true) return restoreActive() ? withOrganizations(ctx, restoreSession(data)) : null;
   const user = await ctx.storage.users.get(data.userId);
   if (!user || user.status === 'disabled') {
     // Ended, not hidden: enabling the user again does not bring an old session back.
@@ -170,10 +172,19 @@ export async function getSession(
     user: ssoUser(user.id, user),
     roles: data.roles,
     groups: data.groups,
+    organizations: [],
     ...(data.groupsTruncated ? { groupsTruncated: true as const } : {}),
     connectionId: data.connectionId,
     expiresAt: new Date(data.expiresAt * 1000),
   };
   if (key) ctx.sessionCache.set(key, session, ctx.clock());
-  return session;
+  return withOrganizations(ctx, session);
+}
+
+/**
+ * The session with the organizations its roles apply to now (not when it was cached or started): a
+ * role moved to another organization shows on the next request.
+ */
+function withOrganizations(ctx: SsoContext, session: SsoSession): SsoSession {
+  return { ...session, organizations: organizationsOf(ctx.roleDefinitions(), session.roles) };
 }

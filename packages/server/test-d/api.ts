@@ -41,6 +41,15 @@ session.connectionId satisfies string;
 session.expiresAt satisfies Date;
 assertType<Equals<SsoSession['restore'], true | undefined>>();
 
+// Authorization: can(subject, resource, action, { organization }) is synchronous; sessions list organizations.
+session.organizations satisfies string[];
+assertType<Equals<ReturnType<Sso['can']>, boolean>>();
+sso.can(session, 'models', 'read', { organization: 'org-1' }) satisfies boolean;
+sso.can(null, 'models', 'read') satisfies boolean;
+sso.can(['org-1-model-owner'], 'models', 'read') satisfies boolean;
+// @ts-expect-error: the action is required
+sso.can(session, 'models');
+
 // testConnection(id, sample?) resolves to a report with a worst status.
 assertType<Equals<Parameters<Sso['testConnection']>, [id: string, sample?: TestSample]>>();
 assertType<Equals<Awaited<ReturnType<Sso['testConnection']>>, ConnectionTestReport>>();

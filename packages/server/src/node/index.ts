@@ -1,7 +1,8 @@
 /**
  * `@ssokit/server/node`: what every Node framework adapter shares. A Node request becomes a Web
  * `Request` (with the raw body bytes, as the IdP sent them), a Web `Response` is written back, and
- * `authenticate()` reads a session cookie or a bearer token for `requireAuth()`.
+ * `authenticate()` reads a session cookie or a bearer token for `requireAuth()` and
+ * `requirePermission()`.
  *
  * @packageDocumentation
  */
@@ -46,6 +47,8 @@ export interface SsoAuth {
   roles: string[];
   /** Group names (session only; a bearer token's groups are in `token.profile`). */
   groups: string[];
+  /** The organizations its roles apply to (see `SsoSession.organizations`), for a token too. */
+  organizations: string[];
   session?: SsoSession;
   token?: VerifiedAccessToken;
 }
@@ -56,6 +59,80 @@ export interface RequireAuthOptions {
   roles?: readonly string[];
   /** Accept `Authorization: Bearer` tokens verified by this verifier. Default: sessions only. */
   bearer?: AccessTokenVerifier;
+}
+
+/**
+ * A permission a request needs: `action` on `resource`, in `organization` when the request acts in
+ * one (see `sso.can`).
+ *
+ * @example
+ * ```ts
+ * import type { PermissionRequirement } from '@ssokit/server/node';
+ *
+ * const readModels: PermissionRequirement = { resource: 'models', action: 'read', organization: 'org-1' };
+ * ```
+ */
+export interface PermissionRequirement {
+  resource: string;
+  action: string;
+  /** The organization the request acts in; without it, only global roles grant. Default: none. */
+  organization?: string | undefined;
+}
+
+/**
+ * Options of `requirePermission(resource, action, options)` in the Express and Koa adapters; `Req` is
+ * what the framework hands a middleware (Express's `req`, Koa's `ctx`).
+ *
+ * @example
+ * ```ts
+ * import type { RequirePermissionOptions } from '@ssokit/server/node';
+ *
+ * const options: RequirePermissionOptions<{ params: Record<string, string> }> = {
+ *   organization: (req) => req.params.org,
+ * };
+ * ```
+ */
+export interface RequirePermissionOptions<Req> {
+  /**
+   * The organization a request acts in, read from it (a route parameter, a header): organization
+   * roles grant only there. Default: none, so only global roles grant.
+   */
+  organization?: (req: Req) => string | undefined;
+  /** Accept `Authorization: Bearer` tokens verified by this verifier. Default: sessions only. */
+  bearer?: AccessTokenVerifier;
+}
+
+/**
+ * Checks `requirePermission(resource, action, options)` once, when the middleware is made: a mistake
+ * is a TypeError at start-up.
+ *
+ * @example
+ * ```ts
+ * import { checkRequirePermission } from '@ssokit/server/node';
+ *
+ * const options = checkRequirePermission('models', 'read', { organization: (req: { params: { org: string } }) => req.params.org });
+ * ```
+ */
+export function checkRequirePermission<Req>(
+  resource: string,
+  action: string,
+  options: RequirePermissionOptions<Req> | undefined,
+): RequirePermissionOptions<Req> {
+  if (typeof resource !== 'string' || resource === '')
+    throw new TypeError('requirePermission(resource, action): "resource" must be a non-empty string.');
+  if (typeof action !== 'string' || action === '')
+    throw new TypeError('requirePermission(resource, action): "action" must be a non-empty string.');
+  const o = options ?? {};
+  if (typeof o !== 'object') throw new TypeError('requirePermission(options): "options" must be an object.');
+  if (o.organization !== undefined && typeof o.organization !== 'function')
+    throw new TypeError(
+      'requirePermission(options): "organization" must be a function of the request, returning the organization id.',
+    );
+  if (o.bearer !== undefined && typeof o.bearer?.verify !== 'function')
+    throw new TypeError(
+      'requirePermission(options): "bearer" must be a verifier from createAccessTokenVerifier().',
+    );
+  return o;
 }
 
 /**
@@ -94,9 +171,9 @@ export function checkRouterOptions(
 }
 
 /**
- * The session or bearer token of a request, with the roles `options` require. Throws `SsoError`
- * `unauthenticated` (nothing presented), `access_token_invalid` (a bad bearer token) or `forbidden`
- * (a role missing).
+ * The session or bearer token of a request, with the roles and the permission `options` require.
+ * Throws `SsoError` `unauthenticated` (nothing presented), `access_token_invalid` (a bad bearer token)
+ * or `forbidden` (a role missing: `details.reason` `role`; the permission not granted: `permission`).
  *
  * @example
  * ```ts
@@ -104,12 +181,16 @@ export function checkRouterOptions(
  *
  * const auth = await authenticate(sso, request, { roles: ['admin'] });
  * auth.user.id; auth.roles;
+ * const owner = await authenticate(sso, request, {
+ *   permission: { resource: 'models', action: 'write', organization: 'org-1' },
+ * });
+ * owner.organizations; // ['org-1', ...]
  * ```
  */
 export async function authenticate(
   sso: Sso,
   request: Request,
-  options: RequireAuthOptions = {},
+  options: RequireAuthOptions & { permission?: PermissionRequirement } = {},
 ): Promise<SsoAuth> {
   let auth: SsoAuth | undefined;
   const header = request.headers.get('authorization');
@@ -134,12 +215,20 @@ export async function authenticate(
       user: ssoUser(token.profile.externalId, token.profile),
       roles: token.roles,
       groups: [],
+      organizations: sso.organizationsOf(token.roles),
       token,
     };
   } else {
     const session = await sso.getSession(request);
     if (session)
-      auth = { kind: 'session', user: session.user, roles: session.roles, groups: session.groups, session };
+      auth = {
+        kind: 'session',
+        user: session.user,
+        roles: session.roles,
+        groups: session.groups,
+        organizations: session.organizations,
+        session,
+      };
   }
   if (!auth) throw new SsoError('unauthenticated', 'Sign in first: this page needs a signed-in user.');
   const needed = options.roles;
@@ -147,6 +236,21 @@ export async function authenticate(
     throw new SsoError('forbidden', `This needs one of the roles ${needed.join(', ')}.`, {
       details: { reason: 'role', roles: [...needed] },
     });
+  }
+  const permission = options.permission;
+  if (permission) {
+    const { resource, action, organization } = permission;
+    if (!sso.can(auth, resource, action, { organization })) {
+      const where = organization === undefined ? '' : ` in the organization "${organization}"`;
+      throw new SsoError('forbidden', `This needs the permission to ${action} ${resource}${where}.`, {
+        details: {
+          reason: 'permission',
+          resource,
+          action,
+          ...(organization === undefined ? {} : { organization }),
+        },
+      });
+    }
   }
   return auth;
 }

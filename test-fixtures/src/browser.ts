@@ -1,11 +1,13 @@
 /**
  * Browser tests' shared kit: Debian's Chromium through playwright-core (never a downloaded browser),
  * the CI rule that a missing browser fails rather than skips, an accessibility scan with axe-core
- * (injected from the npm package, nothing fetched), and a screenshot of a failed test's page.
+ * (injected from the npm package, nothing fetched), a screenshot of a failed test's page, and the
+ * hooks that give each test its own page (useBrowser).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
@@ -68,4 +70,61 @@ export async function screenshotIfFailed(
   if (!page || test.task.result?.state !== 'fail') return;
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: `${dir}${test.task.name.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
+}
+
+/** What useBrowser answers: the file's browser, and the running test's context and page. */
+export interface BrowserHandles {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Registers a test file's browser hooks: Chromium launched once for the file (failing in CI when it is
+ * missing), a fresh context and page for each test, a screenshot under `shots` when a test fails, then
+ * the context closed, and the browser after the file. Call it at the top of the file. The `page` and
+ * `context` it answers always stand for the running test's own (`browser` for the file's), so they can
+ * be named anywhere in the file (helpers included) but used only while a test or a later hook runs.
+ */
+export function useBrowser(shots: string): BrowserHandles {
+  requireChromiumInCi();
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    if (haveChromium) browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    if (!browser) return;
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+  afterEach(async (test) => {
+    await screenshotIfFailed(page, test, shots);
+    await context?.close();
+  });
+  return {
+    browser: current('browser', () => browser),
+    context: current('context', () => context),
+    page: current('page', () => page),
+  };
+}
+
+/** An object that forwards every property to what `get` answers when the property is read. */
+function current<T extends object>(name: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const target = get();
+      if (!target) {
+        // Not a thenable, and quiet when inspected, outside a test.
+        if (typeof key === 'symbol' || key === 'then') return undefined;
+        throw new Error(`useBrowser's ${name} exists only while a test runs (read: ${key}).`);
+      }
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

@@ -5,59 +5,27 @@
  * console at /sso/admin (each console page passes an axe-core scan). A failing test leaves a
  * screenshot in examples/express/test-results/.
  */
-import type { Server } from 'node:http';
 import type { DevIdp } from '@ssokit/dev-idp';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createExampleApp, type ExampleApp } from '../src/app.ts';
 import {
   consoleField,
   consoleRow,
   haveChromium,
-  launchChromium,
   openConsole,
-  requireChromiumInCi,
-  screenshotIfFailed,
   seriousViolations,
   signIn as signInAt,
-  startIdpFor,
+  useExampleInBrowser,
 } from '../src/browser-kit.ts';
 
 const SHOTS = new URL('../test-results/', import.meta.url).pathname;
-requireChromiumInCi();
-
 let idp: DevIdp;
 let example: ExampleApp;
-let server: Server;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
 let base = '';
-
-beforeAll(async () => {
-  if (!haveChromium) return;
-  const started = await startIdpFor();
-  ({ server, base, idp } = started);
+const { browser, page } = useExampleInBrowser(SHOTS, async (started) => {
+  ({ base, idp } = started);
   example = await createExampleApp({ baseUrl: base, idpUrl: idp.url });
-  started.serve(example.app);
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  await idp?.close();
-});
-
-beforeEach(async () => {
-  if (!haveChromium) return;
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async (test) => {
-  // A failed test leaves a screenshot of the page it stopped on, before the page is closed.
-  await screenshotIfFailed(page, test, SHOTS);
-  await context?.close();
+  return { listener: example.app };
 });
 
 const signIn = (connectionId: string, user: 'ada' | 'grace' | 'linus') =>
@@ -165,7 +133,10 @@ describe.skipIf(!haveChromium)('the Express example in Chromium', () => {
     // The live test login: through the IdP (where ada's session spares her the form) and back to its
     // report, which shows what a login would do (the old page's mapping preview).
     await page.getByRole('button', { name: 'Test login' }).click();
-    await page.waitForURL((url) => url.href.startsWith(`${base}/sso/admin?testLogin=`));
+    // At commit: once loaded, the console reads ?testLogin= and takes it out of the address.
+    await page.waitForURL((url) => url.href.startsWith(`${base}/sso/admin?testLogin=`), {
+      waitUntil: 'commit',
+    });
     const report = page.locator('.test-area').nth(1);
     await expect
       .poll(() => report.getByRole('heading', { level: 3 }).first().textContent())

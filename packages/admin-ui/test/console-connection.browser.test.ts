@@ -4,96 +4,42 @@
  * form that comes back to its report and writes nothing, and the effective configuration with a field
  * the environment fixes shown read-only. Each state passes an axe-core scan.
  */
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadWandbEnv, wandbSettings } from '@ssokit/config';
-import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
-import { createSso } from '@ssokit/server';
-import { toWebRequest, writeWebResponse } from '@ssokit/server/node';
-import { memoryStorage, type SsoStorage } from '@ssokit/storage';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  haveChromium,
-  launchChromium,
-  requireChromiumInCi,
-  screenshotIfFailed,
-  seriousViolations,
-} from 'ssokit-test-fixtures/browser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminConsole } from '../src/index.ts';
+import { haveChromium, seriousViolations } from 'ssokit-test-fixtures/browser';
+import { describe, expect, it } from 'vitest';
+import { startConsoleApp, testLoginAsAda, useBrowser } from './console-app.ts';
 
-const SHOTS = new URL('../test-results/', import.meta.url).pathname;
-const REALM = readFileSync(new URL('../../../examples/keycloak/realm-export.json', import.meta.url), 'utf8');
-requireChromiumInCi();
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const closers: (() => unknown)[] = [];
+const { page, context } = useBrowser();
 
 /** An app on a free port with the console, and dev-idp's realm pointed at it. */
-async function startApp(
-  options: { env?: Record<string, string> } = {},
-): Promise<{ base: string; storage: SsoStorage; idp: DevIdp }> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const idp = await startDevIdp({ realm: REALM, env: { SSOKIT_APP_URL: base } });
-  closers.push(
-    () => server.close(),
-    () => idp.close(),
-  );
-  const storage = memoryStorage();
-  const sso = createSso({
-    baseUrl: base,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
-    authorizeAdmin: () => 'alice',
-    adminConsole: adminConsole(),
-    roles: {
-      roleDefinitions: [
-        { name: 'admins', grantedBy: ['keycloak'], description: 'Manage everything' },
-        { name: 'viewers', grantedBy: ['*'] },
-      ],
-      rules: [{ match: 'glob', pattern: 'ml-*', role: 'viewers' }],
-    },
-    ...(options.env
-      ? { settings: wandbSettings(loadWandbEnv({ ...options.env, OIDC_ISSUER: idp.issuer })) }
-      : {}),
-  });
-  server.on('request', async (req, res) => {
-    await writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url ?? '/')));
+async function startApp(options: { env?: Record<string, string> } = {}) {
+  const app = await startConsoleApp({
+    idp: true,
+    ssoOptions: (idp) => ({
+      roles: {
+        roleDefinitions: [
+          { name: 'admins', grantedBy: ['keycloak'], description: 'Manage everything' },
+          { name: 'viewers', grantedBy: ['*'] },
+        ],
+        rules: [{ match: 'glob', pattern: 'ml-*', role: 'viewers' }],
+      },
+      ...(options.env
+        ? { settings: wandbSettings(loadWandbEnv({ ...options.env, OIDC_ISSUER: idp.issuer })) }
+        : {}),
+    }),
   });
   if (!options.env)
-    await storage.connections.create({
+    await app.storage.connections.create({
       id: 'keycloak',
       name: 'Keycloak',
       protocol: 'oidc',
       provider: 'keycloak',
       active: false, // a test login works before the connection is enabled
-      oidc: { issuer: idp.issuer, clientId: 'ssokit-pkce', pkce: 'S256' },
+      oidc: { issuer: app.idp.issuer, clientId: 'ssokit-pkce', pkce: 'S256' },
       groupSync: { enabled: true },
     } as never);
-  return { base, storage, idp };
+  return app;
 }
-
-beforeAll(async () => {
-  if (haveChromium) browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  for (const close of closers) await close();
-});
-beforeEach(async () => {
-  if (!haveChromium) return;
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async (test) => {
-  await screenshotIfFailed(page, test, SHOTS);
-  await context?.close();
-});
 
 describe.skipIf(!haveChromium)("a connection's page in Chromium", () => {
   it('shows what to register, runs the checks, and passes the accessibility scan', async () => {
@@ -117,13 +63,11 @@ describe.skipIf(!haveChromium)("a connection's page in Chromium", () => {
 
   it('a test login goes through the IdP and comes back to its report, writing nothing', async () => {
     const { base, storage, idp } = await startApp();
-    await page.goto(`${base}/sso/admin#/connections/keycloak`);
-    await page.getByRole('button', { name: 'Test login' }).click();
-    await page.waitForURL((url) => url.href.startsWith(idp.url));
-    await page.fill('#username', 'ada');
-    await page.fill('#password', 'ada-demo-password');
-    await page.click('#kc-login');
-    await page.waitForURL((url) => url.href.startsWith(`${base}/sso/admin?testLogin=`));
+    await testLoginAsAda(page, base, idp.url, 'keycloak');
+    // At commit: once loaded, the console reads ?testLogin= and takes it out of the address.
+    await page.waitForURL((url) => url.href.startsWith(`${base}/sso/admin?testLogin=`), {
+      waitUntil: 'commit',
+    });
     const report = page.locator('.test-area').nth(1);
     await expect
       .poll(() => report.getByRole('heading', { level: 3 }).first().textContent())

@@ -5,56 +5,12 @@
  * issue, a past secret expiry warned of but saved, and the words a newcomer reads (help, defaults,
  * the message after creating). Each state passes an axe-core scan.
  */
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
-import { createSso } from '@ssokit/server';
-import { toWebRequest, writeWebResponse } from '@ssokit/server/node';
-import { memoryStorage, type SsoStorage } from '@ssokit/storage';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  haveChromium,
-  launchChromium,
-  requireChromiumInCi,
-  screenshotIfFailed,
-  seriousViolations,
-} from 'ssokit-test-fixtures/browser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminConsole } from '../src/index.ts';
+import { haveChromium, seriousViolations } from 'ssokit-test-fixtures/browser';
+import { describe, expect, it } from 'vitest';
+import { useBrowser, useConsoleAppWithIdp } from './console-app.ts';
 
-const SHOTS = new URL('../test-results/', import.meta.url).pathname;
-const REALM = readFileSync(new URL('../../../examples/keycloak/realm-export.json', import.meta.url), 'utf8');
-requireChromiumInCi();
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let app: { base: string; storage: SsoStorage; idp: DevIdp };
-const closers: (() => unknown)[] = [];
-
-async function startApp() {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const idp = await startDevIdp({ realm: REALM, env: { SSOKIT_APP_URL: base } });
-  closers.push(
-    () => server.close(),
-    () => idp.close(),
-  );
-  const storage = memoryStorage();
-  const sso = createSso({
-    baseUrl: base,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
-    authorizeAdmin: () => 'alice',
-    adminConsole: adminConsole(),
-  });
-  server.on('request', async (req, res) => {
-    await writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url ?? '/')));
-  });
-  return { base, storage, idp };
-}
+const { page } = useBrowser();
+const app = useConsoleAppWithIdp();
 
 /** A field by its label, which says "(required)" after it when it is. */
 const field = (label: string) =>
@@ -65,25 +21,6 @@ const openForm = async (formId: string) => {
   await page.getByRole('button', { name: 'Create connection' }).waitFor();
 };
 const create = () => page.getByRole('button', { name: 'Create connection' }).click();
-
-beforeAll(async () => {
-  if (!haveChromium) return;
-  browser = await launchChromium();
-  app = await startApp();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  for (const close of closers) await close();
-});
-beforeEach(async () => {
-  if (!haveChromium) return;
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async (test) => {
-  await screenshotIfFailed(page, test, SHOTS);
-  await context?.close();
-});
 
 describe.skipIf(!haveChromium)("the guided forms' details in Chromium", { timeout: 30_000 }, () => {
   it('SAML: the id is proposed from the display name, so every URL shown is real and none saved holds {id}', async () => {

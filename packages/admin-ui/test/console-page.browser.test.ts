@@ -5,89 +5,33 @@
  * it says when groups gave no role, the Roles and groups page with no roles, and the layout at 200%
  * zoom. Each state passes an axe-core scan.
  */
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
-import { createSso } from '@ssokit/server';
-import { toWebRequest, writeWebResponse } from '@ssokit/server/node';
-import { memoryStorage, type SsoStorage } from '@ssokit/storage';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  haveChromium,
-  launchChromium,
-  requireChromiumInCi,
-  screenshotIfFailed,
-  seriousViolations,
-} from 'ssokit-test-fixtures/browser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminConsole } from '../src/index.ts';
+import { haveChromium, seriousViolations } from 'ssokit-test-fixtures/browser';
+import { describe, expect, it } from 'vitest';
+import { startConsoleApp, testLoginAsAda, useBrowser } from './console-app.ts';
 
-const SHOTS = new URL('../test-results/', import.meta.url).pathname;
-const REALM = readFileSync(new URL('../../../examples/keycloak/realm-export.json', import.meta.url), 'utf8');
-requireChromiumInCi();
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const closers: (() => unknown)[] = [];
+const { page, context } = useBrowser();
 
 /** An app with the console and no roles, two connections to dev-idp (one of them inactive). */
-async function startApp(): Promise<{ base: string; storage: SsoStorage; idp: DevIdp }> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const idp = await startDevIdp({ realm: REALM, env: { SSOKIT_APP_URL: base } });
-  closers.push(
-    () => server.close(),
-    () => idp.close(),
-  );
-  const storage = memoryStorage();
-  const sso = createSso({
-    baseUrl: base,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
-    authorizeAdmin: () => 'alice',
-    adminConsole: adminConsole(),
-  });
-  server.on('request', async (req, res) => {
-    await writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url ?? '/')));
-  });
+async function startApp() {
+  const app = await startConsoleApp({ idp: true });
   for (const [id, name, active] of [
     ['keycloak', 'Keycloak', false],
     ['other', 'Other', true],
   ] as const)
-    await storage.connections.create({
+    await app.storage.connections.create({
       id,
       name,
       protocol: 'oidc',
       provider: 'keycloak',
       active,
-      oidc: { issuer: idp.issuer, clientId: 'ssokit-pkce', pkce: 'S256' },
+      oidc: { issuer: app.idp.issuer, clientId: 'ssokit-pkce', pkce: 'S256' },
     } as never);
-  return { base, storage, idp };
+  return app;
 }
 
 const status = () => page.locator('.notices [role="status"]');
 const alert = () => page.locator('.notices [role="alert"]');
 const focused = () => page.evaluate(() => document.activeElement?.textContent);
-
-beforeAll(async () => {
-  if (haveChromium) browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  for (const close of closers) await close();
-});
-beforeEach(async () => {
-  if (!haveChromium) return;
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async (test) => {
-  await screenshotIfFailed(page, test, SHOTS);
-  await context?.close();
-});
 
 describe.skipIf(!haveChromium)("a connection's own page in Chromium", { timeout: 30_000 }, () => {
   it('has its Active switch and Delete; Run checks keeps the focus and sums up in the status region', async () => {
@@ -169,12 +113,7 @@ describe.skipIf(!haveChromium)("a connection's own page in Chromium", { timeout:
 
   it("a test login's report shows once, for its connection, then leaves the URL; groups with no role point to Roles and groups", async () => {
     const { base, idp } = await startApp();
-    await page.goto(`${base}/sso/admin#/connections/keycloak`);
-    await page.getByRole('button', { name: 'Test login' }).click();
-    await page.waitForURL((url) => url.href.startsWith(idp.url));
-    await page.fill('#username', 'ada');
-    await page.fill('#password', 'ada-demo-password');
-    await page.click('#kc-login');
+    await testLoginAsAda(page, base, idp.url, 'keycloak');
     await page.waitForURL((url) => url.href.startsWith(`${base}/sso/admin`));
     const report = page.locator('.test-area').nth(1);
     await expect

@@ -5,47 +5,16 @@
  * keyboard use, the refusal page; and an axe-core scan of each state that finds no serious or critical
  * violation. A failing test leaves a screenshot in test-results/.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createSso, type Sso } from '@ssokit/server';
-import { toWebRequest, writeWebResponse } from '@ssokit/server/node';
-import { memoryStorage, type SsoStorage } from '@ssokit/storage';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  haveChromium,
-  launchChromium,
-  requireChromiumInCi,
-  screenshotIfFailed,
-  seriousViolations,
-} from 'ssokit-test-fixtures/browser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminConsole } from '../src/index.ts';
+import { haveChromium, seriousViolations } from 'ssokit-test-fixtures/browser';
+import { describe, expect, it } from 'vitest';
+import { startConsoleApp, useBrowser } from './console-app.ts';
 
-const SHOTS = new URL('../test-results/', import.meta.url).pathname;
-requireChromiumInCi();
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const servers: Server[] = [];
+const { page } = useBrowser();
 
 /** An app serving only ssokit, its console allowed or refused, over a fresh store with two connections. */
-async function startApp(admin: boolean): Promise<{ base: string; storage: SsoStorage }> {
-  const server = createServer();
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const storage = memoryStorage();
-  const sso: Sso = createSso({
-    baseUrl: base,
-    storage,
-    secret: 'test-secret-with-at-least-32-characters!',
-    authorizeAdmin: () => (admin ? 'alice' : false),
-    adminConsole: adminConsole(),
-  });
-  server.on('request', async (req, res) => {
-    await writeWebResponse(res, await sso.handle(await toWebRequest(req, base, req.url ?? '/')));
-  });
+async function startApp(admin: boolean) {
+  const app = await startConsoleApp({ admin });
+  const { base, storage } = app;
   await storage.connections.create({
     id: 'keycloak',
     name: 'Keycloak',
@@ -67,27 +36,10 @@ async function startApp(admin: boolean): Promise<{ base: string; storage: SsoSto
     active: false,
     saml: { idpMetadataUrl: 'https://acme.okta.com/app/x/sso/saml/metadata', spEntityId: `${base}/sso` },
   } as never);
-  return { base, storage };
+  return app;
 }
 
 const row = (id: string) => page.locator(`tr[data-id="${id}"]`);
-
-beforeAll(async () => {
-  if (haveChromium) browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  for (const server of servers) server.close();
-});
-beforeEach(async () => {
-  if (!haveChromium) return;
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async (test) => {
-  await screenshotIfFailed(page, test, SHOTS);
-  await context?.close();
-});
 
 describe.skipIf(!haveChromium)('the admin console in Chromium', { timeout: 20_000 }, () => {
   it('lists the connections with their columns, filters them, and passes the accessibility scan', async () => {

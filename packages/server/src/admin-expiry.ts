@@ -25,21 +25,25 @@ export function expiriesOf(c: Connection): Expiry[] {
     if (c.oidc.clientSecret !== undefined && c.oidc.clientSecretExpiresAt !== undefined)
       add('client-secret', new Date(c.oidc.clientSecretExpiresAt));
   } else {
-    if (c.saml.spCertificate) add('sp-certificate', notAfter(c.saml.spCertificate));
+    if (c.saml.spCertificate) add('sp-certificate', certificateValidity(c.saml.spCertificate)?.notAfter);
     const idpCertificates = [
       ...(c.saml.idp?.certificates ?? []),
       ...certificatesIn(c.saml.idpMetadataXml ?? ''),
     ];
-    for (const cert of idpCertificates) add('idp-certificate', notAfter(cert));
+    for (const cert of idpCertificates) add('idp-certificate', certificateValidity(cert)?.notAfter);
   }
   return out.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-/** A certificate's end of validity (PEM, or base64 DER as metadata holds it). */
-function notAfter(text: string): Date | undefined {
+/**
+ * A certificate's validity (PEM, or base64 DER as metadata holds it), or undefined when it does not
+ * read. Test Provider's SP-certificate check reads it here too.
+ */
+export function certificateValidity(text: string): { notBefore: Date; notAfter: Date } | undefined {
   try {
     const body = text.includes('-----BEGIN') ? text : Buffer.from(text.replace(/\s+/g, ''), 'base64');
-    return new Date(new X509Certificate(body).validTo);
+    const cert = new X509Certificate(body);
+    return { notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
   } catch {
     return undefined;
   }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { X509Certificate } from 'node:crypto';
 import { now as nowSymbol, type SamlConnection } from '@ssokit/core';
 import {
   checkSpKeyPair,
@@ -14,6 +13,7 @@ import {
   type SamlResponsePeek,
   validateSamlResponse,
 } from '@ssokit/saml';
+import { certificateValidity } from '../admin-expiry.ts';
 import type { SsoContext } from '../context.ts';
 import { idpOf, responseExpectations } from '../saml-flow/idp.ts';
 import { authnBinding } from '../saml-flow/login.ts';
@@ -138,21 +138,15 @@ export async function testSaml(
 
 /** The SP certificate's validity: the IdP verifies signed requests and encrypts assertions with it. */
 function spCertificateExpiry(text: string, nowMs: number, add: Add): void {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(
-      text.includes('-----BEGIN') ? text : Buffer.from(text.replace(/\s+/g, ''), 'base64'),
-    );
-  } catch {
-    return; // an unreadable certificate is reported with the key pair
-  }
+  const validity = certificateValidity(text);
+  if (!validity) return; // an unreadable certificate is reported with the key pair
   expiryFinding(
     add,
     {
       check: 'sp',
       what: 'The SP certificate',
-      notAfter: new Date(cert.validTo),
-      notBefore: new Date(cert.validFrom),
+      notAfter: validity.notAfter,
+      notBefore: validity.notBefore,
       fixExpired:
         'Generate a new SP key pair (generateSpKeyPair), save it, and give the IdP the new certificate (the SP metadata has it).',
       fixSoon:

@@ -14,6 +14,15 @@ import { SECRET } from './helpers.ts';
 
 const BASE = 'https://app.example.com';
 const ENTRA = 'https://login.microsoftonline.com/11111111-1111-4111-8111-111111111111/v2.0';
+/** The Entra connection every test signs out of. */
+const ENTRA_CONNECTION = {
+  id: 'entra',
+  name: 'Entra ID',
+  protocol: 'oidc',
+  provider: 'entra',
+  active: true,
+  oidc: { issuer: ENTRA, clientId: 'app' },
+} as never;
 
 async function setup() {
   const clock = () => Date.now();
@@ -26,14 +35,7 @@ async function setup() {
     audit: (e) => void audit.push(e),
     [now]: clock,
   });
-  await storage.connections.create({
-    id: 'entra',
-    name: 'Entra ID',
-    protocol: 'oidc',
-    provider: 'entra',
-    active: true,
-    oidc: { issuer: ENTRA, clientId: 'app' },
-  } as never);
+  await storage.connections.create(ENTRA_CONNECTION);
   const sessions = storage.sessions as NonNullable<typeof storage.sessions>;
   const at = Date.now();
   const session = (id: string, connectionId: string, idpSessionId: string) =>
@@ -157,14 +159,7 @@ describe('OpenID Connect Front-Channel Logout', () => {
       sessionCacheMs: 60_000,
       [now]: clock,
     });
-    await storage.connections.create({
-      id: 'entra',
-      name: 'Entra ID',
-      protocol: 'oidc',
-      provider: 'entra',
-      active: true,
-      oidc: { issuer: ENTRA, clientId: 'app' },
-    } as never);
+    await storage.connections.create(ENTRA_CONNECTION);
     const user = await storage.users.create({ status: 'active', email: 'ada@example.com' });
     const token = 'A'.repeat(43);
     const { createHash } = await import('node:crypto');

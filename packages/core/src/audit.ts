@@ -130,6 +130,17 @@ export interface SessionsRevokedEvent extends EventBase {
   actor?: string;
 }
 
+/** An admin created, updated or deleted a role (`/admin/roles`). */
+export interface RoleChangedEvent extends EventBase {
+  type: 'role.created' | 'role.updated' | 'role.deleted';
+  /** The role's name. */
+  role: string;
+  /** Who did it, as the host's admin hook identified them. */
+  actor?: string;
+  /** The fields that changed (`updated` only). Never their values. */
+  changedFields?: string[];
+}
+
 /** Every audit event. Switch on `type`. */
 export type AuditEvent =
   | LoginSucceededEvent
@@ -138,6 +149,7 @@ export type AuditEvent =
   | IdentityLinkedEvent
   | MembershipsChangedEvent
   | ConnectionChangedEvent
+  | RoleChangedEvent
   | ConnectionTestLoginEvent
   | RestoreLoginEvent
   | SessionsRevokedEvent;

@@ -13,6 +13,15 @@
 /**
  * Every stable error code, in documentation order: the one list the {@link SsoErrorCode} union is
  * derived from. Each has an anchor in `docs/errors.md`. Codes are only ever added, never renamed.
+ *
+ * @example
+ * ```ts
+ * import { type SsoErrorCode, ssoErrorCodes } from '@ssokit/core';
+ *
+ * // Whether a client's `error` member is a code of this version, e.g. before switching on it.
+ * const isSsoErrorCode = (value: unknown): value is SsoErrorCode =>
+ *   (ssoErrorCodes as readonly unknown[]).includes(value);
+ * ```
  */
 export const ssoErrorCodes = Object.freeze([
   // Login transactions and callbacks
@@ -31,6 +40,7 @@ export const ssoErrorCodes = Object.freeze([
   'sso_disabled',
   'connection_name_taken',
   'concurrent_update',
+  'role_not_found',
   // The identity provider
   'idp_error',
   'idp_unreachable',

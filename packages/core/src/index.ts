@@ -15,6 +15,7 @@ export type {
   LoginSucceededEvent,
   MembershipsChangedEvent,
   RestoreLoginEvent,
+  RoleChangedEvent,
   SessionsRevokedEvent,
   UserCreatedEvent,
 } from './audit.ts';

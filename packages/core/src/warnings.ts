@@ -13,6 +13,10 @@
  * - `idp-logout-failed`: logout ended the app session, but the IdP's logout could not be prepared.
  * - `role-not-granted`: a login's groups matched a role its connection may not grant (`grantedBy`
  *   does not name the connection), so the role was not granted. Once per connection and role.
+ * - `role-file-conflict`: a role file (`createSso({ roleFiles })`) defines a role whose name a role
+ *   created through the admin API has, so none of that file's roles were applied. Once per file.
+ * - `role-shadowed`: a stored role has the name of a role defined in code (`createSso({ roles })`),
+ *   which wins; the stored one is ignored. Once per role name.
  *
  * @module
  */
@@ -25,7 +29,9 @@ export type SsoWarningCode =
   | 'insecure-http'
   | 'idp-initiated-login'
   | 'idp-logout-failed'
-  | 'role-not-granted';
+  | 'role-not-granted'
+  | 'role-file-conflict'
+  | 'role-shadowed';
 
 /**
  * Receives warnings.

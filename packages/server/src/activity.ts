@@ -85,7 +85,10 @@ export async function recordLoginFailure(
   });
 }
 
-/** Records a successful login at `connectionId` when its IdP groups included some that matched nothing. */
+/**
+ * Records a successful login at `connectionId` that brought IdP groups: those that matched nothing
+ * (the connection page's list) and all of them (which roles they map to: `GET /admin/roles`).
+ */
 export async function recordLoginSuccess(
   ctx: SsoContext,
   request: Request,
@@ -93,13 +96,16 @@ export async function recordLoginSuccess(
   result: LoginResult,
 ): Promise<void> {
   const store = ctx.storage.loginActivity;
-  const unmatchedGroups = unmatchedGroupsOf(result);
-  if (!store || unmatchedGroups.length === 0) return;
-  await bounded(ctx, request, 303, () =>
-    store.record(
-      checkLoginActivity({ connectionId, at: new Date(ctx.clock()), outcome: 'succeeded', unmatchedGroups }),
-    ),
-  );
+  const groups = result.profile.groups.state === 'present' ? result.profile.groups.values : [];
+  if (!store || groups.length === 0) return;
+  const entry = {
+    connectionId,
+    at: new Date(ctx.clock()),
+    outcome: 'succeeded' as const,
+    unmatchedGroups: unmatchedGroupsOf(result),
+    groups: [...groups],
+  };
+  await bounded(ctx, request, 303, () => store.record(checkLoginActivity(entry)));
 }
 
 /**

@@ -95,11 +95,12 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   const store = ctx.storage.connections;
   if (/^\/admin\/connections\/[^/]+\/activity$/.test(path))
     return (await import('./admin-activity.ts')).activity(request, path, ctx);
-  if (path === '/admin/roles') return (await import('./admin-roles.ts')).rolesAtAGlance(request, ctx);
+  const roles = path === '/admin/roles' || path.startsWith('/admin/roles/');
   const testRoute = /^\/admin\/connections\/([^/]+)\/test$/.exec(path);
   const testLogin = /^\/admin\/connections\/([^/]+)\/test-login(?:\/([^/]+))?$/.exec(path);
   const match = /^\/admin\/connections(?:\/([^/]+))?$/.exec(path);
-  if (!match && !testRoute && !testLogin) throw new SsoError('invalid_request', 'No such admin route.');
+  if (!match && !testRoute && !testLogin && !roles)
+    throw new SsoError('invalid_request', 'No such admin route.');
   const id = match?.[1] === undefined ? undefined : decodePathSegment(match[1]);
 
   const readJson = async (optional = false): Promise<Record<string, unknown>> => {
@@ -117,6 +118,7 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     }
     throw new SsoError('invalid_request', 'The body is not a JSON object.');
   };
+  if (roles) return (await import('./admin-roles.ts')).handleRoles(ctx, { request, path, actor, readJson });
   if (testLogin)
     return handleTestLogin(ctx, {
       request,

@@ -12,7 +12,6 @@ import {
   isLoopbackHost,
   now as nowSymbol,
   type RoleDefinition,
-  type RoleMatcher,
   SsoError,
   type SsoWarningCode,
 } from '@ssokit/core';
@@ -25,6 +24,7 @@ import { layeredConnections } from './layered-connections.ts';
 import type { SsoOptions } from './options.ts';
 import type { CheckedOptions } from './options-check.ts';
 import { createOutboundFetch } from './outbound.ts';
+import { createRoleCatalog, type RoleCatalog } from './role-catalog.ts';
 import { createSessionCodec, type SessionCodec } from './session.ts';
 import { createSessionCache, type SessionCache } from './session-cache.ts';
 import { type FieldSource, storedSourcesOf } from './settings-layers.ts';
@@ -36,13 +36,15 @@ export interface SsoContext {
   readonly storage: SsoStorage;
   /** Where each effective field of a connection comes from (all `stored` without settings layers). */
   sources(id: string): Promise<Record<string, FieldSource>>;
-  /** The role matcher, compiled once from `options.roles` (or the host's own). */
-  readonly roles: RoleMatcher;
+  /**
+   * The roles: code's, the role files' and the role store's (role-catalog.ts). Logins and session
+   * reads `load()` it; synchronous questions (`sso.can`) read `current()`.
+   */
+  readonly roles: RoleCatalog;
   /**
    * The role definitions as they are now: what every permission question (`sso.can`, a session's
-   * `organizations`) reads, and the one place that decides where definitions come from. Today the
-   * matcher's (`options.roles`); a role store would answer its latest snapshot here. Return the same
-   * list until the definitions change: a list is indexed once (authorization.ts).
+   * `organizations`) reads. The same list until the definitions change: a list is indexed once
+   * (authorization.ts).
    */
   roleDefinitions(): readonly RoleDefinition[];
   /** The origin of `baseUrl`. */
@@ -117,6 +119,26 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
   const path = (route: string) => moved.get(route) ?? `${basePath}${route}`;
   // The transaction cookie must reach the callbacks: a callback moved out of basePath needs path /.
   const txPath = moved.has('/oidc/callback') || moved.has('/saml/acs') ? '/' : basePath;
+  const warn: SsoContext['warn'] = (code, message, details, once) => {
+    if (!options.onWarning) return;
+    if (once !== undefined) {
+      const key = `${code}\u0000${once}`;
+      if (warned.has(key)) return;
+      if (warned.size >= MAX_ONCE_KEYS) warned.clear();
+      warned.add(key);
+    }
+    callHook(options.onWarning, code, message, details);
+  };
+  const clock = options[nowSymbol] ?? Date.now;
+  const roles = createRoleCatalog({
+    given: options.roles,
+    compiled: checked.roles,
+    store: storage.roles,
+    files: options.roleFiles ?? [],
+    cacheMs: options.roleCacheMs ?? 5000,
+    clock,
+    warn,
+  });
   const connection = async (id: string): Promise<Connection> => {
     const found = await storage.connections.get(id);
     if (!found) throw new SsoError('connection_not_found', 'No identity provider connection has this id.');
@@ -125,11 +147,11 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
   return {
     options,
     storage,
-    roles: checked.roles,
-    roleDefinitions: () => checked.roles.roleDefinitions,
+    roles,
+    roleDefinitions: () => roles.current().definitions,
     origin,
     basePath,
-    clock: options[nowSymbol] ?? Date.now,
+    clock,
     http,
     allowPrivateNetworks,
     discovery: createDiscoveryCache(http),
@@ -159,15 +181,6 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
         throw new SsoError('connection_inactive', `The connection "${found.name}" is disabled.`);
       return found;
     },
-    warn(code, message, details, once) {
-      if (!options.onWarning) return;
-      if (once !== undefined) {
-        const key = `${code}\u0000${once}`;
-        if (warned.has(key)) return;
-        if (warned.size >= MAX_ONCE_KEYS) warned.clear();
-        warned.add(key);
-      }
-      callHook(options.onWarning, code, message, details);
-    },
+    warn,
   };
 }

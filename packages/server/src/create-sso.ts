@@ -75,9 +75,15 @@ export function createSso(options: SsoOptions): Sso {
     connections: managedConnections(ctx),
     getSession: (request) => getSession(ctx, request, restore.active),
     revokeSessions: (filter) => revokeSessions(ctx, filter),
-    can: (subject, resource, action, options) =>
-      can(ctx.roleDefinitions(), subject, resource, action, options),
-    organizationsOf: (subject) => organizationsOf(ctx.roleDefinitions(), subject),
+    ready: () => ctx.roles.ready(),
+    can: (subject, resource, action, options) => {
+      ctx.roles.touch();
+      return can(ctx.roleDefinitions(), subject, resource, action, options);
+    },
+    organizationsOf: (subject) => {
+      ctx.roles.touch();
+      return organizationsOf(ctx.roleDefinitions(), subject);
+    },
     roleMatcher: (connectionId) => roleMatcherFor(ctx, connectionId),
     testConnection: test,
     async handle(request) {
@@ -120,7 +126,10 @@ function roleMatcherFor(ctx: SsoContext, connectionId: string): RoleMatcher {
     get roleDefinitions() {
       return ctx.roleDefinitions();
     },
-    match: (groups, context) => ctx.roles.match(groups, { ...context, connection }),
+    match: (groups, context) => {
+      ctx.roles.touch();
+      return ctx.roles.current().matcher.match(groups, { ...context, connection });
+    },
   };
 }
 

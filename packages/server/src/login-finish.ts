@@ -52,7 +52,7 @@ export async function finishLogin(
     { connection: c, identity, claims, ...(groups ? { groups } : {}) },
     {
       store: storage.login,
-      roles: ctx.roles,
+      roles: (await ctx.roles.load()).matcher,
       ...(options.audit ? { audit: options.audit } : {}),
       [nowSymbol]: ctx.clock,
     },

@@ -9,8 +9,11 @@ import {
   type ConfigIssue,
   checkIdpUrl,
   compileRoleMatcher,
+  foldCase,
   type RoleMatcher,
+  type RoleMatchingOptions,
 } from '@ssokit/core';
+import { checkRoleFile } from '@ssokit/storage';
 import type { SsoOptions, SsoRoutes } from './options.ts';
 import { isSitePath } from './respond.ts';
 import { settingsIssues } from './settings-layers.ts';
@@ -82,6 +85,7 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
   wholeNumber(options?.sessionTtlSec, 'sessionTtlSec', 60, 31 * 86_400, 'seconds', add);
   wholeNumber(options?.sessionIdleTimeoutSec, 'sessionIdleTimeoutSec', 120, 31 * 86_400, 'seconds', add);
   wholeNumber(options?.sessionCacheMs, 'sessionCacheMs', 0, 60_000, 'milliseconds', add);
+  wholeNumber(options?.roleCacheMs, 'roleCacheMs', 0, 3_600_000, 'milliseconds', add);
   const mode = options?.sessionMode;
   if (mode !== undefined && mode !== 'server' && mode !== 'cookie')
     add('sessionMode', 'must be "server" or "cookie".');
@@ -116,8 +120,49 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
       'needs authorizeAdmin: the console is for administrators, and authorizeAdmin says who they are.',
     );
   const roles = compileRoles(options?.roles, add);
+  checkRoleFiles(options?.roleFiles, options?.roles, add);
   if (issues.length > 0) throw new ConfigError(issues);
   return { base: base as URL, basePath, roles: roles as RoleMatcher, moved };
+}
+
+/**
+ * Checks `roleFiles`: each file as the role store will (`checkRoleFile`), no role name twice across
+ * files or shared with a role defined in code (case-insensitively), and none beside the host's own
+ * matcher, which decides alone.
+ */
+function checkRoleFiles(
+  files: SsoOptions['roleFiles'],
+  roles: SsoOptions['roles'],
+  add: (path: string, message: string) => void,
+): void {
+  if (files === undefined) return;
+  if (!Array.isArray(files)) {
+    add('roleFiles', "must be a list such as [{ origin: 'oidc.yaml', roles: [...] }].");
+    return;
+  }
+  if (files.length > 0 && roles !== undefined && typeof (roles as RoleMatcher).match === 'function') {
+    add(
+      'roleFiles',
+      "cannot be used with your own role matcher (roles), which decides every login's roles alone.",
+    );
+    return;
+  }
+  const owner = new Map<string, string>();
+  for (const r of (roles as RoleMatchingOptions | undefined)?.roleDefinitions ?? [])
+    if (typeof r?.name === 'string') owner.set(foldCase(r.name), 'roles.roleDefinitions');
+  for (const [i, file] of files.entries()) {
+    try {
+      const checked = checkRoleFile(file?.roles, file?.origin);
+      for (const role of checked.roles) {
+        const other = owner.get(foldCase(role.name));
+        if (other !== undefined)
+          add(`roleFiles[${i}]`, `defines the role "${role.name}", which ${other} defines too: keep one.`);
+        owner.set(foldCase(role.name), `roleFiles[${i}] (${checked.origin})`);
+      }
+    } catch (error) {
+      add(`roleFiles[${i}]`, (error as Error).message);
+    }
+  }
 }
 
 /** Checks `routes`: known names, site paths outside `basePath`, no two alike. */

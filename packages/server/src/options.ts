@@ -18,6 +18,7 @@ import {
 import type { SessionFilter, SsoStorage } from '@ssokit/storage';
 import type { AuthorizeAdmin } from './admin.ts';
 import type { CanOptions, PermissionSubject } from './authorization.ts';
+import type { RoleFile } from './role-catalog.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
 /** Options of {@link createSso}. */
@@ -60,8 +61,35 @@ export interface SsoOptions {
   settings?: readonly SettingsLayer[];
   /** At least 32 characters; sessions are encrypted with a key derived from it. */
   secret: string;
-  /** Role matching for every login. Default: no roles. */
+  /**
+   * Role matching for every login, and the roles defined in code. With matching options, the role
+   * store's roles (`storage.roles`: the admin API's and the `roleFiles`') join these definitions; with
+   * the host's own matcher, that matcher alone decides. Default: no roles defined in code.
+   */
   roles?: RoleMatcher | RoleMatchingOptions;
+  /**
+   * Role files applied to the role store (`storage.roles.applyFromFile`) once per instance, before
+   * the first login or session read (or at `await sso.ready()`): Arthur's `globalRoleDefs`. The
+   * file's roles are created, updated to what it says, or deleted when it stops defining them; the
+   * admin API shows them as the file's and refuses to edit them. Without a role store they count as
+   * written. Default: none.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from 'node:fs';
+   * import { loadArthurConfig } from '@ssokit/config';
+   *
+   * const { roleDefinitions } = loadArthurConfig(readFileSync('oidc.yaml', 'utf8'));
+   * const roleFiles = [{ origin: 'oidc.yaml', roles: roleDefinitions }];
+   * ```
+   */
+  roleFiles?: readonly RoleFile[];
+  /**
+   * How long, in milliseconds, the stored roles read from `storage.roles` are reused before they are
+   * read again. A role written through this instance counts at once; one written through another
+   * instance counts within this time. Default: `5000`.
+   */
+  roleCacheMs?: number;
   audit?: AuditHook;
   onWarning?: WarningHook;
   /**
@@ -269,6 +297,20 @@ export interface Sso {
   handle(request: Request): Promise<Response>;
   /** The request's session, or `null`. */
   getSession(request: Request): Promise<SsoSession | null>;
+  /**
+   * Applies `roleFiles` to the role store and reads the stored roles, failing when a file's role has
+   * the name of a role created through the admin API (`storage_conflict`) or the store cannot be read.
+   * Optional: the first login or session read does the same, warning (`role-file-conflict`) instead
+   * of failing. Call it once at start-up to fail fast.
+   *
+   * @example
+   * ```ts
+   * declare const sso: import('@ssokit/server').Sso;
+   *
+   * await sso.ready(); // before app.listen()
+   * ```
+   */
+  ready(): Promise<void>;
   /**
    * Ends sessions on every instance: all of a user's (`{ userId }`), all at a connection
    * (`{ connectionId }`), or one IdP user's or IdP session's there (`{ connectionId, subject }`,

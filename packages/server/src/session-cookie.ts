@@ -185,6 +185,7 @@ export async function getSession(
  * The session with the organizations its roles apply to now (not when it was cached or started): a
  * role moved to another organization shows on the next request.
  */
-function withOrganizations(ctx: SsoContext, session: SsoSession): SsoSession {
-  return { ...session, organizations: organizationsOf(ctx.roleDefinitions(), session.roles) };
+async function withOrganizations(ctx: SsoContext, session: SsoSession): Promise<SsoSession> {
+  const { definitions } = await ctx.roles.load();
+  return { ...session, organizations: organizationsOf(definitions, session.roles) };
 }

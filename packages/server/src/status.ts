@@ -17,6 +17,7 @@
  * | rate_limited | 429 | too many attempts; wait and retry |
  * | idp_error | 403 | the IdP refused the login (access_denied, a non-success SAML status) |
  * | connection_not_found | 404 | no such connection |
+ * | role_not_found | 404 | no such role (`/admin/roles/:name`) |
  * | connection_name_taken, concurrent_update, storage_conflict | 409 | a conflict with stored data |
  * | idp_unreachable, discovery_failed | 502 | the IdP did not answer usefully |
  * | storage_failure, storage_unavailable | 503 | the store failed or cannot be reached; try again |
@@ -40,6 +41,7 @@ const STATUS: Record<SsoErrorCode, number> = {
   sso_disabled: 403,
   connection_name_taken: 409,
   concurrent_update: 409,
+  role_not_found: 404,
   idp_error: 403,
   idp_unreachable: 502,
   discovery_failed: 502,

@@ -24,7 +24,18 @@ export type LoginOutcome = 'failed' | 'succeeded';
  */
 export type LoginStep = 'start' | 'response' | 'mapping' | 'session';
 
-/** The steps, in the order a login passes them. */
+/**
+ * The steps, in the order a login passes them.
+ *
+ * @example
+ * ```ts
+ * import { loginSteps } from '@ssokit/storage';
+ *
+ * // Refused logins of a connection, counted by step for an admin page.
+ * const failures = await storage.loginActivity?.list('okta-prod', { outcome: 'failed' }) ?? [];
+ * const byStep = loginSteps.map((step) => [step, failures.filter((f) => f.outcome === 'failed' && f.step === step).length]);
+ * ```
+ */
 export const loginSteps: readonly LoginStep[] = ['start', 'response', 'mapping', 'session'];
 
 /** A refused login. Nothing about the person: no subject, no email, no token. */
@@ -43,12 +54,17 @@ export interface LoginFailureEntry {
   fix?: string;
 }
 
-/** A login that succeeded, kept for the IdP groups it brought that matched no role and no app group. */
+/**
+ * A login that succeeded, kept for its IdP groups: those that matched no role and no app group, and
+ * all of them (which roles they map to is worked out when asked, from the roles as they are then).
+ */
 export interface LoginSuccessEntry {
   connectionId: string;
   at: Date;
   outcome: 'succeeded';
   unmatchedGroups: string[];
+  /** The login's IdP groups, at most `loginActivityLimits.seenGroups` of them. Absent: none recorded. */
+  groups?: string[];
 }
 
 /** One recorded login. */
@@ -89,6 +105,15 @@ export interface LoginActivityStore {
 /**
  * The bounds of login activity, in characters unless said otherwise. A store cuts longer strings
  * (ending them with `…`) and drops groups past `groups`, through {@link checkLoginActivity}.
+ *
+ * @example
+ * ```ts
+ * import { loginActivityLimits } from '@ssokit/storage';
+ *
+ * // A custom store's retention, within the ceiling the interface allows.
+ * const maxEntries = Math.min(500, loginActivityLimits.maxEntriesCeiling);
+ * await storage.loginActivity?.record(entry, { maxEntries, maxAgeMs: loginActivityLimits.maxAgeMs });
+ * ```
  */
 export const loginActivityLimits = {
   /** Entries kept per connection and outcome by default. */
@@ -107,6 +132,8 @@ export const loginActivityLimits = {
   group: 256,
   /** The most unmatched groups kept of one login. */
   groups: 32,
+  /** The most of a login's IdP groups kept (`LoginSuccessEntry.groups`). */
+  seenGroups: 64,
 } as const;
 
 /**
@@ -139,11 +166,20 @@ export function checkLoginActivity(entry: LoginActivityEntry): LoginActivityEntr
   if (e.outcome === 'succeeded') {
     if (!Array.isArray(e.unmatchedGroups))
       throw invalid('"entry.unmatchedGroups" must be an array of strings');
-    const groups = e.unmatchedGroups
-      .filter((g): g is string => typeof g === 'string' && g !== '')
-      .slice(0, L.groups)
-      .map((g) => bounded(g, L.group));
-    return { connectionId, at, outcome: 'succeeded', unmatchedGroups: groups };
+    const groupList = (list: unknown[], max: number) =>
+      list
+        .filter((g): g is string => typeof g === 'string' && g !== '')
+        .slice(0, max)
+        .map((g) => bounded(g, L.group));
+    if (e.groups !== undefined && !Array.isArray(e.groups))
+      throw invalid('"entry.groups" must be an array of strings');
+    return {
+      connectionId,
+      at,
+      outcome: 'succeeded',
+      unmatchedGroups: groupList(e.unmatchedGroups, L.groups),
+      ...(Array.isArray(e.groups) ? { groups: groupList(e.groups, L.seenGroups) } : {}),
+    };
   }
   if (e.outcome !== 'failed') throw invalid('"entry.outcome" must be "failed" or "succeeded"');
   if (!(loginSteps as readonly unknown[]).includes(e.step))

@@ -55,7 +55,7 @@ export async function mappingPreview(
     },
     {
       store: ctx.storage.login,
-      roles: ctx.roles,
+      roles: (await ctx.roles.load()).matcher,
       [nowSymbol]: ctx.clock,
     },
   );

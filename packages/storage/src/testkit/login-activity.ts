@@ -55,12 +55,14 @@ export function loginActivitySuite(ctx: Ctx, n: number): void {
       const first = failure(1);
       const { reason: _r, fix: _f, ...plain } = failure(2, { step: 'mapping', code: 'email_not_verified' });
       const succeeded = success(['contractors', 'Everyone']);
+      const withGroups = success([], { groups: ['org-1-model-owner', 'contractors', 'Everyone'] });
       await activity.record(first);
       await activity.record(succeeded);
       await activity.record(plain);
+      await activity.record(withGroups);
       const listed = await failures(activity);
       expect(listed).toEqual([plain, first]);
-      expect(await activity.list('c-1', { outcome: 'succeeded' })).toEqual([succeeded]);
+      expect(await activity.list('c-1', { outcome: 'succeeded' })).toEqual([withGroups, succeeded]);
       expect(messages(await activity.list('c-1', { outcome: 'failed', limit: 1 }))).toEqual(['failure 2']);
       (listed[0] as LoginFailureEntry).message = 'tampered';
       expect(messages(await failures(activity))).toEqual(['failure 2', 'failure 1']);
@@ -114,9 +116,8 @@ export function loginActivitySuite(ctx: Ctx, n: number): void {
         fix: 'f'.repeat(10_000),
         idToken: 'eyJhbGciOiJSUzI1NiJ9.secret.signature',
       } as LoginFailureEntry);
-      await activity.record(
-        success(Array.from({ length: 500 }, (_, i) => `${i}-${'g'.repeat(5000)}`)) as LoginSuccessEntry,
-      );
+      const many = Array.from({ length: 500 }, (_, i) => `${i}-${'g'.repeat(5000)}`);
+      await activity.record({ ...success(many), groups: many } as LoginSuccessEntry);
       const [failed] = (await failures(activity)) as LoginFailureEntry[];
       expect(failed?.code.length).toBeLessThanOrEqual(L.code);
       expect(failed?.reason?.length).toBeLessThanOrEqual(L.reason);
@@ -128,6 +129,8 @@ export function loginActivitySuite(ctx: Ctx, n: number): void {
       expect(succeeded?.unmatchedGroups).toHaveLength(L.groups);
       expect(succeeded?.unmatchedGroups[1]?.startsWith('1-ggg')).toBe(true);
       for (const group of succeeded?.unmatchedGroups ?? []) expect(group.length).toBeLessThanOrEqual(L.group);
+      expect(succeeded?.groups).toHaveLength(L.seenGroups);
+      for (const group of succeeded?.groups ?? []) expect(group.length).toBeLessThanOrEqual(L.group);
     });
 
     it('forgets entries past their age limit: 30 days by default', async () => {
@@ -152,6 +155,7 @@ export function loginActivitySuite(ctx: Ctx, n: number): void {
         { ...failure(1), code: '' },
         { ...failure(1), message: undefined },
         { ...success([]), unmatchedGroups: 'admins' },
+        { ...success([]), groups: 'admins' },
       ];
       for (const entry of bad)
         await expect(activity.record(entry as LoginActivityEntry)).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 /**
  * Typechecks every code example a reader sees: each ```ts / ```typescript fence inside a JSDoc comment of
- * `packages/*\/src/**\/*.ts` (tests excluded) and in `README.md`, `docs/*.md`, `packages/*\/README.md` and
+ * `packages/*\/src/**\/*.ts` (tests excluded) and in `README.md`, `docs/**\/*.md`, `packages/*\/README.md` and
  * `examples/*\/README.md`.
  *
  * Each block becomes an in-memory ES module beside the file it was read from (nothing is written to
@@ -149,7 +149,16 @@ export function exampleFiles(root: string): string[] {
   const files: string[] = [];
   const list = (dir: string) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).sort() : []);
   if (existsSync(join(root, 'README.md'))) files.push('README.md');
-  for (const name of list('docs')) if (name.endsWith('.md')) files.push(`docs/${name}`);
+  // docs/ and its folders (the provider guides), but not TypeDoc's output (docs/api, not committed).
+  const docs = (dir: string) => {
+    for (const name of list(dir)) {
+      const path = `${dir}/${name}`;
+      if (path === 'docs/api') continue;
+      if (statSync(join(root, path)).isDirectory()) docs(path);
+      else if (name.endsWith('.md')) files.push(path);
+    }
+  };
+  docs('docs');
   for (const folder of ['packages', 'examples'])
     for (const name of list(folder))
       if (existsSync(join(root, folder, name, 'README.md'))) files.push(`${folder}/${name}/README.md`);

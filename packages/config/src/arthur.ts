@@ -21,7 +21,19 @@ import { type Path, parseYaml } from './internal/yaml.ts';
 /** A connection to create: everything but the id and timestamps. */
 export type OidcConnectionInput = Omit<OidcConnection, 'id' | 'createdAt' | 'updatedAt'> & { id?: string };
 
-/** The id of the connection an Arthur file describes: its roles are granted by this connection only. */
+/**
+ * The id of the connection an Arthur file describes (unless `options.connectionId` names another):
+ * its roles are granted by this connection only.
+ *
+ * @example
+ * ```ts
+ * import { ARTHUR_CONNECTION_ID } from '@ssokit/config';
+ *
+ * // The session of a user who signed in through the Arthur file's IdP.
+ * const session = await sso.getSession(request);
+ * const viaArthurFile = session?.connectionId === ARTHUR_CONNECTION_ID;
+ * ```
+ */
 export const ARTHUR_CONNECTION_ID = 'arthur-oidc';
 
 /** Bearer-token settings for the host's API (Arthur's `accessTokenValidation`), ready for `createAccessTokenVerifier`. */

@@ -17,8 +17,21 @@ export type ConnectionInput = (Omit<OidcConnection, Stamped> | Omit<SamlConnecti
   id?: string;
 };
 
-/** The fields that hold secrets: never exported as values. */
+/**
+ * The fields that hold secrets, as dotted paths: never exported as values ({@link exportConnection}
+ * writes their `${env:}` / `${file:}` references, or leaves them out).
+ *
+ * @example
+ * ```ts
+ * import { secretFields } from '@ssokit/config';
+ *
+ * // A diff of two connections for an audit log, secrets masked.
+ * const shown = (path: string, value: unknown) =>
+ *   (secretFields as readonly string[]).includes(path) ? '********' : value;
+ * ```
+ */
 export const secretFields = ['oidc.clientSecret', 'saml.spPrivateKey'] as const;
+/** One of {@link secretFields}: `'oidc.clientSecret'` or `'saml.spPrivateKey'`. */
 export type SecretField = (typeof secretFields)[number];
 
 /** Options of {@link importConnection}. */

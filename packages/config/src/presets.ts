@@ -30,6 +30,7 @@ export interface Preset<P extends Record<string, string | undefined>> {
   label: string;
   /** The parameters `build` takes, with what the admin copies from where. */
   parameters: Readonly<Record<keyof P & string, string>>;
+  /** The connection settings the parameters give; throws a coded `TypeError` naming a missing one. */
   build(params: P): PresetResult;
   /** What trips people up with this provider. */
   quirks: readonly string[];
@@ -47,7 +48,26 @@ const required = (value: string | undefined, name: string): string => {
 const SAML_CLAIM_URI = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
 const MS_CLAIM_URI = 'http://schemas.microsoft.com/ws/2008/06/identity/claims';
 
-/** The OIDC presets. */
+/**
+ * The OIDC presets, by provider id: each one's `build` turns what the admin copies from the IdP into
+ * connection settings.
+ *
+ * @example
+ * ```ts
+ * import { oidcPresets } from '@ssokit/config';
+ *
+ * const { oidc, claimMapping } = oidcPresets.keycloak.build({ baseUrl: 'https://sso.example.com', realm: 'acme' });
+ * // oidc.issuer: 'https://sso.example.com/realms/acme'
+ * await sso.connections.create({
+ *   name: 'Acme Keycloak',
+ *   protocol: 'oidc',
+ *   provider: 'keycloak',
+ *   active: true,
+ *   oidc: { ...oidc, clientId: 'my-app', clientSecret: process.env.KEYCLOAK_SECRET ?? '' },
+ *   claimMapping,
+ * });
+ * ```
+ */
 export const oidcPresets = {
   keycloak: {
     id: 'keycloak',
@@ -57,6 +77,7 @@ export const oidcPresets = {
       baseUrl: 'The Keycloak URL, e.g. https://sso.example.com (add /auth for versions before 17).',
       realm: 'The realm name.',
     },
+    /** The issuer `{baseUrl}/realms/{realm}`, S256, `preferred_username`, `groups` and `realm_access.roles`. */
     build: (p: { baseUrl?: string; realm?: string }) => ({
       oidc: {
         issuer: `${trim(required(p.baseUrl, 'baseUrl'))}/realms/${encodeURIComponent(required(p.realm, 'realm'))}`,
@@ -87,6 +108,7 @@ export const oidcPresets = {
       domain: 'Your Okta domain, e.g. acme.okta.com.',
       authorizationServer: 'Optional: a custom authorization server id, e.g. default.',
     },
+    /** The issuer `https://{domain}` (or `/oauth2/{authorizationServer}` under it), S256, the `groups` scope and claim. */
     build: (p: { domain?: string; authorizationServer?: string }) => ({
       oidc: {
         issuer: `https://${required(p.domain, 'domain')}${p.authorizationServer ? `/oauth2/${encodeURIComponent(p.authorizationServer)}` : ''}`,
@@ -109,6 +131,7 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'Microsoft Entra ID',
     parameters: { tenant: 'The tenant id (a GUID), or "organizations" / "common" for multi-tenant apps.' },
+    /** The v2.0 issuer of the tenant, S256, `oid` as user id, groups by object id; a tenant id pins `tenants`. */
     build: (p: { tenant?: string }) => {
       const tenant = required(p.tenant, 'tenant');
       const multi = tenant === 'common' || tenant === 'organizations';
@@ -142,6 +165,7 @@ export const oidcPresets = {
       region: 'The AWS region, e.g. eu-west-1.',
       userPoolId: 'The user pool id, e.g. eu-west-1_AbCdEf.',
     },
+    /** The user pool's issuer `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`, code + S256, `cognito:groups`. */
     build: (p: { region?: string; userPoolId?: string }) => ({
       oidc: {
         issuer: `https://cognito-idp.${required(p.region, 'region')}.amazonaws.com/${required(p.userPoolId, 'userPoolId')}`,
@@ -165,6 +189,7 @@ export const oidcPresets = {
       domain: 'Your tenant domain, e.g. acme.eu.auth0.com, or a custom domain.',
       groupsClaim: 'The namespaced claim your Action adds, e.g. https://acme.com/groups.',
     },
+    /** The issuer `https://{domain}/` (with its trailing slash), S256, the namespaced groups claim. */
     build: (p: { domain?: string; groupsClaim?: string }) => ({
       oidc: { issuer: `https://${required(p.domain, 'domain')}/`, pkce: 'S256' },
       claimMapping: { groups: p.groupsClaim ?? 'https://example.com/groups' },
@@ -181,6 +206,7 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'Google Workspace',
     parameters: { hostedDomain: 'Optional: your Workspace domain, to pre-select it.' },
+    /** Google's issuer, S256, no groups claim; `hd` preselects a Workspace domain. */
     build: (p: { hostedDomain?: string }) => ({
       oidc: { issuer: 'https://accounts.google.com', pkce: 'S256' },
       claimMapping: { groups: '' },
@@ -200,6 +226,7 @@ export const oidcPresets = {
       environmentId: 'The PingOne environment id.',
       region: 'com, eu, ca, asia or com.au (default com).',
     },
+    /** The PingOne issuer of the environment (region `com` unless given), S256. */
     build: (p: { environmentId?: string; region?: string }) => ({
       oidc: {
         issuer: `https://auth.pingone.${p.region ?? 'com'}/${required(p.environmentId, 'environmentId')}/as`,
@@ -214,6 +241,7 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'Microsoft AD FS',
     parameters: { host: 'The AD FS host, e.g. adfs.example.com.' },
+    /** The issuer `https://{host}/adfs`, the implicit flow, `upn` / `unique_name` and `group` claims. */
     build: (p: { host?: string }) => ({
       oidc: { issuer: `https://${required(p.host, 'host')}/adfs`, flow: 'implicit', pkce: 'none' },
       claimMapping: {
@@ -235,6 +263,7 @@ export const oidcPresets = {
     protocol: 'oidc',
     label: 'OneLogin',
     parameters: { subdomain: 'Your OneLogin subdomain, e.g. acme.' },
+    /** The issuer `https://{subdomain}.onelogin.com/oidc/2`, S256, the `groups` scope and claim. */
     build: (p: { subdomain?: string }) => ({
       oidc: {
         issuer: `https://${required(p.subdomain, 'subdomain')}.onelogin.com/oidc/2`,
@@ -256,6 +285,7 @@ export const oidcPresets = {
     parameters: {
       issuer: 'The issuer identifier; discovery is read from {issuer}/.well-known/openid-configuration.',
     },
+    /** The issuer as given; ssokit's defaults for everything else. */
     build: (p: { issuer?: string }) => ({ oidc: { issuer: required(p.issuer, 'issuer') } }),
     quirks: ['The issuer must equal the discovery document\'s "issuer" exactly, a trailing slash included.'],
     sources: ['OpenID Connect Discovery 1.0, §4.3 (issuer validation)'],
@@ -272,13 +302,32 @@ const microsoftAttributes: Partial<ClaimMapping> = {
   roles: `${MS_CLAIM_URI}/role`,
 };
 
-/** The SAML presets. */
+/**
+ * The SAML presets, by provider id: each one's `build` takes the IdP's metadata URL (where the
+ * provider publishes one) and gives the attribute mapping that provider sends.
+ *
+ * @example
+ * ```ts
+ * import { samlPresets } from '@ssokit/config';
+ *
+ * const { saml, claimMapping } = samlPresets.okta.build({ metadataUrl: 'https://acme.okta.com/app/abc/sso/saml/metadata' });
+ * await sso.connections.create({
+ *   name: 'Okta (SAML)',
+ *   protocol: 'saml',
+ *   provider: 'okta',
+ *   active: true,
+ *   saml: { ...saml, spEntityId: 'https://app.example.com/sso' },
+ *   claimMapping,
+ * });
+ * ```
+ */
 export const samlPresets = {
   okta: {
     id: 'okta',
     protocol: 'saml',
     label: 'Okta',
     parameters: { metadataUrl: 'The app\'s "Identity Provider metadata" link.' },
+    /** The metadata URL as given, and Okta's attribute names (`email`, `firstName`, `lastName`, `groups`). */
     build: (p: { metadataUrl?: string }) => ({
       saml: { idpMetadataUrl: required(p.metadataUrl, 'metadataUrl') },
       claimMapping: { email: 'email', givenName: 'firstName', familyName: 'lastName', groups: 'groups' },
@@ -297,6 +346,7 @@ export const samlPresets = {
       tenant: 'The tenant id.',
       appId: 'Optional: the application id, for the app-specific metadata.',
     },
+    /** The tenant's federation metadata URL (for the app, with `appId`), the Microsoft claim URIs, groups by object id. */
     build: (p: { tenant?: string; appId?: string }) => ({
       saml: {
         idpMetadataUrl: `https://login.microsoftonline.com/${required(p.tenant, 'tenant')}/FederationMetadata/2007-06/FederationMetadata.xml${p.appId ? `?appid=${encodeURIComponent(p.appId)}` : ''}`,
@@ -315,6 +365,7 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'Microsoft AD FS',
     parameters: { host: 'The AD FS host, e.g. adfs.example.com.' },
+    /** The federation metadata URL of the host, and the claim types AD FS offers. */
     build: (p: { host?: string }) => ({
       saml: {
         idpMetadataUrl: `https://${required(p.host, 'host')}/FederationMetadata/2007-06/FederationMetadata.xml`,
@@ -340,6 +391,7 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'Keycloak',
     parameters: { baseUrl: 'The Keycloak URL.', realm: 'The realm name.' },
+    /** The realm's SAML descriptor URL, and Keycloak's attribute names with their OIDs. */
     build: (p: { baseUrl?: string; realm?: string }) => ({
       saml: {
         idpMetadataUrl: `${trim(required(p.baseUrl, 'baseUrl'))}/realms/${encodeURIComponent(required(p.realm, 'realm'))}/protocol/saml/descriptor`,
@@ -367,6 +419,7 @@ export const samlPresets = {
     parameters: {
       metadataUrl: 'Optional: where the downloaded metadata is served; otherwise paste the file.',
     },
+    /** The metadata URL when given (else paste the file), and the attribute names to set up in Google. */
     build: (p: { metadataUrl?: string }) => ({
       ...(p.metadataUrl ? { saml: { idpMetadataUrl: p.metadataUrl } } : {}),
       claimMapping: { email: 'email', givenName: 'firstName', familyName: 'lastName', groups: 'groups' },
@@ -382,6 +435,7 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'OneLogin',
     parameters: { appId: "The app id from the app's SSO tab." },
+    /** The app's metadata URL `https://app.onelogin.com/saml/metadata/{appId}`, and OneLogin's attribute names. */
     build: (p: { appId?: string }) => ({
       saml: { idpMetadataUrl: `https://app.onelogin.com/saml/metadata/${required(p.appId, 'appId')}` },
       claimMapping: { email: 'email', givenName: 'givenName', familyName: 'sn', groups: 'groups' },
@@ -394,6 +448,7 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'Duo SSO',
     parameters: { metadataUrl: 'The metadata URL from the Duo application page.' },
+    /** The metadata URL as given, and the attribute names to map Duo's bridge attributes to. */
     build: (p: { metadataUrl?: string }) => ({
       saml: { idpMetadataUrl: required(p.metadataUrl, 'metadataUrl') },
       claimMapping: { email: 'Email', givenName: 'FirstName', familyName: 'LastName', groups: 'Groups' },
@@ -408,6 +463,7 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'JumpCloud',
     parameters: { metadataUrl: 'The "Copy Metadata URL" link of the SSO application.' },
+    /** The metadata URL as given, and JumpCloud's attribute names (`memberOf` for groups). */
     build: (p: { metadataUrl?: string }) => ({
       saml: { idpMetadataUrl: required(p.metadataUrl, 'metadataUrl') },
       claimMapping: { email: 'email', givenName: 'firstname', familyName: 'lastname', groups: 'memberOf' },
@@ -423,6 +479,7 @@ export const samlPresets = {
     protocol: 'saml',
     label: 'Custom SAML 2.0',
     parameters: { metadataUrl: 'Optional: the IdP metadata URL; otherwise paste the file.' },
+    /** The metadata URL when given; otherwise nothing (paste the metadata file). */
     build: (p: { metadataUrl?: string }) =>
       p.metadataUrl ? { saml: { idpMetadataUrl: p.metadataUrl } } : {},
     quirks: ['The default mapping reads common names, WS-Fed claim URIs and LDAP OIDs.'],
@@ -430,5 +487,16 @@ export const samlPresets = {
   },
 } as const satisfies Record<string, Preset<never>>;
 
-/** Every preset, by protocol and provider id. */
+/**
+ * Every preset, by protocol and provider id: what an admin page lists, with each provider's
+ * parameters and quirks.
+ *
+ * @example
+ * ```ts
+ * import { presets } from '@ssokit/config';
+ *
+ * for (const preset of Object.values(presets.oidc))
+ *   console.log(preset.label, Object.keys(preset.parameters), preset.quirks.length);
+ * ```
+ */
 export const presets = { oidc: oidcPresets, saml: samlPresets } as const;

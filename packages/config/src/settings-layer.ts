@@ -47,7 +47,17 @@ export interface SettingsLayer {
   origins?: Readonly<Record<string, string>>;
 }
 
-/** The connection id of {@link wandbSettings}. */
+/**
+ * The connection id of {@link wandbSettings} (unless `options.connectionId` names another).
+ *
+ * @example
+ * ```ts
+ * import { WANDB_CONNECTION_ID } from '@ssokit/config';
+ *
+ * // The login page's link for the connection W&B's variables define.
+ * const signIn = `/sso/login/${WANDB_CONNECTION_ID}?returnTo=/home`;
+ * ```
+ */
 export const WANDB_CONNECTION_ID = 'wandb';
 
 /**

@@ -67,7 +67,18 @@ export async function readBodyWithLimit(
   return out;
 }
 
-/** Reads a body as UTF-8 text, at most `limit` bytes; see {@link readBodyWithLimit}. */
+/**
+ * Reads a body as UTF-8 text, at most `limit` bytes; see {@link readBodyWithLimit}.
+ *
+ * @example
+ * ```ts
+ * import { readTextWithLimit } from '@ssokit/core';
+ *
+ * // A SAML POST binding: refused before parsing when longer than 256 KiB.
+ * const text = await readTextWithLimit(request.body, 256 * 1024, 'The ACS body', request.headers.get('content-length'));
+ * const samlResponse = new URLSearchParams(text).get('SAMLResponse');
+ * ```
+ */
 export async function readTextWithLimit(
   source: BodySource | null | undefined,
   limit: number,

@@ -7,6 +7,15 @@ import type { ClaimMapping, Connection, GroupSyncSettings, Protocol, Provisionin
 
 /**
  * The default claim mapping of OIDC connections: the standard claims of OpenID Connect Core §5.1.
+ * A connection's `claimMapping` overrides it field by field ({@link resolveClaimMapping}).
+ *
+ * @example
+ * ```ts
+ * import { defaultOidcClaimMapping } from '@ssokit/core';
+ *
+ * defaultOidcClaimMapping.userId; // 'sub'
+ * defaultOidcClaimMapping.roles; // '': not mapped unless the connection says where roles are
+ * ```
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims
  */
@@ -27,6 +36,14 @@ export const defaultOidcClaimMapping: Readonly<ClaimMapping> = Object.freeze({
  * The default attribute mapping of SAML connections: the short names most IdPs use, then the
  * WS-Federation claim URIs (Entra, AD FS), then the LDAP OIDs (Shibboleth, `urn:oid:` names). The user
  * id defaults to the NameID, which the SAML package provides as the identity's subject.
+ *
+ * @example
+ * ```ts
+ * import { defaultSamlClaimMapping } from '@ssokit/core';
+ *
+ * defaultSamlClaimMapping.userId; // '': the NameID
+ * defaultSamlClaimMapping.email; // ['email', 'mail', '.../claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3']
+ * ```
  */
 export const defaultSamlClaimMapping: Readonly<ClaimMapping> = Object.freeze({
   userId: '',
@@ -79,14 +96,35 @@ export const defaultSamlClaimMapping: Readonly<ClaimMapping> = Object.freeze({
   roles: Object.freeze(['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role']),
 });
 
-/** The default provisioning: just-in-time users, verified email required. */
+/**
+ * The default provisioning: just-in-time users, verified email required, no linking of existing
+ * accounts by email. `trustEmail` depends on the protocol: see {@link resolveProvisioning}.
+ *
+ * @example
+ * ```ts
+ * import { defaultProvisioning } from '@ssokit/core';
+ *
+ * // An invited-only connection: the defaults, without just-in-time users.
+ * const provisioning = { ...defaultProvisioning, createUsers: false };
+ * ```
+ */
 export const defaultProvisioning: Readonly<ProvisioningSettings> = Object.freeze({
   createUsers: true,
   requireVerifiedEmail: true,
   linkExistingUsersByEmail: false,
 });
 
-/** The default group sync: off; when on, revoked memberships are removed and names match exactly. */
+/**
+ * The default group sync: off; when on, revoked memberships are removed and names match exactly.
+ *
+ * @example
+ * ```ts
+ * import { defaultGroupSync } from '@ssokit/core';
+ *
+ * defaultGroupSync.enabled; // false: a connection turns it on with groupSync: { enabled: true }
+ * defaultGroupSync.removeRevoked; // true
+ * ```
+ */
 export const defaultGroupSync: Readonly<Required<GroupSyncSettings>> = Object.freeze({
   enabled: false,
   removeRevoked: true,

@@ -25,7 +25,17 @@ export function foldCase(text: string): string {
   return NON_ASCII.test(text) ? text : text.toLowerCase();
 }
 
-/** Whether `text` is all ASCII (case-insensitive patterns apply only to such names). */
+/**
+ * Whether `text` is all ASCII (case-insensitive patterns apply only to such names).
+ *
+ * @example
+ * ```ts
+ * import { isAscii } from '@ssokit/core';
+ *
+ * isAscii('ml-engineers'); // true
+ * isAscii('\u212A8s-admin'); // false: the Kelvin sign is not folded, so no pattern matches it loosely
+ * ```
+ */
 export function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
 }

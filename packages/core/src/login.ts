@@ -57,6 +57,7 @@ export interface LoginCommit {
  * to add whose group no longer exists is skipped.
  */
 export interface LoginStore {
+  /** The user linked to this IdP identity, or `null`. */
   findUserByIdentity(key: IdentityKey): Promise<User | null>;
   /** Case-insensitive on the email. */
   findUserByEmail(email: string): Promise<User | null>;
@@ -66,6 +67,7 @@ export interface LoginStore {
     matchBy: 'name' | 'externalId';
     caseInsensitive: boolean;
   }): Promise<Group[]>;
+  /** Every membership of the user, whatever its source. */
   listMemberships(userId: string): Promise<Membership[]>;
   /** Writes the commit atomically and returns the user as stored afterwards. */
   commitLogin(commit: LoginCommit): Promise<User>;

@@ -9,6 +9,14 @@ import type { OidcSettings } from './types.ts';
 /**
  * The OIDC settings a connection may leave out, with their defaults: the code flow with PKCE S256,
  * the scopes `openid profile email`, claims from the ID token, signatures verified.
+ *
+ * @example
+ * ```ts
+ * import { OIDC_DEFAULTS, type OidcSettings } from '@ssokit/core';
+ *
+ * // What an admin page shows for a field the connection leaves out: 'openid profile email'.
+ * const shownScopes = (oidc: OidcSettings) => (oidc.scopes ?? OIDC_DEFAULTS.scopes).join(' ');
+ * ```
  */
 export const OIDC_DEFAULTS = Object.freeze({
   flow: 'code',

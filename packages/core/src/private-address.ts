@@ -119,6 +119,15 @@ export function isPrivateAddress(address: string): boolean {
  * Whether a URL's hostname names this machine or a private network by itself: a private address
  * literal, or `localhost` and its subdomains. Names that resolve to such addresses are caught when
  * the server connects, not here.
+ *
+ * @example
+ * ```ts
+ * import { isPrivateHost } from '@ssokit/core';
+ *
+ * isPrivateHost(new URL('http://api.localhost:8080/').hostname); // true
+ * isPrivateHost('10.1.2.3'); // true
+ * isPrivateHost('login.example.com'); // false: only its resolved address can tell
+ * ```
  */
 export function isPrivateHost(hostname: string): boolean {
   const name = hostname.toLowerCase().replace(/\.$/, '');

@@ -33,16 +33,21 @@ export type ProviderId =
  * (`defaultOidcClaimMapping` / `defaultSamlClaimMapping`).
  */
 export interface ClaimMapping {
-  /** The user's stable id at the IdP. Default for OIDC: `sub`. */
+  /** The user's stable id at the IdP. Default: `sub` for OIDC, the NameID for SAML. */
   userId: ClaimPath;
+  /** The user's login name in the app (`preferred_username` for OIDC). */
   username: ClaimPath;
+  /** The user's email address; whether it counts as verified is `emailVerified`'s and the provisioning's. */
   email: ClaimPath;
   /** Whether the IdP verified the email. A boolean, or the strings `"true"`/`"false"` (Cognito). */
   emailVerified: ClaimPath;
   /** Full name; derived from given + family name when absent. */
   name: ClaimPath;
+  /** First name. */
   givenName: ClaimPath;
+  /** Last name (surname). */
   familyName: ClaimPath;
+  /** A URL of the user's picture. */
   picture: ClaimPath;
   /** The IdP groups used for group sync and role matching. A string or a list of strings. */
   groups: ClaimPath;
@@ -105,14 +110,23 @@ export interface GroupSyncSettings {
 
 /** The OIDC endpoints that can complete or replace discovery. */
 export interface OidcEndpoints {
+  /** The authorization endpoint, where the browser is sent to sign in (`authorization_endpoint`). */
   authorization?: string;
+  /** The token endpoint, where the code is exchanged for tokens (`token_endpoint`). */
   token?: string;
+  /** The userinfo endpoint (`userinfo_endpoint`), read when `userInfo` is `'userinfo'`. */
   userinfo?: string;
+  /** The IdP's signing keys, a JWK Set (`jwks_uri`). */
   jwks?: string;
+  /** The token revocation endpoint (`revocation_endpoint`, RFC 7009), for `revokeToken` of `@ssokit/oidc`. */
   revocation?: string;
+  /** The RP-initiated logout endpoint (`end_session_endpoint`). */
   endSession?: string;
+  /** The token introspection endpoint (`introspection_endpoint`, RFC 7662). */
   introspection?: string;
+  /** The device authorization endpoint (`device_authorization_endpoint`, RFC 8628). */
   deviceAuthorization?: string;
+  /** The dynamic client registration endpoint (`registration_endpoint`). */
   registration?: string;
 }
 
@@ -122,6 +136,7 @@ export interface OidcSettings {
   issuer: string;
   /** Endpoints that complete or replace discovery (Arthur's `endpointOverrides`). */
   endpoints?: OidcEndpoints;
+  /** The client id the IdP gave this application when it was registered. */
   clientId: string;
   /** Write-only: never returned by the admin API nor exported. */
   clientSecret?: string;
@@ -138,10 +153,14 @@ export interface OidcSettings {
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** `implicit` is `response_type=id_token` with `response_mode=form_post`. Default: `'code'`. */
   flow?: 'code' | 'implicit';
-  /** Default: `'S256'`. */
+  /**
+   * The PKCE method of the code flow (RFC 7636): `S256` hashes the verifier; `plain` sends it as the
+   * challenge, for an IdP that offers nothing else; `none` sends no challenge. Default: `'S256'`.
+   */
   pkce?: 'S256' | 'plain' | 'none';
-  /** Default: `['openid', 'profile', 'email']`. */
+  /** The scopes requested at the authorization endpoint. Default: `['openid', 'profile', 'email']`. */
   scopes?: string[];
+  /** Scopes requested besides `scopes` (Okta's `groups`, say). Default: none. */
   additionalScopes?: string[];
   /**
    * Where a login's claims come from. Default: `'id_token'`.
@@ -194,8 +213,11 @@ export interface OidcSettings {
 
 /** The parsed IdP side of a SAML connection. */
 export interface SamlIdpDescriptor {
+  /** The IdP's entityID: the Issuer of its responses. */
   entityId: string;
+  /** The IdP's single sign-on service URL, where AuthnRequests go. */
   ssoUrl: string;
+  /** The IdP's single logout service URL. Default: none (no SAML logout with the IdP). */
   sloUrl?: string;
   /** PEM or base64 DER signing certificates (several during a rotation). */
   certificates: string[];
@@ -207,6 +229,7 @@ export interface SamlSettings {
   idpMetadataXml?: string;
   /** Where to fetch the IdP's metadata from, refreshed periodically (instead of `idpMetadataXml`). */
   idpMetadataUrl?: string;
+  /** The IdP's settings by hand, for an IdP without a metadata document; parsed from the metadata otherwise. */
   idp?: SamlIdpDescriptor;
   /**
    * For metadata that lists several IdPs (an `EntitiesDescriptor` aggregate, as a federation
@@ -220,16 +243,25 @@ export interface SamlSettings {
    * HTTP-POST (Google Workspace and some OneLogin apps offer only POST).
    */
   authnRequestBinding?: 'redirect' | 'post';
+  /** This application's entityID as a service provider: the audience the IdP's assertions must name. */
   spEntityId: string;
-  /** Default: `true`. */
+  /** Refuse an assertion that carries no signature of its own. Default: `true`. */
   wantAssertionsSigned?: boolean;
-  /** Default: `false`. */
+  /** Refuse a Response that carries no signature of its own. Default: `false`. */
   wantResponseSigned?: boolean;
-  /** Default: `false`. */
+  /** Sign AuthnRequests with `spPrivateKey` (and say so in the SP metadata). Default: `false`. */
   signRequests?: boolean;
-  /** Write-only: never returned by the admin API nor exported. */
+  /**
+   * The SP's private key (PEM), to sign AuthnRequests and logout messages and to decrypt encrypted
+   * assertions. Write-only: never returned by the admin API nor exported.
+   */
   spPrivateKey?: string;
+  /** The SP's certificate (PEM) for `spPrivateKey`, published in the SP metadata. */
   spCertificate?: string;
+  /**
+   * The NameID format to ask for (`urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress`, say).
+   * Default: none (the IdP chooses).
+   */
   nameIdFormat?: string;
   /** Accept unsolicited (IdP-initiated) responses. Default: `false`. */
   allowIdpInitiated?: boolean;
@@ -248,13 +280,20 @@ interface ConnectionBase {
   id: string;
   /** Display name on the login page; unique across connections, case-insensitively. */
   name: string;
+  /** The provider preset the connection was made with; `custom` for any other standard IdP. */
   provider: ProviderId;
-  /** Disabled connections can neither start nor finish a login. */
+  /**
+   * Disabled connections can neither start nor finish a login. Default: `true` (what
+   * `importConnection` and the admin API fill in when it is left out).
+   */
   active: boolean;
   /** Overrides of the protocol's default mapping. */
   claimMapping?: Partial<ClaimMapping>;
+  /** Who may log in: just-in-time users, verified email, linking by email. */
   provisioning?: Partial<ProvisioningSettings>;
+  /** Whether and how the IdP's groups become memberships of the app's groups. */
   groupSync?: Partial<GroupSyncSettings>;
+  /** When the connection was created; set by the store. */
   createdAt: Date;
   /** Doubles as the optimistic-concurrency token. */
   updatedAt: Date;
@@ -262,13 +301,17 @@ interface ConnectionBase {
 
 /** A configured OpenID Connect identity provider. */
 export interface OidcConnection extends ConnectionBase {
+  /** The protocol the IdP speaks: `oidc` needs the `oidc` section, `saml` the `saml` section. */
   protocol: 'oidc';
+  /** The OpenID Connect settings. */
   oidc: OidcSettings;
 }
 
 /** A configured SAML 2.0 identity provider. */
 export interface SamlConnection extends ConnectionBase {
+  /** The protocol the IdP speaks: `oidc` needs the `oidc` section, `saml` the `saml` section. */
   protocol: 'saml';
+  /** The SAML 2.0 settings. */
   saml: SamlSettings;
 }
 

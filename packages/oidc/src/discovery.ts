@@ -215,6 +215,7 @@ export async function discover(issuer: string, options: DiscoveryOptions = {}): 
  * ```
  */
 export interface DiscoveryCache {
+  /** The issuer's discovery document, fetched and checked when missing or older than `maxAgeMs`. */
   get(issuer: string): Promise<ProviderMetadata>;
   /** Forgets one issuer, or all. */
   clear(issuer?: string): void;

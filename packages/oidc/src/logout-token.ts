@@ -13,7 +13,21 @@ import { type JwsAlgorithm, supportedAlgorithms } from './algorithms.ts';
 import { checkIssuer, clockTolerance, verifyJwt } from './internal/jwt.ts';
 import type { JwksCache } from './jwks.ts';
 
-/** The event a logout token must carry (§2.4). */
+/**
+ * The event a logout token must carry (§2.4): the member of its `events` claim that
+ * {@link validateLogoutToken} requires.
+ *
+ * @example
+ * ```ts
+ * import { BACKCHANNEL_LOGOUT_EVENT } from '@ssokit/oidc';
+ *
+ * // The claims of a logout token a test IdP signs.
+ * const claims = { iss, aud: 'my-app', sid, jti: crypto.randomUUID(), iat: Math.floor(Date.now() / 1000),
+ *   events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } };
+ * ```
+ *
+ * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#LogoutToken
+ */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /**

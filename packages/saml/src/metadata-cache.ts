@@ -35,6 +35,7 @@ export interface IdpMetadataCacheOptions {
    * so without it every one of them would make this server download the metadata. Default: 30000.
    */
   retryAfterMs?: number;
+  /** Replaces `fetch` for the metadata requests (proxies, custom CAs, tests). Default: the global `fetch`. */
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
   /**
    * @deprecated Marked so to stand out: allows http metadata URLs outside loopback, and plain-http SSO
@@ -55,6 +56,7 @@ export interface IdpMetadataCache {
    * `retryAfterMs`, so the host is not asked again on every call meanwhile.
    */
   get(url: string, options?: { entityId?: string }): Promise<IdpMetadata>;
+  /** Forgets every cached document and remembered failure: the next `get` fetches again. */
   clear(): void;
 }
 

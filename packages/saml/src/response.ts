@@ -50,7 +50,10 @@ export interface SamlResponseExpectations {
   /** Allowed clock skew in seconds, 0 to 600. Default: 120. */
   clockToleranceSec?: number;
   /** The replay cache; each assertion ID is accepted once while it is valid. */
-  replay: { firstSeen(key: string, ttlMs: number): Promise<boolean> };
+  replay: {
+    /** `true` the first time `key` is seen within `ttlMs` milliseconds, `false` after (a `ReplayCache`). */
+    firstSeen(key: string, ttlMs: number): Promise<boolean>;
+  };
   /**
    * Accept an AES-CBC encrypted assertion in an unsigned Response (see `SamlSettings` in core: CBC
    * ciphertext can be changed, and only a Response signature proves it was not). Default: `false`.

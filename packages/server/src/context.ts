@@ -156,7 +156,7 @@ export function createContext(options: SsoOptions, checked: CheckedOptions): Sso
     allowPrivateNetworks,
     discovery: createDiscoveryCache(http),
     keys: createJwksCache({ ...http, ...(options.jwks ?? {}) }),
-    codec: createSessionCodec(options.secret),
+    codec: createSessionCodec(options.secret as string),
     sessionStore: options.sessionMode === 'cookie' ? undefined : storage.sessions,
     sessionTtlSec: options.sessionTtlSec ?? 28_800,
     sessionIdleSec: options.sessionIdleTimeoutSec ?? 7200,

@@ -36,7 +36,7 @@ import type { ConnectionTestReport, TestSample } from './test-connection/report.
  * import { createSso } from '@ssokit/server';
  * import { memoryStorage } from '@ssokit/storage';
  *
- * const sso = createSso({ baseUrl: 'https://app.example.com', storage: memoryStorage(), secret: process.env.SSO_SECRET! });
+ * const sso = createSso({ baseUrl: 'https://app.example.com', storage: memoryStorage(), secret: process.env.SSO_SECRET });
  * const response = await sso.handle(request); // GET /sso/login/:id, /sso/oidc/callback, /sso/saml/acs, ...
  * ```
  */

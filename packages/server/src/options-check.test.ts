@@ -17,6 +17,16 @@ function issuesOf(options: Record<string, unknown>): string[] {
 }
 
 describe('createSso options, checked at construction', () => {
+  it('takes process.env.SSO_SECRET as it is, and refuses it missing or short, naming the fix', () => {
+    const fromEnvironment: { secret: string | undefined } = { secret: process.env.SSO_SECRET_NEVER_SET };
+    expect(issuesOf(fromEnvironment)).toEqual([
+      'secret: is missing: set it to a string of at least 32 characters kept out of your code, e.g. SSO_SECRET from `openssl rand -base64 32`.',
+    ]);
+    expect(issuesOf({ secret: '' })[0]).toMatch(/^secret: is missing/);
+    expect(issuesOf({ secret: 'short' })[0]).toMatch(/^secret: must be a string of at least 32 characters/);
+    expect(issuesOf({ secret: 42 })[0]).toMatch(/^secret: must be a string/);
+  });
+
   it('accepts valid options and compiles the roles once', () => {
     const checked = checkOptions({
       ...valid,

@@ -68,7 +68,12 @@ export function checkOptions(options: SsoOptions): CheckedOptions {
       'postLogoutPath',
       'is the sign-out route itself: the browser would land on sign-out again. Use a page such as / or /signed-out.',
     );
-  if (typeof options?.secret !== 'string' || options.secret.length < 32)
+  if (options?.secret === undefined || options.secret === '')
+    add(
+      'secret',
+      'is missing: set it to a string of at least 32 characters kept out of your code, e.g. SSO_SECRET from `openssl rand -base64 32`.',
+    );
+  else if (typeof options.secret !== 'string' || options.secret.length < 32)
     add('secret', 'must be a string of at least 32 characters (e.g. `openssl rand -base64 32`).');
   const storage = options?.storage;
   for (const member of STORES)

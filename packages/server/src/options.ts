@@ -59,8 +59,17 @@ export interface SsoOptions {
    * ```
    */
   settings?: readonly SettingsLayer[];
-  /** At least 32 characters; sessions are encrypted with a key derived from it. */
-  secret: string;
+  /**
+   * At least 32 characters; sessions are encrypted with a key derived from it. Typed to take
+   * `process.env.SSO_SECRET` as it is: a missing one is refused by `createSso` (a `ConfigError`), not
+   * by the compiler.
+   *
+   * @example
+   * ```ts
+   * const secret = process.env.SSO_SECRET; // string | undefined; `openssl rand -base64 32`
+   * ```
+   */
+  secret: string | undefined;
   /**
    * Role matching for every login, and the roles defined in code. With matching options, the role
    * store's roles (`storage.roles`: the admin API's and the `roleFiles`') join these definitions; with

@@ -19,7 +19,18 @@ import { type Connection, printable, SsoError } from '@ssokit/core';
 import type { StoredRole } from './roles.ts';
 import type { ConnectionPatch } from './types.ts';
 
-/** Throws a coded `TypeError` (`ERR_INVALID_ARG_VALUE`) unless `ttlMs` is a positive, finite number of milliseconds. */
+/**
+ * Throws a coded `TypeError` (`ERR_INVALID_ARG_VALUE`) unless `ttlMs` is a positive, finite number of
+ * milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { assertTtl } from '@ssokit/storage';
+ *
+ * assertTtl(10 * 60_000); // ten minutes: fine
+ * assertTtl(0); // throws: "ttlMs" must be a positive number of milliseconds. Received 0.
+ * ```
+ */
 export function assertTtl(ttlMs: number): void {
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
     throw Object.assign(
@@ -29,7 +40,20 @@ export function assertTtl(ttlMs: number): void {
   }
 }
 
-/** The next `updatedAt` of a connection: now, or one millisecond after the previous one, whichever is later. */
+/**
+ * The next `updatedAt` of a connection: now, or one millisecond after the previous one, whichever is
+ * later. Every write gets a strictly later stamp, so it can serve as the optimistic-concurrency token
+ * even when two writes fall in the same millisecond.
+ *
+ * @example
+ * ```ts
+ * import { nextUpdatedAt } from '@ssokit/storage';
+ *
+ * const previous = new Date('2026-01-01T00:00:00.000Z');
+ * nextUpdatedAt(previous, previous.getTime()); // 2026-01-01T00:00:00.001Z
+ * nextUpdatedAt(previous, Date.parse('2026-02-01T00:00:00Z')); // 2026-02-01T00:00:00.000Z
+ * ```
+ */
 export function nextUpdatedAt(previous: Date, now: number): Date {
   return new Date(Math.max(now, previous.getTime() + 1));
 }
@@ -50,12 +74,33 @@ export function connectionPatchFields(patch: ConnectionPatch): Record<string, un
   return fields;
 }
 
-/** Whether two instants are equal to the millisecond. */
+/**
+ * Whether two instants are equal to the millisecond: how a store compares the `updatedAt` a caller
+ * read with the stored one. `false` when either is not a `Date`.
+ *
+ * @example
+ * ```ts
+ * import { sameInstant, storageErrors } from '@ssokit/storage';
+ *
+ * if (!sameInstant(current.updatedAt, expectedUpdatedAt)) throw storageErrors.staleConnection(current);
+ * ```
+ */
 export function sameInstant(a: Date, b: Date): boolean {
   return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
 }
 
-/** The errors the store interfaces promise, built alike by every adapter. */
+/**
+ * The errors the store interfaces promise, built alike by every adapter: each method returns the
+ * {@link SsoError} (code, message, details) for the adapter to throw.
+ *
+ * @example
+ * ```ts
+ * import { storageErrors } from '@ssokit/storage';
+ *
+ * const row = await db.findConnection(id);
+ * if (!row) throw storageErrors.connectionNotFound(id); // code 'connection_not_found'
+ * ```
+ */
 export const storageErrors = {
   /** `connection_not_found`. */
   connectionNotFound(id: string): SsoError {

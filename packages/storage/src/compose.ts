@@ -29,7 +29,10 @@ export type ExpiringParts = Partial<
 export function composeStorage(
   base: SsoStorage,
   overrides: ExpiringParts & Partial<Pick<SsoStorage, 'close'>>,
-): SsoStorage & { close(): Promise<void> } {
+): SsoStorage & {
+  /** Closes both stores. */
+  close(): Promise<void>;
+} {
   const sessions = overrides.sessions ?? base.sessions;
   const counters = overrides.counters ?? base.counters;
   const loginActivity = overrides.loginActivity ?? base.loginActivity;

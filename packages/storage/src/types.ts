@@ -43,6 +43,7 @@ export type ConnectionPatch =
 export interface ConnectionStore {
   /** Every connection, oldest first. */
   list(): Promise<Connection[]>;
+  /** The connection with this id, or `null`. */
   get(id: string): Promise<Connection | null>;
   /** Case-insensitive. */
   findByName(name: string): Promise<Connection | null>;
@@ -70,14 +71,17 @@ export type NewUser = Omit<User, Stamped> & { id?: string };
  * `findByEmail` and never stands in the way of its owner.
  */
 export interface UserStore {
+  /** The user with this id, or `null`. */
   get(id: string): Promise<User | null>;
   /** The user who owns this address (case-insensitive), or null; never an unverified holder. */
   findByEmail(email: string): Promise<User | null>;
+  /** The user linked to this IdP identity `(issuer, subject)`, or `null`. */
   findByIdentity(key: IdentityKey): Promise<User | null>;
   /** Throws `storage_conflict` (`details.reason: 'email'`) when the new user would own an owned email. */
   create(input: NewUser): Promise<User>;
   /** Throws `storage_conflict` when the id is unknown or the user would own an email another owns. */
   update(id: string, patch: Partial<Omit<User, Stamped>>): Promise<User>;
+  /** The IdP identities linked to the user. */
   listIdentities(userId: string): Promise<LinkedIdentity[]>;
   /** Returns whether the identity was linked. */
   unlinkIdentity(key: IdentityKey): Promise<boolean>;
@@ -88,7 +92,9 @@ export type NewGroup = Omit<Group, 'id'> & { id?: string };
 
 /** The host app's groups. */
 export interface GroupStore {
+  /** Every group of the app. */
   list(): Promise<Group[]>;
+  /** The group with this id, or `null`. */
   get(id: string): Promise<Group | null>;
   /** Throws `storage_conflict` when the id is taken. */
   create(input: NewGroup): Promise<Group>;
@@ -115,7 +121,9 @@ export interface MembershipKey {
 
 /** Memberships, each with its source (`manual` or `sso:<connectionId>`). */
 export interface MembershipStore {
+  /** The user's memberships, of every source. */
   listForUser(userId: string): Promise<Membership[]>;
+  /** The group's memberships, of every source. */
   listForGroup(groupId: string): Promise<Membership[]>;
   /** Adds a membership; adding an existing one returns it unchanged. Throws `storage_conflict` for an unknown user or group. */
   add(key: MembershipKey): Promise<Membership>;

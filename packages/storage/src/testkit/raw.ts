@@ -10,9 +10,11 @@ import type { SsoStorage } from '../types.ts';
 export interface RawReader {
   /** The stored connection's name and `updatedAt`, or `null`. */
   connection(id: string): Promise<{ name: string; updatedAt: Date } | null>;
+  /** How many connections are stored. */
   connectionCount(): Promise<number>;
   /** The stored user's email and status, or `null`. */
   user(id: string): Promise<{ email?: string | null; emailVerified: boolean | null; status: string } | null>;
+  /** How many users are stored. */
   userCount(): Promise<number>;
   /** The identities linked to a user, as `issuer|subject` strings. */
   identities(userId: string): Promise<string[]>;

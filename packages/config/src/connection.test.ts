@@ -128,6 +128,31 @@ describe('importConnection / exportConnection', () => {
     );
   });
 
+  it('refuses the discovery URL given as the issuer, saying what to remove', () => {
+    for (const issuer of [
+      'https://acme.okta.com/oauth2/default/.well-known/openid-configuration',
+      'https://login.example.com/realms/acme/.well-known/openid-configuration/',
+    ]) {
+      const attempt = () =>
+        importConnection({
+          name: 'Okta',
+          protocol: 'oidc',
+          provider: 'okta',
+          oidc: { issuer, clientId: 'app' },
+        });
+      expect(attempt).toThrow(
+        expect.objectContaining({
+          issues: [
+            expect.objectContaining({
+              path: 'oidc.issuer',
+              message: expect.stringMatching(/^remove "\/\.well-known\/openid-configuration"/),
+            }),
+          ],
+        }),
+      );
+    }
+  });
+
   it('names a missing reference and never a value', () => {
     const error = (() => {
       try {

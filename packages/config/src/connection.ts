@@ -127,6 +127,12 @@ export function importConnection(json: string | object, options: ImportOptions =
     if (typeof url === 'string')
       checkUrl(url, key === 'issuer' ? ['oidc', 'issuer'] : ['oidc', 'endpoints', key], report);
   }
+  // The discovery document's URL given as the issuer: discovery would ask for .../openid-configuration/.well-known/...
+  if (typeof oidc?.issuer === 'string' && /\/\.well-known\/openid-configuration\/?$/.test(oidc.issuer))
+    report(
+      ['oidc', 'issuer'],
+      'remove "/.well-known/openid-configuration": the issuer is the part before it, and ssokit adds the discovery path itself.',
+    );
   // A login refuses it (ID token signatures are always verified): so is saving it.
   if (oidc?.verifySignature === false)
     report(

@@ -17,6 +17,9 @@
  *   created through the admin API has, so none of that file's roles were applied. Once per file.
  * - `role-shadowed`: a stored role has the name of a role defined in code (`createSso({ roles })`),
  *   which wins; the stored one is ignored. Once per role name.
+ * - `role-store-unavailable`: the stored roles cannot be used (the role store has not answered for
+ *   over `max(10 × roleCacheMs, 60 s)`, or they do not fit the `roles` option's rules), so only the
+ *   roles defined in code count until that is fixed.
  *
  * @module
  */
@@ -31,7 +34,8 @@ export type SsoWarningCode =
   | 'idp-logout-failed'
   | 'role-not-granted'
   | 'role-file-conflict'
-  | 'role-shadowed';
+  | 'role-shadowed'
+  | 'role-store-unavailable';
 
 /**
  * Receives warnings.

@@ -94,6 +94,14 @@ export async function handleRoles(ctx: AdminContext, { request, path, actor, rea
     ]);
   const stored = await store.get(current.name);
   if (!stored) throw new SsoError('role_not_found', `No role is named "${name}".`);
+  // The store's word, not the snapshot's: a role file may have taken the name since it was read.
+  if (stored.source !== 'api')
+    throw new ConfigError([
+      {
+        path: 'name',
+        message: `the role "${stored.name}" is defined in the role file "${stored.origin}" (roleFiles); change it there.`,
+      },
+    ]);
   if (method === 'DELETE') {
     await store.delete(stored.name, { expectedUpdatedAt: expectedUpdatedAt(request, undefined, stored) });
     await catalog.load({ fresh: true });

@@ -6,7 +6,9 @@
  *
  * There are no wildcards, as in Arthur: `'*'` is an action or resource named `*`, nothing more. A
  * role name without a definition (a restore-mode `admin`, a role the host matches by rule only, a
- * definition since removed) grants nothing.
+ * definition since removed) grants nothing. A session names the connection it signed in through, and
+ * a role grants it only while the role's `grantedBy` still allows that connection (as a login checks):
+ * a role narrowed, or deleted and created again for other connections, stops granting at once.
  *
  * @module
  */
@@ -53,6 +55,16 @@ interface RoleGrants {
   /** `undefined`: a global role. */
   readonly organization: string | undefined;
   readonly permissions: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The connections that may grant it (`'*'`: every one). */
+  readonly grantedBy: ReadonlySet<string>;
+}
+
+/**
+ * What decides a question besides the definitions: the role every login gets when nothing matched
+ * (`defaultRole`, granted whatever `grantedBy` says, as at login).
+ */
+export interface PermissionPolicy {
+  defaultRole?: string | undefined;
 }
 
 /** The definitions compiled for answering: one entry per role name. */
@@ -67,8 +79,11 @@ function indexOf(definitions: readonly RoleDefinition[]): PermissionIndex {
   if (index) return index;
   const built = new Map<string, RoleGrants>();
   for (const definition of definitions) {
-    // An organization role with no organization grants nothing: it fails closed, never global.
-    const scoped = definition.scope === 'organization' || definition.organizationId !== undefined;
+    // An organization role with no organization grants nothing: it fails closed, never global. So
+    // does a scope that is neither (a typo such as 'organisation' is not global).
+    const scoped =
+      (definition.scope !== undefined && definition.scope !== 'global') ||
+      definition.organizationId !== undefined;
     if (scoped && !definition.organizationId) continue;
     const permissions = new Map<string, ReadonlySet<string>>();
     // Object.entries: own keys only, so `constructor` or `__proto__` is never a resource by accident.
@@ -77,6 +92,7 @@ function indexOf(definitions: readonly RoleDefinition[]): PermissionIndex {
     built.set(definition.name, {
       organization: scoped ? definition.organizationId : undefined,
       permissions,
+      grantedBy: new Set(Array.isArray(definition.grantedBy) ? definition.grantedBy : []),
     });
   }
   index = built;
@@ -90,6 +106,45 @@ function rolesOf(subject: PermissionSubject): readonly string[] {
   if (Array.isArray(subject)) return subject as readonly string[];
   const roles = (subject as { roles?: unknown }).roles;
   return Array.isArray(roles) ? roles : [];
+}
+
+/**
+ * The connection a subject signed in through, when it says (a session, an adapter's `SsoAuth` of a
+ * session); `undefined` for role names, bearer tokens (matched through their connection when
+ * verified) and a restore-mode session, whose roles no IdP granted.
+ */
+function connectionOf(subject: PermissionSubject): string | undefined {
+  if (subject === null || subject === undefined || Array.isArray(subject)) return undefined;
+  const s = subject as { connectionId?: unknown; restore?: unknown; session?: unknown };
+  const session = (typeof s.session === 'object' && s.session !== null ? s.session : s) as {
+    connectionId?: unknown;
+    restore?: unknown;
+  };
+  if (session.restore === true) return undefined;
+  return typeof session.connectionId === 'string' ? session.connectionId : undefined;
+}
+
+/** The roles of `subject` its connection may still grant (all of them when it names none). */
+function grantedRoles(
+  index: PermissionIndex,
+  subject: PermissionSubject,
+  policy: PermissionPolicy,
+): { name: string; grants: RoleGrants }[] {
+  const connection = connectionOf(subject);
+  const granted: { name: string; grants: RoleGrants }[] = [];
+  for (const name of rolesOf(subject)) {
+    const grants = index.get(name);
+    if (!grants) continue;
+    if (
+      connection !== undefined &&
+      name !== policy.defaultRole &&
+      !grants.grantedBy.has(connection) &&
+      !grants.grantedBy.has('*')
+    )
+      continue;
+    granted.push({ name, grants });
+  }
+  return granted;
 }
 
 function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE'): TypeError {
@@ -107,6 +162,7 @@ export function can(
   resource: string,
   action: string,
   options: CanOptions = {},
+  policy: PermissionPolicy = {},
 ): boolean {
   for (const [name, value] of [
     ['resource', resource],
@@ -120,10 +176,7 @@ export function can(
   const organization = options?.organization;
   if (organization !== undefined && typeof organization !== 'string')
     throw argumentError('can(): "options.organization" must be a string.', 'ERR_INVALID_ARG_TYPE');
-  const index = indexOf(definitions);
-  for (const role of rolesOf(subject)) {
-    const grants = index.get(role);
-    if (!grants) continue;
+  for (const { grants } of grantedRoles(indexOf(definitions), subject, policy)) {
     if (grants.organization !== undefined && grants.organization !== organization) continue;
     if (grants.permissions.get(resource)?.has(action)) return true;
   }
@@ -137,12 +190,15 @@ export function can(
 export function organizationsOf(
   definitions: readonly RoleDefinition[],
   subject: PermissionSubject,
+  policy: PermissionPolicy = {},
 ): string[] {
-  const index = indexOf(definitions);
   const organizations = new Set<string>();
-  for (const role of rolesOf(subject)) {
-    const organization = index.get(role)?.organization;
-    if (organization !== undefined) organizations.add(organization);
-  }
+  for (const { grants } of grantedRoles(indexOf(definitions), subject, policy))
+    if (grants.organization !== undefined) organizations.add(grants.organization);
   return [...organizations];
+}
+
+/** Whether a subject has any role name: a question about one without roles needs no fresh definitions. */
+export function hasRoles(subject: PermissionSubject): boolean {
+  return rolesOf(subject).length > 0;
 }

@@ -9,7 +9,7 @@ import { type RoleMatcher, SsoError } from '@ssokit/core';
 import type { SessionFilter, SessionStore } from '@ssokit/storage';
 import { recordLoginFailure } from './activity.ts';
 import { type AuthorizeAdmin, authorizeAdminRequest, handleAdmin } from './admin.ts';
-import { can, organizationsOf } from './authorization.ts';
+import { can, hasRoles, organizationsOf } from './authorization.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { createSharedLimiter } from './client.ts';
 import { managedConnections, withSessionsEnded } from './connections.ts';
@@ -18,13 +18,14 @@ import { frontchannelLogout } from './frontchannel-logout.ts';
 import { loadSamlFlow } from './lazy.ts';
 import { logout } from './logout.ts';
 import { oidcCallback, startOidcLogin } from './oidc-flow.ts';
-import type { AdminConsoleMount, Sso, SsoOptions } from './options.ts';
+import type { AdminConsoleMount, SsoOptions } from './options.ts';
 import { checkOptions, MOVABLE_ROUTES } from './options-check.ts';
 import { type ErrorReporter, REPORT_ERROR, reportError } from './report-error.ts';
 import { decodePathSegment, errorResponse, isSitePath, json, notAllowed, wantsJson } from './respond.ts';
 import { createRestore, type Restore } from './restore.ts';
 import { type Revocation, revokeSessions } from './revocation.ts';
 import { getSession } from './session-cookie.ts';
+import type { Sso } from './sso.ts';
 import { testConnection } from './test-connection/index.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
@@ -77,12 +78,12 @@ export function createSso(options: SsoOptions): Sso {
     revokeSessions: (filter) => revokeSessions(ctx, filter),
     ready: () => ctx.roles.ready(),
     can: (subject, resource, action, options) => {
-      ctx.roles.touch();
-      return can(ctx.roleDefinitions(), subject, resource, action, options);
+      if (hasRoles(subject)) ctx.roles.touch();
+      return can(ctx.roleDefinitions(), subject, resource, action, options, ctx.roles.policy);
     },
     organizationsOf: (subject) => {
-      ctx.roles.touch();
-      return organizationsOf(ctx.roleDefinitions(), subject);
+      if (hasRoles(subject)) ctx.roles.touch();
+      return organizationsOf(ctx.roleDefinitions(), subject, ctx.roles.policy);
     },
     roleMatcher: (connectionId) => roleMatcherFor(ctx, connectionId),
     testConnection: test,

@@ -9,8 +9,9 @@
 export type { AuthorizeAdmin } from './admin.ts';
 export type { CanOptions, PermissionSubject } from './authorization.ts';
 export { createSso } from './create-sso.ts';
-export type { AdminConsoleMount, Sso, SsoOptions, SsoRoutes, SsoSession, SsoUser } from './options.ts';
+export type { AdminConsoleMount, SsoOptions, SsoRoutes } from './options.ts';
 export type { FieldSource } from './settings-layers.ts';
+export type { Sso, SsoSession, SsoUser } from './sso.ts';
 export { statusFor } from './status.ts';
 export type {
   ConnectionTestReport,

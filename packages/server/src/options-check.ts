@@ -140,6 +140,7 @@ function checkRoleFiles(
   roles: SsoOptions['roles'],
   add: (path: string, message: string) => void,
 ): void {
+  checkCodeScopes(roles, add);
   if (files === undefined) return;
   if (!Array.isArray(files)) {
     add('roleFiles', "must be a list such as [{ origin: 'oidc.yaml', roles: [...] }].");
@@ -167,6 +168,26 @@ function checkRoleFiles(
     } catch (error) {
       add(`roleFiles[${i}]`, (error as Error).message);
     }
+  }
+}
+
+/** Refuses a code role whose scope would not say where it applies (a typo is not global). */
+function checkCodeScopes(roles: SsoOptions['roles'], add: (path: string, message: string) => void): void {
+  if (roles === undefined || typeof (roles as RoleMatcher).match === 'function') return;
+  const definitions = (roles as RoleMatchingOptions).roleDefinitions;
+  if (!Array.isArray(definitions)) return;
+  for (const [i, role] of definitions.entries()) {
+    const scope = role?.scope;
+    if (scope !== undefined && scope !== 'global' && scope !== 'organization')
+      add(`roles.roleDefinitions[${i}].scope`, 'must be "global" or "organization".');
+    else if (
+      scope === 'organization' &&
+      (typeof role.organizationId !== 'string' || role.organizationId === '')
+    )
+      add(
+        `roles.roleDefinitions[${i}].organizationId`,
+        'is needed for a role of scope "organization": the id of the organization it applies to.',
+      );
   }
 }
 

@@ -24,6 +24,7 @@ import {
   type SsoWarningCode,
 } from '@ssokit/core';
 import type { RoleStore, StoredRole } from '@ssokit/storage';
+import type { PermissionPolicy } from './authorization.ts';
 
 /** Where a role of the catalog comes from. */
 export interface RoleOrigin {
@@ -69,6 +70,8 @@ export interface RoleCatalog {
   readonly store: RoleStore | undefined;
   /** The host's matching options (`undefined` with the host's own matcher). */
   readonly matching: RoleMatchingOptions | undefined;
+  /** What permission questions need besides the definitions (`defaultRole`). */
+  readonly policy: PermissionPolicy;
 }
 
 interface CatalogOptions {
@@ -101,25 +104,59 @@ export function createRoleCatalog(options: CatalogOptions): RoleCatalog {
       if (!codeNames.has(foldCase(role.name))) return true;
       warn(
         'role-shadowed',
-        `The stored role "${role.name}" has the name of a role defined in code (createSso({ roles })), which wins: rename or delete the stored one.`,
+        `The stored role "${role.name}" has the name of a role defined in code (createSso({ roles })), which wins: delete the stored one (storage.roles.delete(name)) or rename the code's.`,
         { role: role.name },
         foldCase(role.name),
       );
       return false;
     });
+    if (kept.length === 0) return codeOnly;
     const definitions = [...code, ...kept.map((k) => k.role)];
+    const defined = new Set(definitions.map((r) => r.name));
+    // Without definitions in code, rules and defaultRole may name roles nothing defines (core allows
+    // it): they stay grantable by every connection, as they were before any role was stored.
+    const named = code.length > 0 ? [] : [...(matching.rules ?? []).map((r) => r.role), matching.defaultRole];
+    for (const name of new Set(named))
+      if (name !== undefined && !defined.has(name)) {
+        definitions.push({ name, grantedBy: ['*'] });
+        defined.add(name);
+      }
     const origins = new Map<string, RoleOrigin>(code.map((r) => [r.name, { source: 'code' }]));
     for (const { role, origin } of kept) origins.set(role.name, origin);
-    const matcher =
-      kept.length === 0 ? compiled : compileRoleMatcher({ ...matching, roleDefinitions: definitions });
-    return { definitions, matcher, origins };
+    for (const role of definitions) if (!origins.has(role.name)) origins.set(role.name, { source: 'code' });
+    try {
+      return {
+        definitions,
+        matcher: compileRoleMatcher({ ...matching, roleDefinitions: definitions }),
+        origins,
+      };
+    } catch (error) {
+      // Stored roles the host's matching options cannot take: the code's roles alone count.
+      warn(
+        'role-store-unavailable',
+        `The stored roles cannot be used with createSso's roles option (${(error as Error).message}); only the roles defined in code count until that is fixed.`,
+        {},
+        'compile',
+      );
+      return codeOnly;
+    }
   };
-  // Before the store is read, the files' roles count as they are written.
-  const initial = build(fileRoles.map(({ role, origin }) => ({ role, origin: { source: 'file', origin } })));
+  const codeOnly: RoleSnapshot = {
+    definitions: code,
+    matcher: compiled,
+    origins: new Map(code.map((r) => [r.name, { source: 'code' as const }])),
+  };
   const store = options.store;
-  if (!store) return fixedCatalog(() => initial, matching);
+  // Without a role store, the files' roles count as they are written.
+  if (!store) {
+    const written = build(
+      fileRoles.map(({ role, origin }) => ({ role, origin: { source: 'file', origin } })),
+    );
+    return fixedCatalog(() => written, matching);
+  }
 
-  let snapshot = initial;
+  // Until the store is first read (`sso.ready()`, a login, a session read), only code's roles count.
+  let snapshot = codeOnly;
   let fingerprint: string | undefined;
   let loadedAt = Number.NEGATIVE_INFINITY;
   let filesApplied = files.length === 0;
@@ -165,6 +202,19 @@ export function createRoleCatalog(options: CatalogOptions): RoleCatalog {
     return snapshot;
   };
   const stale = () => clock() - loadedAt >= cacheMs;
+  // Stored roles older than this are not used: a store that cannot be read takes no deleted role back.
+  const ceiling = Math.max(10 * cacheMs, 60_000);
+  const current = (): RoleSnapshot => {
+    if (clock() - loadedAt <= ceiling) return snapshot;
+    if (loadedAt !== Number.NEGATIVE_INFINITY)
+      warn(
+        'role-store-unavailable',
+        `The role store has not been read for over ${Math.round(ceiling / 1000)} s; only the roles defined in code count until it answers.`,
+        {},
+        'stale',
+      );
+    return codeOnly;
+  };
   const load = async (fresh = false): Promise<RoleSnapshot> => {
     if (!fresh && !stale()) return snapshot;
     if (fresh && inFlight) await inFlight.catch(() => undefined);
@@ -174,7 +224,7 @@ export function createRoleCatalog(options: CatalogOptions): RoleCatalog {
     return inFlight;
   };
   return {
-    current: () => snapshot,
+    current,
     load: (opts) => load(opts?.fresh === true),
     touch() {
       // A failure here surfaces at the next awaited load (a session read, a login), which retries.
@@ -187,6 +237,7 @@ export function createRoleCatalog(options: CatalogOptions): RoleCatalog {
     },
     store,
     matching,
+    policy: { defaultRole: matching.defaultRole },
   };
 }
 
@@ -199,6 +250,7 @@ function fixedCatalog(snapshot: () => RoleSnapshot, matching: RoleMatchingOption
     ready: async () => undefined,
     store: undefined,
     matching,
+    policy: { defaultRole: matching?.defaultRole },
   };
 }
 

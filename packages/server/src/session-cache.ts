@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { SsoSession } from './options.ts';
+import type { SsoSession } from './sso.ts';
 
 /** The most sessions cached; past it the oldest entry goes first. */
 const MAX_ENTRIES = 10_000;

@@ -10,9 +10,9 @@
 import { organizationsOf } from './authorization.ts';
 import type { SsoContext } from './context.ts';
 import { clearChunked, parseCookies, readChunked, serializeCookie, writeChunked } from './cookies.ts';
-import { type SsoSession, ssoUser } from './options.ts';
 import type { SessionData } from './session.ts';
 import { fromRecord, newSessionToken, sessionKeyOf, toRecord } from './session-record.ts';
+import { type SsoSession, ssoUser } from './sso.ts';
 
 /**
  * The most characters of group names a cookie session keeps: past it, the rest are left out and the
@@ -187,5 +187,5 @@ export async function getSession(
  */
 async function withOrganizations(ctx: SsoContext, session: SsoSession): Promise<SsoSession> {
   const { definitions } = await ctx.roles.load();
-  return { ...session, organizations: organizationsOf(definitions, session.roles) };
+  return { ...session, organizations: organizationsOf(definitions, session, ctx.roles.policy) };
 }

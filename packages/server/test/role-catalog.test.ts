@@ -133,7 +133,7 @@ describe('stored roles', () => {
     expect(a.can(['analyst'], 'reports', 'read')).toBe(true);
     expect(b.can(['analyst'], 'reports', 'read')).toBe(false);
     clock += 5000;
-    b.can([], 'x', 'y'); // a synchronous question starts the reload
+    b.can(['analyst'], 'x', 'y'); // a synchronous question about someone starts the reload
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(b.can(['analyst'], 'reports', 'read')).toBe(true);
   });

@@ -8,9 +8,9 @@
  */
 import { isSsoError, SsoError } from '@ssokit/core';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '@ssokit/oidc';
-import { type Sso, type SsoSession, type SsoUser, ssoUser } from '../options.ts';
 import { type ErrorReporter, REPORT_ERROR } from '../report-error.ts';
 import { type ErrorReply, errorReply } from '../respond.ts';
+import { type Sso, type SsoSession, type SsoUser, ssoUser } from '../sso.ts';
 import { DEFAULT_BODY_LIMIT } from './convert.ts';
 
 export type { ErrorReply } from '../respond.ts';

@@ -30,7 +30,7 @@ import { testConnection } from './test-connection/index.ts';
 import type { ConnectionTestReport, TestSample } from './test-connection/report.ts';
 
 /**
- * Creates the SSO handler. Options are checked once, here: a {@link ConfigError} lists every problem.
+ * Creates the SSO handler. Options are checked once, here: a `ConfigError` (from `@ssokit/core`) lists every problem.
  *
  * @example
  * ```ts

@@ -210,7 +210,12 @@ export interface SsoOptions {
    * abandoned logins. Default: 30.
    */
   loginStartsPerMinute?: number;
+  /**
+   * The fetch every request to an IdP goes through (discovery, JWKS, token, metadata), under the
+   * outbound rule (`allowPrivateNetworks`): for a corporate proxy or tests. Default: the global fetch.
+   */
   [customFetch]?: (input: string, init: RequestInit) => Promise<Response>;
+  /** The clock, in epoch milliseconds (tests). Default: `Date.now`. */
   [nowSymbol]?: Clock;
 }
 

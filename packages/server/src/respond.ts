@@ -81,6 +81,15 @@ export interface ErrorReplyOptions {
  * The one mapping of a failure to HTTP, for `sso.handle` and the Node adapters alike: the code's
  * status (`statusFor`), `Retry-After` on 429 and `Allow` on 405. Anything but an `SsoError` (from any
  * copy of `@ssokit/core`, CJS or ESM) is a 500 whose body says `server_error` and nothing of the cause.
+ *
+ * @example
+ * ```ts
+ * import { SsoError } from '@ssokit/core';
+ * import { errorReply } from '@ssokit/server/node';
+ *
+ * const reply = errorReply(new SsoError('rate_limited', 'Too many sign-ins; wait a minute.'));
+ * reply.status; // 429, with reply.headers['retry-after']
+ * ```
  */
 export function errorReply(error: unknown, options: ErrorReplyOptions = {}): ErrorReply {
   if (!isSsoError(error))

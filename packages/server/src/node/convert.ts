@@ -10,7 +10,16 @@ import { Readable } from 'node:stream';
 import { readBodyWithLimit, SsoError } from '@ssokit/core';
 import { recordClientAddress } from '../client.ts';
 
-/** The default cap on a request body read for ssokit's routes: 1 MiB (a SAML POST is well under). */
+/**
+ * The default cap on a request body read for ssokit's routes: 1 MiB (a SAML POST is well under).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BODY_LIMIT } from '@ssokit/server/node';
+ *
+ * const bodyLimit = 4 * DEFAULT_BODY_LIMIT; // for an IdP that posts very large SAML responses
+ * ```
+ */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**

@@ -138,6 +138,14 @@ export function checkRequirePermission<Req>(
 /**
  * Checks `requireAuth` options once, when the middleware is made (STYLE 2.2): a mistake is a
  * TypeError at start-up, not a 500 on the first request.
+ *
+ * @example
+ * ```ts
+ * import { checkRequireAuthOptions } from '@ssokit/server/node';
+ *
+ * // In a custom adapter's requireAuth(options):
+ * const checked = checkRequireAuthOptions({ roles: ['admins'] });
+ * ```
  */
 export function checkRequireAuthOptions(options: RequireAuthOptions | undefined): RequireAuthOptions {
   const o = options ?? {};
@@ -157,11 +165,24 @@ export function checkRequireAuthOptions(options: RequireAuthOptions | undefined)
 /**
  * Checks an adapter's `ssoRouter(sso, options)` arguments once, when the middleware is made, and
  * returns what the middleware needs: the body limit and whether a path is one of ssokit's.
+ *
+ * @example
+ * ```ts
+ * import { checkRouterOptions } from '@ssokit/server/node';
+ * declare const sso: import('@ssokit/server').Sso;
+ *
+ * const { bodyLimit, owns } = checkRouterOptions(sso, { bodyLimit: 2_000_000 });
+ * owns('/sso/oidc/callback'); // true: hand the request to sso.handle
+ * ```
  */
 export function checkRouterOptions(
   sso: Sso,
   options: { bodyLimit?: number } | undefined,
-): { bodyLimit: number; owns(path: string): boolean } {
+): {
+  bodyLimit: number;
+  /** Whether `path` is one of ssokit's routes (`sso.serves`). */
+  owns(path: string): boolean;
+} {
   if (typeof sso?.handle !== 'function')
     throw new TypeError('ssoRouter(sso): pass the object createSso() returned.');
   const bodyLimit = options?.bodyLimit ?? DEFAULT_BODY_LIMIT;

@@ -66,7 +66,7 @@ export interface MappingPreview {
   } | null;
 }
 
-/** The report of {@link testConnection}. */
+/** The report of `sso.testConnection()` ("Test Provider"). */
 export interface ConnectionTestReport {
   connectionId: string;
   name: string;

@@ -91,8 +91,7 @@ export function exampleParams(params: readonly FormField[]): Record<string, stri
 
 /** A preset's result as connection sections (what a connection can hold of it). */
 export function presetTree(result: PresetResult): Record<string, unknown> {
-  const { extraParams: _extra, ...sections } = result;
-  return JSON.parse(JSON.stringify(sections)) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
 }
 
 function compile(entry: FormEntry): CompiledForm {

@@ -19,8 +19,6 @@ export interface PresetResult {
   claimMapping?: Partial<ClaimMapping>;
   groupSync?: Partial<GroupSyncSettings>;
   provisioning?: Partial<ProvisioningSettings>;
-  /** Authorization request parameters the preset needs (e.g. Google's `hd`). */
-  extraParams?: Record<string, string>;
 }
 
 /** One provider preset. */
@@ -205,16 +203,24 @@ export const oidcPresets = {
     id: 'google',
     protocol: 'oidc',
     label: 'Google Workspace',
-    parameters: { hostedDomain: 'Optional: your Workspace domain, to pre-select it.' },
-    /** Google's issuer, S256, no groups claim; `hd` preselects a Workspace domain. */
+    parameters: {
+      hostedDomain: 'Optional: your Workspace domain; only its verified addresses may then sign in.',
+    },
+    /**
+     * Google's issuer, S256, no groups claim. With `hostedDomain`, a login needs a verified address of
+     * that domain (`provisioning.emailDomains` and `requireVerifiedEmail`): a personal Google account,
+     * or another Workspace's, is refused with `email_not_verified` (`reason: 'domain'`).
+     */
     build: (p: { hostedDomain?: string }) => ({
       oidc: { issuer: 'https://accounts.google.com', pkce: 'S256' },
       claimMapping: { groups: '' },
-      ...(p.hostedDomain ? { extraParams: { hd: p.hostedDomain } } : {}),
+      ...(p.hostedDomain
+        ? { provisioning: { emailDomains: [p.hostedDomain], requireVerifiedEmail: true } }
+        : {}),
     }),
     quirks: [
       'No groups in tokens (they need the Directory API).',
-      'The hd parameter only pre-selects; check the hd claim of the validated token to restrict the domain.',
+      'Any Google account can sign in unless the domain is restricted: hostedDomain (or provisioning.emailDomains with requireVerifiedEmail), or an Internal OAuth consent screen.',
     ],
     sources: ['Google Identity: OpenID Connect', 'test-fixtures/discovery/google.json'],
   },

@@ -1,6 +1,7 @@
 /**
  * What the console's browser tests share: an app on a free port that serves only ssokit with the
- * console, over a fresh memory store (authorizeAdmin lets alice in, or refuses everyone), with dev-idp
+ * console, over a fresh memory store (authorizeAdmin lets alice in, or refuses everyone; with or without
+ * its role store), with dev-idp
  * seeded from the example Keycloak realm and pointed at it when asked; and the browser hooks, a page per
  * test and a screenshot in test-results/ when one fails. What a file starts is closed after it.
  */
@@ -32,6 +33,8 @@ export type ConsoleAppWithIdp = ConsoleApp & { idp: DevIdp };
 export interface ConsoleAppOptions {
   /** Whether authorizeAdmin lets the admin (alice) in; refused, the console answers its refusal page. */
   admin?: boolean;
+  /** `false`: the memory store without its role store (`storage.roles`), a storage that keeps no roles. */
+  roleStore?: false;
 }
 
 export interface ConsoleAppWithIdpOptions extends ConsoleAppOptions {
@@ -59,7 +62,8 @@ export async function startConsoleApp(
     idp = await startDevIdp({ realm: readFileSync(REALM_FILE, 'utf8'), env: { SSOKIT_APP_URL: base } });
     closers.push(() => idp?.close());
   }
-  const storage = memoryStorage();
+  const { roles, ...rest } = memoryStorage();
+  const storage: SsoStorage = options.roleStore === false ? rest : { ...rest, ...(roles ? { roles } : {}) };
   const sso = createSso({
     baseUrl: base,
     storage,

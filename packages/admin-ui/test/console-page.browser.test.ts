@@ -136,7 +136,8 @@ describe.skipIf(!haveChromium)("a connection's own page in Chromium", { timeout:
     // The hint's link: the Roles and groups page says where roles come from.
     await page.goto(`${base}/sso/admin#/roles`);
     await expect.poll(() => page.locator('.empty-roles').textContent()).toContain('createSso({ roles })');
-    expect(await page.locator('.empty-roles').textContent()).toContain('editable here');
+    expect(await page.locator('.empty-roles').textContent()).toContain('from this page');
+    expect(await page.getByRole('link', { name: 'Add a role' }).count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
   });
 

@@ -53,20 +53,50 @@ export interface Activity {
   unmatchedGroups: { group: string; count: number; lastSeen: string }[];
 }
 
+/** An IdP group of recent logins (`GET /admin/roles`). */
+export interface RecentGroup {
+  group: string;
+  connectionIds: string[];
+  count: number;
+  lastSeen: string;
+  /** Roles it matches that its connections may not grant; unmatched groups only. */
+  refusedRoles?: string[];
+}
+
+/** What a role is made of, as the console sends it (`POST`, `PATCH /admin/roles[/:name]`). */
+export interface RoleDefinition {
+  name: string;
+  description?: string;
+  scope: 'global' | 'organization';
+  organizationId?: string;
+  permissions: Record<string, string[]>;
+  grantedBy: string[];
+}
+
+/** One role as `GET /admin/roles` lists it. */
+export interface ListedRole extends RoleDefinition {
+  /** `code`: `createSso({ roles })`; `file`: a role file (`origin`); `api`: created here. */
+  source: 'code' | 'file' | 'api';
+  origin?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  editable: boolean;
+  groups: { match: 'name' | 'exact' | 'glob' | 'regex'; pattern: string }[];
+  recentGroups: RecentGroup[];
+}
+
 /** `GET /admin/roles`. */
 export interface RolesAtAGlance {
   custom: boolean;
+  /** Whether the admin API may create roles (a role store, and no matcher of the host's own). */
+  editable: boolean;
+  /** Whether the storage keeps login activity (the recent groups). */
+  recording: boolean;
   matchGroupNames: boolean;
   caseInsensitive: boolean;
   defaultRole?: string;
-  roles: {
-    name: string;
-    description?: string;
-    scope: unknown;
-    grantedBy: string[];
-    permissions: Record<string, string[]>;
-    groups: { match: string; pattern: string }[];
-  }[];
+  roles: ListedRole[];
+  unmatchedGroups: RecentGroup[];
   groups: { id: string; name: string; externalId?: string }[];
 }
 
@@ -194,6 +224,23 @@ export function adminApi(basePath: string) {
     activity: (id: string) =>
       call<Activity>('GET', `/connections/${encodeURIComponent(id)}/activity?limit=50`),
     roles: () => call<RolesAtAGlance>('GET', '/roles'),
+    getRole: (name: string) => call<ListedRole>('GET', `/roles/${encodeURIComponent(name)}`),
+    createRole: (role: RoleDefinition) => call<ListedRole>('POST', '/roles', role),
+    /** Replaces the fields `role` names; refused (`concurrent_update`) when changed since `updatedAt`. */
+    updateRole: (name: string, role: Partial<RoleDefinition>, updatedAt: string | undefined) =>
+      call<ListedRole>(
+        'PATCH',
+        `/roles/${encodeURIComponent(name)}`,
+        role,
+        updatedAt ? { 'if-match': updatedAt } : {},
+      ),
+    deleteRole: (role: ListedRole) =>
+      call<void>(
+        'DELETE',
+        `/roles/${encodeURIComponent(role.name)}`,
+        undefined,
+        role.updatedAt ? { 'if-match': role.updatedAt } : {},
+      ),
     getConnection: (id: string) => call<ConnectionDetail>('GET', `/connections/${encodeURIComponent(id)}`),
     testConnection: (id: string) => call<TestReport>('POST', `/connections/${encodeURIComponent(id)}/test`),
     startTestLogin: (id: string, returnTo: string) =>

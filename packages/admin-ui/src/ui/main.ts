@@ -12,6 +12,7 @@ import { connectionsPage } from './connections.ts';
 import { h, replace } from './dom.ts';
 import { choosePage, formPage } from './form.ts';
 import { createNotices, forPage, navigated } from './notice.ts';
+import { roleFormPage } from './role-form.ts';
 import { rolesPage } from './roles.ts';
 import { text } from './text.ts';
 
@@ -46,7 +47,10 @@ if (result !== null) {
   history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
 }
 
-/** The page of the location's hash: `#/` (the table), `#/connections/<id>`, `#/roles`, the forms. */
+/**
+ * The page of the location's hash: `#/` (the table), `#/connections/<id>`, `#/roles`, the forms
+ * (`#/new/<formId>`, `#/connections/<id>/edit`, `#/roles/new[?group=<IdP group>]`, `#/roles/<name>/edit`).
+ */
 function route(): void {
   const hash = location.hash.replace(/^#/, '') || '/';
   for (const link of navLinks)
@@ -55,12 +59,18 @@ function route(): void {
   const detail = /^\/connections\/([^/]+)$/.exec(hash);
   const edit = /^\/connections\/([^/]+)\/edit$/.exec(hash);
   const create = /^\/new\/([^/]+)$/.exec(hash);
+  const newRole = /^\/roles\/new(?:\?(.*))?$/.exec(hash);
+  const role = /^\/roles\/([^/?]+)\/edit$/.exec(hash);
   // Each page renders into its own element: one still loading when the admin moves on writes into a
   // detached element, never over the page opened after it.
   const main = h('div');
   replace(shell, main);
   const notices = forPage(shared, main);
   if (hash === '/roles') void rolesPage(main, api, notices);
+  else if (newRole) {
+    const group = new URLSearchParams(newRole[1] ?? '').get('group');
+    void roleFormPage(main, api, notices, group ? { group } : {});
+  } else if (role) void roleFormPage(main, api, notices, { name: decodeURIComponent(role[1] as string) });
   else if (hash === '/new') void choosePage(main, api, notices);
   else if (create) void formPage(main, api, notices, { formId: decodeURIComponent(create[1] as string) });
   else if (edit) void formPage(main, api, notices, { id: decodeURIComponent(edit[1] as string) });

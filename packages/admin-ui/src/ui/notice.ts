@@ -63,8 +63,16 @@ export function navigated(notices: Notices): void {
   }
 }
 
-/** Explains a failure in words an operator can act on; a conflict offers to reload. */
-export function explain(notices: Notices, error: unknown, reload: () => void): void {
+/**
+ * Explains a failure in words an operator can act on; a conflict offers to reload, saying `conflict`
+ * (what was changed meanwhile: a connection unless told otherwise).
+ */
+export function explain(
+  notices: Notices,
+  error: unknown,
+  reload: () => void,
+  conflict: string = text.errors.conflict,
+): void {
   replace(notices.status);
   notices.keep = false;
   if (!(error instanceof ApiError)) {
@@ -74,7 +82,7 @@ export function explain(notices: Notices, error: unknown, reload: () => void): v
   if (error.code === 'concurrent_update') {
     replace(
       notices.alert,
-      h('span', {}, text.errors.conflict, ' '),
+      h('span', {}, conflict, ' '),
       h('button', { type: 'button', class: 'link', onclick: reload }, text.errors.reload),
     );
     return;

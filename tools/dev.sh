@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=tools/env.sh
 source tools/env.sh
+if [ -n "${SSOKIT_TOOLCHAIN_PROVISIONED:-}" ]; then
+  echo "ssokit: this Node and pnpm are on PATH for this command only; for the other pnpm commands of the docs, run \`source tools/env.sh\` in your shell first" >&2
+fi
 bash tools/services.sh
 [ "${1:-}" = "test" ] && bash tools/browser.sh
 if [ "${CI:-}" = "true" ] || [ ! -d node_modules/.pnpm ]; then

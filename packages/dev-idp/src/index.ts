@@ -55,6 +55,7 @@ export interface DevIdp {
   setUserGroups(username: string, groupPaths: string[]): void;
   /** Signs with a new OIDC key from now on, still publishing the previous one (sessions are reset). */
   rotateKeys(): void;
+  /** Stops the server; resolves once it no longer accepts connections. */
   close(): Promise<void>;
 }
 

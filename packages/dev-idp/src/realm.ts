@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 
+/** A user of the realm, with what its tokens and assertions say about it. */
 export interface RealmUser {
   /** A stable UUID-shaped id derived from the realm and username (Keycloak's ids are random UUIDs). */
   id: string;
@@ -19,6 +20,7 @@ export interface RealmUser {
   realmRoles: string[];
 }
 
+/** A protocol mapper of a client: which claim or attribute it adds, from Keycloak's `config`. */
 export interface RealmMapper {
   name: string;
   protocol: string;
@@ -26,6 +28,7 @@ export interface RealmMapper {
   config: Record<string, string>;
 }
 
+/** An OIDC or SAML client of the realm (an application the IdP signs users in to). */
 export interface RealmClient {
   clientId: string;
   protocol: 'openid-connect' | 'saml';
@@ -39,6 +42,7 @@ export interface RealmClient {
   protocolMappers: RealmMapper[];
 }
 
+/** A realm export as the local IdP serves it: its users, clients and the roles each group grants. */
 export interface Realm {
   name: string;
   users: RealmUser[];
@@ -47,7 +51,22 @@ export interface Realm {
   groupRoles: Map<string, string[]>;
 }
 
-/** Why a realm file cannot be used, naming the field. */
+/**
+ * Why a realm file cannot be used, naming the field. Thrown by {@link parseRealm} and, through it,
+ * by `startDevIdp`.
+ *
+ * @example
+ * ```ts
+ * import { parseRealm, RealmError } from '@ssokit/dev-idp';
+ *
+ * try {
+ *   parseRealm(readFileSync('realm-export.json', 'utf8'));
+ * } catch (error) {
+ *   if (error instanceof RealmError) console.error(`realm-export.json: ${error.message}`);
+ *   else throw error;
+ * }
+ * ```
+ */
 export class RealmError extends Error {
   constructor(message: string) {
     super(message);
@@ -75,7 +94,17 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 /**
  * Reads a realm export. `${ENV}` and `${ENV:default}` placeholders in its strings are filled from
  * `env`, as Keycloak's import does; a value is text inside its string, whatever it holds (a quote in it
- * cannot add a field).
+ * cannot add a field). Throws a {@link RealmError} naming what is wrong.
+ *
+ * @example
+ * ```ts
+ * import { parseRealm } from '@ssokit/dev-idp';
+ *
+ * const realm = parseRealm(readFileSync('examples/keycloak/realm-export.json', 'utf8'), {
+ *   SSOKIT_APP_URL: 'http://127.0.0.1:3000',
+ * });
+ * realm.users.map((u) => `${u.username}: ${u.groups.join(', ')}`);
+ * ```
  */
 export function parseRealm(text: string, env: Record<string, string | undefined> = process.env): Realm {
   let json: unknown;

@@ -122,7 +122,11 @@ describe('a role store that stops answering', () => {
     const base = memoryStorage();
     let reads = 0;
     const roles = base.roles as NonNullable<SsoStorage['roles']>;
-    const storage = { ...base, roles: { ...roles, list: () => (reads++, roles.list()) } };
+    const list = () => {
+      reads += 1;
+      return roles.list();
+    };
+    const storage = { ...base, roles: { ...roles, list } };
     const { sso } = instance(storage, { roleCacheMs: 0 });
     for (let i = 0; i < 50; i++) sso.can(null, 'models', 'read');
     sso.organizationsOf([]);

@@ -1,8 +1,9 @@
 /**
  * The scenarios every framework adapter must pass, as the storage testkit's are for stores: whole OIDC
  * and SAML logins over real HTTP, `requireAuth` with sessions, roles and bearer tokens, 413 and 405,
- * concurrent replays of one callback, a 400-group session in real cookies, and paths that are not
- * ssokit's passing through. An adapter's test starts its framework's app on the contract below and
+ * concurrent replays of one callback, a 400-group session in real cookies, paths that are not
+ * ssokit's passing through, pages sending a signed-out browser to sign in, `optionalAuth`, and a
+ * session store that fails. An adapter's test starts its framework's app on the contract below and
  * calls {@link runAdapterScenarios}; what only one framework has (body parsers, Nest's module modes)
  * stays in that adapter's own test.
  *
@@ -21,15 +22,26 @@
  *   `{ kind, user: auth.user.id, roles, organizations }`;
  * - `GET /custom-roles`: the same for `requirePermission('custom_roles', 'write', { bearer })`;
  * - `GET /installation`: the same for `requirePermission('installation', 'manage', { bearer })`;
+ * - `/page`, any method: `requireAuth({ redirectTo })` with a function of the framework's request
+ *   returning `/sso/login/` and the request's `idp` query parameter (default `local-op`), answering the
+ *   request's auth as JSON (Nest: the module's `redirectTo`, which then applies to every guarded route);
+ * - `GET /maybe`: `optionalAuth({ bearer })` (Nest: `@OptionalAuth()`), answering `{ auth: <the auth> }`;
  * - any other path outside `/sso`: the framework's own 404.
+ *
+ * The app's storage is a `memoryStorage()` whose session reads `app.failSessionReads` breaks (see
+ * {@link failSessionReads}), and the framework's own error handling records what reaches it in
+ * `app.failures` and answers 500 without the error's message (Express: an error-handling middleware;
+ * Koa: `app.on('error')` and Koa's 500; Nest: a global filter extending `BaseExceptionFilter`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawHttp, rememberCookies, setsSession } from './http.ts';
 import { browserLogin, httpOidcLogin, startProvider, type TestOp } from './oidc-provider.ts';
+import { pageScenarios, type SessionReadFailure } from './page-scenarios.ts';
 import { permissionScenarios } from './permission-scenarios.ts';
 import { httpSamlLogin, redirectBindingIdp } from './saml-idp.ts';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
 
+export { failSessionReads, type SessionReadFailure } from './page-scenarios.ts';
 export { ADAPTER_ROLES } from './permission-scenarios.ts';
 
 /** The IdPs an app under test talks to, started once per suite. */
@@ -52,6 +64,10 @@ export interface AdapterApp {
   createGroup(name: string): Promise<unknown>;
   /** `sso.revokeSessions(filter)`: how many sessions ended. */
   revokeSessions(filter: { userId: string }): Promise<number>;
+  /** What the framework's own error handling received (not ssokit's refusals). */
+  failures: unknown[];
+  /** Makes the store's session reads fail from now on (`undefined`: work again). */
+  failSessionReads(failure: SessionReadFailure): void;
 }
 
 export interface AdapterSuiteOptions {
@@ -300,6 +316,7 @@ export function runAdapterScenarios(options: AdapterSuiteOptions): void {
     });
 
     permissionScenarios(peers, () => start());
+    pageScenarios(peers, () => start());
 
     it('a user in 400 groups: a 10 KB session round-trips and the Cookie header stays under 8 KB', async () => {
       const app = await start();

@@ -10,23 +10,34 @@ import {
   checkRequireAuthOptions,
   checkRequirePermission,
   checkRouterOptions,
+  checkSignInTarget,
   type RequireAuthOptions,
   type RequirePermissionOptions,
   replyToError,
+  type SignInTarget,
   type SsoAuth,
+  signInRedirect,
   toWebRequest,
   toWebRequestHead,
   writeWebResponse,
 } from '@ssokit/server/node';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
-export type { RequireAuthOptions, RequirePermissionOptions, SsoAuth } from '@ssokit/server/node';
+export type {
+  RequireAuthOptions,
+  RequirePermissionOptions,
+  SignInTarget,
+  SsoAuth,
+} from '@ssokit/server/node';
 
 declare global {
   namespace Express {
     interface Request {
-      /** Who made the request, set by `requireAuth()` and `requirePermission()`. */
-      sso?: SsoAuth;
+      /**
+       * Who made the request, set by `requireAuth()` and `requirePermission()`; `null` after
+       * `optionalAuth()` when nobody is signed in.
+       */
+      sso?: SsoAuth | null;
     }
     interface Locals {
       /** The `Sso` of `ssoRouter()`, for `requireAuth()` further down. */
@@ -69,37 +80,106 @@ export function ssoRouter(sso: Sso, options: SsoRouterOptions = {}): RequestHand
         ),
       );
     } catch (error) {
-      const head = toWebRequestHead(req, sso.origin, req.originalUrl);
-      const { status, headers, body } = replyToError(sso, error, head);
-      res.status(status).set(headers).json(body);
+      refuse(sso, error, req, res, next);
     }
   };
+}
+
+/** What `requireAuth()` and `requirePermission()` take besides their own options. */
+export interface SsoMiddlewareOptions {
+  /** The `Sso` to use. Default: the one `ssoRouter(sso)` mounted before. */
+  sso?: Sso;
+  /**
+   * Where a signed-out browser asking for a page (GET or HEAD, `Accept: text/html`) is sent with a
+   * 303, with `returnTo` set to the page's path: a site path (`'/login'`, `'/sso/login/okta'`), an
+   * http(s) URL, or a function of `req` returning one. API clients still get the 401 JSON. Default:
+   * none, every refusal is JSON.
+   */
+  redirectTo?: SignInTarget<Request>;
+}
+
+/**
+ * Answers a failure: an `SsoError` as JSON (or, for a signed-out page, a redirect to sign in); anything
+ * else, after `onError`, goes to the app's error handler (`next(error)`).
+ */
+function refuse(
+  sso: Sso,
+  error: unknown,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  redirectTo?: SignInTarget<Request>,
+): void {
+  const head = toWebRequestHead(req, sso.origin, req.originalUrl);
+  const { status, headers, body } = replyToError(sso, error, head);
+  if (body.error === 'server_error') {
+    next(error);
+    return;
+  }
+  let location: string | undefined;
+  try {
+    location = signInRedirect(head, error, redirectTo, req);
+  } catch (failure) {
+    next(failure);
+    return;
+  }
+  if (location) res.status(303).set({ 'cache-control': 'no-store', location }).end();
+  else res.status(status).set(headers).json(body);
 }
 
 /**
  * Lets a request through only with a session (or, with `bearer`, an access token) and one of `roles`,
  * and puts who made it on `req.sso`. Answers 401 `unauthenticated` / `access_token_invalid` or 403
- * `forbidden` as JSON otherwise. Needs `ssoRouter(sso)` mounted before it, or `sso` given here.
+ * `forbidden` as JSON otherwise; with `redirectTo`, a signed-out browser asking for a page is sent to
+ * sign in instead. A failure that is no refusal (a session store that throws) goes to `onError` and
+ * then to the app's error handler. Needs `ssoRouter(sso)` mounted before it, or `sso` given here.
  *
  * @example
  * ```ts
  * app.get('/admin', requireAuth({ roles: ['admin'] }), (req, res) => res.json({ hello: req.sso?.user.name }));
+ * app.get('/reports', requireAuth({ redirectTo: '/login' }), reportsPage); // browsers: 303 /login?returnTo=%2Freports
  * app.get('/api/models', requireAuth({ bearer: createAccessTokenVerifier({ issuer, audience: ['api://models'] }) }), handler);
  * ```
  */
-export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): RequestHandler {
+export function requireAuth(options?: RequireAuthOptions & SsoMiddlewareOptions): RequestHandler {
   const checked = checkRequireAuthOptions(options);
+  checkSignInTarget(options?.redirectTo, 'requireAuth(options)');
   return async function requireAuth(req: Request, res: Response, next: NextFunction) {
     const sso = options?.sso ?? res.locals.ssokit;
     if (!sso) return next(new TypeError('requireAuth(): mount ssoRouter(sso) before it, or pass { sso }.'));
+    try {
+      req.sso = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl), checked);
+    } catch (error) {
+      return refuse(sso, error, req, res, next, options?.redirectTo);
+    }
+    next();
+  };
+}
+
+/**
+ * Reads who made the request without requiring anyone: puts the session (or, with `bearer`, the
+ * access token) on `req.sso`, or `null` when there is none or it was refused, and always lets the
+ * request through; for pages that show more to a signed-in visitor. A failure that is no refusal (a
+ * session store that throws) goes to `onError` and then to the app's error handler.
+ *
+ * @example
+ * ```ts
+ * app.get('/', optionalAuth(), (req, res) => res.send(req.sso ? `Hello ${req.sso.user.name}` : 'Sign in'));
+ * ```
+ */
+export function optionalAuth(options?: Pick<RequireAuthOptions, 'bearer'> & { sso?: Sso }): RequestHandler {
+  const checked = checkRequireAuthOptions({ bearer: options?.bearer });
+  return async function optionalAuth(req: Request, res: Response, next: NextFunction) {
+    const sso = options?.sso ?? res.locals.ssokit;
+    if (!sso) return next(new TypeError('optionalAuth(): mount ssoRouter(sso) before it, or pass { sso }.'));
     const head = toWebRequestHead(req, sso.origin, req.originalUrl);
     try {
       req.sso = await authenticate(sso, head, checked);
-      next();
     } catch (error) {
-      const { status, headers, body } = replyToError(sso, error, head);
-      res.status(status).set(headers).json(body);
+      if (replyToError(sso, error, head).body.error === 'server_error') return next(error);
+      req.sso = null;
     }
+    next();
   };
 }
 
@@ -107,8 +187,9 @@ export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Reque
  * Lets a request through only when its session (or, with `bearer`, its access token) has a role that
  * grants `action` on `resource` (see `sso.can`): in the organization `options.organization` reads from
  * the request, or anywhere for a global role. Puts who made it on `req.sso`. Answers 401
- * `unauthenticated` / `access_token_invalid`, or 403 `forbidden` with `reason: 'permission'`, as JSON.
- * Needs `ssoRouter(sso)` mounted before it, or `sso` given here.
+ * `unauthenticated` / `access_token_invalid`, or 403 `forbidden` with `reason: 'permission'`, as JSON
+ * (`redirectTo` and failures as for {@link requireAuth}). Needs `ssoRouter(sso)` mounted before it, or
+ * `sso` given here.
  *
  * @example
  * ```ts
@@ -118,23 +199,22 @@ export function requireAuth(options?: RequireAuthOptions & { sso?: Sso }): Reque
 export function requirePermission(
   resource: string,
   action: string,
-  options?: RequirePermissionOptions<Request> & { sso?: Sso },
+  options?: RequirePermissionOptions<Request> & SsoMiddlewareOptions,
 ): RequestHandler {
   const checked = checkRequirePermission(resource, action, options);
+  checkSignInTarget(options?.redirectTo, 'requirePermission(options)');
   return async function requirePermission(req: Request, res: Response, next: NextFunction) {
     const sso = options?.sso ?? res.locals.ssokit;
     if (!sso)
       return next(new TypeError('requirePermission(): mount ssoRouter(sso) before it, or pass { sso }.'));
-    const head = toWebRequestHead(req, sso.origin, req.originalUrl);
     try {
-      req.sso = await authenticate(sso, head, {
+      req.sso = await authenticate(sso, toWebRequestHead(req, sso.origin, req.originalUrl), {
         ...(checked.bearer ? { bearer: checked.bearer } : {}),
         permission: { resource, action, organization: checked.organization?.(req) },
       });
-      next();
     } catch (error) {
-      const { status, headers, body } = replyToError(sso, error, head);
-      res.status(status).set(headers).json(body);
+      return refuse(sso, error, req, res, next, options?.redirectTo);
     }
+    next();
   };
 }

@@ -14,6 +14,7 @@ import express from 'express';
 import {
   ADAPTER_ROLES,
   type AdapterPeers,
+  failSessionReads,
   getWithJar,
   type ReportedError,
   reportTo,
@@ -23,7 +24,13 @@ import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireAuth, requirePermission, type SsoRouterOptions, ssoRouter } from '../src/index.ts';
+import {
+  optionalAuth,
+  requireAuth,
+  requirePermission,
+  type SsoRouterOptions,
+  ssoRouter,
+} from '../src/index.ts';
 
 const closers: (() => void)[] = [];
 afterAll(() => {
@@ -47,7 +54,9 @@ async function startApp(
   closers.push(() => server.close());
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const storage = memoryStorage();
+  const failSessions = failSessionReads(storage);
   const errors: ReportedError[] = [];
+  const failures: unknown[] = [];
   const sso = createSso({
     baseUrl: base,
     storage,
@@ -94,7 +103,15 @@ async function startApp(
   app.get('/orgs/:org/models', requirePermission('models', 'read', { organization, bearer }), answer);
   app.get('/custom-roles', requirePermission('custom_roles', 'write', { bearer }), answer);
   app.get('/installation', requirePermission('installation', 'manage', { bearer }), answer);
+  const signIn = (req: express.Request) => `/sso/login/${req.query.idp ?? 'local-op'}`;
+  app.all('/page', requireAuth({ redirectTo: signIn }), (req, res) => res.json(req.sso));
+  app.get('/maybe', optionalAuth({ bearer }), (req, res) => res.json({ auth: req.sso }));
   app.post('/echo', (req, res) => res.json(req.body));
+  // The host's error handler: what ssokit could not answer itself comes here.
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    failures.push(error);
+    res.status(500).json({ error: 'app_error' });
+  });
   server.on('request', app);
   return {
     base,
@@ -104,6 +121,8 @@ async function startApp(
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
     revokeSessions: (filter: { userId: string }) => sso.revokeSessions(filter),
+    failures,
+    failSessionReads: failSessions,
   };
 }
 
@@ -222,5 +241,36 @@ describe('@ssokit/express: its own', () => {
       /"organization" must be a function/,
     );
     expect(() => requirePermission('models', 'read', { bearer: {} as never })).toThrow(/"bearer"/);
+    for (const redirectTo of ['login', '//evil.example/login', 'javascript:alert(1)', 5])
+      expect(() => requireAuth({ redirectTo: redirectTo as never }), String(redirectTo)).toThrow(
+        /requireAuth\(options\): "redirectTo" must be a path on this site/,
+      );
+    expect(() => requirePermission('models', 'read', { redirectTo: 'login' })).toThrow(
+      /requirePermission\(options\): "redirectTo"/,
+    );
+    expect(() => optionalAuth({ bearer: {} as never })).toThrow(/"bearer"/);
+  });
+
+  it('redirectTo: a path keeps its own query, a URL stays absolute, a function returning no URL is a host error', async () => {
+    const app = await startApp({ idp, tokens }, (app, sso) => {
+      app.use(ssoRouter(sso));
+      app.get('/a', requireAuth({ redirectTo: '/login?lang=en#form' }), (_req, res) => res.end());
+      app.get('/b', requireAuth({ redirectTo: 'https://portal.example.com/sign-in' }), (_req, res) =>
+        res.end(),
+      );
+      app.get('/c', requireAuth({ redirectTo: () => 'login' }), (_req, res) => res.end());
+    });
+    const page = { accept: 'text/html' };
+    const a = await getWithJar(app, '/a?x=1', undefined, page);
+    expect([a.status, a.headers.get('location')]).toEqual([303, '/login?lang=en&returnTo=%2Fa%3Fx%3D1#form']);
+    const b = await getWithJar(app, '/b', undefined, page);
+    expect(b.headers.get('location')).toBe('https://portal.example.com/sign-in?returnTo=%2Fb');
+    const c = await getWithJar(app, '/c', undefined, page);
+    expect(c.status).toBe(500);
+    expect(app.failures).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/what "redirectTo" returned must be a path/),
+      }),
+    ]);
   });
 });

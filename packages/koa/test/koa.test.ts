@@ -14,6 +14,7 @@ import Koa, { type Middleware } from 'koa';
 import {
   ADAPTER_ROLES,
   type AdapterPeers,
+  failSessionReads,
   getWithJar,
   type ReportedError,
   reportTo,
@@ -23,7 +24,7 @@ import { oidcConnection, samlConnection } from 'ssokit-test-fixtures/connections
 import { httpSamlLogin, redirectBindingIdp } from 'ssokit-test-fixtures/saml-idp';
 import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixtures/token-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireAuth, requirePermission, ssoRouter } from '../src/index.ts';
+import { optionalAuth, requireAuth, requirePermission, ssoRouter } from '../src/index.ts';
 
 const closers: (() => void)[] = [];
 afterAll(() => {
@@ -48,7 +49,9 @@ async function startApp(
   closers.push(() => server.close());
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const storage = memoryStorage();
+  const failSessions = failSessionReads(storage);
   const errors: ReportedError[] = [];
+  const failures: unknown[] = [];
   const sso = createSso({
     baseUrl: base,
     storage,
@@ -107,6 +110,19 @@ async function startApp(
   app.use(at(models, requirePermission('models', 'read', { organization, bearer }), answer));
   app.use(at('/custom-roles', requirePermission('custom_roles', 'write', { bearer }), answer));
   app.use(at('/installation', requirePermission('installation', 'manage', { bearer }), answer));
+  const signIn = (ctx: Koa.Context) => `/sso/login/${ctx.query.idp ?? 'local-op'}`;
+  app.use(
+    at('/page', requireAuth({ redirectTo: signIn }), (ctx) => {
+      ctx.body = ctx.state.sso;
+    }),
+  );
+  app.use(
+    at('/maybe', optionalAuth({ bearer }), (ctx) => {
+      ctx.body = { auth: ctx.state.sso };
+    }),
+  );
+  // Koa's own error handling: the 'error' event, and its 500 without the message.
+  app.on('error', (error) => failures.push(error));
   server.on('request', app.callback());
   return {
     base,
@@ -116,6 +132,8 @@ async function startApp(
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
     revokeSessions: (filter: { userId: string }) => sso.revokeSessions(filter),
+    failures,
+    failSessionReads: failSessions,
   };
 }
 
@@ -147,5 +165,10 @@ describe('@ssokit/koa: its own', () => {
   it('options are checked when the middleware is made', () => {
     expect(() => requireAuth({ roles: 'admins' as never })).toThrow(TypeError);
     expect(() => ssoRouter({} as never)).toThrow(TypeError);
+    expect(() => requireAuth({ redirectTo: 'login' })).toThrow(/"redirectTo" must be a path on this site/);
+    expect(() => requirePermission('models', 'read', { redirectTo: '//evil.example' })).toThrow(
+      /requirePermission\(options\): "redirectTo"/,
+    );
+    expect(() => optionalAuth({ bearer: {} as never })).toThrow(/"bearer"/);
   });
 });

@@ -6,8 +6,17 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, Module, UseGuards } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import {
+  All,
+  type ArgumentsHost,
+  Catch,
+  Controller,
+  Get,
+  HttpException,
+  Module,
+  UseGuards,
+} from '@nestjs/common';
+import { BaseExceptionFilter, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { createAccessTokenVerifier } from '@ssokit/oidc';
 import { createSso, type Sso } from '@ssokit/server';
@@ -17,6 +26,7 @@ import express from 'express';
 import {
   ADAPTER_ROLES,
   type AdapterPeers,
+  failSessionReads,
   getWithJar,
   MOVED_ROUTES,
   type ReportedError,
@@ -30,12 +40,14 @@ import { startTokenIssuer, TOKEN_AUDIENCE, TOKEN_ISSUER } from 'ssokit-test-fixt
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CurrentUser,
+  OptionalAuth,
   RequirePermission,
   Roles,
   type SsoAuth,
   SsoGuard,
   SsoModule,
   type SsoModuleOptions,
+  type SsoRequest,
 } from '../src/index.ts';
 
 const closers: (() => Promise<unknown>)[] = [];
@@ -66,6 +78,12 @@ class ProfileController {
   installation(auth: SsoAuth) {
     return this.models(auth);
   }
+  page(auth: SsoAuth) {
+    return auth;
+  }
+  maybe(auth: SsoAuth | null) {
+    return { auth };
+  }
 }
 {
   const proto = ProfileController.prototype;
@@ -88,11 +106,60 @@ class ProfileController {
     RequirePermission(resource, action, { organization })(proto, name, method(name));
     CurrentUser()(proto, name, 0);
   }
+  All('page')(proto, 'page', method('page'));
+  CurrentUser()(proto, 'page', 0);
+  Get('maybe')(proto, 'maybe', method('maybe'));
+  OptionalAuth()(proto, 'maybe', method('maybe'));
+  CurrentUser()(proto, 'maybe', 0);
   UseGuards(SsoGuard)(ProfileController);
   Controller()(ProfileController);
 }
 
+/**
+ * A controller for admins with one page open to everyone, and a handler that asks for both:
+ * `@Controller('mixed') @UseGuards(SsoGuard) @Roles('admins') class MixedController { @Get('open') @OptionalAuth() open() {} ... }`.
+ */
+class MixedController {
+  open(auth: SsoAuth | null) {
+    return { auth: auth?.user.email ?? null };
+  }
+  closed() {
+    return { ok: true };
+  }
+  both() {
+    return { ok: true };
+  }
+}
+{
+  const proto = MixedController.prototype;
+  const method = (name: keyof MixedController) =>
+    Object.getOwnPropertyDescriptor(proto, name) as PropertyDescriptor;
+  Get('open')(proto, 'open', method('open'));
+  OptionalAuth()(proto, 'open', method('open'));
+  CurrentUser()(proto, 'open', 0);
+  Get('closed')(proto, 'closed', method('closed'));
+  Get('both')(proto, 'both', method('both'));
+  OptionalAuth()(proto, 'both', method('both'));
+  Roles('admins')(proto, 'both', method('both'));
+  Roles('admins')(MixedController);
+  UseGuards(SsoGuard)(MixedController);
+  Controller('mixed')(MixedController);
+}
+
 const CONFIG = Symbol('config');
+
+/** The host's exception filter: records what is no HTTP answer, then lets Nest answer as usual. */
+class RecordingFilter extends BaseExceptionFilter {
+  readonly failures: unknown[] = [];
+  override catch(exception: unknown, host: ArgumentsHost) {
+    if (!(exception instanceof HttpException)) this.failures.push(exception);
+    super.catch(exception, host);
+  }
+}
+Catch()(RecordingFilter);
+
+/** The sign-in page of the suite's contract: the connection the `idp` query parameter names. */
+const signIn = (req: SsoRequest) => `/sso/login/${req.query?.idp ?? 'local-op'}`;
 
 async function startApp(
   peers: Pick<AdapterPeers, 'idp' | 'tokens'> & { op?: AdapterPeers['op'] },
@@ -104,6 +171,7 @@ async function startApp(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const storage = memoryStorage();
+  const failSessions = failSessionReads(storage);
   const errors: ReportedError[] = [];
   const sso: Sso = createSso({
     baseUrl: base,
@@ -126,6 +194,7 @@ async function startApp(
   );
   const options: SsoModuleOptions = {
     sso,
+    redirectTo: signIn,
     ...(bodyLimit ? { bodyLimit } : {}),
     bearer: createAccessTokenVerifier({
       jwksUri: peers.tokens.jwksUri,
@@ -149,13 +218,15 @@ async function startApp(
             useFactory: (config: SsoModuleOptions) => config,
           }),
     ],
-    controllers: [ProfileController],
+    controllers: [ProfileController, MixedController],
   })(AppModule);
   const expressApp = express();
   const app = await NestFactory.create(AppModule, new ExpressAdapter(expressApp), {
     rawBody: true,
     logger: false,
   });
+  const filter = new RecordingFilter(app.getHttpAdapter());
+  app.useGlobalFilters(filter);
   await app.init();
   server.on('request', expressApp);
   closers.push(async () => {
@@ -170,6 +241,8 @@ async function startApp(
     userCount: () => memoryRawReader(storage).userCount(),
     createGroup: (name: string) => storage.groups.create({ name }),
     revokeSessions: (filter: { userId: string }) => sso.revokeSessions(filter),
+    failures: filter.failures,
+    failSessionReads: failSessions,
   };
 }
 
@@ -218,5 +291,32 @@ describe('@ssokit/nest: its own', () => {
     const me = await getWithJar(app, '/me', undefined, { authorization: `Bearer ${token}` });
     expect(await me.json()).toMatchObject({ kind: 'bearer', user: { id: 'svc-9' } });
     expect(() => SsoModule.forRoot({} as never)).toThrow(TypeError);
+  });
+
+  it("@OptionalAuth() on a handler sets its class's @Roles() aside; both on one handler is a host error", async () => {
+    const app = await startApp(peers);
+    expect(await (await getWithJar(app, '/mixed/open')).json()).toEqual({ auth: null });
+    expect((await getWithJar(app, '/mixed/closed')).status).toBe(401);
+    const { jar } = await httpOidcLogin(app.base, app.oidcId);
+    expect(await (await getWithJar(app, '/mixed/open', jar)).json()).toEqual({ auth: 'ada@example.com' });
+    const both = await getWithJar(app, '/mixed/both', jar);
+    expect(both.status).toBe(500);
+    expect(app.failures).toEqual([
+      expect.objectContaining({
+        message:
+          'SsoGuard: MixedController.both has @OptionalAuth() and @Roles() or @RequirePermission(), which refuse: keep one.',
+      }),
+    ]);
+  });
+
+  it('redirectTo is checked when the module is made', async () => {
+    const sso = createSso({
+      baseUrl: 'http://127.0.0.1',
+      storage: memoryStorage(),
+      secret: 'test-secret-with-at-least-32-characters!',
+    });
+    expect(() => SsoModule.forRoot({ sso, redirectTo: 'login' })).toThrow(
+      /SsoModule.forRoot\(options\): "redirectTo" must be a path on this site/,
+    );
   });
 });

@@ -17,6 +17,8 @@ export type { ErrorReply } from '../respond.ts';
 export { errorReply } from '../respond.ts';
 export type { ToWebRequestOptions } from './convert.ts';
 export { DEFAULT_BODY_LIMIT, toWebRequest, toWebRequestHead, writeWebResponse } from './convert.ts';
+export type { SignInTarget } from './sign-in.ts';
+export { checkSignInTarget, signInRedirect, wantsPage } from './sign-in.ts';
 
 /**
  * {@link errorReply} for an adapter's own failure (a body over its limit, a bearer token refused), also

@@ -42,6 +42,8 @@ export function documentationFiles(root: string): string[] {
   const walk = (dir: string) => {
     for (const name of readdirSync(join(root, dir)).sort()) {
       const path = `${dir}/${name}`;
+      // TypeDoc's output (pnpm docs:api), not committed: its copies of the docs keep their links.
+      if (path === 'docs/api') continue;
       if (statSync(join(root, path)).isDirectory()) walk(path);
       else if (name.endsWith('.md')) files.push(path);
     }

@@ -94,6 +94,7 @@ export interface SsoModuleAsyncOptions {
   routes?: SsoRoutes;
   imports?: DynamicModule['imports'];
   inject?: (InjectionToken | OptionalFactoryDependency)[];
+  /** Returns the module's options (`{ sso }`, ...), given the providers named in `inject`, in order. */
   useFactory: (...args: never[]) => SsoModuleOptions | Promise<SsoModuleOptions>;
 }
 
@@ -115,6 +116,7 @@ export interface SsoModuleAsyncOptions {
  */
 // biome-ignore lint/complexity/noStaticOnlyClass: Nest modules are classes with static forRoot / forRootAsync.
 export class SsoModule {
+  /** The module for an `Sso` already made: its options are checked here (a TypeError when wrong). */
   static forRoot(options: SsoModuleOptions): DynamicModule {
     if (typeof options?.sso?.handle !== 'function')
       throw new TypeError('SsoModule.forRoot({ sso }): pass the object createSso() returned.');
@@ -122,6 +124,10 @@ export class SsoModule {
     return moduleFor(options.sso.basePath, options.sso.routes, { provide: SSO_OPTIONS, useValue: options });
   }
 
+  /**
+   * The module for an `Sso` made by a factory with injected providers (a ConfigService); `basePath`
+   * and `routes` must be given here too, and are checked against the factory's `Sso` when it runs.
+   */
   static forRootAsync(options: SsoModuleAsyncOptions): DynamicModule {
     if (typeof options?.useFactory !== 'function')
       throw new TypeError('SsoModule.forRootAsync({ useFactory }): useFactory must return { sso }.');

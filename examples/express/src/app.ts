@@ -71,7 +71,8 @@ export async function createExampleApp(options: ExampleOptions = {}): Promise<Ex
     res.type('html').send(layout('Sign in', session, loginPage(providers, session)));
   });
 
-  app.get('/profile', requireAuth(), async (req, res) => {
+  // Signed out, a browser goes to the sign-in page (and comes back after); a script gets 401 JSON.
+  app.get('/profile', requireAuth({ redirectTo: '/' }), async (req, res) => {
     const auth = req.sso;
     if (!auth?.session) return res.redirect('/');
     const rows = await membershipRows(storage, auth.user.id);

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     console.error(
       `ssokit-dev-idp: ${error instanceof Error ? error.message : String(error)}` +
         (busy
-          ? ` (another process holds port ${port}: the demo's dev-idp, or a Keycloak container, also use 8080; stop it or pass --port)`
+          ? ` (another process holds port ${port}; the demo's dev-idp and the Keycloak container use 8080 by default: stop it, or pass another --port)`
           : ''),
     );
     process.exit(1);

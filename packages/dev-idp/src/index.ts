@@ -362,7 +362,13 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
       : inflateRawSync(Buffer.from(message, 'base64')).toString('utf8');
     const issuerOf = /<(?:\w+:)?Issuer[^>]*>([^<]+)</.exec(xml)?.[1]?.trim() ?? '';
     const entry = samlClients.get(issuerOf);
-    if (!entry) return send(res, 400, 'text/plain', `No SAML client "${issuerOf}" in realm ${realm.name}.`);
+    if (!entry)
+      return send(
+        res,
+        400,
+        'text/plain',
+        `No SAML client "${issuerOf}" in realm ${realm.name}. If the realm names its SAML clients with \${SSOKIT_APP_URL} (as the example realm does), start dev-idp with SSOKIT_APP_URL set to the app's origin, e.g. SSOKIT_APP_URL=http://127.0.0.1:3712.`,
+      );
     const rawQuery = (req.url ?? '').split('?')[1] ?? '';
     // The redirect binding signs the raw query without its Signature (bindings §3.4.4.1).
     const octetString = rawQuery

@@ -15,6 +15,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Sso } from '../src/index.ts';
 import {
   authenticate,
+  checkRequireAuthOptions,
+  checkSignInTarget,
   type RequireAuthOptions,
   replyToError,
   type SignInTarget,
@@ -66,6 +68,8 @@ function requireAuth(
   sso: Sso,
   options: RequireAuthOptions & { redirectTo?: SignInTarget<FastifyRequest> } = {},
 ) {
+  checkRequireAuthOptions(options);
+  checkSignInTarget(options.redirectTo, 'requireAuth(options)');
   return async function requireAuth(request: FastifyRequest, reply: FastifyReply) {
     const head = toWebRequestHead(request.raw, sso.origin, request.url);
     try {
@@ -171,4 +175,11 @@ it('Fastify: a body over the limit is refused by the plugin as ssokit refuses, n
   });
   expect(big.status).toBe(413);
   expect(await big.json()).toMatchObject({ error: 'payload_too_large' });
+});
+
+it('Fastify: a wrong redirectTo or bearer is a TypeError when the route is declared, not a 500 later', () => {
+  const { sso } = testSso('http://127.0.0.1:3000');
+  expect(() => requireAuth(sso, { redirectTo: 'javascript:alert(1)' })).toThrow(TypeError);
+  expect(() => requireAuth(sso, { bearer: {} as never })).toThrow(TypeError);
+  expect(() => requireAuth(sso, { redirectTo: '/sso/login/okta' })).not.toThrow();
 });

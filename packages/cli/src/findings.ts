@@ -5,7 +5,7 @@
  * @module
  */
 import { EXIT } from './errors.ts';
-import type { Printer, Status } from './output.ts';
+import { type Printer, printable, type Status } from './output.ts';
 
 /** The sections of a report, in print order. */
 export type Section = 'configuration' | 'identity provider' | 'mapping' | 'deployment';
@@ -52,7 +52,8 @@ export function printFindings(
     const here = findings.filter((f) => f.section === section);
     if (here.length === 0) continue;
     out.heading(TITLES[section]);
-    for (const f of here) out.finding(f.status, f.message, f.fix);
+    // Messages quote the IdP, its pages and the configuration: shown, never acted on.
+    for (const f of here) out.finding(f.status, printable(f.message), f.fix && printable(f.fix));
   }
 }
 
@@ -89,6 +90,6 @@ export function printRegister(out: Printer, register: Record<string, string>, no
   if (entries.length === 0) return;
   out.heading('Register at the identity provider');
   const width = Math.max(...entries.map(([key]) => (REGISTER_LABELS[key] ?? key).length));
-  for (const [key, value] of entries) out.field(REGISTER_LABELS[key] ?? key, value, width);
-  if (note) out.line(`  ${out.p.dim(note)}`);
+  for (const [key, value] of entries) out.field(REGISTER_LABELS[key] ?? key, printable(value), width);
+  if (note) out.line(`  ${out.p.dim(printable(note))}`);
 }

@@ -1,13 +1,17 @@
 /**
  * Where the command writes, and how: ANSI colours only when the output is a terminal (`NO_COLOR` turns
  * them off, `FORCE_COLOR` on, as https://no-color.org and Node itself read them), the ✔ / ⚠ / ✖
- * marks, and aligned label/value lines.
+ * marks, and aligned label/value lines. Text from outside (a token's header, a SAML attribute, an
+ * IdP's page, a library message quoting either) goes through {@link printable} before it is coloured,
+ * so it can neither drive the terminal nor draw a line of its own; the printer escapes what still
+ * slips through, and `--json` escapes what `JSON.stringify` leaves raw.
  *
  * @module
  */
 
 /** A stream the command writes to (`process.stdout`, or a test's collector). */
 export interface OutputStream {
+  /** Writes a piece of text as it is (lines end with `\n`). */
   write(chunk: string): unknown;
   isTTY?: boolean;
   columns?: number;
@@ -36,6 +40,59 @@ export interface Palette {
   green: Style;
   yellow: Style;
   cyan: Style;
+}
+
+/**
+ * Characters a terminal acts on or that change how a line reads: C0 controls (ESC starts escape
+ * sequences, CR returns to the start of the line), DEL, C1 controls (U+009B is a one-byte CSI), the
+ * bidirectional controls (U+061C, U+200E/F, U+202A–E, U+2066–9) that reorder what is shown, and the
+ * Unicode line and paragraph separators. `\n` is the one exception, and only in a multi-line block.
+ */
+const UNSAFE =
+  '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029';
+const UNSAFE_IN_LINE = new RegExp(`[${UNSAFE}]`, 'gu');
+const UNSAFE_IN_BLOCK = new RegExp(`(?!\\n)[${UNSAFE}]`, 'gu');
+/** One of the palette's own styles below (the only escape sequences the command writes itself). */
+const OWN_STYLE_OR_UNSAFE = new RegExp(`\\u001b\\[(?:1|2|22|31|32|33|36|39)m|(?!\\n)[${UNSAFE}]`, 'gu');
+
+const escaped = (char: string) => `\\u{${(char.codePointAt(0) as number).toString(16)}}`;
+
+/**
+ * `text` from outside made safe to show on a terminal: every character of the list above is written
+ * as `\u{…}` (ESC as `\u{1b}`, CR as `\u{d}`), so the value shows what it holds and the terminal acts
+ * on none of it. With `multiline`, `\n` stays a line break (a document shown as a block); `\r` is
+ * escaped always. Unlike `printable` of `@ssokit/core`, which keeps log messages to printable ASCII
+ * and bounded, this keeps every other character (names in any script), at any length.
+ *
+ * @example
+ * ```ts
+ * printable('ada\r\u001b[32m✔ valid'); // 'ada\\u{d}\\u{1b}[32m✔ valid'
+ * ```
+ */
+export function printable(text: string, options: { multiline?: boolean } = {}): string {
+  return text.replace(options.multiline ? UNSAFE_IN_BLOCK : UNSAFE_IN_LINE, escaped);
+}
+
+/**
+ * What the printer writes: `text` with the palette's own styles kept (when colour is on) and any
+ * other control character escaped, a net under {@link printable} for a value a caller did not pass
+ * through it.
+ */
+function guarded(text: string, keepStyles: boolean): string {
+  return text.replace(OWN_STYLE_OR_UNSAFE, (match) =>
+    match.length === 1 ? escaped(match) : keepStyles ? match : `${escaped('\u001b')}${match.slice(1)}`,
+  );
+}
+
+/**
+ * `value` as JSON, indented: `JSON.stringify` escapes C0 controls; this escapes DEL, C1, the
+ * bidirectional controls and U+2028/9 as well (as `\uXXXX`, so the document parses to the same value).
+ */
+export function jsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const ansi =
@@ -105,7 +162,7 @@ export interface Printer {
 
 /** A printer on `stream`. */
 export function printer(stream: OutputStream, p: Palette): Printer {
-  const line = (text = '') => void stream.write(`${text}\n`);
+  const line = (text = '') => void stream.write(`${guarded(text, p.enabled)}\n`);
   return {
     p,
     line,
@@ -122,7 +179,7 @@ export function printer(stream: OutputStream, p: Palette): Printer {
   };
 }
 
-/** Writes `value` as indented JSON and a newline. */
+/** Writes `value` as indented JSON ({@link jsonText}) and a newline. */
 export function writeJson(stream: OutputStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+  stream.write(`${jsonText(value)}\n`);
 }

@@ -17,7 +17,7 @@ import { spMetadata } from './commands/sp-metadata.ts';
 import { test } from './commands/test.ts';
 import { CliError, EXIT, oneLine } from './errors.ts';
 import { commandHelp, overview } from './help.ts';
-import { type CliIo, colourWanted, palette, printer } from './output.ts';
+import { type CliIo, colourWanted, palette, printable, printer } from './output.ts';
 import { createProgress } from './spinner.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -61,8 +61,10 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   };
   const noColor = argv.includes('--no-color');
   const errPrinter = printer(io.stderr, palette(colourWanted(io.stderr, io.env, noColor)));
+  // A message may quote what it refused (a token's alg, a file's content): each line shown, never acted on.
   const fail = (message: string) => {
-    for (const line of message.split('\n')) errPrinter.line(`${errPrinter.p.red('ssokit:')} ${line}`);
+    for (const line of message.split('\n'))
+      errPrinter.line(`${errPrinter.p.red('ssokit:')} ${printable(line)}`);
     return EXIT.errors;
   };
   const [name, ...rest] = argv;
@@ -108,7 +110,11 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   } catch (error) {
     if (error instanceof CliError) return fail(error.message);
     if (io.env.SSOKIT_DEBUG)
-      errPrinter.line(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      errPrinter.line(
+        printable(error instanceof Error ? (error.stack ?? error.message) : String(error), {
+          multiline: true,
+        }),
+      );
     return fail(
       `${command.name} failed unexpectedly: ${oneLine(error)}${io.env.SSOKIT_DEBUG ? '' : ' (SSOKIT_DEBUG=1 shows where)'}`,
     );

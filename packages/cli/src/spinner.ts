@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { OutputStream, Palette } from './output.ts';
+import { type OutputStream, type Palette, printable } from './output.ts';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const FRAME_MS = 80;
@@ -27,8 +27,10 @@ export function createProgress(
   p: Palette,
   mode: 'spinner' | 'lines' | 'silent',
 ): Progress {
-  return async (label, work) => {
+  return async (given, work) => {
     if (mode === 'silent') return work();
+    // A label may name what the user typed (a database URL): written as it is shown, never acted on.
+    const label = printable(given);
     if (mode === 'lines') {
       stream.write(`${p.dim('…')} ${label}\n`);
       return work();

@@ -144,14 +144,22 @@ describe.concurrent('ssokit decode', { timeout: 60_000 }, () => {
     expect(decoded.signature.status).toBe('invalid');
   });
 
-  it('deflated (HTTP-Redirect) in a URL: decoded and indented; the signature is on the URL, so not checked', async () => {
+  it('deflated (HTTP-Redirect) in a URL: decoded and indented; the signature is on the URL, so with keys it is refused (exit 2)', async () => {
     const deflated = deflateRawSync(Buffer.from(samlResponse, 'base64')).toString('base64');
     const url = `http://localhost:4000/sso/saml/acs?SAMLResponse=${encodeURIComponent(deflated)}`;
-    const run = await ssokit(['decode', url, '--metadata', idp.samlMetadataUrl, '--xml']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('SAML Response (HTTP-Redirect, deflated)');
-    expect(run.stdout).toMatch(/Issuer +http:\/\/127\.0\.0\.1:\d+\/realms\/ssokit-demo/);
-    expect(run.stdout).toContain('· not checked: the HTTP-Redirect binding signs the URL');
-    expect(run.stdout).toMatch(/\nDocument\n<samlp:Response [^\n]*>\n {2}<saml:Issuer>/);
+    const [withKeys, withoutKeys] = await Promise.all([
+      ssokit(['decode', url, '--metadata', idp.samlMetadataUrl, '--xml']),
+      ssokit(['decode', url]),
+    ]);
+    expect(withKeys.code, withKeys.stderr).toBe(2);
+    expect(withKeys.stdout).toContain('SAML Response (HTTP-Redirect, deflated)');
+    expect(withKeys.stdout).toMatch(/Issuer +http:\/\/127\.0\.0\.1:\d+\/realms\/ssokit-demo/);
+    expect(withKeys.stdout).toContain(
+      '✖ refused before verification: the HTTP-Redirect binding signs the URL',
+    );
+    expect(withKeys.stdout).toMatch(/\nDocument\n<samlp:Response [^\n]*>\n {2}<saml:Issuer>/);
+    // Without keys nothing was claimed: decoded, exit 0.
+    expect(withoutKeys.code, withoutKeys.stderr).toBe(0);
+    expect(withoutKeys.stdout).toContain('· not checked: pass --metadata');
   });
 });

@@ -280,4 +280,42 @@ describe.concurrent('ssokit doctor against dev-idp', { timeout: 60_000 }, () => 
     expect(finding(report, 'backchannel-logout')).toMatchObject({ section: 'deployment', status: 'warning' });
     expect(report.register.backchannelLogoutUri).toBeUndefined();
   });
+
+  it('an IdP on a private network while the app may not call one: the finding offers --allow-private-networks; nothing else that says "private" does', async () => {
+    const [privateIssuer, wandb, typo] = await Promise.all([
+      doctor([
+        '--connection',
+        file(
+          'private.json',
+          oidcConnection(idp, { oidc: { issuer: 'https://10.1.2.3/realms/x', clientId: 'ssokit-pkce' } }),
+        ),
+        '--base-url',
+        'https://app.example.com',
+      ]),
+      doctor(['--env'], {
+        OIDC_ISSUER: 'https://10.1.2.3/realms/x',
+        OIDC_CLIENT_ID: 'ssokit-pkce',
+        HOST: 'https://app.example.com',
+      }),
+      doctor([
+        '--connection',
+        file('typo-private.json', {
+          ...samlConnection(idp),
+          saml: { ...samlConnection(idp).saml, spPrivateKeyFile: '/keys/sp.pem' },
+        }),
+        '--base-url',
+        'https://app.example.com',
+      ]),
+    ]);
+    const fix = 'If the identity provider is inside your network, pass --allow-private-networks.';
+    for (const { run, report } of [privateIssuer, wandb]) {
+      expect(run.code, run.stderr).toBe(2);
+      const problem = report.findings.find((f) => f.status === 'error');
+      expect(problem?.message).toContain('oidc.issuer');
+      expect(problem?.fix).toBe(fix);
+    }
+    expect(typo.run.code).toBe(2);
+    expect(typo.report.findings[0]?.message).toContain('spPrivateKeyFile');
+    expect(typo.report.findings[0]?.fix).toBeUndefined();
+  });
 });

@@ -57,13 +57,24 @@ export interface CliRun {
  */
 export function ssokit(
   args: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    input?: string;
+    /** Run under this umask (octal, e.g. `'000'`), set by a shell before the command starts. */
+    umask?: string;
+  } = {},
 ): Promise<CliRun> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const name of ['FORCE_COLOR', 'NO_COLOR'])
     if (!options.env || !(name in options.env)) delete env[name];
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  const child = spawn(process.execPath, [...cliCommand().args, ...args], {
+  const command = [process.execPath, ...cliCommand().args, ...args];
+  const [file, ...argv] =
+    options.umask === undefined
+      ? command
+      : ['/bin/sh', '-c', `umask ${options.umask} && exec "$@"`, 'sh', ...command];
+  const child = spawn(file as string, argv, {
     cwd: options.cwd ?? REPO,
     env: env as NodeJS.ProcessEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -77,6 +88,30 @@ export function ssokit(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The characters in `text` a terminal would act on or that reorder or split a line (C0 but `\n`, DEL,
+ * C1, the bidirectional controls, U+2028/9), as code points: empty when the output is safe to show.
+ */
+export function controlCharacters(text: string): string[] {
+  const found = new Set<string>();
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (
+      (code < 0x20 && code !== 0x0a) ||
+      (code >= 0x7f && code <= 0x9f) ||
+      code === 0x061c ||
+      code === 0x200e ||
+      code === 0x200f ||
+      (code >= 0x202a && code <= 0x202e) ||
+      (code >= 0x2066 && code <= 0x2069) ||
+      code === 0x2028 ||
+      code === 0x2029
+    )
+      found.add(`U+${code.toString(16).padStart(4, '0')}`);
+  }
+  return [...found];
 }
 
 /** Parses the JSON a `--json` run wrote, with the run in the message when it is not JSON. */

@@ -10,6 +10,7 @@ import type { DevIdp } from '@ssokit/dev-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP,
+  controlCharacters,
   idTokenOf,
   jsonOf,
   oidcConnection,
@@ -171,6 +172,22 @@ describe.concurrent('ssokit test', { timeout: 60_000 }, () => {
     expect(run.stdout).toContain('✖ A login with this sample would be refused');
     expect(run.stdout).toContain('The sign-in would be refused');
     expect(run.stdout).toMatch(/Refused +email_not_verified/);
+  });
+
+  it('claims carrying control, C1 and bidi characters: the preview shows them escaped, never raw', async () => {
+    const claims = file('hostile.json', {
+      sub: 'u\u001b[2J1',
+      email: 'eve\u009b31m@example.com',
+      email_verified: true,
+      name: 'Eve\u202eevE\r',
+      groups: ['admins\u001b[8m', 'line\u2028break'],
+    });
+    const run = await ssokit(['test', '--connection', join(dir, 'oidc.json'), '--claims', claims]);
+    expect(controlCharacters(run.stdout + run.stderr)).toEqual([]);
+    expect(run.stdout).toMatch(/Identity +u\\u\{1b\}\[2J1 /);
+    expect(run.stdout).toMatch(/Email +eve\\u\{9b\}31m@example\.com/);
+    expect(run.stdout).toContain('admins\\u{1b}[8m');
+    expect(run.stdout).toContain('line\\u{2028}break');
   });
 
   it('no sample, or two: one line, exit 2', async () => {

@@ -4,7 +4,16 @@
  * behaviour is checked on the real binary; the help of every command through `run()`, in-process.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -108,13 +117,50 @@ describe.concurrent('the ssokit binary', { timeout: 60_000 }, () => {
     const before = readFileSync(result.privateKey, 'utf8');
     const again = await ssokit(['keygen', '--out', out]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already exist; pass --force to overwrite');
+    expect(again.stderr).toContain('already exist; pass --force to replace');
     expect(readFileSync(result.privateKey, 'utf8')).toBe(before);
     writeFileSync(result.privateKey, before, { mode: 0o644 });
     const forced = await ssokit(['keygen', '--out', out, '--force']);
     expect(forced.code).toBe(0);
     expect(readFileSync(result.privateKey, 'utf8')).not.toBe(before);
     expect(statSync(result.privateKey).mode & 0o777).toBe(0o600);
+  });
+
+  it('keygen --force replaces a symbolic link planted at the key path, never writing or chmodding its target', async () => {
+    const out = join(dir, 'planted');
+    mkdirSync(out);
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'not a key', { mode: 0o644 });
+    symlinkSync(victim, join(out, 'sp-key.pem'));
+    const run = await ssokit(['keygen', '--out', out, '--force', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('not a key');
+    expect(statSync(victim).mode & 0o777).toBe(0o644);
+    const key = lstatSync(join(out, 'sp-key.pem'));
+    expect(key.isSymbolicLink()).toBe(false);
+    expect(key.mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(out, 'sp-key.pem'), 'utf8')).toContain('-----BEGIN PRIVATE KEY-----');
+  });
+
+  it('keygen without --force: a dangling symbolic link at the key path is named as one, nothing is written', async () => {
+    const out = join(dir, 'dangling');
+    mkdirSync(out);
+    symlinkSync(join(dir, 'nowhere.pem'), join(out, 'sp-key.pem'));
+    const run = await ssokit(['keygen', '--out', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `ssokit: ${join(out, 'sp-key.pem')} (a symbolic link) already exists; pass --force to replace, or choose --out or --name.\n`,
+    );
+    expect(() => statSync(join(dir, 'nowhere.pem'))).toThrow();
+  });
+
+  it('keygen under umask 000: the directory it makes is 0700 and the key 0600', async () => {
+    const out = join(dir, 'open-umask', 'keys');
+    const run = await ssokit(['keygen', '--out', out], { umask: '000' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'open-umask')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, 'sp-key.pem')).mode & 0o777).toBe(0o600);
   });
 });
 

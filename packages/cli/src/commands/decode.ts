@@ -18,7 +18,8 @@ export const decode: Command = {
   ],
   description: [
     'A JWT shows its header and payload, and iat, nbf and exp as dates. Its signature is verified with --jwks (a JWKS, a JWK or a PEM public key, as a file or URL) or with the keys of --issuer (read from its discovery document); the token is judged as of its own issue time, so an expired token still shows whether its signature is good.',
-    'A SAMLResponse (the base64 value the browser posted; a deflated one from the HTTP-Redirect binding; a URL or form body with SAMLResponse=; or the XML) shows its issuer, status, subject, audiences, attributes and time window, and with --xml the whole document indented. With --metadata (the IdP metadata, file or URL) or --cert (its signing certificate) it is validated by ssokit as of its issue time with the values it names itself; without them nothing in it is verified.',
+    'A SAMLResponse (the base64 value the browser posted; a deflated one from the HTTP-Redirect binding; a URL or form body with SAMLResponse=; or the XML) shows its issuer, status, subject, audiences, attributes and time window, and with --xml the whole document indented. With --metadata (the IdP metadata, file or URL) or --cert (its signing certificate) it is validated by ssokit as of its issue time with the values it names itself; without them nothing in it is verified. The HTTP-Redirect binding signs the URL, not the document, so such a value is refused when keys are given.',
+    'With keys, the result is the signature\'s: valid; invalid; or refused before verification (alg "none", a "crit" header, a second or foreign assertion...), which exits 2 like an invalid one. A response refused by a check after its signature (audience, time window...) shows "signature valid, response refused" and the assertion as sent.',
     'The value is read from the argument, from the file it names, or from stdin with "-".',
   ],
   positionals: 1,
@@ -63,9 +64,9 @@ export const decode: Command = {
     "ssokit decode 'https://app.example.com/sso/saml/acs?SAMLResponse=fZJb...' --json",
   ],
   exitCodes: [
-    '0  decoded; the signature is valid or was not checked',
-    '1  decoded with warnings: expired, not yet valid, or not valid as sent (wrong audience, destination...)',
-    '2  the signature is invalid, the input is neither a JWT nor a SAMLResponse, or a usage error',
+    '0  decoded; the signature is valid, or no keys were given to check it',
+    '1  decoded with warnings: expired, not yet valid, or refused after its signature verified (issuer, audience, destination...)',
+    '2  keys were given and the signature is not valid (invalid, or refused before verification: alg none, crit, an assertion outside the signature...), the input is neither a JWT nor a SAMLResponse, or a usage error',
   ],
   async run(args, ctx) {
     const value = args.positionals[0];
@@ -75,7 +76,11 @@ export const decode: Command = {
       );
     const { isUrl, readValue } = await import('../internal/read-input.ts');
     const text = await readValue(value, 'decode', ctx.io);
-    const jwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(text) || text.split('.').length === 5;
+    // A JWS has three base64url parts, a JWE five (refused with its own message); anything else with
+    // dots in it (XML, a URL) is not one.
+    const jwt =
+      /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(text) ||
+      /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){4}$/.test(text);
     const { looksLikeSaml, readSamlInput } = await import('../internal/saml-input.ts');
     if (jwt) {
       for (const flag of ['metadata', 'cert', 'key', 'xml'])
@@ -89,8 +94,9 @@ export const decode: Command = {
       // Progress for the network only: an issuer's discovery document, a JWKS URL.
       const decoded =
         issuer || (jwks && isUrl(jwks)) ? await ctx.progress('Fetching the keys', work) : await work();
+      // Keys given: anything but a verified signature is an error, never a quiet 0.
       const code =
-        decoded.signature.status === 'invalid'
+        (jwks !== undefined || issuer !== undefined) && decoded.signature.status !== 'valid'
           ? EXIT.errors
           : decoded.times.some((t) => t.status !== 'ok') || decoded.notes.length > 0
             ? EXIT.warnings
@@ -121,10 +127,11 @@ export const decode: Command = {
     const decoded =
       metadata && isUrl(metadata) ? await ctx.progress('Fetching the IdP metadata', work) : await work();
     const code =
-      decoded.signature.status === 'invalid'
+      (metadata !== undefined || cert !== undefined) && decoded.signature.status !== 'valid'
         ? EXIT.errors
         : decoded.times.some((t) => t.status !== 'ok') ||
             decoded.notes.length > 0 ||
+            decoded.signature.refused !== undefined ||
             decoded.status.code !== 'Success'
           ? EXIT.warnings
           : EXIT.ok;

@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { integerFlag, stringFlag } from '../args.ts';
 import { type Command, JSON_FLAG } from '../command.ts';
 import { CliError } from '../errors.ts';
-import { writeJson } from '../output.ts';
+import { printable, writeJson } from '../output.ts';
 
 export const keygen: Command = {
   name: 'keygen',
@@ -72,10 +73,11 @@ export const keygen: Command = {
     const keyPath = join(dir, `${prefix}-key.pem`);
     const certPath = join(dir, `${prefix}-cert.pem`);
     const force = args.flags.force === true;
-    const existing = [keyPath, certPath].filter((path) => existsSync(path));
+    // lstat: a symbolic link is there even when it points nowhere.
+    const existing = [keyPath, certPath].filter((path) => kindAt(path) !== undefined);
     if (existing.length > 0 && !force)
       throw new CliError(
-        `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to overwrite, or choose --out or --name.`,
+        `${existing.map((path) => `${path}${kindAt(path) === 'link' ? ' (a symbolic link)' : ''}`).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace, or choose --out or --name.`,
       );
     const { generateSpKeyPair } = await import('@ssokit/saml');
     const pair = generateSpKeyPair({
@@ -84,15 +86,15 @@ export const keygen: Command = {
       modulusLength: bits,
     });
     try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(keyPath, pair.privateKeyPem, { mode: 0o600, flag: force ? 'w' : 'wx' });
-      chmodSync(keyPath, 0o600); // an overwritten file keeps its old mode otherwise
-      writeFileSync(certPath, pair.certificatePem, { mode: 0o644, flag: force ? 'w' : 'wx' });
+      // A directory made here is the owner's alone, whatever the umask.
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeNew(keyPath, pair.privateKeyPem, 0o600, force);
+      writeNew(certPath, pair.certificatePem, 0o644, force);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new CliError(
         code === 'EEXIST'
-          ? `${keyPath} or ${certPath} appeared meanwhile; pass --force to overwrite.`
+          ? `${keyPath} or ${certPath} was created by something else while the key was made; run again (with --force to replace it).`
           : `Cannot write to ${dir} (${code ?? 'error'}); check that it is a writable directory.`,
       );
     }
@@ -110,13 +112,43 @@ export const keygen: Command = {
     }
     const { out } = ctx;
     out.finding('ok', `Wrote an RSA ${bits}-bit key and a self-signed certificate.`);
-    out.field('Private key', `${keyPath} ${out.p.dim('(mode 0600: keep it secret)')}`);
-    out.field('Certificate', certPath);
+    out.field('Private key', `${printable(keyPath)} ${out.p.dim('(mode 0600: keep it secret)')}`);
+    out.field('Certificate', printable(certPath));
     out.field('Valid', `${result.notBefore} to ${result.notAfter}`);
     out.field('SHA-256', pair.fingerprint256);
     out.heading('In the SAML connection JSON');
-    out.line(`  "spPrivateKey": "\${file:${keyPath}}",`);
-    out.line(`  "spCertificate": "\${file:${certPath}}"`);
+    out.line(`  "spPrivateKey": "\${file:${printable(keyPath)}}",`);
+    out.line(`  "spCertificate": "\${file:${printable(certPath)}}"`);
     return 0;
   },
 };
+
+/** What is at `path`, not following a symbolic link: a link, something else, or nothing. */
+function kindAt(path: string): 'link' | 'other' | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? 'link' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `text` to `path` so that no one else ever sees it and nothing at `path` is followed: into a
+ * new file of `mode` created exclusively (O_CREAT|O_EXCL, which also refuses a symbolic link), beside
+ * `path`, then renamed onto it. The rename replaces whatever is at `path` (a file, or a link itself,
+ * never its target) only with `replace`; otherwise the file is created at `path` directly, exclusively.
+ */
+function writeNew(path: string, text: string, mode: number, replace: boolean): void {
+  if (!replace) {
+    writeFileSync(path, text, { mode, flag: 'wx' });
+    return;
+  }
+  const temporary = join(dirname(path), `.${randomBytes(8).toString('hex')}.ssokit-keygen.tmp`);
+  try {
+    writeFileSync(temporary, text, { mode, flag: 'wx' });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

@@ -54,9 +54,8 @@ export const migrate: Command = {
       throw new CliError(
         '--table-prefix must be letters, digits and "_" (at most 32, not starting with a digit).',
       );
-    const { appliedMigrations, loadStorageSql, openDatabase, parseDatabaseUrl } = await import(
-      '../internal/database.ts'
-    );
+    const { appliedMigrations, databaseProblem, loadStorageSql, openDatabase, parseDatabaseUrl } =
+      await import('../internal/database.ts');
     const target = parseDatabaseUrl(url, ctx.io.cwd);
     const { sql, at } = await loadStorageSql();
     const db = await openDatabase(target, sql, at);
@@ -69,6 +68,8 @@ export const migrate: Command = {
       );
       after = await appliedMigrations(db, prefix);
     } catch (error) {
+      const problem = databaseProblem(error, target);
+      if (problem) throw new CliError(`${target.display}: ${problem}`);
       // storage_unavailable: the server did not answer or refused the credentials (the driver's code, such as
       // ECONNREFUSED, is in the message); anything else is the migration's own failure.
       if ((error as { code?: unknown }).code === 'storage_unavailable') {

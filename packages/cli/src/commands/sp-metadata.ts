@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { stringFlag } from '../args.ts';
 import type { Command } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { printable } from '../output.ts';
 import { SITE_FLAGS, SOURCE_FLAGS } from '../source-flags.ts';
 
 export const spMetadata: Command = {
@@ -88,7 +89,7 @@ export const spMetadata: Command = {
         } catch {
           throw new CliError(`--out: cannot write ${path}; check the directory.`);
         }
-        ctx.err.line(`Wrote the SP metadata of "${connection.name}" to ${path}.`);
+        ctx.err.line(`Wrote the SP metadata of "${printable(connection.name)}" to ${printable(path)}.`);
       }
       return 0;
     } catch (error) {

@@ -7,10 +7,15 @@
  * as is). IdPs word these pages differently; the patterns cover Keycloak, Okta, Entra ID, Auth0,
  * Google, Cognito and panva's oidc-provider.
  *
+ * The probe stays on the IdP: it follows redirects only within the origins of the authorization
+ * endpoint and the issuer (a redirect elsewhere is reported, not followed), keeps each origin's
+ * cookies to that origin, and calls no host on a private network unless the app may (`probeGet`).
+ *
  * @module
  */
 import type { Sso } from '@ssokit/server';
 import type { Status } from '../output.ts';
+import { PrivateAddressError, probeGet } from './probe-fetch.ts';
 
 /** The probe's finding. */
 export interface ProbeFinding {
@@ -27,11 +32,20 @@ const REDIRECT_COMPLAINT =
 const CLIENT_COMPLAINT =
   /(?:invalid|unknown|unauthorized)[_ ]client|client (?:not found|is invalid|does not exist)|client[_ ]id[^.]{0,40}(?:not found|invalid|unknown)|AADSTS700016/i;
 
+/** How the probe may reach the IdP. */
+export interface ProbeOptions {
+  /** Whether hosts on this machine or a private network may be called (the app's `allowPrivateNetworks`). */
+  allowPrivateNetworks: boolean;
+  /** Origins of the IdP besides the authorization endpoint's (the issuer's), where redirects may go. */
+  idpOrigins?: readonly string[];
+}
+
 /** Sends the app's authorization request for `connectionId` to the IdP and reads the answer. */
 export async function probeAuthorization(
   sso: Sso,
   connectionId: string,
   redirectUri: string,
+  options: ProbeOptions,
 ): Promise<ProbeFinding> {
   const start = await sso.handle(
     new Request(`${sso.origin}${sso.basePath}/login/${encodeURIComponent(connectionId)}`, {
@@ -51,19 +65,29 @@ export async function probeAuthorization(
   let url = new URL(location, sso.origin);
   const clientId = url.searchParams.get('client_id') ?? '(none)';
   const callback = new URL(redirectUri);
-  const jar = new Map<string, string>();
+  const idp = new Set([url.origin, ...(options.idpOrigins ?? [])]);
+  // Cookies by origin: what one origin sets is sent back to it alone.
+  const jars = new Map<string, Map<string, string>>();
+  const signal = AbortSignal.timeout(10_000);
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    let response: Response;
+    const jar = jars.get(url.origin) ?? new Map<string, string>();
+    jars.set(url.origin, jar);
+    let answer: Awaited<ReturnType<typeof probeGet>>;
     try {
-      response = await fetch(url, {
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
-        headers: {
-          accept: 'text/html',
-          ...(jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-        },
+      answer = await probeGet(url, {
+        allowPrivateNetworks: options.allowPrivateNetworks,
+        signal,
+        maxBody: MAX_BODY,
+        ...(jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
       });
-    } catch {
+    } catch (error) {
+      if (error instanceof PrivateAddressError || (error as { code?: unknown }).code === 'EPRIVATE')
+        return {
+          check: 'authorize',
+          status: 'warning',
+          message: `The sign-in request goes to ${url.origin}, which is on this machine or a private network; doctor did not send it there.`,
+          fix: 'If the identity provider is inside your network, pass --allow-private-networks (as the app sets createSso({ allowPrivateNetworks: true })).',
+        };
       return {
         check: 'authorize',
         status: 'error',
@@ -71,14 +95,18 @@ export async function probeAuthorization(
         fix: "Check the IdP's address; browsers must reach it.",
       };
     }
-    for (const cookie of response.headers.getSetCookie()) {
+    for (const cookie of answer.setCookies) {
       const pair = cookie.split(';')[0] ?? '';
       const at = pair.indexOf('=');
-      if (at > 0) jar.set(pair.slice(0, at), pair.slice(at + 1));
+      if (at > 0) jar.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
     }
-    const next = response.headers.get('location');
-    if (next && response.status >= 300 && response.status < 400) {
-      const target = new URL(next, url);
+    if (answer.location && answer.status >= 300 && answer.status < 400) {
+      let target: URL;
+      try {
+        target = new URL(answer.location, url);
+      } catch {
+        return refusal(`a redirect to "${answer.location}", which is not a URL`, 502, clientId, redirectUri);
+      }
       if (target.origin === callback.origin && target.pathname === callback.pathname)
         return answeredCallback(target, clientId, redirectUri);
       const error = target.searchParams.get('error');
@@ -89,16 +117,30 @@ export async function probeAuthorization(
           clientId,
           redirectUri,
         );
+      if (!idp.has(target.origin))
+        return {
+          check: 'authorize',
+          status: 'warning',
+          message: `The IdP sent the sign-in request on to ${target.origin}, another site; doctor stays on the IdP (${[...idp].join(', ')}), so it cannot tell whether client "${clientId}" and the redirect URI are accepted.`,
+          fix: "Open the app's sign-in in a browser to see where it ends (an IdP that hands sign-ins to another one does this).",
+        };
       url = target;
       continue;
     }
-    const text = visibleText((await response.text()).slice(0, MAX_BODY));
-    if (response.status >= 400 || REDIRECT_COMPLAINT.test(text) || CLIENT_COMPLAINT.test(text))
-      return refusal(text, response.status, clientId, redirectUri);
+    const text = visibleText(answer.body);
+    if (answer.status >= 400 || REDIRECT_COMPLAINT.test(text) || CLIENT_COMPLAINT.test(text))
+      return refusal(text, answer.status, clientId, redirectUri);
+    if (answer.status < 200 || answer.status >= 300)
+      return {
+        check: 'authorize',
+        status: 'warning',
+        message: `The IdP answered a sign-in request with HTTP ${answer.status}.`,
+        fix: "Open the app's sign-in in a browser and read the IdP's page.",
+      };
     return {
       check: 'authorize',
       status: 'ok',
-      message: `The IdP accepted a sign-in request for client "${clientId}" with the redirect URI ${redirectUri} (it answered with its sign-in page).`,
+      message: `The IdP accepted a sign-in request for client "${clientId}" with the redirect URI ${redirectUri} (it answered with its sign-in page at ${url.origin}).`,
     };
   }
   return {

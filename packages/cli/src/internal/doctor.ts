@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ConfigError, isPrivateHost } from '@ssokit/core';
 import type { ConnectionTestReport } from '@ssokit/server';
 import { choiceFlag, integerFlag, type ParsedArgs } from '../args.ts';
 import type { CommandContext } from '../command.ts';
@@ -16,12 +17,12 @@ import {
   printSummary,
   worstOf,
 } from '../findings.ts';
-import { writeJson } from '../output.ts';
+import { printable, writeJson } from '../output.ts';
 import { probeAuthorization } from './authorize-probe.ts';
 import { cookieFinding, type Deployment, storageFinding } from './deployment.ts';
-import { baseUrlOf, type InProcess, startInProcess } from './in-process.ts';
+import { baseUrlOf, type InProcess, privateNetworksAllowed, startInProcess } from './in-process.ts';
 import { readSample } from './sample.ts';
-import { ConfigProblems, type LoadedSource, loadSource } from './source.ts';
+import { ConfigProblems, type LoadedSource, loadSource, locate } from './source.ts';
 
 /** Runs `doctor`; resolves to the exit code. */
 export async function runDoctor(args: ParsedArgs, ctx: CommandContext): Promise<number> {
@@ -70,13 +71,21 @@ export async function runDoctor(args: ParsedArgs, ctx: CommandContext): Promise<
     app = await startInProcess(source, args, { baseUrl: base.value, sessionMode: deployment.sessionMode });
   } catch (error) {
     if (!(error instanceof ConfigProblems)) throw error;
-    return finish(ctx, result, [...findings, ...problemFindings(error)], {});
+    return finish(ctx, result, [...findings, ...problemFindings(error, source, args)], {});
   }
   const host =
     source.connection?.protocol === 'saml' ? 'the SAML identity provider' : 'the identity provider';
-  const report: ConnectionTestReport = await ctx.progress(`Checking ${host}`, () =>
-    app.sso.testConnection(app.connectionId, sample?.sample),
-  );
+  let report: ConnectionTestReport;
+  try {
+    report = await ctx.progress(`Checking ${host}`, () =>
+      app.sso.testConnection(app.connectionId, sample?.sample),
+    );
+  } catch (error) {
+    // W&B's connection is made from its settings when first read: its problems surface here.
+    if (!(error instanceof ConfigError)) throw error;
+    const problems = new ConfigProblems(source.label, locate(source.label, error, false));
+    return finish(ctx, result, [...findings, ...problemFindings(problems, source, args)], {});
+  }
   result.connection = { id: report.connectionId, name: report.name, protocol: report.protocol };
   for (const w of app.warnings)
     findings.push({
@@ -96,7 +105,10 @@ export async function runDoctor(args: ParsedArgs, ctx: CommandContext): Promise<
   const discoveryFailed = report.findings.some((f) => f.check === 'discovery' && f.status === 'error');
   if (report.protocol === 'oidc' && report.register.redirectUri && !discoveryFailed) {
     const probe = await ctx.progress('Sending a sign-in request to the identity provider', () =>
-      probeAuthorization(app.sso, app.connectionId, report.register.redirectUri as string),
+      probeAuthorization(app.sso, app.connectionId, report.register.redirectUri as string, {
+        allowPrivateNetworks: app.allowPrivateNetworks,
+        idpOrigins: originOf(issuerOf(source, report)),
+      }),
     );
     findings.push({ section: 'identity provider', ...probe });
   }
@@ -136,7 +148,7 @@ function finish(
   const out = ctx.out;
   const source = result.source as { label: string } | undefined;
   out.line(
-    `${out.p.bold('ssokit doctor')}${source ? ` ${out.p.dim('·')} ${source.label}` : ''}${result.baseUrl ? ` ${out.p.dim('·')} ${result.baseUrl}` : ''}`,
+    `${out.p.bold('ssokit doctor')}${source ? ` ${out.p.dim('·')} ${printable(source.label)}` : ''}${result.baseUrl ? ` ${out.p.dim('·')} ${printable(String(result.baseUrl))}` : ''}`,
   );
   printFindings(out, findings, ['configuration', 'identity provider', 'mapping']);
   printRegister(out, register, note);
@@ -153,15 +165,28 @@ function sectionOf(check: string): CliFinding['section'] {
   return 'identity provider';
 }
 
-/** Configuration problems as findings, each with its place. */
-function problemFindings(error: ConfigProblems): CliFinding[] {
+/**
+ * Configuration problems as findings, each with its place. A problem with an IdP URL on a private
+ * network, while the app may not call one, gets the flag that allows it: told by the value at the
+ * problem's path, not by the words of its message.
+ */
+function problemFindings(error: ConfigProblems, source?: LoadedSource, args?: ParsedArgs): CliFinding[] {
+  let allowed = true;
+  try {
+    const base = source && args ? baseUrlOf(args, source) : undefined;
+    allowed = base === undefined || privateNetworksAllowed(args as ParsedArgs, new URL(base.value).origin);
+  } catch {
+    // An unusable base URL is reported on its own.
+  }
   return error.issues.map((issue) => ({
     section: 'configuration' as const,
     check: 'config',
     status: 'error' as const,
     message: `${issue.where}${issue.path ? ` ${issue.path}` : ''}: ${issue.message}`,
-    ...(/private|loopback|this server may not call/i.test(issue.message)
-      ? { fix: 'If the app is allowed to call an IdP on a private network, pass --allow-private-networks.' }
+    ...(!allowed && source && isPrivateUrlAt(source, issue.path)
+      ? {
+          fix: 'If the identity provider is inside your network, pass --allow-private-networks.',
+        }
       : {}),
     location: {
       file: error.label,
@@ -172,6 +197,19 @@ function problemFindings(error: ConfigProblems): CliFinding[] {
   }));
 }
 
+/** Whether the value at `path` of the source's connection (W&B: its issuer) is a URL on a private network. */
+function isPrivateUrlAt(source: LoadedSource, path: string): boolean {
+  let value: unknown = source.connection;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== 'string' && source.kind === 'wandb' && path.endsWith('issuer')) value = source.issuer;
+  if (typeof value !== 'string') return false;
+  try {
+    return isPrivateHost(new URL(value.replace('{tenantid}', 'common')).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** The issuer or IdP entity id a session's identity carries (its length is what the estimate needs). */
 function issuerOf(source: LoadedSource, report: ConnectionTestReport): string {
   if (report.preview?.identity.issuer) return report.preview.identity.issuer;
@@ -179,6 +217,15 @@ function issuerOf(source: LoadedSource, report: ConnectionTestReport): string {
   if (c?.protocol === 'oidc') return c.oidc.issuer;
   if (c?.protocol === 'saml') return c.saml.idp?.entityId ?? c.saml.idpMetadataUrl ?? c.saml.spEntityId;
   return source.issuer ?? 'https://idp.example.com';
+}
+
+/** The origin of `url`, as a list of none or one. */
+function originOf(url: string): string[] {
+  try {
+    return [new URL(url).origin];
+  } catch {
+    return [];
+  }
 }
 
 /** Says when the connection id in the URLs was made up. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '@ssokit/core';
+import { ConfigError, isLoopbackHost } from '@ssokit/core';
 import { createSso, type Sso, type SsoOptions, type SsoRoutes } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
 import { type ParsedArgs, stringFlag } from '../args.ts';
@@ -26,6 +26,8 @@ export interface InProcess {
   baseUrl: string;
   connectionId: string;
   warnings: SsoWarning[];
+  /** Whether it may call hosts on this machine or a private network, as `createSso()` decided. */
+  allowPrivateNetworks: boolean;
 }
 
 /** Which flag sets an option of `createSso`, for its errors. */
@@ -113,5 +115,22 @@ export async function startInProcess(
       throw error;
     }
   }
-  return { sso, baseUrl: sso.origin, connectionId: source.connectionId, warnings };
+  return {
+    sso,
+    baseUrl: sso.origin,
+    connectionId: source.connectionId,
+    warnings,
+    allowPrivateNetworks: privateNetworksAllowed(args, sso.origin),
+  };
+}
+
+/**
+ * `createSso()`'s rule for private networks, for the requests the command makes itself:
+ * `--allow-private-networks`, else only an app served over plain http on a loopback host
+ * (development).
+ */
+export function privateNetworksAllowed(args: ParsedArgs, origin: string): boolean {
+  if (args.flags['allow-private-networks'] === true) return true;
+  const base = new URL(origin);
+  return base.protocol !== 'https:' && isLoopbackHost(base.hostname);
 }

@@ -13,8 +13,13 @@ import { CliError } from '../errors.ts';
 import type { Status } from '../output.ts';
 import { isUrl, readTextFile } from './read-input.ts';
 
-/** How a signature came out. */
-export type SignatureStatus = 'valid' | 'invalid' | 'not-checked';
+/**
+ * How a signature came out: `valid`; `invalid` (computed, and it does not verify with the keys);
+ * `refused` (keys were given, and the value was turned away before its signature was computed: an
+ * algorithm such as `none`, a `crit` header, a SAML response of the wrong shape); `not-checked` (no
+ * keys were given).
+ */
+export type SignatureStatus = 'valid' | 'invalid' | 'refused' | 'not-checked';
 
 /** A time claim, as a date and against the current time. */
 export interface TimeClaim {
@@ -36,8 +41,17 @@ export interface DecodedJwt {
   notes: string[];
 }
 
-/** Checks that fail before the key is used: the signature was never computed. */
-const BEFORE_SIGNATURE = new Set(['malformed', 'alg', 'crit', 'typ']);
+/**
+ * The refusals `createAccessTokenVerifier` makes only once the signature has verified (its
+ * `checkAccessToken` checks the signature first, then these): the issuer (`iss`, `tid`), the times,
+ * the token's kind (an ID token is no access token, which is fine here) and the audience. Anything
+ * else was refused before the signature was computed, or is a failure of the keys.
+ */
+const AFTER_SIGNATURE = new Set(['iss', 'tid', 'aud', 'exp', 'nbf', 'iat', 'token_kind']);
+/** The claim checks made after the token verified (a user id the mapping cannot find, say). */
+const AFTER_SIGNATURE_CODES = new Set(['claim_missing', 'claim_invalid']);
+/** How deep the header or payload may nest: far beyond any IdP's claims, far below a stack's limit. */
+const MAX_DEPTH = 64;
 
 /** Decodes `token`; with `keys`, verifies its signature. Malformed input is a `CliError`. */
 export async function decodeJwt(
@@ -51,7 +65,22 @@ export async function decodeJwt(
   } catch (error) {
     throw new CliError(isSsoError(error) ? error.message : 'The value is not a JWT.');
   }
-  const header = JSON.parse(Buffer.from(token.trim().split('.')[0] as string, 'base64url').toString('utf8'));
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(token.trim().split('.')[0] as string, 'base64url').toString('utf8'));
+  } catch {
+    throw new CliError("The token's header is not JSON; copy the whole token.");
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new CliError("The token's header is not a JSON object; copy the whole token.");
+  for (const [part, value] of [
+    ['header', header],
+    ['payload', payload],
+  ] as const)
+    if (deeperThan(value, MAX_DEPTH))
+      throw new CliError(
+        `The token's ${part} nests JSON more than ${MAX_DEPTH} levels deep; no identity provider issues such a token, so it is not shown.`,
+      );
   const times = timeClaims(payload, nowMs);
   const notes: string[] = [];
   if (keys.jwks === undefined && keys.issuer === undefined)
@@ -100,36 +129,38 @@ export async function decodeJwt(
     const reason = String(error.details?.reason ?? '');
     if (error.code === 'idp_unreachable' || error.code === 'discovery_failed')
       throw new CliError(`${keys.jwks !== undefined ? '--jwks' : '--issuer'}: ${error.message}`);
-    if (error.code === 'access_token_invalid' && (reason === 'signature' || reason === 'kid'))
-      return {
-        kind: 'jwt',
-        header,
-        payload,
-        times,
-        signature: { status: 'invalid', message: `invalid: ${error.message}`, keys: source },
-        notes,
-      };
-    if (error.code === 'access_token_invalid' && BEFORE_SIGNATURE.has(reason))
-      return {
-        kind: 'jwt',
-        header,
-        payload,
-        times,
-        signature: { status: 'not-checked', message: `not checked: ${error.message}` },
-        notes,
-      };
-    // Everything else is checked after the signature verified: the issuer against --issuer, the
-    // token's kind (an ID token is no access token, which is fine here), the claims.
-    if (reason === 'iss' || reason === 'tid') notes.push(error.message);
-    return {
+    const result = (signature: DecodedJwt['signature']): DecodedJwt => ({
       kind: 'jwt',
       header,
       payload,
       times,
-      signature: { status: 'valid', message: `valid: verified with ${source}.`, keys: source },
+      signature,
       notes,
-    };
+    });
+    if (error.code === 'access_token_invalid' && (reason === 'signature' || reason === 'kid'))
+      return result({ status: 'invalid', message: `invalid: ${error.message}`, keys: source });
+    const afterSignature =
+      (error.code === 'access_token_invalid' && AFTER_SIGNATURE.has(reason)) ||
+      AFTER_SIGNATURE_CODES.has(error.code);
+    if (!afterSignature)
+      return result({ status: 'refused', message: `refused before verification: ${error.message}` });
+    // The signature verified; a check after it failed. Only the issuer's matters here: the others
+    // judge the token as an access token for one API, which a token being decoded need not be.
+    if (reason === 'iss' || reason === 'tid') notes.push(error.message);
+    return result({ status: 'valid', message: `valid: verified with ${source}.`, keys: source });
   }
+}
+
+/** Whether JSON `value` nests objects or arrays more than `limit` levels deep (measured without recursion). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** A moment inside the token's validity (its `iat`, `nbf`, or just before `exp`), for the verifier's clock. */

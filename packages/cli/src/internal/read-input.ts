@@ -7,7 +7,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { checkIdpUrl, isSsoError, readBodyWithLimit } from '@ssokit/core';
 import { CliError } from '../errors.ts';
+import { printable } from '../output.ts';
 
 /** The most characters read from a file, stdin or a URL: 5 MiB, far above any token, response or metadata. */
 const MAX_INPUT = 5 * 1024 * 1024;
@@ -74,37 +76,74 @@ export async function readValue(
 /** Whether `value` looks like a URL rather than a path. */
 export const isUrl = (value: string): boolean => /^https?:\/\//i.test(value);
 
+/** How many redirects a URL given to a flag may take. */
+const MAX_REDIRECTS = 5;
+
 /**
- * The body of an https URL (http only on localhost, 127.0.0.1 and ::1), with a timeout and a size
- * bound; for `--jwks`, `--metadata` and the like given as URLs.
+ * The body of an https URL (http only on a loopback host: localhost, 127.0.0.0/8, ::1), for
+ * `--metadata` and the like given as URLs. Each redirect is followed by hand and must obey the same
+ * rule (at most 5); the body is read as a stream and refused past 5 MiB (at once when Content-Length
+ * says so); no answer, or no whole body, within `timeoutMs` (default 10000, 10 s) is one clear error.
  */
 export async function fetchText(url: string, flag: string, timeoutMs = 10_000): Promise<string> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new CliError(`${flag}: "${url}" is not a URL.`);
+  const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let target = allowedUrl(url, flag);
+  let response: Response | undefined;
+  for (let hop = 0; ; hop++) {
+    try {
+      response = await fetch(target, { signal, redirect: 'manual' });
+    } catch {
+      throw new CliError(
+        `${flag}: ${shown(target)} could not be fetched (${signal.aborted ? `no answer within ${seconds}` : 'no answer'}); check the URL and the network.`,
+      );
+    }
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || location === null) break;
+    await response.body?.cancel().catch(() => undefined);
+    if (hop === MAX_REDIRECTS)
+      throw new CliError(`${flag}: ${shown(target)} redirected more than ${MAX_REDIRECTS} times.`);
+    let next: URL;
+    try {
+      next = new URL(location, target);
+    } catch {
+      throw new CliError(`${flag}: ${shown(target)} redirected to something that is not a URL.`);
+    }
+    target = allowedUrl(next.href, flag, ` (${shown(target)} redirected there)`);
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback))
-    throw new CliError(
-      `${flag}: ${parsed.origin} must use https (http only on localhost, 127.0.0.1 and ::1).`,
-    );
-  let response: Response;
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new CliError(`${flag}: ${shown(target)} answered HTTP ${response.status}.`);
+  }
   try {
-    response = await fetch(parsed, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    const bytes = await readBodyWithLimit(
+      response.body,
+      MAX_INPUT,
+      'The answer',
+      response.headers.get('content-length'),
+    );
+    return new TextDecoder().decode(bytes);
   } catch (error) {
-    const reason =
-      error instanceof Error && error.name === 'TimeoutError' ? 'no answer within 10 s' : 'no answer';
+    if (isSsoError(error) && error.code === 'payload_too_large')
+      throw new CliError(`${flag}: ${shown(target)} answered with more than 5 MiB; is it the right URL?`);
     throw new CliError(
-      `${flag}: ${parsed.href} could not be fetched (${reason}); check the URL and the network.`,
+      `${flag}: ${shown(target)} ${signal.aborted ? `did not send its whole answer within ${seconds}` : 'broke off its answer'}; check the URL and the network.`,
     );
   }
-  if (!response.ok) throw new CliError(`${flag}: ${parsed.href} answered HTTP ${response.status}.`);
-  const text = await response.text();
-  if (text.length > MAX_INPUT) throw new CliError(`${flag}: ${parsed.href} answered with more than 5 MiB.`);
-  return text;
 }
+
+/** `value` parsed, when it is a URL the rule above allows; `via` says how it was reached. */
+function allowedUrl(value: string, flag: string, via = ''): URL {
+  const check = checkIdpUrl(value);
+  if (!check.ok)
+    throw new CliError(
+      `${flag}: ${check.url ? shown(check.url) : `"${printable(value)}"`}${via} ${check.problem === 'insecure_http' ? 'must use https (plain http only on localhost, 127.0.0.1 and ::1).' : 'is not an http(s) URL.'}`,
+    );
+  return check.url;
+}
+
+/** A URL as a message shows it: without its query (which may carry a token) and escaped. */
+const shown = (url: URL) => printable(`${url.origin}${url.pathname}`);
 
 /** A file's text, or a URL's body: for flags that accept either. */
 export function readFileOrUrl(value: string, flag: string, cwd: string): Promise<string> {

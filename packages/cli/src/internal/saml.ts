@@ -3,7 +3,10 @@
  * as a summary (issuer, status, subject, attributes, conditions) and indented XML, and, given the IdP's
  * metadata or certificate, validated by `validateSamlResponse` as of the response's own issue time, with
  * the expectations the response states (its issuer, audience, destination, request): so the result says
- * whether the IdP's key signed it, not whether this moment or this SP would accept it.
+ * whether the IdP's key signed it, not whether this moment or this SP would accept it. A refusal before
+ * any signature was verified is `refused`, never "not checked"; one after it (the audience, the time
+ * window) keeps the signature `valid` with the refusal beside it, and the assertion is then shown as
+ * sent (`saml-fields.ts`), never as verified.
  *
  * @module
  */
@@ -19,10 +22,11 @@ import {
 } from '@ssokit/saml';
 import { CliError } from '../errors.ts';
 import type { Status } from '../output.ts';
-import { relative, type SignatureStatus } from './jwt.ts';
+import type { SignatureStatus } from './jwt.ts';
 import { readFileOrUrl, readTextFile } from './read-input.ts';
+import { assertionAsSent, responseAsSent, timesOf } from './saml-fields.ts';
 import type { SamlInput } from './saml-input.ts';
-import { attribute, childrenNamed, find, indentXml, readXml, textOf, type XmlNode } from './xml-tree.ts';
+import { indentXml, readXml } from './xml-tree.ts';
 
 /** A decoded SAML Response. */
 export interface DecodedSaml {
@@ -45,7 +49,17 @@ export interface DecodedSaml {
     attributes: Record<string, string[]>;
   };
   times: { name: string; date: string; status: Status; note: string }[];
-  signature: { status: SignatureStatus; message: string; responseSigned: boolean; assertionSigned: boolean };
+  signature: {
+    status: SignatureStatus;
+    message: string;
+    responseSigned: boolean;
+    assertionSigned: boolean;
+    /**
+     * The signature verified, and the response was refused by a check made after it (its audience,
+     * destination, time window...): why. The assertion shown is then the one as sent.
+     */
+    refused?: string;
+  };
   notes: string[];
   /** The document, indented. */
   xml: string;
@@ -77,9 +91,6 @@ const AFTER_SIGNATURE = new Set([
   'assertion_id',
 ]);
 
-const short = (code: string | undefined) =>
-  (code ?? 'none').replace('urn:oasis:names:tc:SAML:2.0:status:', '');
-
 /** Decodes a SAML Response; with keys, checks its signature. Malformed input is a `CliError`. */
 export async function decodeSaml(input: SamlInput, keys: SamlKeys, nowMs = Date.now()): Promise<DecodedSaml> {
   let peek: ReturnType<typeof peekSamlResponse>;
@@ -93,19 +104,8 @@ export async function decodeSaml(input: SamlInput, keys: SamlKeys, nowMs = Date.
   const root = readXml(input.xml);
   if (!root)
     throw new CliError('Not a SAML Response this command can show (its XML is not in the expected form).');
-  const statusCode = find(childrenNamed(root, 'Status')[0] ?? root, 'StatusCode');
-  const status = {
-    code: short(statusCode && attribute(statusCode, 'Value')),
-    subcodes: statusCode
-      ? childrenNamed(statusCode, 'StatusCode').map((c) => short(attribute(c, 'Value')))
-      : [],
-    ...(textOf(find(root, 'StatusMessage'))
-      ? { message: textOf(find(root, 'StatusMessage')) as string }
-      : {}),
-  };
-  const plain = childrenNamed(root, 'Assertion')[0];
-  const responseSigned = childrenNamed(root, 'Signature').length > 0;
-  const assertionSigned = plain ? childrenNamed(plain, 'Signature').length > 0 : false;
+  // Read by place, as the schema orders a Response: never from inside a Signature or an Advice.
+  const { status, plain, responseSigned, assertionSigned } = responseAsSent(root);
   const notes: string[] = [];
   const decoded: DecodedSaml = {
     kind: 'saml-response',
@@ -134,13 +134,17 @@ export async function decodeSaml(input: SamlInput, keys: SamlKeys, nowMs = Date.
     xml: indentXml(root),
   };
   if (keys.metadata === undefined && keys.cert === undefined) return decoded;
-  if (input.binding === 'redirect') {
-    decoded.signature.message =
-      'not checked: the HTTP-Redirect binding signs the URL (SigAlg, Signature), not the document; paste the POSTed value instead.';
+  const refuse = (why: string) => {
+    decoded.signature.status = 'refused';
+    decoded.signature.message = `refused before verification: ${why}`;
     return decoded;
-  }
+  };
+  if (input.binding === 'redirect')
+    return refuse(
+      'the HTTP-Redirect binding signs the URL (SigAlg, Signature), not the document; paste the POSTed value instead.',
+    );
   const { idpKeys, entityId, source } = await keysOf(keys, peek.issuer);
-  const at = peek.issueInstant?.getTime() ?? nowMs;
+  const issuedAt = peek.issueInstant?.getTime() ?? nowMs;
   let assertion: SamlAssertion;
   try {
     assertion = await validateSamlResponse(input.base64, {
@@ -155,23 +159,24 @@ export async function decodeSaml(input: SamlInput, keys: SamlKeys, nowMs = Date.
       onWarning: (_code, message) => void notes.push(message),
       replay: { firstSeen: async () => true },
       ...(keys.key !== undefined ? { decryptionKey: readKey(keys.key, keys.cwd) } : {}),
-      [nowSymbol]: () => at + 1000,
+      [nowSymbol]: () => issuedAt + 1000,
     });
   } catch (error) {
     if (!isSsoError(error)) throw error;
     const reason = String(error.details?.reason ?? '');
-    if (error.code === 'saml_signature_invalid') decoded.signature.status = 'invalid';
-    else if (error.code === 'idp_error' && responseSigned) decoded.signature.status = 'valid';
-    else if (error.code === 'saml_invalid' && AFTER_SIGNATURE.has(reason)) {
-      decoded.signature.status = 'valid';
-      notes.push(error.message);
+    if (error.code === 'saml_signature_invalid') {
+      decoded.signature.status = 'invalid';
+      decoded.signature.message = `invalid: ${error.message}`;
+      return decoded;
     }
-    decoded.signature.message =
-      decoded.signature.status === 'valid'
-        ? `valid: signed with a key of ${source}.`
-        : decoded.signature.status === 'invalid'
-          ? `invalid: ${error.message}`
-          : `not checked: ${error.message}`;
+    // Only these come after a signature verified; anything else stopped before one was checked.
+    const afterSignature =
+      (error.code === 'idp_error' && responseSigned) ||
+      (error.code === 'saml_invalid' && AFTER_SIGNATURE.has(reason));
+    if (!afterSignature) return refuse(error.message);
+    decoded.signature.status = 'valid';
+    decoded.signature.message = `valid: signed with a key of ${source}.`;
+    decoded.signature.refused = error.message;
     return decoded;
   }
   decoded.signature.status = 'valid';
@@ -189,65 +194,6 @@ export async function decodeSaml(input: SamlInput, keys: SamlKeys, nowMs = Date.
     attributes: assertion.attributes,
   };
   return decoded;
-}
-
-/** The assertion as the document says it, unverified. */
-function assertionAsSent(node: XmlNode): NonNullable<DecodedSaml['assertion']> {
-  const nameId = find(node, 'NameID');
-  const authn = childrenNamed(node, 'AuthnStatement')[0];
-  const attributes: Record<string, string[]> = {};
-  for (const statement of childrenNamed(node, 'AttributeStatement'))
-    for (const attr of childrenNamed(statement, 'Attribute')) {
-      const name = attribute(attr, 'Name');
-      if (name === undefined) continue;
-      attributes[name] = [
-        ...(attributes[name] ?? []),
-        ...childrenNamed(attr, 'AttributeValue').map((v) => textOf(v) ?? ''),
-      ];
-    }
-  const conditions = childrenNamed(node, 'Conditions')[0];
-  const audiences = conditions
-    ? childrenNamed(conditions, 'AudienceRestriction').flatMap((r) =>
-        childrenNamed(r, 'Audience').map((a) => textOf(a) ?? ''),
-      )
-    : [];
-  const format = nameId && attribute(nameId, 'Format');
-  const sessionIndex = authn && attribute(authn, 'SessionIndex');
-  return {
-    verified: false,
-    encrypted: false,
-    ...(textOf(nameId) ? { nameId: textOf(nameId) as string } : {}),
-    ...(format ? { nameIdFormat: format } : {}),
-    ...(sessionIndex ? { sessionIndex } : {}),
-    audiences,
-    attributes,
-  };
-}
-
-/** The assertion's time window, each bound against now. */
-function timesOf(node: XmlNode, nowMs: number): DecodedSaml['times'] {
-  const out: DecodedSaml['times'] = [];
-  const add = (name: string, value: string | undefined, kind: 'start' | 'end') => {
-    const at = value === undefined ? Number.NaN : Date.parse(value);
-    if (Number.isNaN(at)) return;
-    const when = relative(at - nowMs);
-    const late = kind === 'end' && at <= nowMs;
-    const early = kind === 'start' && at > nowMs;
-    out.push({
-      name,
-      date: new Date(at).toISOString(),
-      status: late || early ? 'warning' : 'ok',
-      note: late ? `expired ${when}` : early ? `not valid yet: ${when}` : when,
-    });
-  };
-  const conditions = childrenNamed(node, 'Conditions')[0];
-  add('Conditions NotBefore', conditions && attribute(conditions, 'NotBefore'), 'start');
-  add('Conditions NotOnOrAfter', conditions && attribute(conditions, 'NotOnOrAfter'), 'end');
-  const confirmation = find(node, 'SubjectConfirmationData');
-  add('SubjectConfirmation NotOnOrAfter', confirmation && attribute(confirmation, 'NotOnOrAfter'), 'end');
-  const authn = childrenNamed(node, 'AuthnStatement')[0];
-  add('SessionNotOnOrAfter', authn && attribute(authn, 'SessionNotOnOrAfter'), 'end');
-  return out;
 }
 
 /** The IdP's signing keys from --metadata or --cert. */

@@ -8,7 +8,7 @@ import { type ParsedArgs, stringFlag } from '../args.ts';
 import type { CommandContext } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { type CliFinding, exitCodeOf, printFindings, printSummary, worstOf } from '../findings.ts';
-import { type Printer, writeJson } from '../output.ts';
+import { type Printer, printable, writeJson } from '../output.ts';
 import { baseUrlOf, startInProcess } from './in-process.ts';
 import { readTextFile } from './read-input.ts';
 import { readSample } from './sample.ts';
@@ -94,7 +94,7 @@ export async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<nu
   }
   const out = ctx.out;
   out.line(
-    `${out.p.bold('ssokit test')} ${out.p.dim('·')} ${source.label} ${out.p.dim('·')} ${SAMPLE_NAMES[read.kind]}`,
+    `${out.p.bold('ssokit test')} ${out.p.dim('·')} ${printable(source.label)} ${out.p.dim('·')} ${SAMPLE_NAMES[read.kind]}`,
   );
   printFindings(out, previewFindings, ['mapping']);
   if (preview) printPreview(out, preview);
@@ -106,51 +106,61 @@ export async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<nu
   return code;
 }
 
-/** The preview, one field a line. */
+/**
+ * The preview, one field a line. Every value comes from the sample (the IdP's claims, a SAML
+ * attribute) or the configuration: each goes through `printable` (as `show`) before it is coloured.
+ */
 function printPreview(out: Printer, preview: MappingPreview): void {
+  const show = (value: string | null | undefined) => printable(String(value ?? ''));
   const list = (values: readonly string[] | undefined) =>
-    values && values.length > 0 ? values.join(', ') : '(none)';
+    values && values.length > 0 ? values.map(show).join(', ') : '(none)';
   out.heading(
     preview.outcome === 'would-succeed' ? 'The sign-in would succeed' : 'The sign-in would be refused',
   );
-  out.field('Identity', `${preview.identity.subject} ${out.p.dim(`(issuer ${preview.identity.issuer})`)}`);
+  out.field(
+    'Identity',
+    `${show(preview.identity.subject)} ${out.p.dim(`(issuer ${show(preview.identity.issuer)})`)}`,
+  );
   if (preview.error)
     out.field(
       'Refused',
-      `${preview.error.code}: ${preview.error.message}${preview.error.fix ? `\n${out.p.dim(`fix: ${preview.error.fix}`)}` : ''}`,
+      `${show(preview.error.code)}: ${show(preview.error.message)}${preview.error.fix ? `\n${out.p.dim(`fix: ${show(preview.error.fix)}`)}` : ''}`,
     );
   const profile = preview.profile;
   if (profile) {
-    out.field('User id', profile.externalId);
-    if (profile.username) out.field('Username', profile.username);
+    out.field('User id', show(profile.externalId));
+    if (profile.username) out.field('Username', show(profile.username));
     if (profile.email)
       out.field(
         'Email',
-        `${profile.email} ${out.p.dim(profile.emailVerified ? '(verified)' : '(not verified)')}`,
+        `${show(profile.email)} ${out.p.dim(profile.emailVerified ? '(verified)' : '(not verified)')}`,
       );
-    if (profile.name) out.field('Name', profile.name);
+    if (profile.name) out.field('Name', show(profile.name));
     const groups =
       profile.groups.state === 'present'
         ? list(profile.groups.values)
         : profile.groups.state === 'absent'
           ? out.p.dim('(no groups claim)')
-          : `unresolvable: ${profile.groups.reason}`;
+          : `unresolvable: ${show(profile.groups.reason)}`;
     out.field('Groups', groups);
     if (profile.roles) out.field('IdP roles', list(profile.roles));
   }
   if (preview.roles) {
     const roles = preview.roles.map((r) =>
-      r === preview.primaryRole ? `${r} ${out.p.dim('(primary)')}` : r,
+      r === preview.primaryRole ? `${show(r)} ${out.p.dim('(primary)')}` : show(r),
     );
     out.field('Roles', roles.length > 0 ? roles.join(', ') : '(none)');
   }
   if (preview.refusedRoles?.length)
-    out.field('Not granted', preview.refusedRoles.map((r) => `${r.role} (from ${r.group})`).join(', '));
+    out.field(
+      'Not granted',
+      preview.refusedRoles.map((r) => `${show(r.role)} (from ${show(r.group)})`).join(', '),
+    );
   if (preview.unmatchedGroups?.length) out.field('Unmatched', list(preview.unmatchedGroups));
   if (preview.user)
     out.field(
       'User',
-      `${preview.user.id === null ? 'a new user would be created' : `existing user ${preview.user.id}`} ${out.p.dim(`(${preview.user.resolution})`)}`,
+      `${preview.user.id === null ? 'a new user would be created' : `existing user ${show(preview.user.id)}`} ${out.p.dim(`(${show(preview.user.resolution)})`)}`,
     );
   if (preview.groupSync === null) out.field('Group sync', out.p.dim('off for this connection'));
   else if (preview.groupSync) {
@@ -161,7 +171,7 @@ function printPreview(out: Printer, preview: MappingPreview): void {
       `keep       ${list(g.kept.map((k) => `${k.name ?? k.groupId} (${k.source})`))}`,
       `unmatched  ${list(g.unmatched)} ${out.p.dim('(no app group of that name)')}`,
     ];
-    if (g.reason) lines.push(out.p.dim(g.reason));
+    if (g.reason) lines.push(out.p.dim(show(g.reason)));
     out.field('Group sync', lines.join('\n'));
   }
 }

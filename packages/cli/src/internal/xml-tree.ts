@@ -2,18 +2,31 @@
  * A small reader and indenter of XML, for showing a SAMLResponse to a person, nothing else. It runs only
  * on documents that `@ssokit/saml`'s hardened parser has already accepted (`peekSamlResponse`: no DTD,
  * no entities, no processing instructions or comments, one root), and nothing it reads decides
- * anything: what is verified comes from `validateSamlResponse`.
+ * anything: what is verified comes from `validateSamlResponse`. Elements are found by namespace and
+ * place ({@link childrenOf}), never by a search of the whole tree, so a `NameID` hidden in a
+ * signature's `KeyInfo` is never taken for the subject.
  *
  * @module
  */
 
-/** An element: its qualified name, local name, attributes in order, and children (elements or text). */
+/**
+ * An element: its qualified name, local name, namespace (resolved from the `xmlns` declarations in
+ * scope), attributes in order, and children (elements or text).
+ */
 export interface XmlNode {
   name: string;
   local: string;
+  ns: string | undefined;
   attributes: [string, string][];
   children: (XmlNode | string)[];
 }
+
+/** The namespaces a SAML Response uses. */
+export const NS = {
+  protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
+  assertion: 'urn:oasis:names:tc:SAML:2.0:assertion',
+  dsig: 'http://www.w3.org/2000/09/xmldsig#',
+} as const;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -32,6 +45,7 @@ function decodeEntities(text: string): string {
 /** Reads `xml` into a tree; `undefined` when it is not the simple, well-formed XML expected. */
 export function readXml(xml: string): XmlNode | undefined {
   const stack: XmlNode[] = [];
+  const scopes: Map<string, string>[] = [new Map([['xml', 'http://www.w3.org/XML/1998/namespace']])];
   let root: XmlNode | undefined;
   const tag =
     /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<!\[CDATA\[([\s\S]*?)\]\]>|<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g;
@@ -53,22 +67,32 @@ export function readXml(xml: string): XmlNode | undefined {
     if (name === undefined) continue; // a declaration or a comment
     if (closing) {
       const open = stack.pop();
+      scopes.pop();
       if (!open || open.name !== name) return undefined;
       continue;
     }
+    const attributes = [...(attrs ?? '').matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map(
+      (a): [string, string] => [a[1] as string, decodeEntities(a[2] ?? a[3] ?? '')],
+    );
+    const scope = new Map(scopes.at(-1));
+    for (const [key, value] of attributes)
+      if (key === 'xmlns') scope.set('', value);
+      else if (key.startsWith('xmlns:')) scope.set(key.slice(6), value);
+    const colon = name.indexOf(':');
     const node: XmlNode = {
       name,
-      local: name.includes(':') ? name.slice(name.indexOf(':') + 1) : name,
-      attributes: [...(attrs ?? '').matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((a) => [
-        a[1] as string,
-        decodeEntities(a[2] ?? a[3] ?? ''),
-      ]),
+      local: colon >= 0 ? name.slice(colon + 1) : name,
+      ns: scope.get(colon >= 0 ? name.slice(0, colon) : '') || undefined,
+      attributes,
       children: [],
     };
     if (parent) parent.children.push(node);
     else if (root) return undefined;
     else root = node;
-    if (!selfClosing) stack.push(node);
+    if (!selfClosing) {
+      stack.push(node);
+      scopes.push(scope);
+    }
   }
   if (stack.length > 0 || xml.slice(at).trim() !== '') return undefined;
   return root;
@@ -78,19 +102,20 @@ export function readXml(xml: string): XmlNode | undefined {
 export const attribute = (node: XmlNode, name: string): string | undefined =>
   node.attributes.find(([key]) => key === name)?.[1];
 
-/** The element children with this local name. */
-export const childrenNamed = (node: XmlNode, local: string): XmlNode[] =>
-  node.children.filter((c): c is XmlNode => typeof c !== 'string' && c.local === local);
+/** The element children of `node` in namespace `ns` with this local name, in document order. */
+export const childrenOf = (node: XmlNode | undefined, ns: string, local: string): XmlNode[] =>
+  node
+    ? node.children.filter((c): c is XmlNode => typeof c !== 'string' && c.ns === ns && c.local === local)
+    : [];
 
-/** The first descendant (depth first) with this local name. */
-export function find(node: XmlNode, local: string): XmlNode | undefined {
-  for (const child of node.children) {
-    if (typeof child === 'string') continue;
-    if (child.local === local) return child;
-    const deeper = find(child, local);
-    if (deeper) return deeper;
-  }
-  return undefined;
+/**
+ * The element at `path` below `node`: each step a `[namespace, local name]` of a direct child, the
+ * first such child at each step.
+ */
+export function at(node: XmlNode | undefined, ...path: (readonly [string, string])[]): XmlNode | undefined {
+  let here = node;
+  for (const [ns, local] of path) here = childrenOf(here, ns, local)[0];
+  return here;
 }
 
 /** The text inside an element (its direct text children). */
@@ -102,8 +127,23 @@ export const textOf = (node: XmlNode | undefined): string | undefined =>
         .trim()
     : undefined;
 
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const escapeAttr = (text: string) => escapeText(text).replace(/"/g, '&quot;');
+/** Characters shown as character references: C0 controls but tab and line feed, DEL, C1, bidi controls, U+2028/9. */
+const HIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to escape.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+const escapeText = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(HIDDEN, (c) => `&#x${(c.codePointAt(0) as number).toString(16).toUpperCase()};`);
+const escapeAttr = (text: string) =>
+  escapeText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/[\t\n]/g, (c) => (c === '\t' ? '&#x9;' : '&#xA;'));
+
+/** Text that runs over several lines, its later lines indented under `pad`, so none starts a line of its own. */
+const reindent = (text: string, pad: string) => text.replace(/\n[ \t]*/g, `\n${pad}  `);
 
 /** The tree indented two spaces per level; text longer than `clip` characters is cut (0: never). */
 export function indentXml(node: XmlNode, clip = 0, depth = 0): string {
@@ -114,13 +154,13 @@ export function indentXml(node: XmlNode, clip = 0, depth = 0): string {
   if (texts) {
     let text = node.children.join('').trim();
     if (clip > 0 && text.length > clip) text = `${text.slice(0, clip)}… (${text.length} characters)`;
-    return `${pad}<${node.name}${attrs}>${escapeText(text)}</${node.name}>`;
+    return `${pad}<${node.name}${attrs}>${reindent(escapeText(text), pad)}</${node.name}>`;
   }
   const inner = node.children
     .map((c) =>
       typeof c === 'string'
         ? c.trim()
-          ? `${pad}  ${escapeText(c.trim())}`
+          ? `${pad}  ${reindent(escapeText(c.trim()), pad)}`
           : ''
         : indentXml(c, clip, depth + 1),
     )

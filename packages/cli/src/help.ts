@@ -14,8 +14,8 @@ export function wrap(text: string, width: number, indent = 0): string {
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
-    const limit = lines.length === 0 ? width : width - indent;
-    if (line !== '' && line.length + 1 + word.length > limit) {
+    // `width` is the text's width on every line: continuation lines start after `indent` spaces.
+    if (line !== '' && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
     } else line = line === '' ? word : `${line} ${word}`;

@@ -252,3 +252,24 @@ describe('help and flags, in-process', () => {
     expect(secret.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
   });
 });
+
+describe('a --claims file that is not JSON', () => {
+  it('is one line naming the file and what to give, never its text', async () => {
+    writeFileSync(join(dir, 'junk.txt'), 'junk\nmore junk\n');
+    writeFileSync(
+      join(dir, 'conn.json'),
+      JSON.stringify({
+        id: 'okta',
+        name: 'Okta',
+        protocol: 'oidc',
+        provider: 'okta',
+        oidc: { issuer: 'https://acme.okta.com', clientId: 'app' },
+      }),
+    );
+    const result = await inProcess(['test', '--connection', 'conn.json', '--claims', 'junk.txt']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--claims: junk.txt is not JSON: give a file holding one JSON object');
+    expect(result.stderr).not.toContain('more junk');
+  });
+});

@@ -172,7 +172,7 @@ export function loadWandbEnv(
       const guess = didYouMean(method, ['implicit', 'pkce']);
       issues.push({
         path: 'OIDC_AUTH_METHOD',
-        message: `"${method}" is not an auth method${guess ? `; did you mean "${guess}"?` : ''} Use "implicit" or "pkce".`,
+        message: `"${method}" is not an auth method${guess ? `; did you mean "${guess}"?` : '.'} Use "implicit" or "pkce".`,
       });
     }
   }

@@ -76,6 +76,13 @@ describe('Test Provider, OIDC (oidc-provider)', () => {
       '/.well-known/openid-configuration',
     );
     expect(statusOf(report, 'client')).toEqual(['error']);
+    // The document answers but names another issuer (localhost for 127.0.0.1): the fix names it.
+    const other = await storage.connections.create(opConnection(op.issuer.replace('127.0.0.1', 'localhost')));
+    const mismatch = (await sso.testConnection(other.id)).findings.find((f) => f.check === 'discovery');
+    expect(mismatch?.status).toBe('error');
+    expect(mismatch?.fix).toBe(
+      `Set the issuer to "${op.issuer}", exactly as the IdP's discovery document names it (scheme, host, port, trailing slash).`,
+    );
 
     const right = await storage.connections.create(opConnection(op.issuer));
     const skewed = await sso.testConnection(right.id);

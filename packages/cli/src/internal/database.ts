@@ -47,7 +47,8 @@ const SHOWN_PARAMETERS = new Set([
   'dateStrings',
 ]);
 
-const INSTALL = 'npm install --save-dev @ssokit/cli @ssokit/storage-sql';
+const INSTALL =
+  'install @ssokit/storage-sql beside @ssokit/cli (until the packages are on npm, from the tarballs packed in a clone: see "Before the packages are on npm" in the ssokit README)';
 
 /** Reads a database URL: postgres://, postgresql://, mysql://, mariadb://, or sqlite:<path>. */
 export function parseDatabaseUrl(url: string, cwd: string): DatabaseTarget {

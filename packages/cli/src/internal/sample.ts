@@ -42,7 +42,7 @@ export async function readSample(args: ParsedArgs, io: CliIo): Promise<ReadSampl
     } catch (error) {
       if (error instanceof CliError) throw error;
       throw new CliError(
-        `--claims: ${claims} is not JSON (${error instanceof Error ? error.message : 'unreadable'}).`,
+        `--claims: ${claims} is not JSON: give a file holding one JSON object of claims, such as {"sub": "...", "groups": [...]}.`,
       );
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data))

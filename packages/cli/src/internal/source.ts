@@ -204,7 +204,7 @@ function readRoles(args: ParsedArgs, io: CliIo): RoleMatchingOptions | undefined
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(
-      `--roles: ${path} is not JSON (${error instanceof Error ? error.message : 'unreadable'}).`,
+      `--roles: ${path} is not JSON: give a file holding the role options as JSON, such as {"roleDefinitions": [{"name": "admins"}]}.`,
     );
   }
   if (Array.isArray(data)) return { roleDefinitions: data as RoleDefinition[] };

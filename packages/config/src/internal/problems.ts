@@ -23,7 +23,7 @@ export function describeProblem(
       const guess = didYouMean(key, allowed);
       report(
         [...path, key],
-        `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} Allowed here: ${allowed.join(', ')}.`,
+        `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : '.'} Allowed here: ${allowed.join(', ')}.`,
         { key: true },
       );
       return;

@@ -40,7 +40,7 @@ export function parseYaml(text: string): ParsedYaml {
       ? 'the indentation uses a tab; YAML indents with spaces only: replace the tab with spaces.'
       : error.code === 'DUPLICATE_KEY'
         ? 'this key appears twice in the same section; keep one.'
-        : `the YAML cannot be read: ${error.message.split('\n')[0]}`;
+        : `the file cannot be read as YAML (or JSON): ${error.message.split('\n')[0]}`;
     return { path: '', message, ...where };
   });
   return {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isCognitoIssuer, type OidcConnection, withOidcDefaults } from '@ssokit/core';
+import { isCognitoIssuer, isSsoError, type OidcConnection, withOidcDefaults } from '@ssokit/core';
 import {
   createDiscoveryCache,
   discoveryUrl,
@@ -91,11 +91,17 @@ export async function testOidc(c: OidcConnection, ctx: SsoContext, add: Add): Pr
   try {
     metadata = await resolveProviderMetadata(oidc, createDiscoveryCache(http), http);
   } catch (error) {
+    // The document answered but names another issuer: the fix is that issuer, not the URL's reachability.
+    const actual = isSsoError(error)
+      ? (error.details as { actual?: unknown } | undefined)?.actual
+      : undefined;
     add(
       'discovery',
       'error',
       messageOf(error),
-      `Check the issuer URL; ${discoveryUrl(oidc.issuer)} must answer with the IdP's discovery document.`,
+      typeof actual === 'string'
+        ? `Set the issuer to "${actual}", exactly as the IdP's discovery document names it (scheme, host, port, trailing slash).`
+        : `Check the issuer URL; ${discoveryUrl(oidc.issuer)} must answer with the IdP's discovery document.`,
     );
     return oidc.issuer;
   }

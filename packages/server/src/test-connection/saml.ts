@@ -120,8 +120,8 @@ export async function testSaml(
       add(
         'sp',
         'error',
-        `The SP private key and the SP certificate do not form a pair: ${pair.message}`,
-        'Generate them together (ssokit generateSpKeyPair), and give the IdP the new certificate.',
+        pair.message,
+        'Generate a new pair with `ssokit keygen` (or generateSpKeyPair from @ssokit/saml), and give the IdP the new certificate.',
       );
     else add('sp', 'ok', 'The SP private key matches the SP certificate.');
   }

@@ -6,8 +6,8 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { didYouMean } from '@ssokit/core';
 import { CliError } from './errors.ts';
-import { didYouMean } from './suggest.ts';
 
 /** One flag of a command. */
 export interface FlagSpec {

@@ -6,6 +6,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { didYouMean } from '@ssokit/core';
 import { parseFlags } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { decode } from './commands/decode.ts';
@@ -19,7 +20,6 @@ import { CliError, EXIT, oneLine } from './errors.ts';
 import { commandHelp, overview } from './help.ts';
 import { type CliIo, colourWanted, palette, printable, printer } from './output.ts';
 import { createProgress } from './spinner.ts';
-import { didYouMean } from './suggest.ts';
 
 /** Every command, in the order the overview lists them. */
 export const commands: readonly Command[] = [doctor, test, keygen, spMetadata, decode, migrate, secret];

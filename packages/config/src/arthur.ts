@@ -12,10 +12,9 @@ import type {
   OidcEndpoints,
   RoleDefinition,
 } from '@ssokit/core';
-import { ConfigError, supportedAlgorithms } from '@ssokit/core';
+import { ConfigError, didYouMean, supportedAlgorithms } from '@ssokit/core';
 import { checkUrl, describeProblem, dotted, isObject, sortIssues } from './internal/problems.ts';
 import { checkSchema } from './internal/schema.ts';
-import { didYouMean } from './internal/suggest.ts';
 import { type Path, parseYaml } from './internal/yaml.ts';
 
 /** A connection to create: everything but the id and timestamps. */

@@ -6,8 +6,14 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock, ConfigIssue, OidcSettings } from '@ssokit/core';
-import { ConfigError, checkIdpUrl, isCognitoDomain, isCognitoIssuer, now as nowSymbol } from '@ssokit/core';
-import { didYouMean } from './internal/suggest.ts';
+import {
+  ConfigError,
+  checkIdpUrl,
+  didYouMean,
+  isCognitoDomain,
+  isCognitoIssuer,
+  now as nowSymbol,
+} from '@ssokit/core';
 
 /** The OIDC fields the W&B variables set. */
 export type WandbOidcFields = Pick<OidcSettings, 'issuer' | 'clientId' | 'clientSecret' | 'flow' | 'pkce'>;

@@ -73,6 +73,7 @@ export type {
   RoleRule,
 } from './roles.ts';
 export { compileRoleMatcher, matchRoles } from './roles.ts';
+export { didYouMean } from './suggest.ts';
 export type { Clock } from './symbols.ts';
 export { allowInsecureRequests, customFetch, now } from './symbols.ts';
 export type {

@@ -2,9 +2,8 @@
  * Turning schema problems and URL checks into ConfigIssues with a fix, shared by every loader.
  */
 import type { ConfigIssue, IdpUrlProblem } from '@ssokit/core';
-import { checkIdpUrl } from '@ssokit/core';
+import { checkIdpUrl, didYouMean } from '@ssokit/core';
 import type { SchemaProblem } from './schema.ts';
-import { didYouMean } from './suggest.ts';
 import type { Path } from './yaml.ts';
 
 export type Report = (path: Path, message: string, options?: { key?: boolean }) => void;

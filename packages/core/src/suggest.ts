@@ -1,5 +1,6 @@
 /**
- * "Did you mean": the closest known word to a mistyped command or flag, by edit distance.
+ * "Did you mean": the closest known word to a mistyped key, command or flag, by edit distance. The one
+ * rule for every suggestion ssokit makes (configuration keys, environment values, the CLI).
  *
  * @module
  */

@@ -29,6 +29,27 @@ const decodeHtml = (text: string) =>
     .replace(/&amp;/g, '&');
 
 /**
+ * What a browser without JavaScript submits from an IdP page: the page's form (its action, or the page
+ * itself) with its fields, dev-idp's login form filled in as `username`. `undefined` for a page with
+ * neither a form nor a password field: a sign-in stuck there.
+ */
+export function devIdpForm(
+  html: string,
+  page: URL,
+  username: keyof typeof DEV_IDP_PASSWORDS,
+): { target: URL; form: URLSearchParams } | undefined {
+  const action = /<form[^>]*action="([^"]*)"/i.exec(html)?.[1];
+  const form = new URLSearchParams();
+  for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
+    form.set(m[1] as string, decodeHtml(m[2] as string));
+  if (/name="password"/.test(html)) {
+    form.set('username', username);
+    form.set('password', DEV_IDP_PASSWORDS[username]);
+  } else if (!action) return undefined;
+  return { target: new URL(decodeHtml(action ?? page.href), page), form };
+}
+
+/**
  * Signs in as `username` from `start` (the app's login route): follows redirects, types the password
  * into dev-idp's form, submits self-posting forms (form_post, the SAML POST binding), and stops at
  * the app's answer to the IdP (the callback or the ACS), which it returns with the jar.
@@ -52,16 +73,14 @@ export async function devIdpLogin(
       continue;
     }
     const html = await response.text();
-    const action = /<form[^>]*action="([^"]*)"/i.exec(html)?.[1];
-    const form = new URLSearchParams();
-    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
-      form.set(m[1] as string, decodeHtml(m[2] as string));
-    if (/name="password"/.test(html)) {
-      form.set('username', username);
-      form.set('password', DEV_IDP_PASSWORDS[username]);
-    } else if (!action) throw new Error(`Stuck at ${url.href} (${response.status}): ${html.slice(0, 200)}`);
-    url = new URL(decodeHtml(action ?? url.href), url);
-    init = { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    const next = devIdpForm(html, url, username);
+    if (!next) throw new Error(`Stuck at ${url.href} (${response.status}): ${html.slice(0, 200)}`);
+    url = next.target;
+    init = {
+      method: 'POST',
+      body: next.form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    };
   }
   throw new Error('Too many hops.');
 }

@@ -17,6 +17,7 @@ import { type DevIdp, startDevIdp } from '@ssokit/dev-idp';
 import { createSso } from '@ssokit/server';
 import { memoryStorage } from '@ssokit/storage';
 import { jarFetch } from 'ssokit-test-fixtures/http';
+import { DEV_IDP_PASSWORDS, DEV_IDP_REALM_FILE, devIdpForm } from 'ssokit-test-fixtures/recipe-scenarios';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(PACKAGE, 'dist', 'cli.js');
@@ -126,24 +127,13 @@ export function jsonOf<T = Record<string, unknown>>(run: CliRun): T {
 /** dev-idp with the example realm, its clients registered for {@link APP}. */
 export function startIdp(): Promise<DevIdp> {
   return startDevIdp({
-    realm: readFileSync(join(REPO, 'examples', 'keycloak', 'realm-export.json'), 'utf8'),
+    realm: readFileSync(DEV_IDP_REALM_FILE, 'utf8'),
     env: { SSOKIT_APP_URL: APP },
   });
 }
 
-export const PASSWORDS = {
-  ada: 'ada-demo-password',
-  grace: 'grace-demo-password',
-  linus: 'linus-demo-password',
-} as const;
-
-const decodeHtml = (text: string) =>
-  text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+/** The realm's users and their passwords. */
+export const PASSWORDS = DEV_IDP_PASSWORDS;
 
 /**
  * Follows a sign-in from `start` like a browser without JavaScript: redirects, the IdP's login form
@@ -168,15 +158,9 @@ export async function signIn(
       continue;
     }
     const html = await response.text();
-    const action = decodeHtml(/<form[^>]*action="([^"]*)"/i.exec(html)?.[1] ?? url.href);
-    const form = new URLSearchParams();
-    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
-      form.set(m[1] as string, decodeHtml(m[2] as string));
-    if (/name="password"/.test(html)) {
-      form.set('username', user);
-      form.set('password', PASSWORDS[user]);
-    }
-    const target = new URL(action, url);
+    const next = devIdpForm(html, url, user);
+    if (!next) throw new Error(`The sign-in from ${start} is stuck at ${url.href} (${response.status}).`);
+    const { target, form } = next;
     if (target.href.startsWith(stopAt)) return { url: target, form };
     url = target;
     init = { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } };

@@ -17,7 +17,7 @@
  */
 import { ConfigError, emitAudit, foldCase, type RoleDefinition, SsoError } from '@ssokit/core';
 import { checkRole, type RolePatch, type RoleStore, type StoredRole } from '@ssokit/storage';
-import type { AdminContext } from './admin.ts';
+import { type AdminContext, ifMatchDate } from './admin.ts';
 import { decodePathSegment, json, notAllowed } from './respond.ts';
 import type { RoleSnapshot } from './role-catalog.ts';
 import { type ListedRole, listRoles } from './role-listing.ts';
@@ -205,11 +205,7 @@ function refuseUnknown(body: Record<string, unknown>, allowed: readonly string[]
 /** The `updatedAt` a write expects: `If-Match`, else the body's, else the current one. */
 function expectedUpdatedAt(request: Request, given: unknown, current: StoredRole): Date {
   const tag = request.headers.get('if-match') ?? (given === undefined ? undefined : String(given));
-  if (!tag) return current.updatedAt;
-  const when = new Date(tag.replace(/^W\//, '').replace(/"/g, ''));
-  if (Number.isNaN(when.getTime()))
-    throw new SsoError('invalid_request', "If-Match (or updatedAt) must be the role's updatedAt.");
-  return when;
+  return ifMatchDate(tag, "If-Match (or updatedAt) must be the role's updatedAt.") ?? current.updatedAt;
 }
 
 /** A role check's coded `TypeError` as the admin API's `ConfigError`, naming the field. */

@@ -134,14 +134,9 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
   }
   const validate = (body: Record<string, unknown>) =>
     validateConnection({ allowPrivateNetworks: ctx.allowPrivateNetworks }, body);
-  const expectedUpdatedAt = (current: Connection): Date => {
-    const tag = request.headers.get('if-match');
-    if (!tag) return current.updatedAt;
-    const when = new Date(tag.replace(/^W\//, '').replace(/"/g, ''));
-    if (Number.isNaN(when.getTime()))
-      throw new SsoError('invalid_request', "If-Match must be the connection's updatedAt.");
-    return when;
-  };
+  const expectedUpdatedAt = (current: Connection): Date =>
+    ifMatchDate(request.headers.get('if-match'), "If-Match must be the connection's updatedAt.") ??
+    current.updatedAt;
   const audit = (
     type: 'connection.created' | 'connection.updated' | 'connection.deleted',
     c: Connection,
@@ -226,6 +221,18 @@ export async function handleAdmin(request: Request, path: string, ctx: AdminCont
     return json(redact(updated));
   }
   throw notAllowed(`${method} is not allowed here.`, 'GET, PATCH, DELETE');
+}
+
+/**
+ * The `updatedAt` an `If-Match` names (a weak or quoted tag is read too), for optimistic concurrency on
+ * the admin API's writes; `undefined` without one. A tag that is not a date is `invalid_request` with
+ * `message`.
+ */
+export function ifMatchDate(tag: string | null | undefined, message: string): Date | undefined {
+  if (!tag) return undefined;
+  const when = new Date(tag.replace(/^W\//, '').replace(/"/g, ''));
+  if (Number.isNaN(when.getTime())) throw new SsoError('invalid_request', message);
+  return when;
 }
 
 /** The sample of a test request: `{ claims }`, `{ idToken }` or `{ samlResponse }`, with `subject`. */

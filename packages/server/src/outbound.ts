@@ -40,24 +40,39 @@ function privateAddress(hostname: string): SsoError {
   );
 }
 
-/** A DNS lookup that refuses names resolving to a private address. */
-const publicLookup: LookupFunction = (hostname, options, callback) => {
-  builtin('node:dns').lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 4);
-    // Every address the name has must be public: a name with one private address among public ones is
-    // how a rebinding host reaches inside.
-    if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address)))
-      return callback(
-        Object.assign(privateAddress(hostname), { errno: 'EPRIVATE' }) as unknown as Error,
-        '',
-        4,
-      );
-    if ((options as { all?: boolean }).all)
-      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const first = addresses[0] as LookupAddress;
-    callback(null, first.address, first.family);
-  });
-};
+/**
+ * A DNS lookup for `http.request({ lookup })` that refuses a name resolving to a private address:
+ * every address the name has must be public (a name with one private address among public ones is how
+ * a rebinding host reaches inside), checked when the connection is made. `refusal` makes the error a
+ * refused name fails with. The one rule for the server's requests and the CLI's probes.
+ *
+ * @example
+ * ```ts
+ * import { request } from 'node:https';
+ * import { publicOnlyLookup } from '@ssokit/server/node';
+ *
+ * const lookup = publicOnlyLookup((hostname) => new Error(`${hostname} is on a private network.`));
+ * request('https://idp.example.com/.well-known/openid-configuration', { lookup });
+ * ```
+ */
+export function publicOnlyLookup(refusal: (hostname: string) => Error): LookupFunction {
+  return (hostname, options, callback) => {
+    builtin('node:dns').lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 4);
+      if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address)))
+        return callback(refusal(hostname), '', 4);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0] as LookupAddress;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/** The server's lookup: a refused name is `idp_unreachable` (`private_address`). */
+const publicLookup = publicOnlyLookup(
+  (hostname) => Object.assign(privateAddress(hostname), { errno: 'EPRIVATE' }) as unknown as Error,
+);
 
 /**
  * The fetch the server uses for IdPs. `allowPrivateNetworks`: call hosts on private networks too (the

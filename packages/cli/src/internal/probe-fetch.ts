@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { isPrivateAddress, isPrivateHost } from '@ssokit/core';
+import { isPrivateHost } from '@ssokit/core';
+import { publicOnlyLookup } from '@ssokit/server/node';
 
 /** What the probe needs of an answer. */
 export interface ProbeAnswer {
@@ -29,21 +29,9 @@ export class PrivateAddressError extends Error {
 }
 
 /** A DNS lookup that fails when any address of the name is private (so a rebinding name cannot slip one in). */
-export const publicLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 4);
-    if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address)))
-      return callback(
-        new PrivateAddressError(`${hostname} resolves to an address on a private network.`),
-        '',
-        4,
-      );
-    if ((options as { all?: boolean }).all)
-      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const first = addresses[0] as LookupAddress;
-    callback(null, first.address, first.family);
-  });
-};
+export const publicLookup: LookupFunction = publicOnlyLookup(
+  (hostname) => new PrivateAddressError(`${hostname} resolves to an address on a private network.`),
+);
 
 /**
  * GETs `url` once. Rejects with {@link PrivateAddressError} for a private host when

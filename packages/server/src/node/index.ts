@@ -13,6 +13,7 @@ import { type ErrorReply, errorReply } from '../respond.ts';
 import { type Sso, type SsoSession, type SsoUser, ssoUser } from '../sso.ts';
 import { DEFAULT_BODY_LIMIT } from './convert.ts';
 
+export { publicOnlyLookup } from '../outbound.ts';
 export type { ErrorReply } from '../respond.ts';
 export { errorReply } from '../respond.ts';
 export type { ToWebRequestOptions } from './convert.ts';
